@@ -1,0 +1,296 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+
+/** Built-in role ids (Azure docs, "Azure built-in roles"). */
+export const ROLE_NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+export const ROLE_AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+
+/** Control-plane log categories sent to the workspace (Azure Monitor, "Supported logs for managedClusters"). */
+export const CLUSTER_LOG_CATEGORIES = [
+    "cloud-controller-manager",
+    "cluster-autoscaler",
+    "guard",
+    "kube-apiserver",
+    "kube-audit-admin",
+    "kube-controller-manager",
+    "kube-scheduler",
+] as const;
+
+/** The system pool carries this taint so that only critical add-ons run there (AKS docs, "Manage system node pools"). */
+export const SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule";
+
+/** A node pool's size and placement. */
+export interface NodePoolSettings {
+    readonly vmSize: string;
+    readonly minCount: number;
+    readonly maxCount: number;
+    readonly maxPods: number;
+}
+
+/** A user node pool. */
+export interface UserPoolSettings extends NodePoolSettings {
+    readonly name: string;
+    readonly nodeLabels: Record<string, string>;
+}
+
+/** Arguments of the AKS cluster. */
+export interface AksClusterArgs {
+    /** Resource group of the cluster. */
+    readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region. */
+    readonly location: string;
+    /** Azure name of the cluster. */
+    readonly clusterName: string;
+    /** Azure name of the cluster's user-assigned identity. */
+    readonly identityName: string;
+    /** DNS prefix of the API server FQDN. */
+    readonly dnsPrefix: string;
+    /** Resource group AKS creates for the nodes. */
+    readonly nodeResourceGroup: string;
+    /** Kubernetes version. */
+    readonly kubernetesVersion: string;
+    /** AKS pricing tier. */
+    readonly skuTier: "Free" | "Standard" | "Premium";
+    /** Node subnet. */
+    readonly nodeSubnetId: pulumi.Input<string>;
+    /** Route table of the node subnet. */
+    readonly routeTableId: pulumi.Input<string>;
+    /** Overlay pod CIDR. */
+    readonly podCidr: string;
+    /** Service CIDR. */
+    readonly serviceCidr: string;
+    /** Cluster DNS service IP. */
+    readonly dnsServiceIp: string;
+    /** Availability zones of the node pools. */
+    readonly zones: readonly string[];
+    /** The system pool (tainted for critical add-ons). */
+    readonly systemPool: NodePoolSettings;
+    /** User pools for workloads. */
+    readonly userPools: readonly UserPoolSettings[];
+    /** Private API server. */
+    readonly privateCluster: boolean;
+    /** CIDRs allowed to reach a public API server; the firewall's egress IPs are added. */
+    readonly authorizedIpRanges: readonly string[];
+    /** The firewall's public IPs: nodes reach a public API server from these. */
+    readonly egressPublicIps: pulumi.Input<string>[];
+    /** Disable local accounts (Entra ID only). */
+    readonly disableLocalAccounts: boolean;
+    /** Entra ID groups with cluster admin. */
+    readonly adminGroupObjectIds: readonly string[];
+    /** Turn on AKS LocalDNS on every pool. */
+    readonly localDns: boolean;
+    /** Container Insights add-on. */
+    readonly monitoringAddon: boolean;
+    /** Azure Policy add-on. */
+    readonly azurePolicyAddon: boolean;
+    /** Log Analytics workspace for control-plane logs and Container Insights. */
+    readonly workspaceId: pulumi.Input<string>;
+    /** Everything that must exist before the cluster: the egress route (firewall) and the node subnet. */
+    readonly egressReady: pulumi.Input<pulumi.Resource>[];
+    /** Protect the cluster from deletion. */
+    readonly protect: boolean;
+    /** Tags for every resource. */
+    readonly tags: Record<string, string>;
+}
+
+/**
+ * AKS with Azure CNI overlay and Calico, egressing through the firewall (userDefinedRouting),
+ * Entra ID with Azure RBAC, and a Kubernetes provider for the in-cluster policies.
+ */
+export class AksCluster extends pulumi.ComponentResource {
+    /** The cluster's control-plane identity. */
+    public readonly identity: managedidentity.UserAssignedIdentity;
+    /** Network Contributor grants the cluster needs before it is created. */
+    public readonly networkRoleAssignments: authorization.RoleAssignment[];
+    /** The managed cluster. */
+    public readonly cluster: containerservice.ManagedCluster;
+    /** User node pools. */
+    public readonly userPools: containerservice.AgentPool[];
+    /** Kubeconfig for Entra ID users (exec plugin: kubelogin). A secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** Kubernetes provider for resources inside the cluster. */
+    public readonly provider: k8s.Provider;
+
+    constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-zero-trust:cluster:AksCluster", name, {}, opts);
+
+        this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            resourceName: args.identityName,
+            tags: args.tags,
+        }, { parent: this });
+
+        // A bring-your-own route table needs these grants before creation, or AKS fails with
+        // CustomRouteTableMissingPermission (AKS docs, "Use a user-assigned control plane identity").
+        this.networkRoleAssignments = [
+            grantRole(`${name}-node-subnet-network-contributor`, args.nodeSubnetId, ROLE_NETWORK_CONTRIBUTOR, this.identity.principalId, "ServicePrincipal", this),
+            grantRole(`${name}-route-table-network-contributor`, args.routeTableId, ROLE_NETWORK_CONTRIBUTOR, this.identity.principalId, "ServicePrincipal", this),
+        ];
+
+        this.cluster = createManagedCluster(name, args, this.identity, [...this.networkRoleAssignments, ...args.egressReady], this);
+        this.userPools = args.userPools.map((pool) => createUserPool(name, args, pool, this.cluster, this));
+
+        new monitor.DiagnosticSetting(`${name}-diagnostics`, {
+            name: "to-log-analytics",
+            resourceUri: this.cluster.id,
+            workspaceId: args.workspaceId,
+            logAnalyticsDestinationType: "Dedicated",
+            logs: CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+            metrics: [{ category: "AllMetrics", enabled: true }],
+        }, { parent: this });
+
+        // Whoever runs `pulumi up` applies the in-cluster policies, so it needs cluster admin through Azure RBAC.
+        const deployer = authorization.getClientConfigOutput({ parent: this });
+        const deployerAdmin = grantRole(`${name}-deployer-cluster-admin`, this.cluster.id, ROLE_AKS_RBAC_CLUSTER_ADMIN, deployer.objectId, undefined, this);
+
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput({
+            resourceGroupName: args.resourceGroupName,
+            resourceName: this.cluster.name,
+            // Entra ID kubeconfig with the kubelogin exec plugin; set AAD_LOGIN_METHOD (azurecli, workloadidentity) to choose the login.
+            format: "exec",
+        }, { parent: this });
+        this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply((kubeconfigs) => {
+            const encoded = kubeconfigs[0]?.value;
+            if (!encoded) {
+                throw new Error(`AKS returned no user kubeconfig for cluster ${args.clusterName}`);
+            }
+            return Buffer.from(encoded, "base64").toString("utf8");
+        }));
+
+        this.provider = new k8s.Provider(`${name}-kubernetes`, {
+            kubeconfig: this.kubeconfig,
+            enableServerSideApply: true,
+        }, { parent: this, dependsOn: [deployerAdmin, ...this.userPools] });
+
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+}
+
+function createManagedCluster(
+    name: string,
+    args: AksClusterArgs,
+    identity: managedidentity.UserAssignedIdentity,
+    dependsOn: pulumi.Input<pulumi.Resource>[],
+    parent: pulumi.Resource,
+): containerservice.ManagedCluster {
+    const zones = args.zones.length > 0 ? [...args.zones] : undefined;
+    const addonProfiles: Record<string, { enabled: boolean; config?: Record<string, pulumi.Input<string>> }> = {
+        azurepolicy: { enabled: args.azurePolicyAddon },
+        omsagent: args.monitoringAddon
+            ? { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } }
+            : { enabled: false },
+    };
+    return new containerservice.ManagedCluster(`${name}-cluster`, {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        resourceName: args.clusterName,
+        dnsPrefix: args.dnsPrefix,
+        nodeResourceGroup: args.nodeResourceGroup,
+        kubernetesVersion: args.kubernetesVersion,
+        sku: { name: "Base", tier: args.skuTier },
+        identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [...args.adminGroupObjectIds] },
+        disableLocalAccounts: args.disableLocalAccounts,
+        enableRBAC: true,
+        apiServerAccessProfile: args.privateCluster
+            ? { enablePrivateCluster: true }
+            : {
+                // Nodes reach a public API server from the firewall's IPs, so those must be authorized too
+                // (AKS docs, "Secure access to the API server using authorized IP address ranges").
+                authorizedIPRanges: args.authorizedIpRanges.length > 0
+                    ? pulumi.all(args.egressPublicIps).apply((ips) => [...new Set([...args.authorizedIpRanges, ...ips.map((ip) => `${ip}/32`)])].sort())
+                    : undefined,
+            },
+        networkProfile: {
+            networkPlugin: "azure",
+            networkPluginMode: "overlay",
+            networkPolicy: "calico",
+            podCidr: args.podCidr,
+            serviceCidr: args.serviceCidr,
+            dnsServiceIP: args.dnsServiceIp,
+            outboundType: "userDefinedRouting",
+            loadBalancerSku: "standard",
+        },
+        agentPoolProfiles: [{
+            name: "system",
+            mode: "System",
+            type: "VirtualMachineScaleSets",
+            osType: "Linux",
+            vmSize: args.systemPool.vmSize,
+            count: args.systemPool.minCount,
+            enableAutoScaling: true,
+            minCount: args.systemPool.minCount,
+            maxCount: args.systemPool.maxCount,
+            maxPods: args.systemPool.maxPods,
+            vnetSubnetID: args.nodeSubnetId,
+            availabilityZones: zones,
+            nodeTaints: [SYSTEM_POOL_TAINT],
+            localDNSProfile: args.localDns ? { mode: "Required" } : undefined,
+        }],
+        addonProfiles,
+        autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        tags: args.tags,
+    }, {
+        parent,
+        protect: args.protect,
+        dependsOn,
+        // The autoscaler owns the node count.
+        ignoreChanges: ["agentPoolProfiles[0].count"],
+    });
+}
+
+function createUserPool(name: string, args: AksClusterArgs, pool: UserPoolSettings, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): containerservice.AgentPool {
+    return new containerservice.AgentPool(`${name}-pool-${pool.name}`, {
+        resourceGroupName: args.resourceGroupName,
+        resourceName: cluster.name,
+        agentPoolName: pool.name,
+        mode: "User",
+        type: "VirtualMachineScaleSets",
+        osType: "Linux",
+        vmSize: pool.vmSize,
+        count: pool.minCount,
+        enableAutoScaling: true,
+        minCount: pool.minCount,
+        maxCount: pool.maxCount,
+        maxPods: pool.maxPods,
+        vnetSubnetID: args.nodeSubnetId,
+        availabilityZones: args.zones.length > 0 ? [...args.zones] : undefined,
+        nodeLabels: pool.nodeLabels,
+        localDNSProfile: args.localDns ? { mode: "Required" } : undefined,
+        tags: args.tags,
+    }, { parent, ignoreChanges: ["count"] });
+}
+
+/**
+ * A role assignment. Its name must be a GUID; a RandomUuid whose keepers are the scope, role and
+ * principal keeps it stable across runs and replaces it only when one of those changes.
+ */
+function grantRole(
+    resourceName: string,
+    scope: pulumi.Input<string>,
+    roleId: string,
+    principalId: pulumi.Input<string>,
+    principalType: "ServicePrincipal" | undefined,
+    parent: pulumi.Resource,
+): authorization.RoleAssignment {
+    const subscriptionScope = pulumi.output(scope).apply((id) => id.split("/").slice(0, 3).join("/"));
+    const assignmentName = new random.RandomUuid(`${resourceName}-name`, {
+        keepers: { scope, roleId, principalId },
+    }, { parent });
+    return new authorization.RoleAssignment(resourceName, {
+        roleAssignmentName: assignmentName.result,
+        scope,
+        principalId,
+        // Set for identities created in this run: Entra ID replication can lag behind the assignment.
+        principalType,
+        roleDefinitionId: pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
+    }, { parent });
+}

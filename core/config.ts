@@ -1,0 +1,375 @@
+import { z } from "zod";
+import { ProblemList } from "./errors";
+import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "./cidr";
+import { fqdnProblem } from "./fqdn";
+import { intentSchema, validateIntent, SegmentationIntent } from "./intent";
+
+/** The Pulumi project name; stack config keys are `aks-zero-trust:<key>`. */
+export const PROJECT = "aks-zero-trust";
+
+const cidr = z.string().superRefine((value, context) => {
+    const problem = cidrProblem(value);
+    if (problem) {
+        context.addIssue({ code: "custom", message: problem });
+    }
+});
+
+const port = z.number().int().min(1).max(65535);
+const zone = z.enum(["1", "2", "3"]);
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const nodePoolSchema = z.strictObject({
+    /** Azure VM size, e.g. Standard_D4ds_v5. */
+    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "expected an Azure VM size such as Standard_D4ds_v5"),
+    /** Autoscaler lower bound. */
+    minCount: count(1, 1000),
+    /** Autoscaler upper bound. */
+    maxCount: count(1, 1000),
+    /** Maximum pods per node (overlay allows up to 250). */
+    maxPods: count(10, 250).default(110),
+});
+
+const userPoolSchema = nodePoolSchema.extend({
+    /** Agent pool name: lowercase letters and digits, starting with a letter, at most 12 characters (Azure's rule). */
+    name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, "expected 1-12 lowercase letters or digits, starting with a letter"),
+    /** Kubernetes labels put on the pool's nodes. */
+    nodeLabels: z.record(z.string(), z.string()).default({}),
+});
+
+const fqdnRuleSchema = z.strictObject({
+    /** The host name the cluster may reach, e.g. api.github.com or *.blob.core.windows.net. */
+    fqdn: z.string(),
+    /** Application protocol the firewall inspects. */
+    protocol: z.enum(["Https", "Http"]).default("Https"),
+    /** Destination ports. */
+    ports: z.array(port).min(1).default([443]),
+});
+
+/** The raw shape of the project's stack config, before cross-field checks. */
+export const stackConfigSchema = z.strictObject({
+    /** Which environment this stack is; drives defaults such as `protect`. */
+    environment: z.enum(["dev", "prod"]),
+    /** Azure region, e.g. westeurope. */
+    location: z.string().regex(/^[a-z][a-z0-9]+$/, "expected an Azure region name such as westeurope"),
+    /** Short name used in every Azure resource name, e.g. `zt`. */
+    prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits").default("zt"),
+    /** Resource tags applied to every Azure resource. */
+    tags: z.record(z.string(), z.string()).default({}),
+    /** Whether stateful resources (resource group, cluster, firewall, workspace) are protected from deletion. Defaults to true in prod. */
+    protect: z.boolean().optional(),
+    network: z.strictObject({
+        /** Address space of the virtual network. */
+        vnetCidr: cidr,
+        /** The `AzureFirewallSubnet`; Azure requires at least a /26. */
+        firewallSubnetCidr: cidr,
+        /** The `AzureFirewallManagementSubnet`, required by the Basic SKU only (at least a /26). */
+        firewallManagementSubnetCidr: cidr.optional(),
+        /** Subnet for the AKS nodes (overlay: pods do not take addresses from it). */
+        nodeSubnetCidr: cidr,
+    }),
+    cluster: z.strictObject({
+        /** Kubernetes minor or patch version, e.g. "1.33". */
+        kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "expected a version such as 1.33 or 1.33.2"),
+        /** AKS pricing tier; Standard carries the uptime SLA. */
+        skuTier: z.enum(["Free", "Standard", "Premium"]).default("Free"),
+        /** Overlay pod CIDR; every node takes a /24 from it. */
+        podCidr: cidr,
+        /** Kubernetes service CIDR. */
+        serviceCidr: cidr,
+        /** Cluster DNS service address, inside serviceCidr. */
+        dnsServiceIp: z.string().refine(isIpv4Address, "expected an IPv4 address such as 10.96.0.10"),
+        /** Availability zones for node pools; empty means no zone pinning. */
+        zones: z.array(zone).default([]),
+        systemPool: nodePoolSchema,
+        userPools: z.array(userPoolSchema).default([]),
+        apiServer: z
+            .strictObject({
+                /** Private cluster: the API server gets a private endpoint in the VNet. */
+                privateCluster: z.boolean().default(false),
+                /** Public API server reachable only from these CIDRs (the firewall's public IPs are added automatically). */
+                authorizedIpRanges: z.array(cidr).default([]),
+            })
+            .default({ privateCluster: false, authorizedIpRanges: [] }),
+        /** Disable local (certificate) accounts so that only Entra ID identities reach the API server. */
+        disableLocalAccounts: z.boolean().default(true),
+        /** Entra ID groups that get cluster admin through Azure RBAC. */
+        adminGroupObjectIds: z.array(z.uuid()).default([]),
+        /** AKS LocalDNS on the node pools (pods then resolve through 169.254.10.10/11). */
+        localDns: z.boolean().default(false),
+        /** Container Insights add-on, sending container logs to the workspace. */
+        monitoringAddon: z.boolean().default(true),
+        /** Azure Policy add-on (Gatekeeper). */
+        azurePolicyAddon: z.boolean().default(false),
+    }),
+    firewall: z.strictObject({
+        /** Azure Firewall SKU tier. Premium enables IDPS. */
+        tier: z.enum(["Basic", "Standard", "Premium"]),
+        /** What threat intelligence does with known-bad addresses. */
+        threatIntelMode: z.enum(["Off", "Alert", "Deny"]),
+        /** IDPS mode, Premium only. */
+        idpsMode: z.enum(["Off", "Alert", "Deny"]).optional(),
+        /** Frontend public IPs; more IPs mean more SNAT ports (docs suggest >= 20 for large production clusters). */
+        publicIpCount: count(1, 250).default(1),
+        /** Availability zones for the firewall and its public IPs. */
+        zones: z.array(zone).default([]),
+    }),
+    egress: z
+        .strictObject({
+            /** Cluster-wide FQDN allowlist on the firewall (workload allowlists from `segmentation` are added to it). */
+            fqdns: z.array(fqdnRuleSchema).default([]),
+        })
+        .default({ fqdns: [] }),
+    /** East-west intent: namespaces, workloads, flows and egress. */
+    segmentation: intentSchema.optional(),
+});
+
+type RawStackConfig = z.output<typeof stackConfigSchema>;
+
+/** One FQDN the firewall lets the cluster reach. */
+export interface FqdnRule {
+    readonly fqdn: string;
+    readonly protocol: "Https" | "Http";
+    readonly ports: readonly number[];
+}
+
+/** The validated, typed model of one stack's config. */
+export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" | "segmentation"> {
+    /** Protect stateful resources from deletion. */
+    readonly protect: boolean;
+    /** Name of the stack (dev, prod, ...). */
+    readonly stack: string;
+    readonly egress: { readonly fqdns: readonly FqdnRule[] };
+    /** Validated east-west intent; undefined when the stack declares none. */
+    readonly segmentation: SegmentationIntent | undefined;
+}
+
+/** AKS reserves these ranges; pod and service CIDRs must avoid them (AKS docs, "Configure Azure CNI Overlay networking"). */
+const AKS_RESERVED_RANGES = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
+
+/** Azure keeps 5 addresses of every subnet (first four and last). */
+const AZURE_RESERVED_ADDRESSES_PER_SUBNET = 5;
+
+/**
+ * Validates stack config values (keyed without the project prefix, values already JSON-decoded)
+ * into a typed model. Throws ConfigError naming every bad key; returns only when all is well.
+ */
+export function readStackConfig(values: Record<string, unknown>, stack: string): StackConfig {
+    const problems = new ProblemList();
+    const parsed = stackConfigSchema.safeParse(values, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.add(configPath(issue.path), describeIssue(issue));
+        }
+        problems.throwIfAny();
+        throw new Error("unreachable: schema failed without issues");
+    }
+    const raw = parsed.data;
+    checkNetwork(raw, problems);
+    checkFirewall(raw, problems);
+    checkApiServer(raw, problems);
+    checkNodePools(raw, problems);
+    const fqdns = normaliseFqdnRules(raw.egress.fqdns, "egress.fqdns", problems);
+    const segmentation = raw.segmentation
+        ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
+        : undefined;
+    problems.throwIfAny();
+    return {
+        ...raw,
+        stack,
+        protect: raw.protect ?? raw.environment === "prod",
+        egress: { fqdns },
+        segmentation,
+    };
+}
+
+/** Formats a schema path as the user writes it: `aks-zero-trust:cluster.userPools[0].name`. */
+export function configPath(path: readonly PropertyKey[]): string {
+    let text = PROJECT;
+    path.forEach((part, index) => {
+        if (typeof part === "number") {
+            text += `[${part}]`;
+        } else {
+            text += index === 0 ? `:${String(part)}` : `.${String(part)}`;
+        }
+    });
+    return text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+    const found = "input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : "";
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const known = knownKeysAt(issue.path);
+            const suffix = known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
+            return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}${suffix}`;
+        }
+        case "invalid_type":
+            return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}${found}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}${found}`;
+        case "too_big":
+            return issue.origin === "array" ? `expected at most ${issue.maximum} items` : `expected at most ${issue.maximum}${found}`;
+        case "too_small":
+            return issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : `expected at least ${issue.minimum}${found}`;
+        case "invalid_format":
+            return `expected ${issue.format === "uuid" ? "a GUID such as 00000000-0000-0000-0000-000000000000" : issue.format}${found}`;
+        case "custom":
+            return issue.message;
+        default:
+            return `${issue.message}${found}`;
+    }
+}
+
+/** The keys the schema accepts at a path, for "did you mean" help on unknown keys. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+    let schema: unknown = stackConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        if (typeof part === "number") {
+            schema = (schema as { element?: unknown }).element;
+        } else {
+            schema = (schema as { shape?: Record<string, unknown> }).shape?.[String(part)];
+        }
+    }
+    const shape = (unwrap(schema) as { shape?: Record<string, unknown> } | undefined)?.shape;
+    return shape ? Object.keys(shape).sort() : [];
+}
+
+function unwrap(schema: unknown): unknown {
+    let current = schema as { unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
+    while (current?.def?.innerType !== undefined) {
+        current = current.def.innerType as typeof current;
+    }
+    return current;
+}
+
+function checkNetwork(config: RawStackConfig, problems: ProblemList): void {
+    const { network, cluster, firewall } = config;
+    const vnet = parseIpv4Block(network.vnetCidr);
+    const subnets: Array<{ key: string; block: Ipv4Block; minimumPrefix?: number; why?: string }> = [
+        { key: "network.firewallSubnetCidr", block: parseIpv4Block(network.firewallSubnetCidr), minimumPrefix: 26, why: "AzureFirewallSubnet must be at least a /26" },
+        { key: "network.nodeSubnetCidr", block: parseIpv4Block(network.nodeSubnetCidr) },
+    ];
+    if (network.firewallManagementSubnetCidr) {
+        subnets.push({ key: "network.firewallManagementSubnetCidr", block: parseIpv4Block(network.firewallManagementSubnetCidr), minimumPrefix: 26, why: "AzureFirewallManagementSubnet must be at least a /26" });
+    }
+    for (const subnet of subnets) {
+        if (!contains(vnet, subnet.block)) {
+            problems.add(configPath(subnet.key.split(".")), `${subnet.block.cidr} lies outside the VNet ${vnet.cidr} (network.vnetCidr)`);
+        }
+        if (subnet.minimumPrefix !== undefined && subnet.block.prefix > subnet.minimumPrefix) {
+            problems.add(configPath(subnet.key.split(".")), `${subnet.block.cidr} is too small: ${subnet.why}`);
+        }
+    }
+    for (let i = 0; i < subnets.length; i++) {
+        for (let j = i + 1; j < subnets.length; j++) {
+            if (overlaps(subnets[i].block, subnets[j].block)) {
+                problems.add(configPath(subnets[j].key.split(".")), `${subnets[j].block.cidr} overlaps ${subnets[i].key} ${subnets[i].block.cidr}`);
+            }
+        }
+    }
+    if (firewall.tier === "Basic" && !network.firewallManagementSubnetCidr) {
+        problems.add(configPath(["network", "firewallManagementSubnetCidr"]), "is required when firewall.tier is Basic (Azure Firewall Basic needs AzureFirewallManagementSubnet)");
+    }
+
+    const pod = parseIpv4Block(cluster.podCidr);
+    const service = parseIpv4Block(cluster.serviceCidr);
+    if (overlaps(pod, vnet)) {
+        problems.add(configPath(["cluster", "podCidr"]), `${pod.cidr} overlaps the VNet ${vnet.cidr} (network.vnetCidr); overlay pod CIDRs must be outside the VNet`);
+    }
+    if (overlaps(service, vnet)) {
+        problems.add(configPath(["cluster", "serviceCidr"]), `${service.cidr} overlaps the VNet ${vnet.cidr} (network.vnetCidr)`);
+    }
+    if (overlaps(service, pod)) {
+        problems.add(configPath(["cluster", "serviceCidr"]), `${service.cidr} overlaps the pod CIDR ${pod.cidr} (cluster.podCidr)`);
+    }
+    if (service.prefix < 12) {
+        problems.add(configPath(["cluster", "serviceCidr"]), `${service.cidr} is too large: AKS requires a service CIDR smaller than /12`);
+    }
+    for (const reserved of AKS_RESERVED_RANGES.map(parseIpv4Block)) {
+        if (overlaps(pod, reserved)) {
+            problems.add(configPath(["cluster", "podCidr"]), `${pod.cidr} overlaps ${reserved.cidr}, which AKS reserves`);
+        }
+        if (overlaps(service, reserved)) {
+            problems.add(configPath(["cluster", "serviceCidr"]), `${service.cidr} overlaps ${reserved.cidr}, which AKS reserves`);
+        }
+    }
+    const dns = ipv4ToNumber(cluster.dnsServiceIp);
+    if (!containsAddress(service, dns)) {
+        problems.add(configPath(["cluster", "dnsServiceIp"]), `${cluster.dnsServiceIp} is outside the service CIDR ${service.cidr} (cluster.serviceCidr)`);
+    } else if (dns === service.first || dns === service.first + 1 || dns === service.last) {
+        // The first usable service address is taken by kubernetes.default (AKS docs, "Configure Azure CNI networking").
+        problems.add(configPath(["cluster", "dnsServiceIp"]), `${cluster.dnsServiceIp} is the network, broadcast or kubernetes service address of ${service.cidr}; use e.g. the .10 address`);
+    }
+}
+
+function checkFirewall(config: RawStackConfig, problems: ProblemList): void {
+    const { firewall } = config;
+    if (firewall.idpsMode !== undefined && firewall.tier !== "Premium") {
+        problems.add(configPath(["firewall", "idpsMode"]), `IDPS needs firewall.tier Premium, but the tier is ${firewall.tier}`);
+    }
+    if (firewall.tier === "Basic" && firewall.publicIpCount > 1) {
+        problems.add(configPath(["firewall", "publicIpCount"]), "Azure Firewall Basic supports one public IP");
+    }
+}
+
+function checkApiServer(config: RawStackConfig, problems: ProblemList): void {
+    const { apiServer } = config.cluster;
+    apiServer.authorizedIpRanges.forEach((range, index) => {
+        if (parseIpv4Block(range).prefix === 0) {
+            problems.add(configPath(["cluster", "apiServer", "authorizedIpRanges", index]), `${range} would open the API server to the whole internet`);
+        }
+    });
+    if (apiServer.privateCluster && apiServer.authorizedIpRanges.length > 0) {
+        problems.add(configPath(["cluster", "apiServer", "authorizedIpRanges"]), "authorized IP ranges apply to public API servers only; remove them or set privateCluster to false");
+    }
+    if (config.environment === "prod" && !apiServer.privateCluster && apiServer.authorizedIpRanges.length === 0) {
+        problems.add(configPath(["cluster", "apiServer"]), "prod must restrict the API server: set privateCluster: true or list authorizedIpRanges");
+    }
+}
+
+function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
+    const { cluster, network } = config;
+    const pools = [
+        { key: ["cluster", "systemPool"], pool: cluster.systemPool },
+        ...cluster.userPools.map((pool, index) => ({ key: ["cluster", "userPools", index], pool })),
+    ];
+    for (const { key, pool } of pools) {
+        if (pool.minCount > pool.maxCount) {
+            problems.add(configPath([...key, "minCount"]), `minCount ${pool.minCount} is greater than maxCount ${pool.maxCount}`);
+        }
+    }
+    const names = new Set<string>(["system"]);
+    cluster.userPools.forEach((pool, index) => {
+        if (names.has(pool.name)) {
+            problems.add(configPath(["cluster", "userPools", index, "name"]), `duplicate node pool name "${pool.name}"`);
+        }
+        names.add(pool.name);
+    });
+    // One surge node per pool during upgrades; Azure keeps 5 addresses of each subnet.
+    const nodesNeeded = pools.reduce((sum, { pool }) => sum + pool.maxCount + 1, 0);
+    const nodeSubnet = parseIpv4Block(network.nodeSubnetCidr);
+    const usable = blockSize(nodeSubnet) - AZURE_RESERVED_ADDRESSES_PER_SUBNET;
+    if (usable < nodesNeeded) {
+        problems.add(configPath(["network", "nodeSubnetCidr"]), `${nodeSubnet.cidr} is too small: ${Math.max(usable, 0)} usable addresses, but the node pools can grow to ${nodesNeeded} nodes including upgrade surge`);
+    }
+    // Overlay gives every node a /24 of the pod CIDR (AKS docs, "Azure CNI Overlay").
+    const pod = parseIpv4Block(cluster.podCidr);
+    const nodeRanges = pod.prefix <= 24 ? 2 ** (24 - pod.prefix) : 0;
+    if (nodeRanges < nodesNeeded) {
+        problems.add(configPath(["cluster", "podCidr"]), `${pod.cidr} is too small: it holds ${nodeRanges} node /24 ranges, but the node pools can grow to ${nodesNeeded} nodes`);
+    }
+}
+
+function normaliseFqdnRules(rules: readonly z.output<typeof fqdnRuleSchema>[], key: string, problems: ProblemList): FqdnRule[] {
+    const result: FqdnRule[] = [];
+    rules.forEach((rule, index) => {
+        const problem = fqdnProblem(rule.fqdn);
+        if (problem) {
+            problems.add(configPath([...key.split("."), index, "fqdn"]), problem);
+            return;
+        }
+        result.push({ fqdn: rule.fqdn.toLowerCase(), protocol: rule.protocol, ports: [...new Set(rule.ports)].sort((a, b) => a - b) });
+    });
+    return result;
+}

@@ -1,0 +1,153 @@
+import type { StackConfig } from "./config";
+
+/** A firewall application rule (layer 7, by host name or FQDN tag). */
+export interface ApplicationRule {
+    readonly ruleType: "ApplicationRule";
+    readonly name: string;
+    readonly sourceAddresses: readonly string[];
+    readonly protocols: ReadonlyArray<{ readonly protocolType: "Http" | "Https"; readonly port: number }>;
+    readonly targetFqdns?: readonly string[];
+    readonly fqdnTags?: readonly string[];
+}
+
+/** A firewall network rule (layer 4, by address, service tag or FQDN). */
+export interface NetworkRule {
+    readonly ruleType: "NetworkRule";
+    readonly name: string;
+    readonly sourceAddresses: readonly string[];
+    readonly ipProtocols: ReadonlyArray<"TCP" | "UDP">;
+    readonly destinationPorts: readonly string[];
+    readonly destinationAddresses?: readonly string[];
+    readonly destinationFqdns?: readonly string[];
+}
+
+/** An Allow rule collection, in the shape azure-native's FirewallPolicyRuleCollectionGroup takes. */
+export interface FilterRuleCollection {
+    readonly ruleCollectionType: "FirewallPolicyFilterRuleCollection";
+    readonly name: string;
+    readonly priority: number;
+    readonly action: { readonly type: "Allow" };
+    readonly rules: ReadonlyArray<ApplicationRule | NetworkRule>;
+}
+
+/** A rule collection group on the firewall policy. */
+export interface RuleCollectionGroupPlan {
+    readonly name: string;
+    readonly priority: number;
+    readonly ruleCollections: readonly FilterRuleCollection[];
+}
+
+/** One workload's (or the cluster's) internet allowlist, for the firewall. */
+export interface FqdnAllowance {
+    /** Who needs it: `cluster` or `namespace-workload`. */
+    readonly owner: string;
+    readonly fqdn: string;
+    readonly protocol: "Http" | "Https";
+    readonly ports: readonly number[];
+}
+
+/**
+ * Azure Monitor add-on endpoints (AKS docs, "Outbound network and FQDN rules for AKS clusters",
+ * Azure Monitor section).
+ */
+function azureMonitorFqdns(region: string): string[] {
+    return [
+        "*.ingest.monitor.azure.com",
+        "*.metrics.ingest.monitor.azure.com",
+        "*.monitoring.azure.com",
+        "*.ods.opinsights.azure.com",
+        "*.oms.opinsights.azure.com",
+        "dc.services.visualstudio.com",
+        "global.handler.control.monitor.azure.com",
+        `${region}.handler.control.monitor.azure.com`,
+    ];
+}
+
+/** Azure Policy add-on endpoints (same doc, Azure Policy section). */
+const AZURE_POLICY_FQDNS = ["data.policy.core.windows.net", "store.policy.core.windows.net"];
+
+/** Rule collection group priorities: AKS's own needs first, then workloads. */
+export const AKS_REQUIRED_GROUP_PRIORITY = 200;
+export const WORKLOAD_GROUP_PRIORITY = 300;
+
+/**
+ * The firewall rule collection groups for a stack, in the order they must be created.
+ * Sources are the node subnet: with overlay, pod traffic leaves the node SNATed to the node IP.
+ */
+export function planFirewallRules(config: StackConfig, workloadFqdns: readonly FqdnAllowance[]): RuleCollectionGroupPlan[] {
+    const groups = [aksRequiredGroup(config)];
+    const workloadGroup = workloadEgressGroup(config, workloadFqdns);
+    if (workloadGroup) {
+        groups.push(workloadGroup);
+    }
+    return groups;
+}
+
+function aksRequiredGroup(config: StackConfig): RuleCollectionGroupPlan {
+    const source = [config.network.nodeSubnetCidr];
+    const azureCloud = `AzureCloud.${config.location}`;
+    // AKS docs, "limit-egress-traffic" / "outbound-rules-control-egress": required network rules.
+    const networkRules: NetworkRule[] = [
+        { ruleType: "NetworkRule", name: "aks-apiserver-udp-1194", sourceAddresses: source, ipProtocols: ["UDP"], destinationPorts: ["1194"], destinationAddresses: [azureCloud] },
+        { ruleType: "NetworkRule", name: "aks-apiserver-tcp-9000", sourceAddresses: source, ipProtocols: ["TCP"], destinationPorts: ["9000"], destinationAddresses: [azureCloud] },
+        { ruleType: "NetworkRule", name: "aks-azurecloud-tcp-443", sourceAddresses: source, ipProtocols: ["TCP"], destinationPorts: ["443"], destinationAddresses: [azureCloud] },
+        // FQDNs in network rules need the firewall's DNS proxy, which the policy turns on.
+        { ruleType: "NetworkRule", name: "aks-ntp", sourceAddresses: source, ipProtocols: ["UDP"], destinationPorts: ["123"], destinationFqdns: ["ntp.ubuntu.com"] },
+    ];
+    if (config.cluster.monitoringAddon) {
+        networkRules.push({ ruleType: "NetworkRule", name: "azure-monitor-tcp-443", sourceAddresses: source, ipProtocols: ["TCP"], destinationPorts: ["443"], destinationAddresses: ["AzureMonitor"] });
+    }
+    const https = [{ protocolType: "Https" as const, port: 443 }];
+    const applicationRules: ApplicationRule[] = [
+        // The FQDN tag is kept current by Azure with every endpoint AKS nodes need.
+        { ruleType: "ApplicationRule", name: "aks-fqdn-tag", sourceAddresses: source, protocols: [{ protocolType: "Http", port: 80 }, ...https], fqdnTags: ["AzureKubernetesService"] },
+    ];
+    if (config.cluster.monitoringAddon) {
+        applicationRules.push({ ruleType: "ApplicationRule", name: "azure-monitor-addon", sourceAddresses: source, protocols: https, targetFqdns: azureMonitorFqdns(config.location) });
+    }
+    if (config.cluster.azurePolicyAddon) {
+        applicationRules.push({ ruleType: "ApplicationRule", name: "azure-policy-addon", sourceAddresses: source, protocols: https, targetFqdns: AZURE_POLICY_FQDNS });
+    }
+    return {
+        name: "aks-required",
+        priority: AKS_REQUIRED_GROUP_PRIORITY,
+        ruleCollections: [
+            { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aks-network", priority: 100, action: { type: "Allow" }, rules: networkRules },
+            { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aks-application", priority: 200, action: { type: "Allow" }, rules: applicationRules },
+        ],
+    };
+}
+
+function workloadEgressGroup(config: StackConfig, workloadFqdns: readonly FqdnAllowance[]): RuleCollectionGroupPlan | undefined {
+    const allowances: FqdnAllowance[] = [
+        ...config.egress.fqdns.map((rule) => ({ owner: "cluster", fqdn: rule.fqdn, protocol: rule.protocol, ports: rule.ports })),
+        ...workloadFqdns,
+    ];
+    if (allowances.length === 0) {
+        return undefined;
+    }
+    // One rule per owner and protocol/port signature, so the rule name says who needs the FQDNs.
+    const byRule = new Map<string, { owner: string; protocol: "Http" | "Https"; ports: readonly number[]; fqdns: Set<string> }>();
+    for (const allowance of allowances) {
+        const signature = `${allowance.protocol}-${allowance.ports.join("-")}`;
+        const key = `${allowance.owner} ${signature}`;
+        const entry = byRule.get(key) ?? { owner: allowance.owner, protocol: allowance.protocol, ports: allowance.ports, fqdns: new Set<string>() };
+        entry.fqdns.add(allowance.fqdn);
+        byRule.set(key, entry);
+    }
+    const entries = [...byRule.values()].sort((a, b) => a.owner.localeCompare(b.owner) || a.protocol.localeCompare(b.protocol) || a.ports.join().localeCompare(b.ports.join()));
+    const perOwner = new Map<string, number>();
+    entries.forEach((entry) => perOwner.set(entry.owner, (perOwner.get(entry.owner) ?? 0) + 1));
+    const rules: ApplicationRule[] = entries.map((entry) => ({
+        ruleType: "ApplicationRule",
+        name: perOwner.get(entry.owner)! > 1 ? `${entry.owner}-${entry.protocol.toLowerCase()}-${entry.ports.join("-")}` : entry.owner,
+        sourceAddresses: [config.network.nodeSubnetCidr],
+        protocols: entry.ports.map((port) => ({ protocolType: entry.protocol, port })),
+        targetFqdns: [...entry.fqdns].sort(),
+    }));
+    return {
+        name: "workload-egress",
+        priority: WORKLOAD_GROUP_PRIORITY,
+        ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "workload-fqdns", priority: 100, action: { type: "Allow" }, rules }],
+    };
+}

@@ -1,0 +1,433 @@
+import { z } from "zod";
+import { ProblemList } from "./errors";
+import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "./cidr";
+import { fqdnProblem } from "./fqdn";
+
+/** Namespaces that belong to AKS, Calico or Gatekeeper; app policy sets must never touch them. */
+export const SYSTEM_NAMESPACES = ["calico-system", "gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"] as const;
+
+/** RFC 1918 private ranges, plus link-local (includes the instance metadata endpoint 169.254.169.254). */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] as const;
+
+/** Kubernetes names: DNS-1123 labels. */
+const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "expected a DNS-1123 label: lowercase letters, digits and inner hyphens");
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "expected a Kubernetes label key such as app or app.kubernetes.io/name");
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, "expected a Kubernetes label value (at most 63 letters, digits, '-', '_', '.')");
+const labels = z.record(labelKey, labelValue);
+const protocol = z.enum(["TCP", "UDP", "SCTP"]);
+const portNumber = z.number().int().min(1).max(65535);
+
+const portSchema = z.union([
+    portNumber,
+    z.strictObject({
+        /** Destination port. */
+        port: portNumber,
+        /** Last port of a range starting at `port`. */
+        endPort: portNumber.optional(),
+        protocol: protocol.default("TCP"),
+    }),
+]);
+
+const containerPortSchema = z.strictObject({
+    /** Port the container listens on. */
+    port: portNumber,
+    protocol: protocol.default("TCP"),
+    /** Optional port name (IANA_SVC_NAME: at most 15 characters). */
+    name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, "expected a port name of at most 15 lowercase letters, digits or hyphens").optional(),
+});
+
+const cidrSchema = z.string().superRefine((value, context) => {
+    const problem = cidrProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+});
+
+const egressSchema = z.strictObject({
+    /** Internet host names, filtered by the firewall; opens TCP egress to public addresses on these ports. */
+    fqdns: z
+        .array(
+            z.strictObject({
+                fqdn: z.string(),
+                protocol: z.enum(["Https", "Http"]).default("Https"),
+                ports: z.array(portNumber).min(1).default([443]),
+            }),
+        )
+        .default([]),
+    /** Address ranges (inside or outside Azure) with their ports. */
+    cidrs: z.array(z.strictObject({ cidr: cidrSchema, ports: z.array(portSchema).min(1) })).default([]),
+    /** May reach the Kubernetes API server. */
+    kubernetesApi: z.boolean().default(false),
+});
+
+const workloadSchema = z.strictObject({
+    name: dnsLabel,
+    /** Pod labels that identify the workload; by convention include tier=web|api|data. */
+    labels: labels.refine((value) => Object.keys(value).length > 0, "expected at least one label"),
+    /** Container ports, used to resolve named ports and to build representative pods. */
+    ports: z.array(containerPortSchema).default([]),
+    /** Ingress from outside the declared flows, e.g. an ingress controller's namespace or an internal range. */
+    ingressFrom: z
+        .array(
+            z.strictObject({
+                namespace: dnsLabel.optional(),
+                podLabels: labels.optional(),
+                cidr: cidrSchema.optional(),
+                ports: z.array(portSchema).min(1),
+            }),
+        )
+        .default([]),
+    egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
+    /** Explicit override: lets a tier=data workload have internet egress. */
+    allowDataTierInternetEgress: z.boolean().default(false),
+});
+
+const namespaceSchema = z.strictObject({
+    name: dnsLabel,
+    /** Extra labels on the Namespace. */
+    labels: labels.default({}),
+    /** Rollout mode for this namespace; defaults to segmentation.defaultMode. */
+    mode: z.enum(["audit", "enforce"]).optional(),
+    workloads: z.array(workloadSchema).min(1),
+});
+
+const flowSchema = z.strictObject({
+    /** Client workload, `namespace/workload`. */
+    from: z.string(),
+    /** Server workload, `namespace/workload`. */
+    to: z.string(),
+    ports: z.array(portSchema).min(1),
+});
+
+const infrastructureSchema = z.strictObject({
+    /** The infrastructure namespace, e.g. monitoring or logging. */
+    name: dnsLabel,
+    /** Which of its pods the exemptions apply to; all pods of the namespace when omitted. */
+    podLabels: labels.optional(),
+    /** Ports these pods may reach on every app pod (e.g. metrics scraping). */
+    podPorts: z.array(portSchema).default([]),
+    /** Where these pods may send data (e.g. a log sink). */
+    egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
+});
+
+/** The raw shape of `aks-zero-trust:segmentation`. */
+export const intentSchema = z.strictObject({
+    /** Rollout mode for namespaces that do not set one. */
+    defaultMode: z.enum(["audit", "enforce"]).default("audit"),
+    namespaces: z.array(namespaceSchema).default([]),
+    flows: z.array(flowSchema).default([]),
+    infrastructure: z.array(infrastructureSchema).default([]),
+});
+
+type RawIntent = z.output<typeof intentSchema>;
+type RawPort = z.output<typeof portSchema>;
+
+/** A port or port range on one protocol. */
+export interface PortSpec {
+    readonly protocol: "TCP" | "UDP" | "SCTP";
+    readonly port: number;
+    readonly endPort?: number;
+}
+
+/** A workload's container port. */
+export interface ContainerPort {
+    readonly port: number;
+    readonly protocol: "TCP" | "UDP" | "SCTP";
+    readonly name?: string;
+}
+
+/** A host name the workload may reach through the firewall. */
+export interface FqdnEgress {
+    readonly fqdn: string;
+    readonly protocol: "Https" | "Http";
+    readonly ports: readonly number[];
+}
+
+/** Egress allowlists of a workload or infrastructure namespace. */
+export interface EgressIntent {
+    readonly fqdns: readonly FqdnEgress[];
+    readonly cidrs: ReadonlyArray<{ readonly cidr: string; readonly ports: readonly PortSpec[] }>;
+    readonly kubernetesApi: boolean;
+}
+
+/** Traffic a workload accepts from outside the declared flows. */
+export interface ExternalIngress {
+    readonly namespace?: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    readonly cidr?: string;
+    readonly ports: readonly PortSpec[];
+}
+
+/** One declared workload. */
+export interface WorkloadIntent {
+    readonly namespace: string;
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly ports: readonly ContainerPort[];
+    readonly ingressFrom: readonly ExternalIngress[];
+    readonly egress: EgressIntent;
+    readonly allowDataTierInternetEgress: boolean;
+}
+
+/** One app namespace with its policy set. */
+export interface NamespaceIntent {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly mode: "audit" | "enforce";
+    readonly workloads: readonly WorkloadIntent[];
+}
+
+/** An allowed app flow between two declared workloads. */
+export interface FlowIntent {
+    readonly from: { readonly namespace: string; readonly workload: string };
+    readonly to: { readonly namespace: string; readonly workload: string };
+    readonly ports: readonly PortSpec[];
+}
+
+/** An infrastructure namespace and its cluster-wide exemptions. */
+export interface InfrastructureIntent {
+    readonly name: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    readonly podPorts: readonly PortSpec[];
+    readonly egress: EgressIntent;
+}
+
+/** Cluster facts the rendered policies depend on. */
+export interface ClusterNetworkFacts {
+    readonly podCidr: string;
+    readonly serviceCidr: string;
+    readonly vnetCidr: string;
+    readonly localDns: boolean;
+}
+
+/** The validated east-west intent. Namespaces, workloads and flows are sorted by name. */
+export interface SegmentationIntent {
+    readonly namespaces: readonly NamespaceIntent[];
+    readonly flows: readonly FlowIntent[];
+    readonly infrastructure: readonly InfrastructureIntent[];
+    readonly cluster: ClusterNetworkFacts;
+}
+
+const PATH = "aks-zero-trust:segmentation";
+
+/** Cross-checks the parsed intent (references, names, forbidden flows) and normalises it. */
+export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, problems: ProblemList): SegmentationIntent {
+    const systemNamespaces = new Set<string>(SYSTEM_NAMESPACES);
+    const workloadsByRef = new Map<string, WorkloadIntent>();
+    const namespaceNames = new Set<string>();
+    const namespaces: NamespaceIntent[] = [];
+
+    raw.namespaces.forEach((namespace, nsIndex) => {
+        const nsPath = `${PATH}.namespaces[${nsIndex}]`;
+        if (systemNamespaces.has(namespace.name)) {
+            problems.add(`${nsPath}.name`, `"${namespace.name}" is a system namespace; app policy sets must not touch ${SYSTEM_NAMESPACES.join(", ")}`);
+        }
+        if (namespaceNames.has(namespace.name)) {
+            problems.add(`${nsPath}.name`, `duplicate namespace "${namespace.name}"`);
+        }
+        namespaceNames.add(namespace.name);
+        const workloadNames = new Set<string>();
+        const workloads: WorkloadIntent[] = [];
+        namespace.workloads.forEach((workload, wIndex) => {
+            const wPath = `${nsPath}.workloads[${wIndex}]`;
+            if (workloadNames.has(workload.name)) {
+                problems.add(`${wPath}.name`, `duplicate workload "${workload.name}" in namespace ${namespace.name}`);
+            }
+            workloadNames.add(workload.name);
+            const normalised = normaliseWorkload(namespace.name, workload, wPath, problems);
+            workloads.push(normalised);
+            workloadsByRef.set(`${namespace.name}/${workload.name}`, normalised);
+        });
+        checkDistinctSelectors(workloads, nsPath, problems);
+        namespaces.push({
+            name: namespace.name,
+            labels: namespace.labels,
+            mode: namespace.mode ?? raw.defaultMode,
+            workloads: sortByName(workloads),
+        });
+    });
+
+    const flows: FlowIntent[] = [];
+    const flowKeys = new Set<string>();
+    raw.flows.forEach((flow, index) => {
+        const fPath = `${PATH}.flows[${index}]`;
+        const from = resolveWorkloadRef(flow.from, `${fPath}.from`, workloadsByRef, namespaceNames, problems);
+        const to = resolveWorkloadRef(flow.to, `${fPath}.to`, workloadsByRef, namespaceNames, problems);
+        const ports = normalisePorts(flow.ports, `${fPath}.ports`, problems);
+        if (!from || !to) return;
+        const key = `${flow.from} -> ${flow.to}`;
+        if (flowKeys.has(key)) {
+            problems.add(fPath, `duplicate flow ${key}; list all its ports in one entry`);
+        }
+        flowKeys.add(key);
+        flows.push({ from, to, ports });
+    });
+
+    const infrastructure: InfrastructureIntent[] = [];
+    raw.infrastructure.forEach((infra, index) => {
+        const iPath = `${PATH}.infrastructure[${index}]`;
+        if (systemNamespaces.has(infra.name)) {
+            problems.add(`${iPath}.name`, `"${infra.name}" is a system namespace; infrastructure policies must not touch it`);
+        }
+        if (namespaceNames.has(infra.name)) {
+            problems.add(`${iPath}.name`, `"${infra.name}" is declared both as an app namespace and as infrastructure`);
+        }
+        namespaceNames.add(infra.name);
+        infrastructure.push({
+            name: infra.name,
+            podLabels: infra.podLabels,
+            podPorts: normalisePorts(infra.podPorts, `${iPath}.podPorts`, problems),
+            egress: normaliseEgress(infra.egress, `${iPath}.egress`, problems),
+        });
+    });
+
+    return {
+        namespaces: sortByName(namespaces),
+        flows: flows.sort((a, b) => flowSortKey(a).localeCompare(flowSortKey(b))),
+        infrastructure: sortByName(infrastructure),
+        cluster,
+    };
+}
+
+function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][number]["workloads"][number], path: string, problems: ProblemList): WorkloadIntent {
+    const egress = normaliseEgress(workload.egress, `${path}.egress`, problems);
+    const isDataTier = workload.labels.tier === "data";
+    if (isDataTier && !workload.allowDataTierInternetEgress) {
+        if (egress.fqdns.length > 0) {
+            problems.add(`${path}.egress.fqdns`, `workload ${namespace}/${workload.name} is tier=data and must not reach the internet; set allowDataTierInternetEgress: true to override`);
+        }
+        egress.cidrs.forEach((entry, index) => {
+            if (!isPrivate(parseIpv4Block(entry.cidr))) {
+                problems.add(`${path}.egress.cidrs[${index}].cidr`, `${entry.cidr} is an internet range, but workload ${namespace}/${workload.name} is tier=data; set allowDataTierInternetEgress: true to override`);
+            }
+        });
+    }
+    const ingressFrom: ExternalIngress[] = workload.ingressFrom.map((entry, index) => {
+        const ePath = `${path}.ingressFrom[${index}]`;
+        const hasPods = entry.namespace !== undefined || entry.podLabels !== undefined;
+        if (entry.cidr !== undefined && hasPods) {
+            problems.add(ePath, "give either cidr or namespace/podLabels, not both");
+        } else if (entry.cidr === undefined && !hasPods) {
+            problems.add(ePath, "expected a namespace (optionally with podLabels) or a cidr");
+        }
+        if (entry.cidr !== undefined && entry.cidr !== "" && cidrProblem(entry.cidr) === undefined && parseIpv4Block(entry.cidr).prefix === 0) {
+            problems.add(`${ePath}.cidr`, `${entry.cidr} would let the whole internet into the cluster`);
+        }
+        return { ...entry, ports: normalisePorts(entry.ports, `${ePath}.ports`, problems) };
+    });
+    const names = new Set<string>();
+    workload.ports.forEach((port, index) => {
+        if (port.name !== undefined) {
+            if (names.has(port.name)) problems.add(`${path}.ports[${index}].name`, `duplicate port name "${port.name}"`);
+            names.add(port.name);
+        }
+    });
+    return {
+        namespace,
+        name: workload.name,
+        labels: workload.labels,
+        ports: [...workload.ports].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol)),
+        ingressFrom,
+        egress,
+        allowDataTierInternetEgress: workload.allowDataTierInternetEgress,
+    };
+}
+
+function normaliseEgress(egress: z.output<typeof egressSchema>, path: string, problems: ProblemList): EgressIntent {
+    const fqdns: FqdnEgress[] = [];
+    egress.fqdns.forEach((entry, index) => {
+        const problem = fqdnProblem(entry.fqdn);
+        if (problem) {
+            problems.add(`${path}.fqdns[${index}].fqdn`, problem);
+            return;
+        }
+        fqdns.push({ fqdn: entry.fqdn.toLowerCase(), protocol: entry.protocol, ports: uniqueSorted(entry.ports) });
+    });
+    const cidrs = egress.cidrs.map((entry, index) => ({ cidr: entry.cidr, ports: normalisePorts(entry.ports, `${path}.cidrs[${index}].ports`, problems) }));
+    return {
+        fqdns: fqdns.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
+        cidrs: cidrs.sort((a, b) => a.cidr.localeCompare(b.cidr)),
+        kubernetesApi: egress.kubernetesApi,
+    };
+}
+
+function normalisePorts(ports: readonly RawPort[], path: string, problems: ProblemList): PortSpec[] {
+    const result: PortSpec[] = [];
+    ports.forEach((entry, index) => {
+        if (typeof entry === "number") {
+            result.push({ protocol: "TCP", port: entry });
+            return;
+        }
+        if (entry.endPort !== undefined && entry.endPort < entry.port) {
+            problems.add(`${path}[${index}].endPort`, `endPort ${entry.endPort} is below port ${entry.port}`);
+        }
+        result.push(entry.endPort !== undefined && entry.endPort !== entry.port ? { protocol: entry.protocol, port: entry.port, endPort: entry.endPort } : { protocol: entry.protocol, port: entry.port });
+    });
+    const unique = new Map(result.map((port) => [portKey(port), port]));
+    return [...unique.values()].sort(comparePorts);
+}
+
+/** Stable identity of a port spec, e.g. `TCP/80` or `TCP/8080-8090`. */
+export function portKey(port: PortSpec): string {
+    return `${port.protocol}/${port.port}${port.endPort !== undefined ? `-${port.endPort}` : ""}`;
+}
+
+/** Orders ports by protocol, then number. */
+export function comparePorts(a: PortSpec, b: PortSpec): number {
+    return a.protocol.localeCompare(b.protocol) || a.port - b.port || (a.endPort ?? a.port) - (b.endPort ?? b.port);
+}
+
+function resolveWorkloadRef(
+    ref: string,
+    path: string,
+    workloads: ReadonlyMap<string, WorkloadIntent>,
+    namespaces: ReadonlySet<string>,
+    problems: ProblemList,
+): { namespace: string; workload: string } | undefined {
+    const match = /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(ref);
+    if (!match) {
+        problems.add(path, `expected "namespace/workload", got "${ref}"`);
+        return undefined;
+    }
+    const [, namespace, workload] = match;
+    if (!namespaces.has(namespace)) {
+        problems.add(path, `unknown namespace "${namespace}" in "${ref}"; declare it under segmentation.namespaces`);
+        return undefined;
+    }
+    if (!workloads.has(ref)) {
+        problems.add(path, `unknown workload "${workload}" in namespace ${namespace}`);
+        return undefined;
+    }
+    return { namespace, workload };
+}
+
+/**
+ * A workload whose labels are a subset of another's would select the other's pods too, so its policies
+ * would leak onto them; segmentation needs selectors that tell workloads apart.
+ */
+function checkDistinctSelectors(workloads: readonly WorkloadIntent[], path: string, problems: ProblemList): void {
+    workloads.forEach((workload, index) => {
+        const shadow = workloads.find((other, otherIndex) => otherIndex < index && (isSubset(other.labels, workload.labels) || isSubset(workload.labels, other.labels)));
+        if (shadow !== undefined) {
+            problems.add(`${path}.workloads[${index}].labels`, `the labels of ${workload.name} and ${shadow.name} overlap (one set contains the other), so one selector would match both; add a label that tells them apart`);
+        }
+    });
+}
+
+function isSubset(small: Readonly<Record<string, string>>, large: Readonly<Record<string, string>>): boolean {
+    return Object.entries(small).every(([key, value]) => large[key] === value);
+}
+
+function isPrivate(block: Ipv4Block): boolean {
+    return PRIVATE_RANGES.map(parseIpv4Block).some((range) => contains(range, block));
+}
+
+function uniqueSorted(values: readonly number[]): number[] {
+    return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function sortByName<T extends { name: string }>(items: T[]): T[] {
+    return items.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function flowSortKey(flow: FlowIntent): string {
+    return `${flow.from.namespace}/${flow.from.workload} ${flow.to.namespace}/${flow.to.workload}`;
+}

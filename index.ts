@@ -1,0 +1,125 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { readStackConfig, StackConfig } from "./core/config";
+import { ConfigError } from "./core/errors";
+import { azureNames } from "./core/names";
+import { planFirewallRules } from "./core/firewallRules";
+import { projectConfigValues } from "./core/stackConfigSource";
+import { Network } from "./components/network";
+import { EgressFirewall } from "./components/egressFirewall";
+import { NodeSubnet } from "./components/nodeSubnet";
+import { AksCluster } from "./components/aksCluster";
+
+/** Reads and validates the whole stack config before any resource exists; a bad config stops here, cleanly. */
+function loadConfig(): StackConfig {
+    try {
+        return readStackConfig(projectConfigValues(pulumi.runtime.allConfig()), pulumi.getStack());
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            throw new pulumi.RunError(error.message);
+        }
+        throw error;
+    }
+}
+
+const config = loadConfig();
+const names = azureNames(config);
+const tags = { environment: config.environment, "managed-by": "pulumi", project: "aks-zero-trust", ...config.tags };
+const stateful = { protect: config.protect };
+
+const resourceGroup = new resources.ResourceGroup("platform", {
+    resourceGroupName: names.resourceGroup,
+    location: config.location,
+    tags,
+}, stateful);
+
+const workspace = new operationalinsights.Workspace("platform-logs", {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    workspaceName: names.workspace,
+    sku: { name: "PerGB2018" },
+    retentionInDays: config.environment === "prod" ? 90 : 30,
+    tags,
+}, stateful);
+
+const network = new Network("platform", {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    virtualNetworkName: names.virtualNetwork,
+    vnetCidr: config.network.vnetCidr,
+    firewallSubnetCidr: config.network.firewallSubnetCidr,
+    firewallManagementSubnetCidr: config.firewall.tier === "Basic" ? config.network.firewallManagementSubnetCidr : undefined,
+    tags,
+});
+
+const firewall = new EgressFirewall("egress", {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    firewallName: names.firewall,
+    policyName: names.firewallPolicy,
+    publicIpNames: Array.from({ length: config.firewall.publicIpCount }, (_, index) => names.firewallPublicIp(index)),
+    managementPublicIpName: names.firewallManagementPublicIp,
+    tier: config.firewall.tier,
+    threatIntelMode: config.firewall.threatIntelMode,
+    idpsMode: config.firewall.idpsMode,
+    zones: config.firewall.zones,
+    subnetId: network.firewallSubnet.id,
+    managementSubnetId: network.firewallManagementSubnet?.id,
+    ruleCollectionGroups: planFirewallRules(config, []),
+    workspaceId: workspace.id,
+    protect: config.protect,
+    tags,
+});
+
+const nodeSubnet = new NodeSubnet("nodes", {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    virtualNetworkName: network.virtualNetwork.name,
+    subnetName: names.nodeSubnet,
+    subnetCidr: config.network.nodeSubnetCidr,
+    routeTableName: names.routeTable,
+    firewallPrivateIp: firewall.privateIp,
+    firewallPublicIps: firewall.publicIpAddresses,
+    after: [network.firewallManagementSubnet ?? network.firewallSubnet],
+    tags,
+});
+
+const cluster = new AksCluster("aks", {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    clusterName: names.cluster,
+    identityName: names.clusterIdentity,
+    dnsPrefix: names.dnsPrefix,
+    nodeResourceGroup: names.nodeResourceGroup,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    skuTier: config.cluster.skuTier,
+    nodeSubnetId: nodeSubnet.subnet.id,
+    routeTableId: nodeSubnet.routeTable.id,
+    podCidr: config.cluster.podCidr,
+    serviceCidr: config.cluster.serviceCidr,
+    dnsServiceIp: config.cluster.dnsServiceIp,
+    zones: config.cluster.zones,
+    systemPool: config.cluster.systemPool,
+    userPools: config.cluster.userPools,
+    privateCluster: config.cluster.apiServer.privateCluster,
+    authorizedIpRanges: config.cluster.apiServer.authorizedIpRanges,
+    egressPublicIps: firewall.publicIpAddresses,
+    disableLocalAccounts: config.cluster.disableLocalAccounts,
+    adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+    localDns: config.cluster.localDns,
+    monitoringAddon: config.cluster.monitoringAddon,
+    azurePolicyAddon: config.cluster.azurePolicyAddon,
+    workspaceId: workspace.id,
+    // The default route must point at a running firewall before nodes boot, or they never join.
+    egressReady: [nodeSubnet.routeTable, nodeSubnet.subnet, firewall.firewall],
+    protect: config.protect,
+    tags,
+});
+
+export const resourceGroupName = resourceGroup.name;
+export const clusterName = cluster.cluster.name;
+export const firewallPrivateIp = firewall.privateIp;
+export const firewallPublicIps = firewall.publicIpAddresses;
+export const workspaceId = workspace.id;
+export const kubeconfig = cluster.kubeconfig;
