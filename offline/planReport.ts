@@ -1,0 +1,134 @@
+import type { CapturedResource, MockRun } from "./mockRuntime";
+import { resourceKey } from "./mockRuntime";
+
+/** The JSON form of the offline plan. */
+export interface PlanJson {
+    readonly stack: string;
+    readonly resources: ReadonlyArray<{ type: string; name: string; parent: string | null; inputs: Record<string, unknown> }>;
+    readonly summary: PlanSummary;
+}
+
+/** Resource counts of a plan. */
+export interface PlanSummary {
+    readonly total: number;
+    readonly protected: number;
+    readonly byType: Record<string, number>;
+}
+
+const ROLE_NAMES: Record<string, string> = {
+    "4d97b98b-1d4f-4787-a291-c67834d212e7": "Network Contributor",
+    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
+};
+
+/** Counts the resources that would be created (components excluded: they have no cloud object). */
+export function summarise(resources: readonly CapturedResource[]): PlanSummary {
+    const real = resources.filter((resource) => !resource.component);
+    const byType: Record<string, number> = {};
+    for (const resource of real) {
+        byType[resource.type] = (byType[resource.type] ?? 0) + 1;
+    }
+    const sorted = Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)));
+    return { total: real.length, protected: real.filter((resource) => resource.protect).length, byType: sorted };
+}
+
+/** The plan as JSON data: every resource with its type, name, parent and inputs. */
+export function planJson(run: MockRun): PlanJson {
+    return {
+        stack: run.stack,
+        resources: run.resources.map((resource) => ({
+            type: resource.type,
+            name: resource.name,
+            parent: resource.parent ?? null,
+            inputs: resource.inputs,
+        })),
+        summary: summarise(run.resources),
+    };
+}
+
+/** The plan as a tree with types, names and key settings, then a summary. */
+export function planText(run: MockRun): string {
+    const children = new Map<string, CapturedResource[]>();
+    const roots: CapturedResource[] = [];
+    for (const resource of run.resources) {
+        if (resource.parent) {
+            const list = children.get(resource.parent) ?? [];
+            list.push(resource);
+            children.set(resource.parent, list);
+        } else {
+            roots.push(resource);
+        }
+    }
+    const lines = [`Offline plan of stack "${run.stack}" (Pulumi runtime mocks; no cloud calls)`, ""];
+    const walk = (resource: CapturedResource, indent: string, last: boolean, top: boolean): void => {
+        const branch = top ? "" : last ? "└─ " : "├─ ";
+        const detail = describeResource(resource);
+        const flags = resource.protect ? " [protected]" : "";
+        lines.push(`${indent}${branch}${resource.type} ${resource.name}${flags}${detail ? `  (${detail})` : ""}`);
+        const kids = children.get(resourceKey(resource.type, resource.name)) ?? [];
+        const nextIndent = top ? indent : indent + (last ? "   " : "│  ");
+        kids.forEach((kid, index) => walk(kid, top ? "" : nextIndent, index === kids.length - 1, false));
+    };
+    roots.forEach((root) => walk(root, "", true, true));
+    const summary = summarise(run.resources);
+    lines.push("", "Summary:");
+    for (const [type, count] of Object.entries(summary.byType)) {
+        lines.push(`  ${String(count).padStart(3)}  ${type}`);
+    }
+    lines.push(`  ${summary.total} resources to create, ${summary.protected} protected`);
+    return lines.join("\n");
+}
+
+/** One line of the most telling settings of a resource. */
+export function describeResource(resource: CapturedResource): string {
+    const inputs = resource.inputs as Record<string, any>;
+    switch (resource.type) {
+        case "azure-native:resources:ResourceGroup":
+            return `${inputs.resourceGroupName}, ${inputs.location}`;
+        case "azure-native:operationalinsights:Workspace":
+            return `${inputs.workspaceName}, retention ${inputs.retentionInDays} days`;
+        case "azure-native:network:VirtualNetwork":
+            return `${inputs.virtualNetworkName} ${(inputs.addressSpace?.addressPrefixes ?? []).join(", ")}`;
+        case "azure-native:network:Subnet":
+            return `${inputs.subnetName} ${inputs.addressPrefix}${inputs.routeTable ? ", route table attached" : ""}`;
+        case "azure-native:network:RouteTable":
+            return (inputs.routes ?? []).map((route: any) => `${route.addressPrefix} -> ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`).join("; ");
+        case "azure-native:network:PublicIPAddress":
+            return `${inputs.publicIpAddressName}, ${inputs.sku?.name}${inputs.zones ? `, zones ${inputs.zones.join(",")}` : ""}`;
+        case "azure-native:network:FirewallPolicy":
+            return `${inputs.sku?.tier}, threat intel ${inputs.threatIntelMode}, DNS proxy ${inputs.dnsSettings?.enableProxy ? "on" : "off"}${inputs.intrusionDetection ? `, IDPS ${inputs.intrusionDetection.mode}` : ""}`;
+        case "azure-native:network:FirewallPolicyRuleCollectionGroup": {
+            const rules = (inputs.ruleCollections ?? []).reduce((sum: number, collection: any) => sum + (collection.rules?.length ?? 0), 0);
+            return `priority ${inputs.priority}, ${inputs.ruleCollections?.length ?? 0} collections, ${rules} rules`;
+        }
+        case "azure-native:network:AzureFirewall":
+            return `${inputs.azureFirewallName}, ${inputs.sku?.tier}, ${inputs.ipConfigurations?.length ?? 0} public IPs${inputs.zones ? `, zones ${inputs.zones.join(",")}` : ""}`;
+        case "azure-native:monitor:DiagnosticSetting":
+            return `${inputs.logs?.length ?? 0} log categories + metrics -> Log Analytics (${inputs.logAnalyticsDestinationType})`;
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return `${inputs.resourceName}`;
+        case "azure-native:authorization:RoleAssignment": {
+            const roleId = String(inputs.roleDefinitionId ?? "").split("/").pop() ?? "";
+            const scope = String(inputs.scope ?? "").split("/").pop();
+            return `${ROLE_NAMES[roleId] ?? roleId} on ${scope}`;
+        }
+        case "azure-native:containerservice:ManagedCluster": {
+            const profile = inputs.networkProfile ?? {};
+            const access = inputs.apiServerAccessProfile?.enablePrivateCluster
+                ? "private API server"
+                : inputs.apiServerAccessProfile?.authorizedIPRanges ? `API server limited to ${inputs.apiServerAccessProfile.authorizedIPRanges.length} ranges` : "public API server";
+            return `k8s ${inputs.kubernetesVersion}, ${profile.networkPlugin}/${profile.networkPluginMode}/${profile.networkPolicy}, outbound ${profile.outboundType}, pods ${profile.podCidr}, services ${profile.serviceCidr}, ${access}, local accounts ${inputs.disableLocalAccounts ? "off" : "on"}`;
+        }
+        case "azure-native:containerservice:AgentPool":
+            return `${inputs.agentPoolName} ${inputs.vmSize} ${inputs.minCount}-${inputs.maxCount} nodes${inputs.availabilityZones ? `, zones ${inputs.availabilityZones.join(",")}` : ""}`;
+        default:
+            return describeKubernetesObject(inputs);
+    }
+}
+
+function describeKubernetesObject(inputs: Record<string, any>): string {
+    if (typeof inputs.kind === "string" && inputs.metadata) {
+        const namespace = inputs.metadata.namespace ? `${inputs.metadata.namespace}/` : "";
+        return `${inputs.apiVersion} ${inputs.kind} ${namespace}${inputs.metadata.name}`;
+    }
+    return "";
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { readStackConfig, StackConfig } from "../core/config";
+import { ConfigError } from "../core/errors";
+import { projectConfigValues } from "../core/stackConfigSource";
+import { stackConfig } from "./helpers/stack";
+
+/** The dev stack's config values, with one change applied by the test. */
+function devValues(change: (values: Record<string, any>) => void = () => undefined): Record<string, any> {
+    const values = structuredClone(projectConfigValues(stackConfig("dev"))) as Record<string, any>;
+    change(values);
+    return values;
+}
+
+/** The problems a config produces, as "path: message" lines. */
+function problemsOf(values: Record<string, unknown>, stack = "dev"): string[] {
+    try {
+        readStackConfig(values, stack);
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+        }
+        throw error;
+    }
+    return [];
+}
+
+describe("stack config validation", () => {
+    it("accepts both checked-in stacks", () => {
+        const dev: StackConfig = readStackConfig(projectConfigValues(stackConfig("dev")), "dev");
+        const prod: StackConfig = readStackConfig(projectConfigValues(stackConfig("prod")), "prod");
+        expect(dev.protect).toBe(false);
+        expect(prod.protect).toBe(true);
+        expect(dev.egress.fqdns[0]).toEqual({ fqdn: "ghcr.io", protocol: "Https", ports: [443] });
+    });
+
+    it("rejects a malformed CIDR and names the key", () => {
+        expect(problemsOf(devValues((v) => { v.network.vnetCidr = "10.10.0/16"; }))).toEqual([
+            'aks-zero-trust:network.vnetCidr: expected an IPv4 CIDR such as 10.0.0.0/16, got "10.10.0/16"',
+        ]);
+    });
+
+    it("rejects a CIDR with host bits set and suggests the network address", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.podCidr = "10.244.1.0/16"; }))).toEqual([
+            'aks-zero-trust:cluster.podCidr: "10.244.1.0/16" has host bits set; the network address is 10.244.0.0/16',
+        ]);
+    });
+
+    it("rejects a pod CIDR that overlaps the VNet", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.podCidr = "10.10.0.0/16"; }))).toContain(
+            "aks-zero-trust:cluster.podCidr: 10.10.0.0/16 overlaps the VNet 10.10.0.0/16 (network.vnetCidr); overlay pod CIDRs must be outside the VNet",
+        );
+    });
+
+    it("rejects a service CIDR that overlaps the VNet or the pod CIDR", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.serviceCidr = "10.10.128.0/20"; v.cluster.dnsServiceIp = "10.10.128.10"; }))).toEqual([
+            "aks-zero-trust:cluster.serviceCidr: 10.10.128.0/20 overlaps the VNet 10.10.0.0/16 (network.vnetCidr)",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.serviceCidr = "10.244.128.0/20"; v.cluster.dnsServiceIp = "10.244.128.10"; }))).toEqual([
+            "aks-zero-trust:cluster.serviceCidr: 10.244.128.0/20 overlaps the pod CIDR 10.244.0.0/16 (cluster.podCidr)",
+        ]);
+    });
+
+    it("rejects a DNS service IP outside the service CIDR, or on the kubernetes service address", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.dnsServiceIp = "10.97.0.10"; }))).toEqual([
+            "aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.dnsServiceIp = "10.96.0.1"; }))[0]).toMatch(/^aks-zero-trust:cluster\.dnsServiceIp: 10\.96\.0\.1 is the network, broadcast or kubernetes service address/);
+    });
+
+    it("rejects an AzureFirewallSubnet smaller than /26", () => {
+        expect(problemsOf(devValues((v) => { v.network.firewallSubnetCidr = "10.10.0.0/27"; }))).toEqual([
+            "aks-zero-trust:network.firewallSubnetCidr: 10.10.0.0/27 is too small: AzureFirewallSubnet must be at least a /26",
+        ]);
+    });
+
+    it("rejects a subnet outside the VNet", () => {
+        expect(problemsOf(devValues((v) => { v.network.nodeSubnetCidr = "10.11.16.0/22"; }))).toEqual([
+            "aks-zero-trust:network.nodeSubnetCidr: 10.11.16.0/22 lies outside the VNet 10.10.0.0/16 (network.vnetCidr)",
+        ]);
+    });
+
+    it("rejects a node subnet too small for the node pools", () => {
+        expect(problemsOf(devValues((v) => { v.network.nodeSubnetCidr = "10.10.16.0/29"; }))).toEqual([
+            "aks-zero-trust:network.nodeSubnetCidr: 10.10.16.0/29 is too small: 3 usable addresses, but the node pools can grow to 7 nodes including upgrade surge",
+        ]);
+    });
+
+    it("requires the management subnet for the Basic firewall", () => {
+        expect(problemsOf(devValues((v) => { v.firewall.tier = "Basic"; }))).toEqual([
+            "aks-zero-trust:network.firewallManagementSubnetCidr: is required when firewall.tier is Basic (Azure Firewall Basic needs AzureFirewallManagementSubnet)",
+        ]);
+    });
+
+    it("rejects the wildcard * FQDN and malformed FQDNs", () => {
+        expect(problemsOf(devValues((v) => { v.egress.fqdns = [{ fqdn: "*" }]; }))).toEqual([
+            'aks-zero-trust:egress.fqdns[0].fqdn: "*" would allow every destination; list the host names the workload needs',
+        ]);
+        expect(problemsOf(devValues((v) => { v.egress.fqdns = [{ fqdn: "api..example.com" }, { fqdn: "*.com" }, { fqdn: "a*.example.com" }]; }))).toEqual([
+            'aks-zero-trust:egress.fqdns[0].fqdn: "api..example.com" is not a valid host name (label "": expected letters, digits and inner hyphens, 1-63 characters)',
+            'aks-zero-trust:egress.fqdns[1].fqdn: "*.com" is a wildcard over a whole top-level domain',
+            'aks-zero-trust:egress.fqdns[2].fqdn: "a*.example.com" has a wildcard that is not the whole leftmost label; only "*.example.com" is supported',
+        ]);
+    });
+
+    it("accepts a leading-label wildcard FQDN", () => {
+        expect(problemsOf(devValues((v) => { v.egress.fqdns = [{ fqdn: "*.blob.core.windows.net" }]; }))).toEqual([]);
+    });
+
+    it("rejects ports out of range", () => {
+        expect(problemsOf(devValues((v) => { v.egress.fqdns = [{ fqdn: "api.example.com", ports: [0, 70000] }]; }))).toEqual([
+            "aks-zero-trust:egress.fqdns[0].ports[0]: expected at least 1, got 0",
+            "aks-zero-trust:egress.fqdns[0].ports[1]: expected at most 65535, got 70000",
+        ]);
+    });
+
+    it("rejects unknown keys, at the top level and nested, listing the known ones", () => {
+        expect(problemsOf(devValues((v) => { v.clsuter = {}; }))).toEqual([
+            'aks-zero-trust: unknown key "clsuter" (expected one of: cluster, egress, environment, firewall, location, network, prefix, protect, segmentation, tags)',
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmsize = "x"; }))).toEqual([
+            'aks-zero-trust:cluster.systemPool: unknown key "vmsize" (expected one of: maxCount, maxPods, minCount, vmSize)',
+        ]);
+    });
+
+    it("requires prod to restrict its API server, and never accepts 0.0.0.0/0", () => {
+        const prod = projectConfigValues(stackConfig("prod")) as Record<string, any>;
+        const open = structuredClone(prod);
+        open.cluster.apiServer = { authorizedIpRanges: [] };
+        expect(problemsOf(open, "prod")).toEqual(["aks-zero-trust:cluster.apiServer: prod must restrict the API server: set privateCluster: true or list authorizedIpRanges"]);
+        const world = structuredClone(prod);
+        world.cluster.apiServer = { authorizedIpRanges: ["0.0.0.0/0"] };
+        expect(problemsOf(world, "prod")).toEqual(["aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: 0.0.0.0/0 would open the API server to the whole internet"]);
+    });
+
+    it("reports every problem at once, and says how many", () => {
+        const values = devValues((v) => { v.network.vnetCidr = "x"; v.firewall.threatIntelMode = "Sometimes"; });
+        expect(() => readStackConfig(values, "dev")).toThrow(/^Invalid stack config \(2 problems\):\n  - aks-zero-trust:network\.vnetCidr: .*\n  - aks-zero-trust:firewall\.threatIntelMode: expected one of "Off", "Alert", "Deny", got "Sometimes"$/);
+    });
+});

@@ -1,0 +1,34 @@
+import * as path from "node:path";
+import { runProgramOffline, CapturedResource, MockRun, resourceKey } from "../../offline/mockRuntime";
+import { readStackFile, stackFilePath, FlatConfig } from "../../offline/stackFile";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** The flat config of a checked-in stack file. */
+export function stackConfig(stack: string): FlatConfig {
+    return readStackFile(stackFilePath(PROJECT_DIR, stack));
+}
+
+/** Runs index.ts under mocks with a checked-in stack's config (once per test file: Pulumi state is global). */
+export function runStack(stack: string, config: FlatConfig = stackConfig(stack)): Promise<MockRun> {
+    return runProgramOffline({ stack, config });
+}
+
+/** All resources of a type. */
+export function ofType(run: MockRun, type: string): CapturedResource[] {
+    return run.resources.filter((resource) => resource.type === type);
+}
+
+/** The single resource of a type, failing loudly when there is not exactly one. */
+export function single(run: MockRun, type: string): CapturedResource {
+    const found = ofType(run, type);
+    if (found.length !== 1) {
+        throw new Error(`expected exactly one ${type}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** The key used in `parent` and `dependsOn` for a resource. */
+export function keyOf(resource: CapturedResource): string {
+    return resourceKey(resource.type, resource.name);
+}

@@ -1,0 +1,50 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli";
+import { PROJECT_DIR } from "./helpers/stack";
+
+describe("npm run plan", () => {
+    it("prints the prod stack as JSON with the cluster, firewall, DNS proxy, AKS FQDN tag and the forced route", () => {
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--format", "json"]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        const plan = JSON.parse(result.stdout);
+        expect(plan.stack).toBe("prod");
+        const byType = (type: string) => plan.resources.filter((resource: { type: string }) => resource.type === type);
+        expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.networkProfile).toMatchObject({
+            networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "calico", outboundType: "userDefinedRouting",
+        });
+        expect(byType("azure-native:network:AzureFirewall")).toHaveLength(1);
+        expect(byType("azure-native:network:FirewallPolicy")[0].inputs.dnsSettings.enableProxy).toBe(true);
+        expect(JSON.stringify(byType("azure-native:network:FirewallPolicyRuleCollectionGroup"))).toContain('"fqdnTags":["AzureKubernetesService"]');
+        expect(byType("azure-native:network:RouteTable")[0].inputs.routes).toContainEqual(expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }));
+        expect(plan.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
+    });
+
+    it("prints the dev stack as a tree with key settings and ends with a summary", () => {
+        const result = runCli("cli/plan.ts", ["--stack", "dev"]);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("├─ azure-native:network:RouteTable nodes-route-table  (0.0.0.0/0 -> VirtualAppliance 10.10.0.4");
+        expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}\d+ resources to create, 0 protected$/);
+    });
+
+    it("fails on invalid config with the key named, exit code 1 and no stack trace", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const file = path.join(dir, "Pulumi.bad.yaml");
+        fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace("dnsServiceIp: 10.96.0.10", "dnsServiceIp: 10.97.0.10"));
+        const result = runCli("cli/plan.ts", ["--stack", "dev", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
+    });
+
+    it("rejects unknown options with usage and exit code 2", () => {
+        const result = runCli("cli/plan.ts", ["--stak", "dev"]);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(/^error: Unknown option '--stak'/);
+        expect(result.stderr).toContain("usage: npm run plan --");
+    });
+});

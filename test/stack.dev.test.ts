@@ -1,0 +1,27 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { MockRun } from "../offline/mockRuntime";
+import { ofType, runStack, single } from "./helpers/stack";
+import { expectZeroTrustBoundary } from "./stack.shared";
+
+describe("dev stack under mocks", () => {
+    let run: MockRun;
+    beforeAll(async () => {
+        run = await runStack("dev");
+    });
+
+    it("builds the zero-trust boundary: overlay + Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {
+        expectZeroTrustBoundary(run);
+    });
+
+    it("is small: Standard firewall alerting on threat intel, one zone, one public IP", () => {
+        const policy = single(run, "azure-native:network:FirewallPolicy");
+        expect(policy.inputs).toMatchObject({ sku: { tier: "Standard" }, threatIntelMode: "Alert" });
+        expect(policy.inputs.intrusionDetection).toBeUndefined();
+        expect(single(run, "azure-native:network:AzureFirewall").inputs.zones).toEqual(["1"]);
+        expect(ofType(run, "azure-native:network:PublicIPAddress")).toHaveLength(1);
+    });
+
+    it("protects nothing, so the environment can be torn down", () => {
+        expect(run.resources.filter((resource) => resource.protect)).toEqual([]);
+    });
+});

@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { MockRun } from "../offline/mockRuntime";
+import { ofType, runStack, single } from "./helpers/stack";
+import { expectZeroTrustBoundary } from "./stack.shared";
+
+describe("prod stack under mocks", () => {
+    let run: MockRun;
+    beforeAll(async () => {
+        run = await runStack("prod");
+    });
+
+    it("builds the zero-trust boundary: overlay + Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {
+        expectZeroTrustBoundary(run);
+    });
+
+    it("runs a zone-redundant Premium firewall with IDPS and threat intel in Deny mode", () => {
+        const policy = single(run, "azure-native:network:FirewallPolicy");
+        expect(policy.inputs).toMatchObject({ sku: { tier: "Premium" }, threatIntelMode: "Deny", intrusionDetection: { mode: "Deny" } });
+        const firewall = single(run, "azure-native:network:AzureFirewall");
+        expect(firewall.inputs).toMatchObject({ sku: { name: "AZFW_VNet", tier: "Premium" }, zones: ["1", "2", "3"] });
+        expect(single(run, "azure-native:containerservice:ManagedCluster").inputs.agentPoolProfiles).toEqual([expect.objectContaining({ availabilityZones: ["1", "2", "3"] })]);
+    });
+
+    it("spreads SNAT over many public IPs, each routed straight out", () => {
+        const ips = ofType(run, "azure-native:network:PublicIPAddress");
+        expect(ips.length).toBeGreaterThanOrEqual(20);
+        const routes = single(run, "azure-native:network:RouteTable").inputs.routes as Array<{ nextHopType: string }>;
+        expect(routes.filter((route) => route.nextHopType === "Internet")).toHaveLength(ips.length);
+    });
+
+    it("limits the API server to authorized ranges plus the firewall's egress IPs, and disables local accounts", () => {
+        const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+        expect(cluster.inputs.disableLocalAccounts).toBe(true);
+        const ranges = (cluster.inputs.apiServerAccessProfile as { authorizedIPRanges: string[] }).authorizedIPRanges;
+        expect(ranges).toContain("203.0.113.0/24");
+        for (const ip of run.outputs.firewallPublicIps.value as string[]) {
+            expect(ranges).toContain(`${ip}/32`);
+        }
+        expect(ranges).not.toContain("0.0.0.0/0");
+    });
+
+    it("protects the stateful resources: resource group, cluster, firewall, firewall policy and workspace", () => {
+        const protectedTypes = run.resources.filter((resource) => resource.protect).map((resource) => resource.type).sort();
+        expect(protectedTypes).toEqual([
+            "azure-native:containerservice:ManagedCluster",
+            "azure-native:network:AzureFirewall",
+            "azure-native:network:FirewallPolicy",
+            "azure-native:operationalinsights:Workspace",
+            "azure-native:resources:ResourceGroup",
+        ]);
+    });
+});
