@@ -1,0 +1,38 @@
+/** The analyzer's front door: manifest objects in, connections out. */
+import { type CompiledPolicy, compilePolicies } from "./compile";
+import type { Warning } from "./errors";
+import { type Connection, type ExternalEntity, ReachabilityEngine, type WorkloadEntity } from "./evaluate";
+import type { ManifestObject } from "./load";
+import { buildModel } from "./model";
+
+/** Everything the analyzer found. */
+export interface Analysis {
+    /** Allowed connections, sorted by source then destination. */
+    readonly connections: readonly Connection[];
+    /** Workloads (and the API server pseudo-endpoint when a rule names it), sorted. */
+    readonly workloads: readonly WorkloadEntity[];
+    /** External IPv4 ranges: a partition of the address space, neighbours with identical connectivity merged. */
+    readonly externals: readonly ExternalEntity[];
+    /** Compiled policies in evaluation order (printable with formatPolicy). */
+    readonly policies: readonly CompiledPolicy[];
+    /** Non-fatal problems (unsupported kinds, unanalysed IPv6, ...). */
+    readonly warnings: readonly Warning[];
+    /** The compiled cluster, for explain(). */
+    readonly engine: ReachabilityEngine;
+}
+
+/** Computes every allowed connection between workloads, and between workloads and external ranges. Throws InputError on bad input. */
+export function analyze(objects: readonly ManifestObject[]): Analysis {
+    const model = buildModel(objects);
+    const compiled = compilePolicies(model);
+    const engine = new ReachabilityEngine(model, compiled.policies);
+    const { connections, externals } = engine.connections();
+    return {
+        connections,
+        workloads: engine.entities,
+        externals,
+        policies: compiled.policies,
+        warnings: [...model.warnings, ...compiled.warnings, ...engine.warnings],
+        engine,
+    };
+}

@@ -1,0 +1,691 @@
+/**
+ * Connectivity: which endpoint reaches which endpoint or external address range, on which traffic.
+ *
+ * A connection needs the source's egress AND the destination's ingress to allow it; external addresses
+ * have no policy of their own. Each direction is evaluated the Calico way: tiers in order; within a tier,
+ * policies in order and their rules in order; Allow and Deny end evaluation, Log continues, Pass jumps to
+ * the next tier; traffic no rule decided is dropped at the end of a tier that selected the endpoint (or
+ * passed on, for a tier with defaultAction Pass); after the last tier, what is left is allowed (Kubernetes'
+ * default allow). Evaluation runs on port sets, so one walk answers all protocols and ports at once.
+ *
+ * To stay linear in practice, each endpoint is evaluated against the endpoints its rules name (found
+ * through a label index) one by one, and against "every other workload" once.
+ */
+import type { CompiledPolicy, CompiledRule, Direction, EntityMatch, NamespaceScope, Selection } from "./compile";
+import { type Intervals, intervalsContain, unionIntervals } from "./intervals";
+import { pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
+import {
+    API_SERVER_KIND,
+    type ClusterModel,
+    type Endpoint,
+    type NetworkSetInfo,
+    type ServicePort,
+    type TierInfo,
+    compareText,
+} from "./model";
+import type { Warning } from "./errors";
+import { type PortProtocol, PortSet } from "./ports";
+import { type Labels, matchesSelector, requiredLabels, selectorText } from "./selector";
+
+/** A workload (or the API server pseudo-endpoint) in results. */
+export interface WorkloadEntity {
+    /** Discriminator. */
+    readonly type: "workload";
+    /** Deployment, Pod, ..., or APIServer. */
+    readonly kind: string;
+    /** Namespace. */
+    readonly namespace: string;
+    /** Name. */
+    readonly name: string;
+    /** "namespace/name[Kind]". */
+    readonly display: string;
+}
+
+/** A range of external IPv4 addresses in results ("a.b.c.d-e.f.g.h[External]"). */
+export interface ExternalEntity {
+    /** Discriminator. */
+    readonly type: "external";
+    /** First address, as a number. */
+    readonly start: number;
+    /** Last address, as a number. */
+    readonly end: number;
+    /** "a.b.c.d-e.f.g.h[External]". */
+    readonly display: string;
+}
+
+/** Either side of a connection. */
+export type Entity = WorkloadEntity | ExternalEntity;
+
+/** One allowed connection: traffic from source to destination that both sides' policies allow. */
+export interface Connection {
+    /** Who opens the connection. */
+    readonly source: Entity;
+    /** Who accepts it. */
+    readonly destination: Entity;
+    /** Allowed protocols and destination ports. */
+    readonly ports: PortSet;
+}
+
+/** The API server pseudo-endpoint only listens on HTTPS. */
+const API_SERVER_TRAFFIC = PortSet.ports("TCP", 443);
+
+/** Makes the result entity for an external range. */
+export function externalEntity(start: number, end: number): ExternalEntity {
+    return { type: "external", start, end, display: `${rangeText(start, end)}[External]` };
+}
+
+/** Output order of entities: workloads by namespace, name, kind; then external ranges by address. */
+export function compareEntities(a: Entity, b: Entity): number {
+    if (a.type === "workload" && b.type === "workload") {
+        return compareText(a.namespace, b.namespace) || compareText(a.name, b.name) || compareText(a.kind, b.kind);
+    }
+    if (a.type === "external" && b.type === "external") return a.start - b.start || a.end - b.end;
+    return a.type === "workload" ? -1 : 1;
+}
+
+/** Output order of connections: by source, then destination. */
+export function compareConnections(a: Connection, b: Connection): number {
+    return compareEntities(a.source, b.source) || compareEntities(a.destination, b.destination);
+}
+
+/** The other side of a direction's evaluation. */
+export type Peer =
+    | { readonly kind: "endpoint"; readonly id: number }
+    | { readonly kind: "piece"; readonly index: number }
+    | { readonly kind: "otherWorkload" };
+
+const OTHER_WORKLOAD: Peer = { kind: "otherWorkload" };
+
+type ServiceLookup = (namespace: string, name: string) => readonly ServicePort[] | undefined;
+
+interface ResolvedEntity {
+    readonly entity: EntityMatch;
+    readonly allWorkloads: boolean;
+    readonly workloads: ReadonlySet<number>;
+    readonly apiServer: boolean;
+    readonly pieces: Uint8Array;
+}
+
+interface ResolvedRule {
+    readonly rule: CompiledRule;
+    readonly peers: readonly ResolvedEntity[];
+    readonly local?: ResolvedEntity;
+    /** Traffic, when it does not depend on the destination (no named ports, no service). */
+    readonly fixedTraffic?: PortSet;
+}
+
+interface ResolvedPolicy {
+    readonly policy: CompiledPolicy;
+    readonly appliesTo: ResolvedEntity;
+    readonly ingress?: readonly ResolvedRule[];
+    readonly egress?: readonly ResolvedRule[];
+}
+
+interface TierGroup {
+    readonly tier: TierInfo;
+    readonly policies: readonly { readonly policy: CompiledPolicy; readonly rules: readonly ResolvedRule[] }[];
+}
+
+/** One step of an explained evaluation. */
+export interface TraceStep {
+    /** Policy that took the step. */
+    readonly policy: CompiledPolicy;
+    /** Rule that matched, or undefined when the policy applied but none of its rules matched. */
+    readonly rule?: CompiledRule;
+    /** Traffic the step decided (for Log: the traffic it saw). */
+    readonly traffic: PortSet;
+    /** What happened to that traffic. */
+    readonly effect: "allowed" | "denied" | "passed" | "logged" | "no rule matched";
+}
+
+/** What one tier did. */
+export interface TierOutcome {
+    /** The tier. */
+    readonly tier: TierInfo;
+    /** Steps in evaluation order. */
+    readonly steps: readonly TraceStep[];
+    /** Traffic no rule decided that the tier dropped at its end. */
+    readonly dropped: PortSet;
+    /** Traffic passed to the next tier (Pass rules, or defaultAction Pass). */
+    readonly passedOn: PortSet;
+}
+
+/** An explained evaluation of one direction. */
+export interface DirectionTrace {
+    /** "egress" of the source or "ingress" of the destination. */
+    readonly direction: Direction;
+    /** The endpoint whose policies were evaluated, or undefined when that side is external (no policy). */
+    readonly subject?: WorkloadEntity;
+    /** Tiers that selected the subject, in order. */
+    readonly tiers: readonly TierOutcome[];
+    /** Traffic left undecided after the last tier, allowed by default. */
+    readonly allowedByDefault: PortSet;
+    /** Traffic this direction allows. */
+    readonly allowed: PortSet;
+}
+
+class Resolver {
+    private readonly byNamespace = new Map<string, number[]>();
+    private readonly byLabel = new Map<string, Map<string, number[]>>();
+    private readonly namespaceCache = new Map<string, ReadonlySet<string>>();
+    private readonly entityCache = new Map<string, ResolvedEntity>();
+    private readonly networkSetCache = new Map<string, Intervals>();
+    private readonly allIds: number[];
+    readonly warnings: Warning[] = [];
+
+    constructor(
+        private readonly model: ClusterModel,
+        private readonly workloads: readonly Endpoint[],
+        private readonly apiServerId: number | undefined,
+        private readonly pieceStarts: readonly number[],
+    ) {
+        this.allIds = workloads.map((workload) => workload.id);
+        for (const workload of workloads) {
+            let list = this.byNamespace.get(workload.namespace);
+            if (!list) this.byNamespace.set(workload.namespace, (list = []));
+            list.push(workload.id);
+            for (const [key, value] of workload.calicoLabels) {
+                let values = this.byLabel.get(key);
+                if (!values) this.byLabel.set(key, (values = new Map()));
+                let ids = values.get(value);
+                if (!ids) values.set(value, (ids = []));
+                ids.push(workload.id);
+            }
+        }
+    }
+
+    private namespaceLabels(name: string, view: EntityMatch["view"]): Labels {
+        const namespace = this.model.namespaces.get(name);
+        if (!namespace) return new Map();
+        return view === "kubernetes" ? namespace.labels : namespace.calicoLabels;
+    }
+
+    private namespacesMatching(scope: NamespaceScope & { kind: "selector" }, view: EntityMatch["view"]): ReadonlySet<string> {
+        const key = `${view}|${selectorText(scope.selector)}`;
+        let names = this.namespaceCache.get(key);
+        if (!names) {
+            const matched = new Set<string>();
+            for (const name of this.model.namespaces.keys()) {
+                if (matchesSelector(scope.selector, this.namespaceLabels(name, view))) matched.add(name);
+            }
+            this.namespaceCache.set(key, (names = matched));
+        }
+        return names;
+    }
+
+    private inScope(scope: NamespaceScope, namespace: string, view: EntityMatch["view"]): boolean {
+        if (scope.kind === "any") return true;
+        if (scope.kind === "name") return scope.name === namespace;
+        return this.namespacesMatching(scope, view).has(namespace);
+    }
+
+    private selects(selection: Selection, workload: Endpoint, view: EntityMatch["view"]): boolean {
+        return (
+            this.inScope(selection.namespaces, workload.namespace, view) &&
+            matchesSelector(selection.selector, view === "kubernetes" ? workload.labels : workload.calicoLabels)
+        );
+    }
+
+    private matchesWorkload(entity: EntityMatch, workload: Endpoint): boolean {
+        if (entity.nets !== undefined) return false;
+        if (entity.service) {
+            const service = this.model.services.get(`${entity.service.namespace}/${entity.service.name}`);
+            if (!service?.selector || workload.namespace !== service.namespace) return false;
+            for (const [key, value] of service.selector) if (workload.labels.get(key) !== value) return false;
+        }
+        if (entity.select && !this.selects(entity.select, workload, entity.view)) return false;
+        if (entity.exclude && this.selects(entity.exclude, workload, entity.view)) return false;
+        if (entity.serviceAccounts) {
+            const { names, selector } = entity.serviceAccounts;
+            if (names && !names.includes(workload.serviceAccount)) return false;
+            if (selector) {
+                const labels = new Map(this.model.serviceAccounts.get(`${workload.namespace}/${workload.serviceAccount}`) ?? []);
+                labels.set("projectcalico.org/name", workload.serviceAccount);
+                if (!matchesSelector(selector, labels)) return false;
+            }
+        }
+        return true;
+    }
+
+    private candidates(entity: EntityMatch): readonly number[] {
+        if (entity.nets !== undefined) return [];
+        let best: readonly number[] = this.allIds;
+        const consider = (list: readonly number[]): void => {
+            if (list.length < best.length) best = list;
+        };
+        if (entity.service) {
+            consider(this.byNamespace.get(entity.service.namespace) ?? []);
+        }
+        if (entity.select) {
+            const scope = entity.select.namespaces;
+            if (scope.kind === "name") consider(this.byNamespace.get(scope.name) ?? []);
+            else if (scope.kind === "selector") {
+                const names = this.namespacesMatching(scope, entity.view);
+                if (names.size < this.byNamespace.size) {
+                    const list: number[] = [];
+                    for (const name of names) list.push(...(this.byNamespace.get(name) ?? []));
+                    consider(list);
+                }
+            }
+            // Every Kubernetes label is also a Calico label, so the Calico index narrows both views.
+            for (const requirement of requiredLabels(entity.select.selector)) {
+                const values = this.byLabel.get(requirement.key);
+                if (!values) return [];
+                if (requirement.values === undefined) {
+                    if (values.size === 1) consider([...values.values()][0]!);
+                    continue;
+                }
+                const list: number[] = [];
+                for (const value of requirement.values) list.push(...(values.get(value) ?? []));
+                consider(list);
+            }
+        }
+        return best;
+    }
+
+    private isApiServerService(entity: EntityMatch): boolean {
+        if (!entity.service || entity.service.namespace !== "default" || entity.service.name !== "kubernetes") return false;
+        return this.model.services.get("default/kubernetes")?.selector === undefined;
+    }
+
+    private networkSetNets(selection: Selection, view: EntityMatch["view"]): Intervals {
+        const key = `${view}|${JSON.stringify(selection.namespaces)}|${selectorText(selection.selector)}`;
+        let nets = this.networkSetCache.get(key);
+        if (nets === undefined) {
+            nets = [];
+            for (const set of this.model.networkSets) {
+                if (this.networkSetSelected(set, selection)) nets = unionIntervals(nets, set.nets);
+            }
+            this.networkSetCache.set(key, nets);
+        }
+        return nets;
+    }
+
+    private networkSetSelected(set: NetworkSetInfo, selection: Selection): boolean {
+        const global = set.namespace === undefined;
+        const scope = selection.namespaces;
+        if (scope.kind === "name" && scope.name !== set.namespace) return false;
+        if (scope.kind === "selector") {
+            const labels = global ? new Map<string, string>() : this.namespaceLabels(set.namespace!, "calico");
+            if (!matchesSelector(scope.selector, labels, global)) return false;
+        }
+        return matchesSelector(selection.selector, set.labels, global);
+    }
+
+    private pieceMatches(entity: EntityMatch, start: number): boolean {
+        if (entity.service || entity.serviceAccounts) return false;
+        if (entity.nets !== undefined && !intervalsContain(entity.nets, start)) return false;
+        if (entity.notNets !== undefined && intervalsContain(entity.notNets, start)) return false;
+        if (entity.view === "kubernetes") return entity.select === undefined;
+        if (entity.select && !intervalsContain(this.networkSetNets(entity.select, entity.view), start)) return false;
+        if (entity.exclude && intervalsContain(this.networkSetNets(entity.exclude, entity.view), start)) return false;
+        return true;
+    }
+
+    resolve(entity: EntityMatch): ResolvedEntity {
+        const key = `${entity.view}|${entity.text}`;
+        const cached = this.entityCache.get(key);
+        if (cached) return cached;
+        const scopeIsEverything = (scope: NamespaceScope): boolean =>
+            scope.kind === "any" || (scope.kind === "selector" && scope.selector.op === "all");
+        const allWorkloads =
+            entity.nets === undefined &&
+            entity.exclude === undefined &&
+            entity.serviceAccounts === undefined &&
+            entity.service === undefined &&
+            (entity.select === undefined || (scopeIsEverything(entity.select.namespaces) && entity.select.selector.op === "all"));
+        const workloads = new Set<number>();
+        if (!allWorkloads) {
+            for (const id of this.candidates(entity)) {
+                if (this.matchesWorkload(entity, this.workloads[id]!)) workloads.add(id);
+            }
+        }
+        if (entity.service && !this.isApiServerService(entity) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
+            this.warnings.push({ message: `service ${entity.service.namespace}/${entity.service.name} is not defined (or has no selector); rules naming it match nothing` });
+        }
+        const apiServer =
+            this.apiServerId !== undefined &&
+            ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
+                this.isApiServerService(entity));
+        const pieces = new Uint8Array(this.pieceStarts.length);
+        this.pieceStarts.forEach((start, index) => {
+            pieces[index] = this.pieceMatches(entity, start) ? 1 : 0;
+        });
+        const resolved = { entity, allWorkloads, workloads, apiServer, pieces };
+        this.entityCache.set(key, resolved);
+        return resolved;
+    }
+}
+
+/** Per endpoint and direction: the result against every peer. */
+interface DirectionResult {
+    /** Tiers that selected the endpoint. */
+    readonly groups: readonly TierGroup[];
+    /** Allowed traffic with each endpoint its rules name (and the API server). */
+    readonly perEndpoint: ReadonlyMap<number, PortSet>;
+    /** Allowed traffic with any workload not in perEndpoint. */
+    readonly otherWorkload: PortSet;
+    /** Allowed traffic with each external address piece. */
+    readonly perPiece: readonly PortSet[];
+}
+
+function collectNets(policies: readonly CompiledPolicy[], networkSets: readonly NetworkSetInfo[]): Intervals[] {
+    const sets: Intervals[] = networkSets.map((set) => set.nets);
+    const add = (entity: EntityMatch | undefined): void => {
+        if (entity?.nets) sets.push(entity.nets);
+        if (entity?.notNets) sets.push(entity.notNets);
+    };
+    for (const policy of policies) {
+        for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+            rule.peers.forEach(add);
+            add(rule.local);
+        }
+    }
+    return sets;
+}
+
+/** The compiled cluster, ready to answer connectivity questions. */
+export class ReachabilityEngine {
+    /** Workloads and, when some rule names it, the API server pseudo-endpoint. */
+    readonly endpoints: readonly Endpoint[];
+    /** Result entities for the endpoints, by endpoint id. */
+    readonly entities: readonly WorkloadEntity[];
+    /** Start addresses of the external address pieces (every boundary any policy mentions). */
+    readonly pieceStarts: readonly number[];
+    /** Problems found while resolving. */
+    readonly warnings: readonly Warning[];
+    private readonly apiServerId: number | undefined;
+    private readonly groups: { readonly ingress: readonly TierGroup[][]; readonly egress: readonly TierGroup[][] };
+    private readonly serviceLookup: ServiceLookup;
+
+    constructor(model: ClusterModel, policies: readonly CompiledPolicy[]) {
+        this.serviceLookup = (namespace, name) => model.services.get(`${namespace}/${name}`)?.ports;
+        const referencesApiServer = policies.some((policy) =>
+            [...(policy.ingress ?? []), ...(policy.egress ?? [])].some(
+                (rule) =>
+                    [...rule.peers, ...(rule.local ? [rule.local] : [])].some(
+                        (entity) => entity.service?.namespace === "default" && entity.service.name === "kubernetes",
+                    ) && model.services.get("default/kubernetes")?.selector === undefined,
+            ),
+        );
+        const endpoints: Endpoint[] = [...model.workloads];
+        if (referencesApiServer) {
+            endpoints.push({
+                id: endpoints.length,
+                kind: API_SERVER_KIND,
+                namespace: "default",
+                name: "kubernetes",
+                display: `default/kubernetes[${API_SERVER_KIND}]`,
+                labels: new Map(),
+                calicoLabels: new Map(),
+                ports: [{ name: "https", port: 443, protocol: "TCP" }],
+                serviceAccount: "",
+            });
+        }
+        this.endpoints = endpoints;
+        this.apiServerId = referencesApiServer ? endpoints.length - 1 : undefined;
+        this.entities = endpoints.map((endpoint) => ({
+            type: "workload" as const,
+            kind: endpoint.kind,
+            namespace: endpoint.namespace,
+            name: endpoint.name,
+            display: endpoint.display,
+        }));
+        this.pieceStarts = splitAddressSpace(collectNets(policies, model.networkSets));
+        const resolver = new Resolver(model, model.workloads, this.apiServerId, this.pieceStarts);
+
+        const ingress: TierGroup[][] = endpoints.map(() => []);
+        const egress: TierGroup[][] = endpoints.map(() => []);
+        for (const policy of policies) {
+            const resolved = this.resolvePolicy(policy, resolver);
+            const subjects = resolved.appliesTo.allWorkloads ? model.workloads.map((workload) => workload.id) : resolved.appliesTo.workloads;
+            for (const id of subjects) {
+                if (id === this.apiServerId) continue;
+                if (resolved.ingress) addToGroups(ingress[id]!, policy, resolved.ingress);
+                if (resolved.egress) addToGroups(egress[id]!, policy, resolved.egress);
+            }
+        }
+        this.groups = { ingress, egress };
+        this.warnings = dedupe(resolver.warnings);
+    }
+
+    private resolvePolicy(policy: CompiledPolicy, resolver: Resolver): ResolvedPolicy {
+        const rules = (list: readonly CompiledRule[] | undefined): ResolvedRule[] | undefined =>
+            list?.map((rule) => {
+                const peers = rule.peers.map((peer) => resolver.resolve(peer));
+                const local = rule.local ? resolver.resolve(rule.local) : undefined;
+                const traffic = rule.traffic;
+                const dependsOnDestination =
+                    traffic.namedPorts.length > 0 ||
+                    traffic.notNamedPorts.length > 0 ||
+                    rule.peers.some((peer) => peer.service !== undefined) ||
+                    rule.local?.service !== undefined;
+                return { rule, peers, local, fixedTraffic: dependsOnDestination ? undefined : trafficFor(rule, undefined, undefined) };
+            });
+        return { policy, appliesTo: resolver.resolve(policy.appliesTo), ingress: rules(policy.ingress), egress: rules(policy.egress) };
+    }
+
+    private trafficOf(resolved: ResolvedRule, direction: Direction, subject: Endpoint, peer: Peer): PortSet {
+        if (resolved.fixedTraffic) return resolved.fixedTraffic;
+        const destination = direction === "ingress" ? subject : peer.kind === "endpoint" ? this.endpoints[peer.id] : undefined;
+        const serviceSide = direction === "ingress" ? resolved.rule.local : resolved.rule.peers[0];
+        return trafficFor(resolved.rule, destination, serviceSide?.service ? { ...serviceSide.service, apiServer: destination?.kind === API_SERVER_KIND } : undefined, this.serviceLookup);
+    }
+
+    private matchesPeer(resolved: ResolvedEntity, peer: Peer): boolean {
+        switch (peer.kind) {
+            case "endpoint":
+                return peer.id === this.apiServerId ? resolved.apiServer : resolved.allWorkloads || resolved.workloads.has(peer.id);
+            case "piece":
+                return resolved.pieces[peer.index] === 1;
+            case "otherWorkload":
+                return resolved.allWorkloads;
+        }
+    }
+
+    /** Evaluates one direction for one subject endpoint against one peer; fills `trace` when given. */
+    evaluate(subjectId: number, direction: Direction, peer: Peer, trace?: TierOutcome[]): PortSet {
+        const subject = this.endpoints[subjectId]!;
+        let open = PortSet.ALL;
+        let allowed = PortSet.NONE;
+        for (const group of this.groups[direction][subjectId] ?? []) {
+            let undecided = open;
+            let passed = PortSet.NONE;
+            const steps: TraceStep[] = [];
+            policies: for (const { policy, rules } of group.policies) {
+                let matchedAny = false;
+                for (const resolved of rules) {
+                    if (resolved.rule.neverMatches !== undefined) continue;
+                    if (resolved.local && !(resolved.local.allWorkloads || resolved.local.workloads.has(subjectId))) continue;
+                    if (!resolved.peers.some((entity) => this.matchesPeer(entity, peer))) continue;
+                    const covered = this.trafficOf(resolved, direction, subject, peer).intersect(undecided);
+                    if (covered.isEmpty()) continue;
+                    matchedAny = true;
+                    const action = resolved.rule.action;
+                    if (action === "Log") {
+                        trace && steps.push({ policy, rule: resolved.rule, traffic: covered, effect: "logged" });
+                        continue;
+                    }
+                    if (action === "Allow") allowed = allowed.union(covered);
+                    else if (action === "Pass") passed = passed.union(covered);
+                    undecided = undecided.subtract(covered);
+                    trace && steps.push({ policy, rule: resolved.rule, traffic: covered, effect: action === "Allow" ? "allowed" : action === "Pass" ? "passed" : "denied" });
+                    if (undecided.isEmpty()) break policies;
+                }
+                if (!matchedAny && trace) steps.push({ policy, traffic: PortSet.NONE, effect: "no rule matched" });
+            }
+            const passOn = group.tier.defaultAction === "Pass";
+            trace?.push({ tier: group.tier, steps, dropped: passOn ? PortSet.NONE : undecided, passedOn: passOn ? passed.union(undecided) : passed });
+            open = passOn ? passed.union(undecided) : passed;
+            if (open.isEmpty()) break;
+        }
+        return allowed.union(open);
+    }
+
+    /** True when some tier selects the endpoint for the direction. */
+    isolated(subjectId: number, direction: Direction): boolean {
+        return (this.groups[direction][subjectId] ?? []).length > 0;
+    }
+
+    private directionResult(subjectId: number, direction: Direction): DirectionResult {
+        const groups = this.groups[direction][subjectId] ?? [];
+        const perEndpoint = new Map<number, PortSet>();
+        if (groups.length === 0) {
+            return { groups, perEndpoint, otherWorkload: PortSet.ALL, perPiece: this.pieceStarts.map(() => PortSet.ALL) };
+        }
+        const candidates = new Set<number>();
+        let everyWorkload = false;
+        for (const group of groups) {
+            for (const { rules } of group.policies) {
+                for (const resolved of rules) {
+                    if (resolved.rule.neverMatches !== undefined || resolved.rule.action === "Log") continue;
+                    if (resolved.local && !(resolved.local.allWorkloads || resolved.local.workloads.has(subjectId))) continue;
+                    for (const peer of resolved.peers) {
+                        if (peer.allWorkloads) {
+                            // Named ports on the far end make the answer differ per destination workload.
+                            if (direction === "egress" && resolved.fixedTraffic === undefined) everyWorkload = true;
+                        } else {
+                            for (const id of peer.workloads) candidates.add(id);
+                        }
+                    }
+                }
+            }
+        }
+        if (everyWorkload) for (let id = 0; id < this.endpoints.length; id++) candidates.add(id);
+        if (this.apiServerId !== undefined) candidates.add(this.apiServerId);
+        for (const id of candidates) perEndpoint.set(id, this.evaluate(subjectId, direction, { kind: "endpoint", id }));
+        const otherWorkload = this.evaluate(subjectId, direction, OTHER_WORKLOAD);
+        const perPiece = this.pieceStarts.map((_, index) => this.evaluate(subjectId, direction, { kind: "piece", index }));
+        return { groups, perEndpoint, otherWorkload, perPiece };
+    }
+
+    /** Every allowed connection between endpoints, and between endpoints and external ranges (merged). */
+    connections(): { connections: Connection[]; externals: ExternalEntity[] } {
+        const count = this.endpoints.length;
+        const ingress: DirectionResult[] = [];
+        const egress: DirectionResult[] = [];
+        for (let id = 0; id < count; id++) {
+            ingress.push(this.directionResult(id, "ingress"));
+            egress.push(this.directionResult(id, "egress"));
+        }
+        // Who names whom in ingress rules, and who accepts any workload: the only destinations to visit.
+        const namedBy: number[][] = Array.from({ length: count }, () => []);
+        const openDestinations: number[] = [];
+        for (let destination = 0; destination < count; destination++) {
+            for (const source of ingress[destination]!.perEndpoint.keys()) namedBy[source]!.push(destination);
+            if (!ingress[destination]!.otherWorkload.isEmpty()) openDestinations.push(destination);
+        }
+        const connections: Connection[] = [];
+        for (let source = 0; source < count; source++) {
+            const out = egress[source]!;
+            const destinations = new Set<number>(out.perEndpoint.keys());
+            if (!out.otherWorkload.isEmpty()) {
+                for (const destination of namedBy[source]!) destinations.add(destination);
+                for (const destination of openDestinations) destinations.add(destination);
+            }
+            for (const destination of destinations) {
+                const sent = out.perEndpoint.get(destination) ?? out.otherWorkload;
+                if (sent.isEmpty()) continue;
+                const inbound = ingress[destination]!;
+                let ports = sent.intersect(inbound.perEndpoint.get(source) ?? inbound.otherWorkload);
+                if (destination === this.apiServerId) ports = ports.intersect(API_SERVER_TRAFFIC);
+                if (source === this.apiServerId && destination === this.apiServerId) continue;
+                if (!ports.isEmpty()) connections.push({ source: this.entities[source]!, destination: this.entities[destination]!, ports });
+            }
+        }
+
+        // External pieces: merge neighbours whose connections are identical, then emit per merged range.
+        const workloadIds = this.endpoints.filter((endpoint) => endpoint.id !== this.apiServerId).map((endpoint) => endpoint.id);
+        const samePiece = (a: number, b: number): boolean =>
+            workloadIds.every((id) => egress[id]!.perPiece[a]!.equals(egress[id]!.perPiece[b]!) && ingress[id]!.perPiece[a]!.equals(ingress[id]!.perPiece[b]!));
+        const externals: ExternalEntity[] = [];
+        const representatives: number[] = [];
+        for (let index = 0; index < this.pieceStarts.length; index++) {
+            const end = index + 1 < this.pieceStarts.length ? this.pieceStarts[index + 1]! - 1 : 0xffffffff;
+            const last = representatives.length - 1;
+            if (last >= 0 && samePiece(representatives[last]!, index)) {
+                externals[last] = externalEntity(externals[last]!.start, end);
+            } else {
+                representatives.push(index);
+                externals.push(externalEntity(this.pieceStarts[index]!, end));
+            }
+        }
+        representatives.forEach((piece, index) => {
+            const external = externals[index]!;
+            for (const id of workloadIds) {
+                const out = egress[id]!.perPiece[piece]!;
+                if (!out.isEmpty()) connections.push({ source: this.entities[id]!, destination: external, ports: out });
+                const inbound = ingress[id]!.perPiece[piece]!;
+                if (!inbound.isEmpty()) connections.push({ source: external, destination: this.entities[id]!, ports: inbound });
+            }
+        });
+        connections.sort(compareConnections);
+        return { connections, externals };
+    }
+
+    /** The external address piece holding an address. */
+    pieceOf(address: number): number {
+        return pieceIndex(this.pieceStarts, address);
+    }
+
+    /** The API server pseudo-endpoint's id, when present. */
+    get apiServer(): number | undefined {
+        return this.apiServerId;
+    }
+}
+
+function addToGroups(groups: TierGroup[], policy: CompiledPolicy, rules: readonly ResolvedRule[]): void {
+    const last = groups[groups.length - 1];
+    if (last && last.tier.name === policy.tier.name) {
+        (last.policies as { policy: CompiledPolicy; rules: readonly ResolvedRule[] }[]).push({ policy, rules });
+    } else {
+        groups.push({ tier: policy.tier, policies: [{ policy, rules }] });
+    }
+}
+
+function dedupe(warnings: readonly Warning[]): Warning[] {
+    const seen = new Set<string>();
+    return warnings.filter((warning) => !seen.has(warning.message) && seen.add(warning.message) !== undefined);
+}
+
+/** Resolves named ports against a destination's container ports (name and protocol must both match). */
+function resolveNamed(named: readonly { name: string; protocol: PortProtocol }[], destination: Endpoint | undefined): PortSet {
+    let result = PortSet.NONE;
+    if (!destination) return result;
+    for (const reference of named) {
+        for (const port of destination.ports) {
+            if (port.name === reference.name && port.protocol === reference.protocol) result = result.union(PortSet.ports(port.protocol, port.port));
+        }
+    }
+    return result;
+}
+
+/** The traffic a rule covers towards a destination endpoint (undefined: external or unknown destination). */
+function trafficFor(
+    rule: CompiledRule,
+    destination: Endpoint | undefined,
+    service: { namespace: string; name: string; apiServer: boolean } | undefined,
+    serviceLookup?: ServiceLookup,
+): PortSet {
+    const traffic = rule.traffic;
+    let ports =
+        traffic.ports === undefined && traffic.namedPorts.length === 0
+            ? PortSet.ALL
+            : (traffic.ports ?? PortSet.NONE).union(resolveNamed(traffic.namedPorts, destination));
+    let result = traffic.protocols.intersect(ports);
+    if (traffic.notPorts !== undefined || traffic.notNamedPorts.length > 0) {
+        result = result.subtract((traffic.notPorts ?? PortSet.NONE).union(resolveNamed(traffic.notNamedPorts, destination)));
+    }
+    if (service) {
+        if (service.apiServer) return result.intersect(API_SERVER_TRAFFIC);
+        ports = PortSet.NONE;
+        for (const port of serviceLookup?.(service.namespace, service.name) ?? []) {
+            ports =
+                typeof port.targetPort === "number"
+                    ? ports.union(PortSet.ports(port.protocol, port.targetPort))
+                    : ports.union(resolveNamed([{ name: port.targetPort, protocol: port.protocol }], destination));
+        }
+        result = result.intersect(ports);
+    }
+    return result;
+}
