@@ -10,6 +10,9 @@ import { Network } from "./components/network";
 import { EgressFirewall } from "./components/egressFirewall";
 import { NodeSubnet } from "./components/nodeSubnet";
 import { AksCluster } from "./components/aksCluster";
+import { NamespacePolicySet } from "./components/namespacePolicySet";
+import { InfrastructurePolicies } from "./components/infrastructurePolicies";
+import { renderSegmentation, RenderedSegmentation } from "./core/policies";
 
 /** Reads and validates the whole stack config before any resource exists; a bad config stops here, cleanly. */
 function loadConfig(): StackConfig {
@@ -27,6 +30,10 @@ const config = loadConfig();
 const names = azureNames(config);
 const tags = { environment: config.environment, "managed-by": "pulumi", project: "aks-zero-trust", ...config.tags };
 const stateful = { protect: config.protect };
+// One intent drives both boundaries: the east-west policies and the firewall's workload FQDN rules.
+const segmentation: RenderedSegmentation = config.segmentation
+    ? renderSegmentation(config.segmentation)
+    : { namespaces: [], globalPolicies: [], firewallFqdns: [] };
 
 const resourceGroup = new resources.ResourceGroup("platform", {
     resourceGroupName: names.resourceGroup,
@@ -66,7 +73,7 @@ const firewall = new EgressFirewall("egress", {
     zones: config.firewall.zones,
     subnetId: network.firewallSubnet.id,
     managementSubnetId: network.firewallManagementSubnet?.id,
-    ruleCollectionGroups: planFirewallRules(config, []),
+    ruleCollectionGroups: planFirewallRules(config, segmentation.firewallFqdns),
     workspaceId: workspace.id,
     protect: config.protect,
     tags,
@@ -116,6 +123,9 @@ const cluster = new AksCluster("aks", {
     protect: config.protect,
     tags,
 });
+
+const policySets = segmentation.namespaces.map((plan) => new NamespacePolicySet(plan.namespace, { plan }, { provider: cluster.provider }));
+new InfrastructurePolicies("infrastructure", { globalPolicies: segmentation.globalPolicies, after: policySets }, { provider: cluster.provider });
 
 export const resourceGroupName = resourceGroup.name;
 export const clusterName = cluster.cluster.name;

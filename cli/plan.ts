@@ -1,6 +1,8 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--format text|json]`
+ * `npm run plan -- [--stack dev] [--config FILE] [--format text|json] [--out DIR]`
  * Runs the real program under Pulumi's runtime mocks and prints what the stack would create.
+ * With --out, also writes the Kubernetes objects it would apply (DIR/manifests) and one representative
+ * Pod per declared workload (DIR/workloads), for analysis only.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -8,8 +10,12 @@ import { runProgramOffline } from "../offline/mockRuntime";
 import { planJson, planText } from "../offline/planReport";
 import { readStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
 import { reportFailure, UsageError } from "./failure";
+import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/manifests";
+import { readStackConfig } from "../core/config";
+import { projectConfigValues } from "../core/stackConfigSource";
+import { renderRepresentativeWorkloads } from "../core/policies";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
@@ -18,10 +24,19 @@ async function main(argv: string[]): Promise<number> {
     const config = readStackFile(configFile);
     const run = await runProgramOffline({ stack: options.stack, config });
     process.stdout.write(options.format === "json" ? `${JSON.stringify(planJson(run), null, 2)}\n` : `${planText(run)}\n`);
+    if (options.out) {
+        const intent = readStackConfig(projectConfigValues(config), options.stack).segmentation;
+        const files = [
+            ...manifestFiles("manifests", appliedObjects(run)),
+            ...manifestFiles("workloads", intent ? renderRepresentativeWorkloads(intent) : []),
+        ];
+        writeManifestFiles(path.resolve(options.out), files);
+        process.stderr.write(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);
+    }
     return 0;
 }
 
-function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json" } {
+function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json"; out?: string } {
     let values;
     try {
         ({ values } = parseArgs({
@@ -30,6 +45,7 @@ function parseOptions(argv: string[]): { stack: string; config?: string; format:
                 stack: { type: "string", default: "dev" },
                 config: { type: "string" },
                 format: { type: "string", default: "text" },
+                out: { type: "string" },
             },
             strict: true,
             allowPositionals: false,
@@ -43,7 +59,7 @@ function parseOptions(argv: string[]): { stack: string; config?: string; format:
     if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
         throw new UsageError(`--stack must be a stack name such as dev or prod, got "${values.stack}"`);
     }
-    return { stack: values.stack, config: values.config, format: values.format };
+    return { stack: values.stack, config: values.config, format: values.format, out: values.out };
 }
 
 main(process.argv.slice(2)).then(

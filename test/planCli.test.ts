@@ -48,3 +48,26 @@ describe("npm run plan", () => {
         expect(result.stderr).toContain("usage: npm run plan --");
     });
 });
+
+describe("npm run plan -- --out DIR", () => {
+    it("writes every Kubernetes object the prod stack applies, and one representative pod per workload", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--out", out]);
+        expect(result.status).toBe(0);
+        expect(result.stderr).toBe(`wrote 9 manifests and 5 representative workloads under ${out}\n`);
+        const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
+        expect(list("manifests")).toEqual([
+            "_cluster/calico-globalnetworkpolicy-infra-monitoring-egress.yaml",
+            "_cluster/calico-globalnetworkpolicy-infra-monitoring-ingress.yaml",
+            "_cluster/namespace-shop.yaml",
+            "shop/calico-networkpolicy-log-denied.yaml",
+            "shop/networkpolicy-allow-dns.yaml",
+            "shop/networkpolicy-default-deny-all.yaml",
+            "shop/networkpolicy-workload-backend.yaml",
+            "shop/networkpolicy-workload-database.yaml",
+            "shop/networkpolicy-workload-frontend.yaml",
+        ]);
+        expect(list("workloads")).toEqual(["kube-system/pod-coredns.yaml", "monitoring/pod-monitoring-agent.yaml", "shop/pod-backend.yaml", "shop/pod-database.yaml", "shop/pod-frontend.yaml"]);
+        expect(fs.readFileSync(path.join(out, "workloads/shop/pod-database.yaml"), "utf8")).toContain("containerPort: 5432");
+    });
+});

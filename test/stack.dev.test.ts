@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../offline/mockRuntime";
 import { ofType, runStack, single } from "./helpers/stack";
-import { expectZeroTrustBoundary } from "./stack.shared";
+import { expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
 
 describe("dev stack under mocks", () => {
     let run: MockRun;
@@ -11,6 +11,10 @@ describe("dev stack under mocks", () => {
 
     it("builds the zero-trust boundary: overlay + Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {
         expectZeroTrustBoundary(run);
+    });
+
+    it("applies the audit-mode policy sets through the cluster's Kubernetes provider, namespace first and denies last", () => {
+        expectPolicySetsThroughClusterProvider(run, "audit");
     });
 
     it("is small: Standard firewall alerting on threat intel, one zone, one public IP", () => {

@@ -63,3 +63,25 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(diagnostics.map((setting) => setting.inputs.logAnalyticsDestinationType)).toEqual(["Dedicated", "Dedicated"]);
     expect(diagnostics.flatMap((setting) => (setting.inputs.logs as Array<{ category: string }>).map((log) => log.category))).toEqual(expect.arrayContaining(["AZFWNetworkRule", "AZFWApplicationRule", "kube-audit-admin"]));
 }
+
+/** The policy sets go to the cluster through its Kubernetes provider, namespace first, denies last. */
+export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audit" | "enforce"): void {
+    const provider = single(run, "pulumi:providers:kubernetes");
+    const kubernetesObjects = run.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
+    expect(kubernetesObjects.length).toBeGreaterThanOrEqual(9);
+    for (const object of kubernetesObjects) {
+        expect(object.provider, `${object.name} uses the cluster's provider`).toBe(keyOf(provider));
+    }
+    const namespace = single(run, "kubernetes:core/v1:Namespace");
+    expect((namespace.inputs.metadata as any).labels["aks-zero-trust.io/mode"]).toBe(mode);
+    const namespaced = kubernetesObjects.filter((object) => (object.inputs.metadata as any)?.namespace === "shop");
+    expect(namespaced.length).toBe(6);
+    for (const object of namespaced) {
+        expect(object.dependsOn).toContain(keyOf(namespace));
+    }
+    const defaultDeny = namespaced.find((object) => (object.inputs.metadata as any).name === "default-deny-all")!;
+    const allows = namespaced.filter((object) => /^(allow-|workload-)/.test((object.inputs.metadata as any).name));
+    expect(defaultDeny.dependsOn).toEqual(expect.arrayContaining(allows.map(keyOf)));
+    const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
+    expect(JSON.stringify(groups.find((group) => group.inputs.ruleCollectionGroupName === "workload-egress")!.inputs)).toContain('"targetFqdns":["api.stripe.com"]');
+}

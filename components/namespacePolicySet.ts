@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { KubeObject } from "../core/calicoApi";
+import type { NamespacePolicySetPlan } from "../core/policies";
+
+/** Arguments of a namespace's policy set. */
+export interface NamespacePolicySetArgs {
+    /** The rendered set (Namespace, allows, denies). */
+    readonly plan: NamespacePolicySetPlan;
+}
+
+/**
+ * One app namespace and its zero-trust policy set. The Namespace comes first; the allow policies next;
+ * the default deny and the denied-flow logger last, so that a new set never blocks flows it is about to allow.
+ */
+export class NamespacePolicySet extends pulumi.ComponentResource {
+    /** The namespace. */
+    public readonly namespace: k8s.core.v1.Namespace;
+    /** Every policy of the set. */
+    public readonly policies: pulumi.CustomResource[];
+
+    constructor(name: string, args: NamespacePolicySetArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
+        super("aks-zero-trust:policy:NamespacePolicySet", name, {}, opts);
+        const { plan } = args;
+        const childOptions = { parent: this, provider: opts.provider };
+
+        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: { name: plan.namespaceObject.metadata.name, labels: plan.namespaceObject.metadata.labels },
+        }, childOptions);
+
+        const allows = plan.allowPolicies.map((object) => applyObject(name, object, { ...childOptions, dependsOn: [this.namespace] }));
+        const denies = plan.denyPolicies.map((object) => applyObject(name, object, { ...childOptions, dependsOn: [this.namespace, ...allows] }));
+        this.policies = [...allows, ...denies];
+        this.registerOutputs({ namespace: plan.namespace, policyCount: this.policies.length });
+    }
+}
+
+/** Applies one rendered policy: a typed NetworkPolicy, or a Calico custom resource. */
+export function applyObject(owner: string, object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const resourceName = `${owner}-${object.kind.toLowerCase()}-${object.metadata.name}`;
+    if (object.apiVersion === "networking.k8s.io/v1" && object.kind === "NetworkPolicy") {
+        return new k8s.networking.v1.NetworkPolicy(resourceName, { metadata: object.metadata, spec: object.spec as unknown as k8s.types.input.networking.v1.NetworkPolicySpec }, opts);
+    }
+    return new k8s.apiextensions.CustomResource(resourceName, { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: object.spec }, opts);
+}

@@ -1,0 +1,91 @@
+/**
+ * The one place that decides how Calico policies are written.
+ *
+ * AKS-managed Calico runs without the Calico API server, so `projectcalico.org/v3` is not served; only the
+ * `crd.projectcalico.org/v1` CRDs exist (Azure/AKS#4038). Calico calls that API internal: objects are not
+ * defaulted or validated, and Felix silently ignores an invalid policy. Hence, for every object built here:
+ * - names have no dots: Felix reads the tier from the part of the name before the first dot, so a bare
+ *   name lands in the `default` tier (libcalico-go `names.TierFromPolicyName`);
+ * - `types` is always explicit: with v1 objects an empty `types` means Ingress AND Egress;
+ * - `order` is always explicit.
+ * Moving to self-managed Calico with its API server means changing CALICO_API_VERSION to
+ * `projectcalico.org/v3` here; the spec shape is the same.
+ */
+export const CALICO_API_VERSION = "crd.projectcalico.org/v1";
+
+/** A Kubernetes object as plain data. */
+export interface KubeObject {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+    readonly spec?: Record<string, unknown>;
+}
+
+/** A Calico policy rule (subset of the v3 Rule fields this project emits). */
+export interface CalicoRule {
+    readonly action: "Allow" | "Deny" | "Log" | "Pass";
+    readonly protocol?: "TCP" | "UDP" | "SCTP";
+    readonly source?: CalicoEntity;
+    readonly destination?: CalicoEntity;
+}
+
+/** A Calico rule's source or destination. */
+export interface CalicoEntity {
+    readonly selector?: string;
+    readonly namespaceSelector?: string;
+    readonly nets?: readonly string[];
+    readonly notNets?: readonly string[];
+    readonly ports?: ReadonlyArray<number | string>;
+    readonly services?: { readonly name: string; readonly namespace: string };
+}
+
+/** The spec of a Calico (Global)NetworkPolicy. */
+export interface CalicoPolicySpec {
+    readonly order: number;
+    readonly selector: string;
+    readonly namespaceSelector?: string;
+    readonly types: ReadonlyArray<"Ingress" | "Egress">;
+    readonly ingress?: readonly CalicoRule[];
+    readonly egress?: readonly CalicoRule[];
+}
+
+/** The labels this project puts on every object it renders. */
+export const MANAGED_BY_LABELS = { "app.kubernetes.io/managed-by": "aks-zero-trust" } as const;
+
+function checkName(name: string): string {
+    if (name.includes(".")) {
+        throw new Error(`Calico policy name "${name}" must not contain a dot: Calico would read "${name.split(".")[0]}" as its tier`);
+    }
+    return name;
+}
+
+/** A namespaced Calico NetworkPolicy in the default tier. */
+export function calicoNetworkPolicy(name: string, namespace: string, spec: CalicoPolicySpec): KubeObject {
+    return {
+        apiVersion: CALICO_API_VERSION,
+        kind: "NetworkPolicy",
+        metadata: { name: checkName(name), namespace, labels: { ...MANAGED_BY_LABELS } },
+        spec: { ...spec },
+    };
+}
+
+/** A Calico GlobalNetworkPolicy in the default tier. */
+export function calicoGlobalNetworkPolicy(name: string, spec: CalicoPolicySpec): KubeObject {
+    return {
+        apiVersion: CALICO_API_VERSION,
+        kind: "GlobalNetworkPolicy",
+        metadata: { name: checkName(name), labels: { ...MANAGED_BY_LABELS } },
+        spec: { ...spec },
+    };
+}
+
+/** A Calico selector matching all of the given labels (`all()` when there are none). */
+export function calicoLabelSelector(labels: Readonly<Record<string, string>> | undefined): string {
+    const entries = Object.entries(labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    return entries.length === 0 ? "all()" : entries.map(([key, value]) => `${key} == '${value}'`).join(" && ");
+}
+
+/** A Calico selector matching a namespace by name. */
+export function calicoNamespaceSelector(namespace: string): string {
+    return `projectcalico.org/name == '${namespace}'`;
+}

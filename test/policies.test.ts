@@ -1,0 +1,250 @@
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { readStackConfig, StackConfig } from "../core/config";
+import { ConfigError } from "../core/errors";
+import { planFirewallRules } from "../core/firewallRules";
+import { policyCount, renderSegmentation } from "../core/policies";
+import { projectConfigValues } from "../core/stackConfigSource";
+import { stackConfig } from "./helpers/stack";
+
+function config(stack: "dev" | "prod", change: (values: Record<string, any>) => void = () => undefined): StackConfig {
+    const values = structuredClone(projectConfigValues(stackConfig(stack))) as Record<string, any>;
+    change(values);
+    return readStackConfig(values, stack);
+}
+
+function problemsOf(change: (values: Record<string, any>) => void): string[] {
+    try {
+        config("prod", change);
+    } catch (error) {
+        if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+        throw error;
+    }
+    return [];
+}
+
+const shopOf = (stackConfigValue: StackConfig) => renderSegmentation(stackConfigValue.segmentation!).namespaces.find((set) => set.namespace === "shop")!;
+const byName = (objects: readonly { metadata: { name: string } }[], name: string) => objects.find((object) => object.metadata.name === name)!;
+
+describe("namespace policy sets rendered from the intent", () => {
+    const shop = shopOf(config("prod"));
+    const all = [...shop.allowPolicies, ...shop.denyPolicies];
+
+    it("renders the ADR reference app with no more than 7 policies", () => {
+        expect(all.map((policy) => `${policy.apiVersion} ${policy.kind} ${policy.metadata.name}`)).toEqual([
+            "networking.k8s.io/v1 NetworkPolicy allow-dns",
+            "networking.k8s.io/v1 NetworkPolicy workload-backend",
+            "networking.k8s.io/v1 NetworkPolicy workload-database",
+            "networking.k8s.io/v1 NetworkPolicy workload-frontend",
+            "networking.k8s.io/v1 NetworkPolicy default-deny-all",
+            "crd.projectcalico.org/v1 NetworkPolicy log-denied",
+        ]);
+        expect(policyCount(shop)).toBeLessThanOrEqual(7);
+    });
+
+    it("labels the namespace with its policy set and mode", () => {
+        expect(shop.namespaceObject.metadata).toEqual({
+            name: "shop",
+            labels: { team: "shop", "app.kubernetes.io/managed-by": "aks-zero-trust", "aks-zero-trust.io/policy-set": "enabled", "aks-zero-trust.io/mode": "enforce" },
+        });
+    });
+
+    it("denies all ingress and egress by default for every pod", () => {
+        expect(byName(all, "default-deny-all").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    });
+
+    it("lets every pod resolve names through kube-dns on UDP and TCP 53", () => {
+        expect(byName(all, "allow-dns").spec).toEqual({
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{
+                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            }],
+        });
+    });
+
+    it("adds the LocalDNS listeners when LocalDNS is on", () => {
+        const withLocalDns = shopOf(config("prod", (v) => { v.cluster.localDns = true; }));
+        const rule = (byName(withLocalDns.allowPolicies, "allow-dns").spec as any).egress[0];
+        expect(rule.to.slice(1)).toEqual([{ ipBlock: { cidr: "169.254.10.10/32" } }, { ipBlock: { cidr: "169.254.10.11/32" } }]);
+    });
+
+    it("gives the database ingress from the backend on 5432 and no egress at all beyond DNS", () => {
+        expect(byName(all, "workload-database").spec).toEqual({
+            podSelector: { matchLabels: { app: "database", tier: "data" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: { matchLabels: { app: "backend", tier: "api" } } }], ports: [{ protocol: "TCP", port: 5432 }] }],
+        });
+    });
+
+    it("lets the frontend reach only the backend on 80, and accept the ingress controller on 8080", () => {
+        expect(byName(all, "workload-frontend").spec).toEqual({
+            podSelector: { matchLabels: { app: "frontend", tier: "web" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 8080 }] }],
+            egress: [{ to: [{ podSelector: { matchLabels: { app: "backend", tier: "api" } } }], ports: [{ protocol: "TCP", port: 80 }] }],
+        });
+    });
+
+    it("opens internet egress for the backend on 443 only, never to private, link-local or cluster ranges", () => {
+        const egress = (byName(all, "workload-backend").spec as any).egress;
+        expect(egress[0]).toEqual({
+            to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "100.64.0.0/10", "168.63.129.16/32", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"] } }],
+            ports: [{ protocol: "TCP", port: 443 }],
+        });
+    });
+
+    it("adds the backend's FQDN to the firewall as an application rule from the node subnet", () => {
+        const prod = config("prod");
+        const groups = planFirewallRules(prod, renderSegmentation(prod.segmentation!).firewallFqdns);
+        const workloadRules = groups.find((group) => group.name === "workload-egress")!.ruleCollections[0].rules;
+        expect(workloadRules).toContainEqual({ ruleType: "ApplicationRule", name: "shop-backend", sourceAddresses: ["10.20.16.0/20"], protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: ["api.stripe.com"] });
+    });
+
+    it("logs then denies unmatched traffic in enforce mode, after the Kubernetes policies", () => {
+        expect(byName(all, "log-denied").spec).toEqual({
+            order: 2000, selector: "all()", types: ["Ingress", "Egress"],
+            ingress: [{ action: "Log" }, { action: "Deny" }],
+            egress: [{ action: "Log" }, { action: "Deny" }],
+        });
+    });
+
+    it("logs then allows unmatched traffic in audit mode, and a namespace can override the stack default", () => {
+        const dev = shopOf(config("dev"));
+        expect(dev.mode).toBe("audit");
+        expect((byName(dev.denyPolicies, "log-denied").spec as any).ingress).toEqual([{ action: "Log" }, { action: "Allow" }]);
+        const overridden = shopOf(config("dev", (v) => { v.segmentation.namespaces[0].mode = "enforce"; }));
+        expect((byName(overridden.denyPolicies, "log-denied").spec as any).egress).toEqual([{ action: "Log" }, { action: "Deny" }]);
+    });
+
+    it("adds a Calico service rule for workloads that may reach the Kubernetes API", () => {
+        const withApi = shopOf(config("prod", (v) => { v.segmentation.namespaces[0].workloads[1].egress.kubernetesApi = true; }));
+        expect(byName(withApi.allowPolicies, "allow-kubernetes-api").spec).toEqual({
+            order: 500, selector: "(app == 'backend' && tier == 'api')", types: ["Egress"],
+            egress: [{ action: "Allow", destination: { services: { name: "kubernetes", namespace: "default" } } }],
+        });
+    });
+
+    it("is deterministic: rendering twice, or from reordered config, gives byte-identical YAML", () => {
+        const first = stringify(renderSegmentation(config("prod").segmentation!));
+        const second = stringify(renderSegmentation(config("prod").segmentation!));
+        const reordered = stringify(renderSegmentation(config("prod", (v) => {
+            v.segmentation.flows.reverse();
+            v.segmentation.namespaces[0].workloads.reverse();
+        }).segmentation!));
+        expect(second).toBe(first);
+        expect(reordered).toBe(first);
+    });
+});
+
+describe("infrastructure global policies", () => {
+    const globals = renderSegmentation(config("prod").segmentation!).globalPolicies;
+
+    it("let monitoring scrape the declared ports on app pods only, ahead of namespace policies", () => {
+        expect(byName(globals, "infra-monitoring-ingress")).toEqual({
+            apiVersion: "crd.projectcalico.org/v1",
+            kind: "GlobalNetworkPolicy",
+            metadata: { name: "infra-monitoring-ingress", labels: { "app.kubernetes.io/managed-by": "aks-zero-trust" } },
+            spec: {
+                order: 100,
+                namespaceSelector: "aks-zero-trust.io/policy-set == 'enabled'",
+                selector: "all()",
+                types: ["Ingress"],
+                ingress: [{ action: "Allow", protocol: "TCP", source: { namespaceSelector: "projectcalico.org/name == 'monitoring'", selector: "app.kubernetes.io/name == 'prometheus'" }, destination: { ports: [9090, 9187] } }],
+            },
+        });
+    });
+
+    it("allowlist the monitoring pods' egress: DNS, the scrape ports and the API server", () => {
+        const spec = byName(globals, "infra-monitoring-egress").spec as any;
+        expect(spec.namespaceSelector).toBe("projectcalico.org/name == 'monitoring'");
+        expect(spec.types).toEqual(["Egress"]);
+        expect(spec.egress.map((rule: any) => JSON.stringify(rule.destination))).toEqual([
+            JSON.stringify({ namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] }),
+            JSON.stringify({ namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] }),
+            JSON.stringify({ namespaceSelector: "aks-zero-trust.io/policy-set == 'enabled'", ports: [9090, 9187] }),
+            JSON.stringify({ services: { name: "kubernetes", namespace: "default" } }),
+        ]);
+    });
+
+    it("never select a system namespace nor reuse AKS's konnectivity policy name", () => {
+        const text = JSON.stringify(globals);
+        for (const system of ["kube-system'", "calico-system", "tigera-operator", "gatekeeper-system"]) {
+            expect(globals.filter((policy) => String((policy.spec as any).namespaceSelector).includes(system))).toEqual([]);
+        }
+        expect(text).not.toContain("aaa-allow-konnectivity-agent");
+        expect(globals.every((policy) => !policy.metadata.name.includes("."))).toBe(true);
+    });
+});
+
+describe("intent validation", () => {
+    const shop = "aks-zero-trust:segmentation.namespaces[0]";
+
+    it("rejects a flow to an unknown workload or namespace", () => {
+        expect(problemsOf((v) => { v.segmentation.flows[0].to = "shop/payments"; })).toEqual(["aks-zero-trust:segmentation.flows[0].to: unknown workload \"payments\" in namespace shop"]);
+        expect(problemsOf((v) => { v.segmentation.flows[0].from = "store/frontend"; })).toEqual(["aks-zero-trust:segmentation.flows[0].from: unknown namespace \"store\" in \"store/frontend\"; declare it under segmentation.namespaces"]);
+    });
+
+    it("rejects app policy sets on system namespaces", () => {
+        expect(problemsOf((v) => { v.segmentation.namespaces[0].name = "kube-system"; v.segmentation.flows = []; })).toEqual([
+            `${shop}.name: "kube-system" is a system namespace; app policy sets must not touch calico-system, gatekeeper-system, kube-node-lease, kube-public, kube-system, tigera-operator`,
+        ]);
+    });
+
+    it("rejects duplicate namespaces, workloads and flows", () => {
+        expect(problemsOf((v) => { v.segmentation.namespaces.push(structuredClone(v.segmentation.namespaces[0])); })).toContain("aks-zero-trust:segmentation.namespaces[1].name: duplicate namespace \"shop\"");
+        expect(problemsOf((v) => { v.segmentation.namespaces[0].workloads[1].name = "frontend"; v.segmentation.flows = []; })).toContain(`${shop}.workloads[1].name: duplicate workload "frontend" in namespace shop`);
+        expect(problemsOf((v) => { v.segmentation.flows.push(structuredClone(v.segmentation.flows[0])); })).toEqual(["aks-zero-trust:segmentation.flows[2]: duplicate flow shop/frontend -> shop/backend; list all its ports in one entry"]);
+    });
+
+    it("rejects ingress from 0.0.0.0/0", () => {
+        expect(problemsOf((v) => { v.segmentation.namespaces[0].workloads[0].ingressFrom = [{ cidr: "0.0.0.0/0", ports: [443] }]; })).toEqual([
+            `${shop}.workloads[0].ingressFrom[0].cidr: 0.0.0.0/0 would let the whole internet into the cluster`,
+        ]);
+    });
+
+    it("rejects internet egress from a data-tier workload unless explicitly overridden", () => {
+        const database = (v: Record<string, any>) => v.segmentation.namespaces[0].workloads[2];
+        expect(problemsOf((v) => { database(v).egress = { fqdns: [{ fqdn: "backup.example.com" }] }; })).toEqual([
+            `${shop}.workloads[2].egress.fqdns: workload shop/database is tier=data and must not reach the internet; set allowDataTierInternetEgress: true to override`,
+        ]);
+        expect(problemsOf((v) => { database(v).egress = { cidrs: [{ cidr: "52.0.0.0/8", ports: [443] }] }; })).toEqual([
+            `${shop}.workloads[2].egress.cidrs[0].cidr: 52.0.0.0/8 is an internet range, but workload shop/database is tier=data; set allowDataTierInternetEgress: true to override`,
+        ]);
+        expect(problemsOf((v) => { database(v).egress = { fqdns: [{ fqdn: "backup.example.com" }] }; database(v).allowDataTierInternetEgress = true; })).toEqual([]);
+    });
+
+    it("rejects workloads whose labels cannot tell them apart", () => {
+        expect(problemsOf((v) => { v.segmentation.namespaces[0].workloads[1].labels = { app: "frontend" }; })).toEqual([
+            `${shop}.workloads[1].labels: the labels of backend and frontend overlap (one set contains the other), so one selector would match both; add a label that tells them apart`,
+        ]);
+    });
+
+    it("rejects infrastructure on a system namespace", () => {
+        expect(problemsOf((v) => { v.segmentation.infrastructure[0].name = "kube-system"; })).toEqual([
+            "aks-zero-trust:segmentation.infrastructure[0].name: \"kube-system\" is a system namespace; infrastructure policies must not touch it",
+        ]);
+    });
+});
+
+describe("ADR 008 policy budgets", () => {
+    it("rejects a namespace that would need more than 10 policies", () => {
+        const problems = problemsOf((v) => {
+            const workloads = v.segmentation.namespaces[0].workloads;
+            for (let index = 0; index < 6; index++) {
+                workloads.push({ name: `worker-${index}`, labels: { app: `worker-${index}`, tier: "api" }, egress: { fqdns: [{ fqdn: `w${index}.example.com` }] } });
+            }
+        });
+        expect(problems).toEqual([
+            "aks-zero-trust:segmentation.namespaces[0]: namespace shop needs 12 policies, over the ADR 008 budget of 10; give workloads that share flows one label set, or split the namespace",
+        ]);
+    });
+
+    it("rejects infrastructure needing more than 20 global policies", () => {
+        const problems = problemsOf((v) => {
+            v.segmentation.infrastructure = Array.from({ length: 11 }, (_, index) => ({ name: `infra-${index}`, podPorts: [9100] }));
+        });
+        expect(problems).toEqual(["aks-zero-trust:segmentation.infrastructure: the infrastructure needs 22 global policies, over the ADR 008 budget of 20"]);
+    });
+});
