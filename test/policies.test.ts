@@ -24,7 +24,7 @@ function problemsOf(change: (values: Record<string, any>) => void): string[] {
 }
 
 const shopOf = (stackConfigValue: StackConfig) => renderSegmentation(stackConfigValue.segmentation!).namespaces.find((set) => set.namespace === "shop")!;
-const byName = (objects: readonly { metadata: { name: string } }[], name: string) => objects.find((object) => object.metadata.name === name)!;
+const byName = <T extends { metadata: { name: string } }>(objects: readonly T[], name: string): T => objects.find((object) => object.metadata.name === name)!;
 
 describe("namespace policy sets rendered from the intent", () => {
     const shop = shopOf(config("prod"));
