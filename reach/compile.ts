@@ -9,7 +9,7 @@ import { type Intervals, intervalsCover, subtractIntervals, unionIntervals } fro
 import { parseCidr } from "./ipranges";
 import { compileLabelSelector } from "./labels";
 import type { ClusterModel, PolicyObject, TierInfo } from "./model";
-import { type PortProtocol, PortSet } from "./ports";
+import { type PortProtocol, ConnectionSet } from "./ports";
 import type {
     CalicoEntityObject,
     CalicoPolicyObject,
@@ -76,14 +76,14 @@ export interface NamedPort {
 
 /** The protocols and destination ports a rule covers. */
 export interface TrafficMatch {
-    /** Protocols covered (PortSet.ALL when unrestricted). */
-    readonly protocols: PortSet;
+    /** Protocols covered (ConnectionSet.ALL when unrestricted). */
+    readonly protocols: ConnectionSet;
     /** Numeric ports; undefined (with no named ports) means every port. */
-    readonly ports?: PortSet;
+    readonly ports?: ConnectionSet;
     /** Named ports. */
     readonly namedPorts: readonly NamedPort[];
     /** Excluded numeric ports (Calico notPorts). */
-    readonly notPorts?: PortSet;
+    readonly notPorts?: ConnectionSet;
     /** Excluded named ports. */
     readonly notNamedPorts: readonly NamedPort[];
     /** Description. */
@@ -361,8 +361,8 @@ class Compiler {
         source: SourceLocation | undefined,
         path: FieldPath,
     ): TrafficMatch {
-        if (ports.length === 0) return { protocols: PortSet.ALL, namedPorts: [], notNamedPorts: [], text: "all traffic" };
-        let numeric = PortSet.NONE;
+        if (ports.length === 0) return { protocols: ConnectionSet.ALL, namedPorts: [], notNamedPorts: [], text: "all traffic" };
+        let numeric = ConnectionSet.NONE;
         const named: NamedPort[] = [];
         ports.forEach((item, index) => {
             const here = [...path, index];
@@ -372,7 +372,7 @@ class Compiler {
             }
             if (item.port == null) {
                 if (item.endPort != null) throw fieldError(source, [...here, "endPort"], "endPort needs a numeric port");
-                numeric = numeric.union(PortSet.protocol(protocol));
+                numeric = numeric.union(ConnectionSet.protocol(protocol));
                 return;
             }
             if (typeof item.port === "string") {
@@ -388,10 +388,10 @@ class Compiler {
             if (end < item.port || end > 65535) {
                 throw fieldError(source, [...here, "endPort"], `endPort ${end} must be between port ${item.port} and 65535`);
             }
-            numeric = numeric.union(PortSet.ports(protocol, item.port, end));
+            numeric = numeric.union(ConnectionSet.ports(protocol, item.port, end));
         });
         return {
-            protocols: PortSet.ALL,
+            protocols: ConnectionSet.ALL,
             ports: numeric,
             namedPorts: named,
             notNamedPorts: [],
@@ -483,9 +483,9 @@ class Compiler {
         }
         let neverMatches: string | undefined;
         const protocol = rule.protocol != null ? calicoProtocol(rule.protocol, source, [...path, "protocol"]) : undefined;
-        let protocols = protocol !== undefined ? PortSet.protocolNumber(protocol.number) : PortSet.ALL;
+        let protocols = protocol !== undefined ? ConnectionSet.protocolNumber(protocol.number) : ConnectionSet.ALL;
         if (rule.notProtocol != null) {
-            protocols = protocols.subtract(PortSet.protocolNumber(calicoProtocol(rule.notProtocol, source, [...path, "notProtocol"]).number));
+            protocols = protocols.subtract(ConnectionSet.protocolNumber(calicoProtocol(rule.notProtocol, source, [...path, "notProtocol"]).number));
         }
         if (rule.ipVersion != null) {
             if (rule.ipVersion === 6) neverMatches = "ipVersion 6: the cluster is analysed as IPv4 only";
@@ -579,18 +579,18 @@ class Compiler {
 
     private calicoPorts(
         destination: CalicoEntityObject,
-        protocols: PortSet,
+        protocols: ConnectionSet,
         portProtocol: PortProtocol | undefined,
         source: SourceLocation | undefined,
         path: FieldPath,
     ): TrafficMatch {
-        const list = (field: "ports" | "notPorts"): { numeric: PortSet; named: NamedPort[] } | undefined => {
+        const list = (field: "ports" | "notPorts"): { numeric: ConnectionSet; named: NamedPort[] } | undefined => {
             const entries = destination[field] ?? [];
             if (entries.length === 0) return undefined;
             if (portProtocol === undefined) {
                 throw fieldError(source, [...path, field], `${field} need protocol TCP, UDP or SCTP on the rule`);
             }
-            let numeric = PortSet.NONE;
+            let numeric = ConnectionSet.NONE;
             const named: NamedPort[] = [];
             entries.forEach((entry, index) => {
                 const here = [...path, field, index];
@@ -600,7 +600,7 @@ class Compiler {
                     const lo = Number(range[1]);
                     const hi = range[2] === undefined ? lo : Number(range[2]);
                     if (hi < lo || hi > 65535) throw fieldError(source, here, `port range ${text} must be within 0-65535 and not end before it starts`);
-                    numeric = numeric.union(PortSet.ports(portProtocol, lo, hi));
+                    numeric = numeric.union(ConnectionSet.ports(portProtocol, lo, hi));
                 } else if (typeof entry === "string" && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(text)) {
                     named.push({ name: text, protocol: portProtocol });
                 } else {
@@ -626,7 +626,7 @@ class Compiler {
     }
 }
 
-function trafficText(numeric: PortSet, named: readonly NamedPort[]): string {
+function trafficText(numeric: ConnectionSet, named: readonly NamedPort[]): string {
     const parts: string[] = [];
     if (!numeric.isEmpty()) parts.push(numeric.format());
     for (const port of named) parts.push(`${port.protocol} port named ${port.name}`);

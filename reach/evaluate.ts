@@ -24,7 +24,7 @@ import {
     compareText,
 } from "./model";
 import type { Warning } from "./errors";
-import { type PortProtocol, PortSet } from "./ports";
+import { type PortProtocol, ConnectionSet } from "./ports";
 import { type Labels, matchesSelector, requiredLabels, selectorText } from "./selector";
 
 /** A workload (or the API server pseudo-endpoint) in results. */
@@ -63,11 +63,11 @@ export interface Connection {
     /** Who accepts it. */
     readonly destination: Entity;
     /** Allowed protocols and destination ports. */
-    readonly ports: PortSet;
+    readonly ports: ConnectionSet;
 }
 
 /** The API server pseudo-endpoint only listens on HTTPS. */
-const API_SERVER_TRAFFIC = PortSet.ports("TCP", 443);
+const API_SERVER_TRAFFIC = ConnectionSet.ports("TCP", 443);
 
 /** Makes the result entity for an external range. */
 export function externalEntity(start: number, end: number): ExternalEntity {
@@ -111,7 +111,7 @@ interface ResolvedRule {
     readonly peers: readonly ResolvedEntity[];
     readonly local?: ResolvedEntity;
     /** Traffic, when it does not depend on the destination (no named ports, no service). */
-    readonly fixedTraffic?: PortSet;
+    readonly fixedTraffic?: ConnectionSet;
 }
 
 interface ResolvedPolicy {
@@ -133,7 +133,7 @@ export interface TraceStep {
     /** Rule that matched, or undefined when the policy applied but none of its rules matched. */
     readonly rule?: CompiledRule;
     /** Traffic the step decided (for Log: the traffic it saw). */
-    readonly traffic: PortSet;
+    readonly traffic: ConnectionSet;
     /** What happened to that traffic. */
     readonly effect: "allowed" | "denied" | "passed" | "logged" | "no rule matched";
 }
@@ -145,9 +145,9 @@ export interface TierOutcome {
     /** Steps in evaluation order. */
     readonly steps: readonly TraceStep[];
     /** Traffic no rule decided that the tier dropped at its end. */
-    readonly dropped: PortSet;
+    readonly dropped: ConnectionSet;
     /** Traffic passed to the next tier (Pass rules, or defaultAction Pass). */
-    readonly passedOn: PortSet;
+    readonly passedOn: ConnectionSet;
 }
 
 /** An explained evaluation of one direction. */
@@ -159,9 +159,9 @@ export interface DirectionTrace {
     /** Tiers that selected the subject, in order. */
     readonly tiers: readonly TierOutcome[];
     /** Traffic left undecided after the last tier, allowed by default. */
-    readonly allowedByDefault: PortSet;
+    readonly allowedByDefault: ConnectionSet;
     /** Traffic this direction allows. */
-    readonly allowed: PortSet;
+    readonly allowed: ConnectionSet;
 }
 
 class Resolver {
@@ -362,11 +362,11 @@ interface DirectionResult {
     /** Tiers that selected the endpoint. */
     readonly groups: readonly TierGroup[];
     /** Allowed traffic with each endpoint its rules name (and the API server). */
-    readonly perEndpoint: ReadonlyMap<number, PortSet>;
+    readonly perEndpoint: ReadonlyMap<number, ConnectionSet>;
     /** Allowed traffic with any workload not in perEndpoint. */
-    readonly otherWorkload: PortSet;
+    readonly otherWorkload: ConnectionSet;
     /** Allowed traffic with each external address piece. */
-    readonly perPiece: readonly PortSet[];
+    readonly perPiece: readonly ConnectionSet[];
 }
 
 function collectNets(policies: readonly CompiledPolicy[], networkSets: readonly NetworkSetInfo[]): Intervals[] {
@@ -465,7 +465,7 @@ export class ReachabilityEngine {
         return { policy, appliesTo: resolver.resolve(policy.appliesTo), ingress: rules(policy.ingress), egress: rules(policy.egress) };
     }
 
-    private trafficOf(resolved: ResolvedRule, direction: Direction, subject: Endpoint, peer: Peer): PortSet {
+    private trafficOf(resolved: ResolvedRule, direction: Direction, subject: Endpoint, peer: Peer): ConnectionSet {
         if (resolved.fixedTraffic) return resolved.fixedTraffic;
         const destination = direction === "ingress" ? subject : peer.kind === "endpoint" ? this.endpoints[peer.id] : undefined;
         const serviceSide = direction === "ingress" ? resolved.rule.local : resolved.rule.peers[0];
@@ -484,13 +484,13 @@ export class ReachabilityEngine {
     }
 
     /** Evaluates one direction for one subject endpoint against one peer; fills `trace` when given. */
-    evaluate(subjectId: number, direction: Direction, peer: Peer, trace?: TierOutcome[]): PortSet {
+    evaluate(subjectId: number, direction: Direction, peer: Peer, trace?: TierOutcome[]): ConnectionSet {
         const subject = this.endpoints[subjectId]!;
-        let open = PortSet.ALL;
-        let allowed = PortSet.NONE;
+        let open = ConnectionSet.ALL;
+        let allowed = ConnectionSet.NONE;
         for (const group of this.groups[direction][subjectId] ?? []) {
             let undecided = open;
-            let passed = PortSet.NONE;
+            let passed = ConnectionSet.NONE;
             const steps: TraceStep[] = [];
             policies: for (const { policy, rules } of group.policies) {
                 let matchedAny = false;
@@ -512,10 +512,10 @@ export class ReachabilityEngine {
                     trace && steps.push({ policy, rule: resolved.rule, traffic: covered, effect: action === "Allow" ? "allowed" : action === "Pass" ? "passed" : "denied" });
                     if (undecided.isEmpty()) break policies;
                 }
-                if (!matchedAny && trace) steps.push({ policy, traffic: PortSet.NONE, effect: "no rule matched" });
+                if (!matchedAny && trace) steps.push({ policy, traffic: ConnectionSet.NONE, effect: "no rule matched" });
             }
             const passOn = group.tier.defaultAction === "Pass";
-            trace?.push({ tier: group.tier, steps, dropped: passOn ? PortSet.NONE : undecided, passedOn: passOn ? passed.union(undecided) : passed });
+            trace?.push({ tier: group.tier, steps, dropped: passOn ? ConnectionSet.NONE : undecided, passedOn: passOn ? passed.union(undecided) : passed });
             open = passOn ? passed.union(undecided) : passed;
             if (open.isEmpty()) break;
         }
@@ -529,9 +529,9 @@ export class ReachabilityEngine {
 
     private directionResult(subjectId: number, direction: Direction): DirectionResult {
         const groups = this.groups[direction][subjectId] ?? [];
-        const perEndpoint = new Map<number, PortSet>();
+        const perEndpoint = new Map<number, ConnectionSet>();
         if (groups.length === 0) {
-            return { groups, perEndpoint, otherWorkload: PortSet.ALL, perPiece: this.pieceStarts.map(() => PortSet.ALL) };
+            return { groups, perEndpoint, otherWorkload: ConnectionSet.ALL, perPiece: this.pieceStarts.map(() => ConnectionSet.ALL) };
         }
         const candidates = new Set<number>();
         let everyWorkload = false;
@@ -649,12 +649,12 @@ function dedupe(warnings: readonly Warning[]): Warning[] {
 }
 
 /** Resolves named ports against a destination's container ports (name and protocol must both match). */
-function resolveNamed(named: readonly { name: string; protocol: PortProtocol }[], destination: Endpoint | undefined): PortSet {
-    let result = PortSet.NONE;
+function resolveNamed(named: readonly { name: string; protocol: PortProtocol }[], destination: Endpoint | undefined): ConnectionSet {
+    let result = ConnectionSet.NONE;
     if (!destination) return result;
     for (const reference of named) {
         for (const port of destination.ports) {
-            if (port.name === reference.name && port.protocol === reference.protocol) result = result.union(PortSet.ports(port.protocol, port.port));
+            if (port.name === reference.name && port.protocol === reference.protocol) result = result.union(ConnectionSet.ports(port.protocol, port.port));
         }
     }
     return result;
@@ -666,23 +666,23 @@ function trafficFor(
     destination: Endpoint | undefined,
     service: { namespace: string; name: string; apiServer: boolean } | undefined,
     serviceLookup?: ServiceLookup,
-): PortSet {
+): ConnectionSet {
     const traffic = rule.traffic;
     let ports =
         traffic.ports === undefined && traffic.namedPorts.length === 0
-            ? PortSet.ALL
-            : (traffic.ports ?? PortSet.NONE).union(resolveNamed(traffic.namedPorts, destination));
+            ? ConnectionSet.ALL
+            : (traffic.ports ?? ConnectionSet.NONE).union(resolveNamed(traffic.namedPorts, destination));
     let result = traffic.protocols.intersect(ports);
     if (traffic.notPorts !== undefined || traffic.notNamedPorts.length > 0) {
-        result = result.subtract((traffic.notPorts ?? PortSet.NONE).union(resolveNamed(traffic.notNamedPorts, destination)));
+        result = result.subtract((traffic.notPorts ?? ConnectionSet.NONE).union(resolveNamed(traffic.notNamedPorts, destination)));
     }
     if (service) {
         if (service.apiServer) return result.intersect(API_SERVER_TRAFFIC);
-        ports = PortSet.NONE;
+        ports = ConnectionSet.NONE;
         for (const port of serviceLookup?.(service.namespace, service.name) ?? []) {
             ports =
                 typeof port.targetPort === "number"
-                    ? ports.union(PortSet.ports(port.protocol, port.targetPort))
+                    ? ports.union(ConnectionSet.ports(port.protocol, port.targetPort))
                     : ports.union(resolveNamed([{ name: port.targetPort, protocol: port.protocol }], destination));
         }
         result = result.intersect(ports);

@@ -30,13 +30,13 @@ const OTHER_NAMES: ReadonlyMap<number, string> = new Map([
  * A set of allowed traffic: per port protocol (TCP, UDP, SCTP) a set of destination ports 1-65535, plus a
  * set of other IP protocol numbers (ICMP = 1, ...) that have no ports. Immutable; operations return new sets.
  */
-export class PortSet {
+export class ConnectionSet {
     /** Everything: all ports of every protocol. */
-    static readonly ALL = new PortSet(ALL_PORTS, ALL_PORTS, ALL_PORTS, ALL_OTHER);
+    static readonly ALL = new ConnectionSet(ALL_PORTS, ALL_PORTS, ALL_PORTS, ALL_OTHER);
     /** Nothing. */
-    static readonly NONE = new PortSet(NO_INTERVALS, NO_INTERVALS, NO_INTERVALS, NO_INTERVALS);
+    static readonly NONE = new ConnectionSet(NO_INTERVALS, NO_INTERVALS, NO_INTERVALS, NO_INTERVALS);
     /** Every protocol that has no ports (everything but TCP, UDP and SCTP). */
-    static readonly OTHER = new PortSet(NO_INTERVALS, NO_INTERVALS, NO_INTERVALS, ALL_OTHER);
+    static readonly OTHER = new ConnectionSet(NO_INTERVALS, NO_INTERVALS, NO_INTERVALS, ALL_OTHER);
 
     private cachedKey?: string;
 
@@ -51,16 +51,16 @@ export class PortSet {
         readonly other: Intervals,
     ) {}
 
-    private static of(tcp: Intervals, udp: Intervals, sctp: Intervals, other: Intervals): PortSet {
-        if (tcp.length === 0 && udp.length === 0 && sctp.length === 0 && other.length === 0) return PortSet.NONE;
-        const result = new PortSet(tcp, udp, sctp, other);
-        return result.isAll() ? PortSet.ALL : result;
+    private static of(tcp: Intervals, udp: Intervals, sctp: Intervals, other: Intervals): ConnectionSet {
+        if (tcp.length === 0 && udp.length === 0 && sctp.length === 0 && other.length === 0) return ConnectionSet.NONE;
+        const result = new ConnectionSet(tcp, udp, sctp, other);
+        return result.isAll() ? ConnectionSet.ALL : result;
     }
 
     /** Ports `from`-`to` (inclusive) of one protocol. */
-    static ports(protocol: PortProtocol, from: number, to = from): PortSet {
+    static ports(protocol: PortProtocol, from: number, to = from): ConnectionSet {
         const range = intervalsOf([[Math.max(from, 1), Math.min(to, 65535)]]);
-        return PortSet.of(
+        return ConnectionSet.of(
             protocol === "TCP" ? range : NO_INTERVALS,
             protocol === "UDP" ? range : NO_INTERVALS,
             protocol === "SCTP" ? range : NO_INTERVALS,
@@ -69,22 +69,22 @@ export class PortSet {
     }
 
     /** Every port of one port protocol. */
-    static protocol(protocol: PortProtocol): PortSet {
-        return PortSet.ports(protocol, 1, 65535);
+    static protocol(protocol: PortProtocol): ConnectionSet {
+        return ConnectionSet.ports(protocol, 1, 65535);
     }
 
     /** A whole IP protocol by number (6, 17 and 132 mean every port of TCP, UDP, SCTP). */
-    static protocolNumber(number: number): PortSet {
-        if (number === 6) return PortSet.protocol("TCP");
-        if (number === 17) return PortSet.protocol("UDP");
-        if (number === 132) return PortSet.protocol("SCTP");
-        return PortSet.of(NO_INTERVALS, NO_INTERVALS, NO_INTERVALS, intersectIntervals([number, number], ALL_OTHER));
+    static protocolNumber(number: number): ConnectionSet {
+        if (number === 6) return ConnectionSet.protocol("TCP");
+        if (number === 17) return ConnectionSet.protocol("UDP");
+        if (number === 132) return ConnectionSet.protocol("SCTP");
+        return ConnectionSet.of(NO_INTERVALS, NO_INTERVALS, NO_INTERVALS, intersectIntervals([number, number], ALL_OTHER));
     }
 
     /** Ports of one protocol from an interval set. */
-    static fromIntervals(protocol: PortProtocol, ports: Intervals): PortSet {
+    static fromIntervals(protocol: PortProtocol, ports: Intervals): ConnectionSet {
         const clipped = intersectIntervals(ports, ALL_PORTS);
-        return PortSet.of(
+        return ConnectionSet.of(
             protocol === "TCP" ? clipped : NO_INTERVALS,
             protocol === "UDP" ? clipped : NO_INTERVALS,
             protocol === "SCTP" ? clipped : NO_INTERVALS,
@@ -99,13 +99,13 @@ export class PortSet {
 
     /** True when nothing is allowed. */
     isEmpty(): boolean {
-        return this === PortSet.NONE || (this.tcp.length === 0 && this.udp.length === 0 && this.sctp.length === 0 && this.other.length === 0);
+        return this === ConnectionSet.NONE || (this.tcp.length === 0 && this.udp.length === 0 && this.sctp.length === 0 && this.other.length === 0);
     }
 
     /** True when everything is allowed. */
     isAll(): boolean {
         return (
-            this === PortSet.ALL ||
+            this === ConnectionSet.ALL ||
             (equalIntervals(this.tcp, ALL_PORTS) &&
                 equalIntervals(this.udp, ALL_PORTS) &&
                 equalIntervals(this.sctp, ALL_PORTS) &&
@@ -114,10 +114,10 @@ export class PortSet {
     }
 
     /** Traffic in either set. */
-    union(other: PortSet): PortSet {
-        if (this.isEmpty() || other === PortSet.ALL) return other;
-        if (other.isEmpty() || this === PortSet.ALL) return this;
-        return PortSet.of(
+    union(other: ConnectionSet): ConnectionSet {
+        if (this.isEmpty() || other === ConnectionSet.ALL) return other;
+        if (other.isEmpty() || this === ConnectionSet.ALL) return this;
+        return ConnectionSet.of(
             unionIntervals(this.tcp, other.tcp),
             unionIntervals(this.udp, other.udp),
             unionIntervals(this.sctp, other.sctp),
@@ -126,11 +126,11 @@ export class PortSet {
     }
 
     /** Traffic in both sets. */
-    intersect(other: PortSet): PortSet {
-        if (this === PortSet.ALL) return other;
-        if (other === PortSet.ALL) return this;
-        if (this.isEmpty() || other.isEmpty()) return PortSet.NONE;
-        return PortSet.of(
+    intersect(other: ConnectionSet): ConnectionSet {
+        if (this === ConnectionSet.ALL) return other;
+        if (other === ConnectionSet.ALL) return this;
+        if (this.isEmpty() || other.isEmpty()) return ConnectionSet.NONE;
+        return ConnectionSet.of(
             intersectIntervals(this.tcp, other.tcp),
             intersectIntervals(this.udp, other.udp),
             intersectIntervals(this.sctp, other.sctp),
@@ -139,10 +139,10 @@ export class PortSet {
     }
 
     /** Traffic in this set but not in `other`. */
-    subtract(other: PortSet): PortSet {
+    subtract(other: ConnectionSet): ConnectionSet {
         if (this.isEmpty() || other.isEmpty()) return this;
-        if (other === PortSet.ALL) return PortSet.NONE;
-        return PortSet.of(
+        if (other === ConnectionSet.ALL) return ConnectionSet.NONE;
+        return ConnectionSet.of(
             subtractIntervals(this.tcp, other.tcp),
             subtractIntervals(this.udp, other.udp),
             subtractIntervals(this.sctp, other.sctp),
@@ -151,12 +151,12 @@ export class PortSet {
     }
 
     /** True when every bit of `other` is in this set. */
-    covers(other: PortSet): boolean {
+    covers(other: ConnectionSet): boolean {
         return other.subtract(this).isEmpty();
     }
 
     /** True when both sets allow the same traffic. */
-    equals(other: PortSet): boolean {
+    equals(other: ConnectionSet): boolean {
         return this === other || this.key() === other.key();
     }
 
@@ -230,10 +230,10 @@ const NAMED_OTHER: ReadonlyMap<string, number> = new Map([
  * Parses the output form back ("All Connections", "TCP 80,443,UDP 53", "TCP", "ICMP", "OTHER", "PROTO 47").
  * Spaces after commas are allowed. Returns an error text instead of throwing, so callers can place it.
  */
-export function parsePortSet(text: string): PortSet | string {
+export function parseConnectionSet(text: string): ConnectionSet | string {
     const trimmed = text.trim();
-    if (/^all( connections)?$/i.test(trimmed)) return PortSet.ALL;
-    let result = PortSet.NONE;
+    if (/^all( connections)?$/i.test(trimmed)) return ConnectionSet.ALL;
+    let result = ConnectionSet.NONE;
     let current: PortProtocol | "PROTO" | undefined;
     for (const rawPart of trimmed.split(",")) {
         const words = rawPart.trim().split(/\s+/).filter((word) => word !== "");
@@ -246,15 +246,15 @@ export function parsePortSet(text: string): PortSet | string {
             numberWord = words[1];
             if (numberWord === undefined) {
                 if (current === "PROTO") return `PROTO needs a protocol number in ${JSON.stringify(text)}`;
-                result = result.union(PortSet.protocol(current));
+                result = result.union(ConnectionSet.protocol(current));
                 continue;
             }
         } else if (first === "OTHER" && words.length === 1) {
-            result = result.union(PortSet.OTHER);
+            result = result.union(ConnectionSet.OTHER);
             current = undefined;
             continue;
         } else if (NAMED_OTHER.has(first) && words.length === 1) {
-            result = result.union(PortSet.protocolNumber(NAMED_OTHER.get(first)!));
+            result = result.union(ConnectionSet.protocolNumber(NAMED_OTHER.get(first)!));
             current = undefined;
             continue;
         } else if (words.length === 1 && current !== undefined) {
@@ -269,10 +269,10 @@ export function parsePortSet(text: string): PortSet | string {
         if (hi < lo) return `range ${numberWord} ends before it starts`;
         if (current === "PROTO") {
             if (hi > 255) return `protocol number ${hi} is above 255`;
-            for (let number = lo; number <= hi; number++) result = result.union(PortSet.protocolNumber(number));
+            for (let number = lo; number <= hi; number++) result = result.union(ConnectionSet.protocolNumber(number));
         } else {
             if (lo < 1 || hi > 65535) return `port ${numberWord} is outside 1-65535`;
-            result = result.union(PortSet.ports(current!, lo, hi));
+            result = result.union(ConnectionSet.ports(current!, lo, hi));
         }
     }
     return result;

@@ -1,0 +1,176 @@
+/**
+ * Command line: `npm run reach -- [options] PATH...` and `npm run reach -- diff [options] OLD NEW`.
+ * Parses arguments, calls the library and prints; every decision lives in the library.
+ */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import {
+    type Analysis,
+    InputError,
+    type OutputFormat,
+    analyze,
+    checkExpectations,
+    diffConnections,
+    explain,
+    formatConnections,
+    formatDiff,
+    formatExpectationResults,
+    formatExplanation,
+    formatPolicy,
+    formatWarning,
+    loadManifestPaths,
+    parseExpectations,
+    summaryLine,
+} from "./index";
+
+const USAGE = `usage: npm run reach -- [options] PATH...
+       npm run reach -- diff [--format text|json|md] OLD NEW
+
+PATH, OLD and NEW are YAML/JSON files or folders (read recursively; multi-document files allowed).
+
+options:
+  --format text|json|md   output format (default: text, one connection per line)
+  --explain SRC DST       explain, per direction, which policies and rules decide SRC -> DST
+                          (SRC/DST: namespace/name, namespace/name[Kind] or an IPv4 address)
+  --expect FILE           check the expectations in FILE; exit 3 if one is violated
+  --policies              print the compiled policies, in evaluation order
+  -h, --help              show this help
+
+exit codes: 0 ok, 1 input error, 2 usage error, 3 expectation violated`;
+
+/** A mistake in the command line itself (exit code 2). */
+class UsageError extends Error {}
+
+interface Output {
+    out: (text: string) => void;
+    err: (text: string) => void;
+}
+
+function load(paths: readonly string[], output: Output): Analysis {
+    const loaded = loadManifestPaths(paths);
+    const analysis = analyze(loaded.objects);
+    for (const warning of [...loaded.warnings, ...analysis.warnings]) output.err(`${formatWarning(warning)}\n`);
+    return analysis;
+}
+
+function formatOption(value: string | undefined): OutputFormat {
+    if (value === undefined) return "text";
+    if (value === "text" || value === "json" || value === "md") return value;
+    throw new UsageError(`--format must be text, json or md, not ${JSON.stringify(value)}`);
+}
+
+/** Runs the command; returns the exit code. */
+export function run(argv: readonly string[], output: Output): number {
+    let parsed: ReturnType<typeof parseArgs<{
+        options: {
+            format: { type: "string" };
+            explain: { type: "string" };
+            expect: { type: "string" };
+            policies: { type: "boolean" };
+            help: { type: "boolean"; short: "h" };
+        };
+        allowPositionals: true;
+        tokens: true;
+        strict: true;
+    }>>;
+    try {
+        parsed = parseArgs({
+            args: [...argv],
+            options: {
+                format: { type: "string" },
+                explain: { type: "string" },
+                expect: { type: "string" },
+                policies: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+            allowPositionals: true,
+            tokens: true,
+            strict: true,
+        });
+    } catch (error) {
+        const message = (error as Error).message.split(". ")[0]!.replace(/^Unknown option '([^']+)'/, "unknown option $1");
+        throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1));
+    }
+    const { values, tokens } = parsed;
+    if (values.help) {
+        output.out(`${USAGE}\n`);
+        return 0;
+    }
+    const format = formatOption(values.format);
+    let positionals = tokens.filter((token) => token.kind === "positional");
+
+    // --explain takes two values: SRC as the option's value, DST as the next argument.
+    let explainDestination: string | undefined;
+    const explainToken = tokens.find((token) => token.kind === "option" && token.name === "explain");
+    if (explainToken && explainToken.kind === "option") {
+        const destinationIndex = explainToken.index + (explainToken.inlineValue ? 1 : 2);
+        const destination = positionals.find((token) => token.index === destinationIndex);
+        if (!destination || destination.kind !== "positional") throw new UsageError("--explain needs two arguments: SRC DST");
+        explainDestination = destination.value;
+        positionals = positionals.filter((token) => token !== destination);
+    }
+    const paths = positionals.map((token) => (token.kind === "positional" ? token.value : ""));
+
+    if (paths[0] === "diff") {
+        if (values.explain !== undefined || values.expect !== undefined || values.policies) {
+            throw new UsageError("diff takes only --format");
+        }
+        if (paths.length !== 3) throw new UsageError("diff needs exactly two paths: OLD NEW");
+        const before = load([paths[1]!], output);
+        const after = load([paths[2]!], output);
+        const diff = diffConnections(before.connections, after.connections);
+        output.out(formatDiff(diff, format));
+        output.err(`${diff.added.length} added, ${diff.removed.length} removed\n`);
+        return 0;
+    }
+
+    if (paths.length === 0) throw new UsageError("no PATH given");
+    const modes = [values.explain !== undefined, values.expect !== undefined, values.policies === true].filter(Boolean).length;
+    if (modes > 1) throw new UsageError("use only one of --explain, --expect and --policies");
+    const analysis = load(paths, output);
+
+    if (values.explain !== undefined) {
+        output.out(formatExplanation(explain(analysis, values.explain, explainDestination!)));
+        return 0;
+    }
+    if (values.expect !== undefined) {
+        let text: string;
+        try {
+            text = fs.readFileSync(values.expect, "utf8");
+        } catch {
+            throw new InputError("cannot read expectations file", values.expect);
+        }
+        const results = checkExpectations(analysis, parseExpectations(text, values.expect));
+        output.out(formatExpectationResults(results));
+        return results.every((result) => result.passed) ? 0 : 3;
+    }
+    if (values.policies) {
+        output.out(analysis.policies.map((policy) => `${formatPolicy(policy)}\n`).join(""));
+        return 0;
+    }
+    output.out(formatConnections(analysis.connections, format));
+    output.err(`${summaryLine(analysis.connections, analysis.workloads.length)}\n`);
+    return 0;
+}
+
+/** Runs the command with process streams, mapping errors to exit codes (never a stack trace for user input). */
+export function main(argv: readonly string[]): number {
+    const output: Output = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+    try {
+        return run(argv, output);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            output.err(`error: ${error.message}\n${USAGE}\n`);
+            return 2;
+        }
+        if (error instanceof InputError) {
+            output.err(`error: ${error.message}\n`);
+            return 1;
+        }
+        throw error;
+    }
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2));
+}
