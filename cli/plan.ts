@@ -14,6 +14,7 @@ import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/ma
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
 import { renderRepresentativeWorkloads } from "../core/policies";
+import { buildSecurityReport, securityReportText } from "../offline/securityReport";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
 
@@ -23,15 +24,25 @@ async function main(argv: string[]): Promise<number> {
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
     const run = await runProgramOffline({ stack: options.stack, config });
-    process.stdout.write(options.format === "json" ? `${JSON.stringify(planJson(run), null, 2)}\n` : `${planText(run)}\n`);
+    const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
+    const security = buildSecurityReport(run, stackConfig);
+    if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined } }, null, 2)}\n`);
+    } else {
+        process.stdout.write(`${planText(run)}\n\n${securityReportText(security)}\n`);
+    }
     if (options.out) {
-        const intent = readStackConfig(projectConfigValues(config), options.stack).segmentation;
+        const intent = stackConfig.segmentation;
         const files = [
             ...manifestFiles("manifests", appliedObjects(run)),
             ...manifestFiles("workloads", intent ? renderRepresentativeWorkloads(intent) : []),
         ];
         writeManifestFiles(path.resolve(options.out), files);
         process.stderr.write(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);
+    }
+    if (security.intentCheck && !security.intentCheck.passed) {
+        process.stderr.write(`error: the intent check failed: ${security.intentCheck.violations.length} violation(s); see "Intent check" above\n`);
+        return 1;
     }
     return 0;
 }

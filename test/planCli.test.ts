@@ -23,12 +23,39 @@ describe("npm run plan", () => {
         expect(plan.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
     });
 
-    it("prints the dev stack as a tree with key settings and ends with a summary", () => {
+    it("prints the dev stack as a tree with key settings and a summary, then the security sections", () => {
         const result = runCli("cli/plan.ts", ["--stack", "dev"]);
         expect(result.status).toBe(0);
         expect(result.stdout).toContain("├─ azure-native:network:RouteTable nodes-route-table  (0.0.0.0/0 -> VirtualAppliance 10.10.0.4");
         expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
-        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}\d+ resources to create, 0 protected$/);
+        expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
+        expect(result.stdout).toMatch(/workload-egress\/workload-fqdns +300\/100 +shop-backend +10\.10\.16\.0\/22 +api\.stripe\.com +Https:443/);
+        expect(result.stdout).toMatch(/ {2}shop +audit +6\/10\n/);
+        expect(result.stdout).toContain("note: shop in audit mode");
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
+    });
+
+    it("prints prod's reachability: exactly the intended flows, and PASS", () => {
+        const result = runCli("cli/plan.ts", ["--stack", "prod"]);
+        expect(result.status).toBe(0);
+        const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
+        const shopLines = reach.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("shop/"));
+        expect(shopLines).toEqual([
+            "shop/backend[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
+            "shop/backend[Pod] => shop/database[Pod] : TCP 5432",
+            "shop/backend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+            "shop/backend[Pod] => 11.0.0.0-100.63.255.255[External] : TCP 443",
+            "shop/backend[Pod] => 100.128.0.0-168.63.129.15[External] : TCP 443",
+            "shop/backend[Pod] => 168.63.129.17-169.253.255.255[External] : TCP 443",
+            "shop/backend[Pod] => 169.255.0.0-172.15.255.255[External] : TCP 443",
+            "shop/backend[Pod] => 172.32.0.0-192.167.255.255[External] : TCP 443",
+            "shop/backend[Pod] => 192.169.0.0-255.255.255.255[External] : TCP 443",
+            "shop/database[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
+            "shop/frontend[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
+            "shop/frontend[Pod] => shop/backend[Pod] : TCP 80",
+        ]);
+        expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
 
     it("fails on invalid config with the key named, exit code 1 and no stack trace", () => {

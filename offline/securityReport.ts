@@ -1,0 +1,127 @@
+import type { KubeObject } from "../core/calicoApi";
+import type { StackConfig } from "../core/config";
+import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../core/policies";
+import { analyze, Connection, formatConnection } from "../reach";
+import { appliedObjects } from "./manifests";
+import { asManifests, checkIntent, IntentCheck } from "./intentCheck";
+import type { MockRun } from "./mockRuntime";
+
+/** One firewall rule as a row of the plan's table. */
+export interface FirewallRuleRow {
+    readonly collection: string;
+    readonly priority: string;
+    readonly rule: string;
+    readonly source: string;
+    readonly destination: string;
+    readonly ports: string;
+}
+
+/** A namespace's policy count against the ADR budget. */
+export interface PolicyBudgetRow {
+    readonly namespace: string;
+    readonly mode: string;
+    readonly policies: number;
+    readonly budget: number;
+}
+
+/** The security half of the plan: what the boundary allows, and whether that matches the intent. */
+export interface SecurityReport {
+    readonly firewallRules: readonly FirewallRuleRow[];
+    readonly policySets: readonly PolicyBudgetRow[];
+    readonly globalPolicies: { readonly count: number; readonly budget: number };
+    /** Connections of the declared workloads, as the applied policies allow them (audit namespaces allow all). */
+    readonly connections: readonly Connection[];
+    /** Connection lines of `connections`, sorted. */
+    readonly connectionLines: readonly string[];
+    readonly intentCheck: IntentCheck | undefined;
+}
+
+/** Builds the security report from what the program registered and the validated config. */
+export function buildSecurityReport(run: MockRun, config: StackConfig): SecurityReport {
+    const applied = appliedObjects(run);
+    const intent = config.segmentation;
+    const workloads = intent ? renderRepresentativeWorkloads(intent) : [];
+    const declared = new Set(workloads.filter((pod) => pod.metadata.namespace !== "kube-system").map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}[Pod]`));
+    const connections = intent
+        ? analyze(asManifests([...applied, ...workloads])).connections.filter((connection) => declared.has(connection.source.display) || declared.has(connection.destination.display))
+        : [];
+    return {
+        firewallRules: firewallRows(run),
+        policySets: policyBudgetRows(applied),
+        globalPolicies: { count: applied.filter((object) => object.kind === "GlobalNetworkPolicy").length, budget: GLOBAL_POLICY_BUDGET },
+        connections,
+        connectionLines: connections.map(formatConnection),
+        intentCheck: intent ? checkIntent(intent, applied, workloads) : undefined,
+    };
+}
+
+function firewallRows(run: MockRun): FirewallRuleRow[] {
+    const rows: FirewallRuleRow[] = [];
+    for (const group of run.resources.filter((resource) => resource.type === "azure-native:network:FirewallPolicyRuleCollectionGroup")) {
+        const inputs = group.inputs as { ruleCollectionGroupName: string; priority: number; ruleCollections: Array<{ name: string; priority: number; rules: Array<Record<string, any>> }> };
+        for (const collection of inputs.ruleCollections ?? []) {
+            for (const rule of collection.rules ?? []) {
+                const destination = [
+                    ...(rule.fqdnTags ?? []).map((tag: string) => `tag:${tag}`),
+                    ...(rule.targetFqdns ?? []),
+                    ...(rule.destinationFqdns ?? []),
+                    ...(rule.destinationAddresses ?? []),
+                ].join(", ");
+                const ports = rule.ruleType === "ApplicationRule"
+                    ? (rule.protocols ?? []).map((protocol: { protocolType: string; port: number }) => `${protocol.protocolType}:${protocol.port}`).join(", ")
+                    : `${(rule.ipProtocols ?? []).join("/")} ${(rule.destinationPorts ?? []).join(",")}`;
+                rows.push({
+                    collection: `${inputs.ruleCollectionGroupName}/${collection.name}`,
+                    priority: `${inputs.priority}/${collection.priority}`,
+                    rule: rule.name,
+                    source: (rule.sourceAddresses ?? []).join(", "),
+                    destination,
+                    ports,
+                });
+            }
+        }
+    }
+    return rows;
+}
+
+function policyBudgetRows(applied: readonly KubeObject[]): PolicyBudgetRow[] {
+    return applied
+        .filter((object) => object.kind === "Namespace")
+        .map((namespace) => ({
+            namespace: namespace.metadata.name,
+            mode: namespace.metadata.labels?.["aks-zero-trust.io/mode"] ?? "-",
+            policies: applied.filter((object) => object.metadata.namespace === namespace.metadata.name && object.kind.endsWith("NetworkPolicy")).length,
+            budget: NAMESPACE_POLICY_BUDGET,
+        }))
+        .sort((a, b) => a.namespace.localeCompare(b.namespace));
+}
+
+/** The report as text sections, for the plan's terminal output. */
+export function securityReportText(report: SecurityReport): string {
+    const lines: string[] = [];
+    lines.push("Firewall rules (source is the node subnet: overlay SNATs pod traffic to node IPs):");
+    lines.push(...table(["collection", "priority", "rule", "source", "destination (FQDNs, tags, addresses)", "ports"], report.firewallRules.map((row) => [row.collection, row.priority, row.rule, row.source, row.destination, row.ports])));
+    lines.push("", "Policy sets (ADR 008 budget):");
+    lines.push(...table(["namespace", "mode", "policies"], report.policySets.map((row) => [row.namespace, row.mode, `${row.policies}/${row.budget}`])));
+    lines.push(`  global policies: ${report.globalPolicies.count}/${report.globalPolicies.budget}`);
+    lines.push("", "Reachability (computed from the objects the stack applies; representative pods stand for the declared workloads):");
+    lines.push(...(report.connectionLines.length > 0 ? report.connectionLines.map((line) => `  ${line}`) : ["  (no segmentation intent declared)"]));
+    const check = report.intentCheck;
+    lines.push("", "Intent check:");
+    if (!check) {
+        lines.push("  SKIPPED (no segmentation intent declared)");
+    } else {
+        if (check.auditNamespaces.length > 0) {
+            lines.push(`  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
+        }
+        lines.push(...check.violations.map((violation) => `  ${violation}`));
+        lines.push(check.passed ? `  PASS (${check.checkedPairs} pairs and ranges checked)` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);
+    }
+    return lines.join("\n");
+}
+
+function table(headers: readonly string[], rows: readonly string[][]): string[] {
+    const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
+    const render = (cells: readonly string[]) => `  ${cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()}`;
+    return [render(headers), render(widths.map((width) => "-".repeat(width))), ...rows.map(render)];
+}
