@@ -1,0 +1,323 @@
+/**
+ * Calico semantics, in the same "these policies, therefore this table" shape as the Kubernetes cases:
+ * tiers and orders, Allow/Deny/Log/Pass, end-of-tier drops, global policies and selector scoping.
+ */
+import { describe, expect, it } from "vitest";
+import { type ManifestObject, analyze, formatConnection } from "../../reach/index";
+import { type Model, type Protocol, endpointsOf, model } from "./netpol/model";
+import { Prober } from "./netpol/probe";
+import { Reachability } from "./netpol/truthtable";
+
+const CALICO = "projectcalico.org/v3";
+
+function calicoPolicy(namespace: string, name: string, spec: Record<string, unknown>, apiVersion = CALICO): ManifestObject {
+    return { object: { apiVersion, kind: "NetworkPolicy", metadata: { name, namespace }, spec } };
+}
+
+function globalPolicy(name: string, spec: Record<string, unknown>): ManifestObject {
+    return { object: { apiVersion: CALICO, kind: "GlobalNetworkPolicy", metadata: { name }, spec } };
+}
+
+function tier(name: string, order: number, defaultAction?: string): ManifestObject {
+    return { object: { apiVersion: CALICO, kind: "Tier", metadata: { name }, spec: { order, ...(defaultAction ? { defaultAction } : {}) } } };
+}
+
+function kubernetesPolicy(namespace: string, name: string, spec: Record<string, unknown>): ManifestObject {
+    return { object: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec } };
+}
+
+const fromNamespace = (name: string) => ({ namespaceSelector: `projectcalico.org/name == '${name}'` });
+
+/** Checks a truth table (default: everything reachable) on one port and protocol. */
+function expectTable(
+    cluster: Model,
+    policies: ManifestObject[],
+    exceptions: (table: Reachability) => Reachability,
+    port = 80,
+    protocol: Protocol = "TCP",
+): void {
+    const prober = new Prober(cluster, policies);
+    const endpoints = endpointsOf(cluster);
+    const expected = exceptions(new Reachability(endpoints, true));
+    const judged = (from: string, to: string): boolean => from !== to && !(from.startsWith("ext/") && to.startsWith("ext/"));
+    const observed = (from: string, to: string): boolean => (judged(from, to) ? prober.canReach(from, to, port, protocol) : expected.get(from, to));
+    const wrong = endpoints.flatMap((from) => endpoints.filter((to) => observed(from, to) !== expected.get(from, to)).map((to) => `${from} -> ${to}`));
+    expect(wrong, `${protocol} ${port}: expected (! marks a wrong cell)\n${expected.pretty(observed)}`).toEqual([]);
+}
+
+const XYZ = model(["x/a", "y/a", "z/a"], { ports: [80] });
+
+describe("Calico policy order within a tier", () => {
+    it("a Deny at order 100 wins over an Allow at order 200", () => {
+        expectTable(
+            XYZ,
+            [
+                calicoPolicy("x", "allow-all", { order: 200, selector: "all()", ingress: [{ action: "Allow" }] }),
+                calicoPolicy("x", "deny-y", { order: 100, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }] }),
+            ],
+            (r) => r.expect("y/a", "x/a", false),
+        );
+    });
+
+    it("an Allow at order 100 wins over a Deny at order 200", () => {
+        expectTable(
+            XYZ,
+            [
+                calicoPolicy("x", "allow-all", { order: 100, selector: "all()", ingress: [{ action: "Allow" }] }),
+                calicoPolicy("x", "deny-y", { order: 200, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }] }),
+            ],
+            (r) => r,
+        );
+    });
+
+    it("a policy without order comes last, and equal orders go by name", () => {
+        expectTable(
+            XYZ,
+            [
+                calicoPolicy("x", "deny-y", { selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }] }),
+                calicoPolicy("x", "allow-all", { order: 100, selector: "all()", ingress: [{ action: "Allow" }] }),
+            ],
+            (r) => r,
+        );
+        expectTable(
+            XYZ,
+            [
+                calicoPolicy("x", "b-allow-all", { order: 100, selector: "all()", ingress: [{ action: "Allow" }] }),
+                calicoPolicy("x", "a-deny-y", { order: 100, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }] }),
+            ],
+            (r) => r.expect("y/a", "x/a", false),
+        );
+    });
+
+    it("Deny before Allow inside one policy; a namespaced rule selector stays in the policy's namespace", () => {
+        expectTable(
+            model(["x/a", "x/b", "x/c", "y/c"], { ports: [80] }),
+            [
+                calicoPolicy("x", "no-c", {
+                    selector: "pod == 'a'",
+                    ingress: [{ action: "Deny", source: { selector: "pod == 'c'" } }, { action: "Allow" }],
+                }),
+            ],
+            (r) => r.expect("x/c", "x/a", false),
+        );
+    });
+
+    it("Log does not decide: evaluation continues to the next rule and policy", () => {
+        expectTable(
+            model(["x/a", "x/b", "y/b"], { ports: [80] }),
+            [
+                calicoPolicy("x", "log-everything", { order: 100, selector: "all()", ingress: [{ action: "Log" }] }),
+                calicoPolicy("x", "allow-b", { order: 200, selector: "pod == 'a'", ingress: [{ action: "Allow", source: { selector: "pod == 'b'" } }] }),
+            ],
+            (r) => r.expectAllIngress("x/a", false).expect("x/b", "x/a", true).expectAllIngress("x/b", false),
+        );
+    });
+
+    it("Kubernetes policies sit at order 1000 of the default tier", () => {
+        const allowAll = kubernetesPolicy("x", "allow-all", { podSelector: {}, ingress: [{}] });
+        const denyY = (order: number) => calicoPolicy("x", "deny-y", { order, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }] });
+        expectTable(XYZ, [allowAll, denyY(500)], (r) => r.expect("y/a", "x/a", false));
+        expectTable(XYZ, [allowAll, denyY(1500)], (r) => r);
+    });
+
+    it("crd.projectcalico.org/v1 objects mean the same as projectcalico.org/v3", () => {
+        expectTable(
+            XYZ,
+            [calicoPolicy("x", "deny-y", { selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
+            (r) => r.expect("y/a", "x/a", false),
+        );
+    });
+});
+
+describe("Calico tiers", () => {
+    const passYDenyRest = globalPolicy("security.pass-y", {
+        tier: "security",
+        order: 10,
+        selector: "projectcalico.org/namespace == 'x'",
+        ingress: [{ action: "Pass", source: fromNamespace("y") }, { action: "Deny" }],
+    });
+
+    it("Pass hands traffic to the next tier; with no later tier selecting the endpoint it is allowed", () => {
+        expectTable(XYZ, [tier("security", 100), passYDenyRest], (r) => r.expect("z/a", "x/a", false));
+    });
+
+    it("Pass hands traffic to the next tier, whose end-of-tier drop still applies", () => {
+        expectTable(
+            XYZ,
+            [tier("security", 100), passYDenyRest, kubernetesPolicy("x", "deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] })],
+            (r) => r.expectAllIngress("x/a", false),
+        );
+    });
+
+    it("end of tier drops traffic only for endpoints some policy of the tier selected", () => {
+        expectTable(
+            model(["x/a", "x/b", "x/c"], { ports: [80] }),
+            [
+                tier("security", 100),
+                calicoPolicy("x", "security.only-b-to-a", {
+                    tier: "security",
+                    selector: "pod == 'a'",
+                    ingress: [{ action: "Allow", source: { selector: "pod == 'b'" } }],
+                }),
+            ],
+            (r) => r.expectAllIngress("x/a", false).expect("x/b", "x/a", true),
+        );
+    });
+
+    it("tiers run in tier order", () => {
+        const denyY = (tierName: string) =>
+            globalPolicy(`${tierName}.deny-y`, {
+                tier: tierName,
+                selector: "all()",
+                ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }],
+            });
+        const allowAll = (tierName: string) => globalPolicy(`${tierName}.allow-all`, { tier: tierName, selector: "all()", ingress: [{ action: "Allow" }] });
+        expectTable(XYZ, [tier("first", 10), tier("second", 20), denyY("first"), allowAll("second")], (r) =>
+            r.expect("y/a", "x/a", false).expect("y/a", "z/a", false),
+        );
+        expectTable(XYZ, [tier("first", 20), tier("second", 10), denyY("first"), allowAll("second")], (r) => r);
+    });
+
+    it("a tier with defaultAction Pass passes undecided traffic on instead of dropping it", () => {
+        const allowZ = (tierName: string) =>
+            globalPolicy(`${tierName}.allow-z`, { tier: tierName, selector: "projectcalico.org/namespace == 'x'", ingress: [{ action: "Allow", source: fromNamespace("z") }] });
+        expectTable(XYZ, [tier("platform", 100, "Pass"), allowZ("platform")], (r) => r);
+        expectTable(XYZ, [tier("platform", 100), allowZ("platform")], (r) => r.expect("y/a", "x/a", false));
+    });
+});
+
+describe("Calico global policies and selector scope", () => {
+    it("a GlobalNetworkPolicy with namespaceSelector applies to that namespace only; types default to Ingress", () => {
+        expectTable(XYZ, [globalPolicy("isolate-y", { namespaceSelector: "projectcalico.org/name == 'y'", selector: "all()" })], (r) =>
+            r.expectAllIngress("y/a", false),
+        );
+    });
+
+    it("a global rule selector without namespaceSelector matches endpoints in every namespace", () => {
+        expectTable(
+            model(["x/a", "x/b", "y/a", "y/b", "z/c"], { ports: [80] }),
+            [globalPolicy("a-from-b", { selector: "pod == 'a'", ingress: [{ action: "Allow", source: { selector: "pod == 'b'" } }] })],
+            (r) =>
+                r
+                    .expectAllIngress("x/a", false)
+                    .expectAllIngress("y/a", false)
+                    .expect("x/b", "x/a", true)
+                    .expect("y/b", "x/a", true)
+                    .expect("x/b", "y/a", true)
+                    .expect("y/b", "y/a", true),
+        );
+    });
+
+    it("selector all() in a rule matches endpoints only; a rule without selector matches any address", () => {
+        const hosts = { "ext/dns": "8.8.8.8" };
+        const cluster = model(["x/a", "x/b", "y/a"], { ports: [80], hosts });
+        expectTable(cluster, [calicoPolicy("x", "endpoints-only", { selector: "pod == 'a'", egress: [{ action: "Allow", destination: { selector: "all()" } }] })], (r) =>
+            r.expectAllEgress("x/a", false).expect("x/a", "x/b", true),
+        );
+        expectTable(cluster, [calicoPolicy("x", "anywhere", { selector: "pod == 'a'", egress: [{ action: "Allow" }] })], (r) => r);
+    });
+
+    it("!= and not in select pods without the label; has() and starts with select by presence and prefix", () => {
+        const cluster = model(["x/a", "x/b", "x/c"], { ports: [80], podLabels: { "x/a": { tier: "web" }, "x/b": { tier: "api-v2" } } });
+        const isolate = (selector: string) => globalPolicy("isolate", { selector, types: ["Ingress"] });
+        expectTable(cluster, [isolate("tier != 'web'")], (r) => r.expectAllIngress("x/b", false).expectAllIngress("x/c", false));
+        expectTable(cluster, [isolate("tier not in {'web', 'api-v2'}")], (r) => r.expectAllIngress("x/c", false));
+        expectTable(cluster, [isolate("has(tier) && tier starts with 'api'")], (r) => r.expectAllIngress("x/b", false));
+        expectTable(cluster, [isolate("!has(tier) || tier ends with 'web'")], (r) => r.expectAllIngress("x/a", false).expectAllIngress("x/c", false));
+        expectTable(cluster, [isolate("tier contains 'pi-v'")], (r) => r.expectAllIngress("x/b", false));
+    });
+
+    it("nets and notNets match external addresses, never workloads", () => {
+        const hosts = { "ext/ten": "10.2.0.1", "ext/carved": "10.1.0.1", "ext/public": "8.8.8.8" };
+        expectTable(
+            model(["x/a", "y/a"], { ports: [80], hosts }),
+            [globalPolicy("ten-only", { selector: "pod == 'a' && projectcalico.org/namespace == 'x'", egress: [{ action: "Allow", destination: { nets: ["10.0.0.0/8"], notNets: ["10.1.0.0/16"] } }] })],
+            (r) => r.expectAllEgress("x/a", false).expect("x/a", "ext/ten", true),
+        );
+    });
+
+    it("a GlobalNetworkSet is matched by label like an endpoint", () => {
+        const networkSet: ManifestObject = {
+            object: { apiVersion: CALICO, kind: "GlobalNetworkSet", metadata: { name: "dns", labels: { role: "dns-servers" } }, spec: { nets: ["8.8.8.8/32"] } },
+        };
+        expectTable(
+            model(["x/a"], { ports: [80], hosts: { "ext/google": "8.8.8.8", "ext/cloudflare": "1.1.1.1" } }),
+            [networkSet, globalPolicy("dns", { selector: "all()", egress: [{ action: "Allow", destination: { selector: "role == 'dns-servers'" } }] })],
+            (r) => r.expectAllEgress("x/a", false).expect("x/a", "ext/google", true),
+        );
+    });
+});
+
+describe("Calico protocols and ports", () => {
+    const cluster = model(["x/a", "y/a"]);
+
+    it("port ranges a:b and notPorts", () => {
+        const policies = [calicoPolicy("x", "range", { selector: "all()", ingress: [{ action: "Allow", protocol: "TCP", destination: { ports: ["80:81"], notPorts: [81] } }] })];
+        expectTable(cluster, policies, (r) => r, 80);
+        expectTable(cluster, policies, (r) => r.expectAllIngress("x/a", false), 81);
+    });
+
+    it("named ports resolve against the destination's container ports", () => {
+        const policies = [calicoPolicy("x", "named", { selector: "all()", ingress: [{ action: "Allow", protocol: "TCP", destination: { ports: ["serve-81-tcp"] } }] })];
+        expectTable(cluster, policies, (r) => r.expectAllIngress("x/a", false), 80);
+        expectTable(cluster, policies, (r) => r, 81);
+    });
+
+    it("notProtocol excludes one protocol", () => {
+        const tcpAndUdp = model(["x/a", "y/a"], { ports: [80], protocols: ["TCP", "UDP"] });
+        const policies = [calicoPolicy("x", "no-udp", { selector: "all()", ingress: [{ action: "Allow", notProtocol: "UDP" }] })];
+        expectTable(tcpAndUdp, policies, (r) => r, 80, "TCP");
+        expectTable(tcpAndUdp, policies, (r) => r.expectAllIngress("x/a", false), 80, "UDP");
+    });
+
+    it("serviceAccounts.names selects by the pod's service account", () => {
+        const objects: ManifestObject[] = [
+            { object: { apiVersion: "v1", kind: "Pod", metadata: { name: "api", namespace: "x", labels: { app: "api" } }, spec: { serviceAccountName: "api" } } },
+            { object: { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "x", labels: { app: "web" } }, spec: { serviceAccountName: "web" } } },
+            { object: { apiVersion: "v1", kind: "Pod", metadata: { name: "db", namespace: "x", labels: { app: "db" } } } },
+            calicoPolicy("x", "db", { selector: "app == 'db'", ingress: [{ action: "Allow", protocol: "TCP", source: { serviceAccounts: { names: ["api"] } }, destination: { ports: [5432] } }] }),
+        ];
+        const lines = analyze(objects).connections.filter((c) => c.destination.display === "x/db[Pod]").map(formatConnection);
+        expect(lines).toEqual(["x/api[Pod] => x/db[Pod] : TCP 5432"]);
+    });
+});
+
+describe("Calico services rules", () => {
+    const pod = (name: string, namespace = "x", labels: Record<string, string> = { app: name }, ports: unknown[] = []) => ({
+        object: { apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels }, spec: { containers: [{ name: "c", ports }] } },
+    });
+    const denyEgress = kubernetesPolicy("x", "deny-egress", { podSelector: {}, policyTypes: ["Egress"] });
+
+    it("services {kubernetes, default} is the API server pseudo-endpoint on TCP 443", () => {
+        const objects = [
+            pod("client"),
+            denyEgress,
+            globalPolicy("allow-apiserver", {
+                order: 10,
+                selector: "projectcalico.org/namespace == 'x'",
+                egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "kubernetes", namespace: "default" } } }],
+            }),
+        ];
+        const lines = analyze(objects).connections.map(formatConnection);
+        expect(lines).toContain("x/client[Pod] => default/kubernetes[APIServer] : TCP 443");
+        expect(lines.filter((line) => line.startsWith("x/client[Pod] =>"))).toEqual(["x/client[Pod] => default/kubernetes[APIServer] : TCP 443"]);
+    });
+
+    it("the API server pseudo-endpoint is absent when no rule names it", () => {
+        const analysis = analyze([pod("client")]);
+        expect(analysis.workloads.map((workload) => workload.display)).toEqual(["x/client[Pod]"]);
+    });
+
+    it("a Service with a selector matches its pods on the target ports", () => {
+        const objects = [
+            pod("client"),
+            pod("backend", "x", { app: "backend" }, [{ containerPort: 8080, name: "http" }]),
+            pod("other", "x", { app: "other" }),
+            { object: { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "x" }, spec: { selector: { app: "backend" }, ports: [{ port: 80, targetPort: "http" }] } } },
+            denyEgress,
+            calicoPolicy("x", "to-backend", { order: 10, selector: "app == 'client'", egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "backend" } } }] }),
+        ];
+        const lines = analyze(objects).connections.map(formatConnection).filter((line) => line.startsWith("x/client[Pod]"));
+        expect(lines).toEqual(["x/client[Pod] => x/backend[Pod] : TCP 8080"]);
+    });
+});
