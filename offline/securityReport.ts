@@ -3,7 +3,7 @@ import type { StackConfig } from "../core/config";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../core/policies";
 import { analyze, Connection, formatConnection } from "../reach";
 import { appliedObjects } from "./manifests";
-import { asManifests, checkIntent, IntentCheck } from "./intentCheck";
+import { asEnforced, asManifests, checkIntent, IntentCheck } from "./intentCheck";
 import type { MockRun } from "./mockRuntime";
 
 /** One firewall rule as a row of the plan's table. */
@@ -33,6 +33,8 @@ export interface SecurityReport {
     readonly connections: readonly Connection[];
     /** Connection lines of `connections`, sorted. */
     readonly connectionLines: readonly string[];
+    /** Connection lines as enforcement would allow them (audit namespaces evaluated as enforce); the security diff compares these. */
+    readonly enforcedConnectionLines: readonly string[];
     readonly intentCheck: IntentCheck | undefined;
 }
 
@@ -42,15 +44,16 @@ export function buildSecurityReport(run: MockRun, config: StackConfig): Security
     const intent = config.segmentation;
     const workloads = intent ? renderRepresentativeWorkloads(intent) : [];
     const declared = new Set(workloads.filter((pod) => pod.metadata.namespace !== "kube-system").map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}[Pod]`));
-    const connections = intent
-        ? analyze(asManifests([...applied, ...workloads])).connections.filter((connection) => declared.has(connection.source.display) || declared.has(connection.destination.display))
-        : [];
+    const involvesDeclared = (connection: Connection) => declared.has(connection.source.display) || declared.has(connection.destination.display);
+    const connections = intent ? analyze(asManifests([...applied, ...workloads])).connections.filter(involvesDeclared) : [];
+    const enforced = intent ? analyze(asManifests([...asEnforced(applied), ...workloads])).connections.filter(involvesDeclared) : [];
     return {
         firewallRules: firewallRows(run),
         policySets: policyBudgetRows(applied),
         globalPolicies: { count: applied.filter((object) => object.kind === "GlobalNetworkPolicy").length, budget: GLOBAL_POLICY_BUDGET },
         connections,
         connectionLines: connections.map(formatConnection),
+        enforcedConnectionLines: enforced.map(formatConnection),
         intentCheck: intent ? checkIntent(intent, applied, workloads) : undefined,
     };
 }

@@ -1,0 +1,87 @@
+/**
+ * `npm run diff -- --base GIT_REF [--stack dev] [--format text|md|json]`
+ * The security diff between the stack's config at GIT_REF and the working tree: connections opened and
+ * closed, firewall FQDNs and rules, policy budgets, intent check. Offline: both sides run under mocks.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/securityDiff";
+import { stackFilePath } from "../offline/stackFile";
+import { reportFailure, UsageError } from "./failure";
+
+const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json]";
+const PROJECT_DIR = path.resolve(__dirname, "..");
+/** Stack files and git history are read from the working directory (npm runs scripts from the project root). */
+const WORK_DIR = process.cwd();
+
+/** A side of the diff could not be planned; the message says which and why. */
+class DiffInputError extends Error {}
+
+function main(argv: string[]): number {
+    const options = parseOptions(argv);
+    const relativeStackFile = path.relative(gitRoot(), stackFilePath(WORK_DIR, options.stack)).split(path.sep).join("/");
+    const baseText = gitShow(options.base, relativeStackFile);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "security-diff-"));
+    const baseFile = path.join(scratch, `Pulumi.${options.stack}.base.yaml`);
+    fs.writeFileSync(baseFile, baseText);
+    const before = planSecurity(options.stack, baseFile, `${relativeStackFile} at ${options.base}`);
+    const after = planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), `${relativeStackFile} in the working tree`);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    const diff = securityDiff(before, after);
+    process.stdout.write(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
+    return 0;
+}
+
+function planSecurity(stack: string, configFile: string, label: string): PlanSecurityJson {
+    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+    // Each side runs in its own process: Pulumi's runtime state is global.
+    const result = spawnSync(tsx, [path.join(PROJECT_DIR, "cli", "plan.ts"), "--stack", stack, "--config", configFile, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (!result.stdout.trim()) {
+        throw new DiffInputError(`cannot plan ${label}:\n${result.stderr.trim()}`);
+    }
+    return (JSON.parse(result.stdout) as { security: PlanSecurityJson }).security;
+}
+
+function gitRoot(): string {
+    try {
+        return execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: WORK_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    } catch {
+        throw new DiffInputError(`${WORK_DIR} is not inside a git repository`);
+    }
+}
+
+function gitShow(ref: string, file: string): string {
+    try {
+        return execFileSync("git", ["show", `${ref}:${file}`], { cwd: WORK_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+        const reason = String((error as { stderr?: string }).stderr ?? "").trim().split("\n")[0];
+        throw new DiffInputError(`cannot read ${file} at ${ref}: ${reason || "unknown revision or path"}`);
+    }
+}
+
+function parseOptions(argv: string[]): { base: string; stack: string; format: "text" | "md" | "json" } {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: { base: { type: "string" }, stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" } },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (error) {
+        throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    }
+    if (!values.base) throw new UsageError(`--base is required\n${USAGE}`);
+    if (values.format !== "text" && values.format !== "md" && values.format !== "json") throw new UsageError(`--format must be text, md or json, got "${values.format}"\n${USAGE}`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack must be a stack name such as dev or prod, got "${values.stack}"`);
+    return { base: values.base, stack: values.stack, format: values.format };
+}
+
+try {
+    process.exit(main(process.argv.slice(2)));
+} catch (error) {
+    process.exit(reportFailure(error, [DiffInputError]));
+}
