@@ -171,6 +171,7 @@ export function main(argv: readonly string[]): number {
     }
 }
 
-if (require.main === module) {
+// Run only when executed directly (tsx reach/cli.ts), not when imported by tests.
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
     process.exitCode = main(process.argv.slice(2));
 }

@@ -1,0 +1,183 @@
+/**
+ * The command line, end to end. Spawning costs about a second each, so only a few cases spawn
+ * `npx tsx reach/cli.ts`; the output formats are checked in-process through run().
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { run } from "../../reach/cli";
+
+const ROOT = path.resolve(__dirname, "../..");
+const SHOP = "test/reach/fixtures/shop";
+
+function spawnReach(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync("npx", ["tsx", "reach/cli.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function runReach(...args: string[]): { status: number; stdout: string; stderr: string } {
+    let stdout = "";
+    let stderr = "";
+    const status = run(args, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
+    return { status, stdout, stderr };
+}
+
+const SHOP_LINES = [
+    "monitoring/prometheus[Deployment] => monitoring/prometheus[Deployment] : All Connections",
+    "monitoring/prometheus[Deployment] => shop/database[Deployment] : TCP 9187",
+    ...[
+        "0.0.0.0-9.255.255.255",
+        "10.0.0.0-10.255.255.255",
+        "11.0.0.0-172.15.255.255",
+        "172.16.0.0-172.31.255.255",
+        "172.32.0.0-192.167.255.255",
+        "192.168.0.0-192.168.255.255",
+        "192.169.0.0-255.255.255.255",
+    ].map((range) => `monitoring/prometheus[Deployment] => ${range}[External] : All Connections`),
+    "shop/backend[Deployment] => shop/database[Deployment] : TCP 5432",
+    "shop/backend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+    "shop/backend[Deployment] => 11.0.0.0-172.15.255.255[External] : TCP 443",
+    "shop/backend[Deployment] => 172.32.0.0-192.167.255.255[External] : TCP 443",
+    "shop/backend[Deployment] => 192.169.0.0-255.255.255.255[External] : TCP 443",
+    "shop/frontend[Deployment] => shop/backend[Deployment] : TCP 80",
+    ...[
+        "0.0.0.0-9.255.255.255",
+        "10.0.0.0-10.255.255.255",
+        "11.0.0.0-172.15.255.255",
+        "172.16.0.0-172.31.255.255",
+        "172.32.0.0-192.167.255.255",
+        "192.168.0.0-192.168.255.255",
+        "192.169.0.0-255.255.255.255",
+    ].map((range) => `${range}[External] => monitoring/prometheus[Deployment] : All Connections`),
+];
+
+describe("reach CLI (spawned)", () => {
+    it("lists every allowed connection of a folder, warns about unknown kinds, and summarises on stderr", () => {
+        const result = spawnReach(SHOP);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toBe(`${SHOP_LINES.join("\n")}\n`);
+        expect(result.stderr).toContain(`warning: ${SHOP}/workloads.yaml:43: skipping unsupported kind ConfigMap\n`);
+        expect(result.stderr).toContain("22 connections between 4 workloads and 7 external ranges\n");
+    });
+
+    it("fails an expectation file with file:line per violation and exit code 3", () => {
+        const result = spawnReach(SHOP, "--expect", "test/reach/fixtures/shop-expectations.yaml");
+        expect(result.status).toBe(3);
+        expect(result.stdout).toBe(
+            [
+                "FAIL test/reach/fixtures/shop-expectations.yaml:8: monitoring/prometheus -> shop/frontend: TCP 9090: expected at least TCP 9090, missing TCP 9090 (found no connection)",
+                "FAIL test/reach/fixtures/shop-expectations.yaml:9: shop/database -> 1.1.1.1: allow: expected some connection, found none",
+                "FAIL: 2 of 8 expectations violated",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("diffs two folders at port level, with external ranges refined to common boundaries", () => {
+        const result = spawnReach("diff", SHOP, "test/reach/fixtures/shop-v2");
+        expect(result.status).toBe(0);
+        expect(result.stdout).toBe(
+            [
+                "- shop/backend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+                "- shop/backend[Deployment] => 11.0.0.0-19.255.255.255[External] : TCP 443",
+                "- shop/backend[Deployment] => 20.1.0.0-20.1.255.255[External] : TCP 443",
+                "- shop/backend[Deployment] => 21.0.0.0-172.15.255.255[External] : TCP 443",
+                "- shop/backend[Deployment] => 172.32.0.0-192.167.255.255[External] : TCP 443",
+                "- shop/backend[Deployment] => 192.169.0.0-255.255.255.255[External] : TCP 443",
+                "+ shop/frontend[Deployment] => shop/database[Deployment] : TCP 5432",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("reports bad input as file:line: reason with exit code 1 and no stack trace", () => {
+        const result = spawnReach("test/reach/fixtures/bad");
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain(
+            "error: test/reach/fixtures/bad/ipblock.yaml:10: spec.egress[0].to[0].ipBlock.except[1]: except 192.168.1.0/24 is not inside cidr 10.0.0.0/8\n",
+        );
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("rejects an unknown flag with exit code 2", () => {
+        const result = spawnReach("--colour", SHOP);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain("error: unknown option --colour");
+        expect(result.stderr).toContain("usage: npm run reach --");
+    });
+});
+
+describe("reach CLI (in process)", () => {
+    it("prints Markdown and JSON", () => {
+        const markdown = runReach("--format", "md", SHOP);
+        expect(markdown.stdout.split("\n").slice(0, 3)).toEqual([
+            "| Source | Destination | Connections |",
+            "| --- | --- | --- |",
+            "| monitoring/prometheus[Deployment] | monitoring/prometheus[Deployment] | All Connections |",
+        ]);
+        const json = JSON.parse(runReach("--format", "json", SHOP).stdout) as { connections: { source: { display: string }; ports: string; protocols: unknown }[] };
+        expect(json.connections).toHaveLength(SHOP_LINES.length);
+        expect(json.connections.find((c) => c.source.display === "shop/frontend[Deployment]")).toEqual({
+            source: { type: "workload", kind: "Deployment", namespace: "shop", name: "frontend", display: "shop/frontend[Deployment]" },
+            destination: { type: "workload", kind: "Deployment", namespace: "shop", name: "backend", display: "shop/backend[Deployment]" },
+            ports: "TCP 80",
+            protocols: { TCP: [[80, 80]] },
+        });
+    });
+
+    it("explains a pair per direction, naming policies and rules in evaluation order", () => {
+        const result = runReach("--explain", "shop/frontend", "shop/backend[Deployment]", SHOP);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toBe(
+            [
+                "explain shop/frontend[Deployment] => shop/backend[Deployment]",
+                "egress of shop/frontend[Deployment]:",
+                "  tier default (order 1000000):",
+                `    NetworkPolicy shop/default-deny (${SHOP}/policies.yaml:1): selects it, no rule matched for shop/backend[Deployment]`,
+                `    NetworkPolicy shop/frontend egress[0] (${SHOP}/policies.yaml:15): Allow to namespace shop && pods tier == "api": TCP 80 -> allowed TCP 80`,
+                "    end of tier: everything else is dropped",
+                "  egress allows: TCP 80",
+                "ingress of shop/backend[Deployment]:",
+                "  tier default (order 1000000):",
+                `    NetworkPolicy shop/backend ingress[0] (${SHOP}/policies.yaml:24): Allow from namespace shop && pods tier == "web": TCP port named http -> allowed TCP 80`,
+                `    NetworkPolicy shop/default-deny (${SHOP}/policies.yaml:1): selects it, no rule matched for shop/frontend[Deployment]`,
+                "    end of tier: everything else is dropped",
+                "  ingress allows: TCP 80",
+                "verdict: TCP 80",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("explains a denied pair towards an external address", () => {
+        const result = runReach("--explain", "shop/backend", "10.1.2.3", SHOP);
+        expect(result.stdout).toContain("explain shop/backend[Deployment] => 10.1.2.3 (external, in 10.0.0.0-10.255.255.255[External])");
+        expect(result.stdout).toContain("verdict: No Connections\n");
+    });
+
+    it("prints the compiled policies", () => {
+        const result = runReach("--policies", SHOP);
+        expect(result.stdout).toContain(
+            [
+                `NetworkPolicy shop/database  [tier default order 1000000, policy order 1000]  (${SHOP}/policies.yaml:35)`,
+                '  applies to: namespace shop && pods tier == "data"',
+                "  ingress:",
+                '    [0] Allow from namespace shop && pods tier == "api": TCP port named postgres',
+                '    [1] Allow from namespaces kubernetes.io/metadata.name == "monitoring" && pods app == "prometheus": TCP port named metrics',
+                "  egress: not applied",
+            ].join("\n"),
+        );
+    });
+
+    it("rejects usage mistakes with exit code 2", () => {
+        expect(() => runReach()).toThrow(/no PATH given/);
+        expect(() => runReach("--format", "yaml", SHOP)).toThrow(/--format must be text, json or md/);
+        expect(() => runReach("diff", SHOP)).toThrow(/diff needs exactly two paths/);
+        expect(() => runReach(SHOP, "--explain", "shop/frontend")).toThrow(/--explain needs two arguments/);
+    });
+
+    it("rejects an unknown workload in --explain as an input error", () => {
+        expect(() => runReach("--explain", "shop/nope", "shop/backend", SHOP)).toThrow(/source: unknown workload shop\/nope/);
+    });
+});
