@@ -80,6 +80,16 @@ const workloadSchema = z.strictObject({
     allowDataTierInternetEgress: z.boolean().default(false),
 });
 
+/** Policy kinds an override may add to a namespace's set. */
+export const OVERRIDE_API_VERSIONS = ["networking.k8s.io/v1", "crd.projectcalico.org/v1"] as const;
+
+const overrideSchema = z.strictObject({
+    apiVersion: z.enum(OVERRIDE_API_VERSIONS),
+    kind: z.literal("NetworkPolicy"),
+    metadata: z.strictObject({ name: dnsLabel, labels: labels.optional() }),
+    spec: z.record(z.string(), z.unknown()),
+});
+
 const namespaceSchema = z.strictObject({
     name: dnsLabel,
     /** Extra labels on the Namespace. */
@@ -87,6 +97,11 @@ const namespaceSchema = z.strictObject({
     /** Rollout mode for this namespace; defaults to segmentation.defaultMode. */
     mode: z.enum(["audit", "enforce"]).optional(),
     workloads: z.array(workloadSchema).min(1),
+    /**
+     * Escape hatch: raw NetworkPolicies (Kubernetes or Calico) added to the set for what the intent cannot
+     * express. They count against the budget, and the intent check still proves the declared flows.
+     */
+    overrides: z.array(overrideSchema).default([]),
 });
 
 const flowSchema = z.strictObject({
@@ -173,6 +188,16 @@ export interface NamespaceIntent {
     readonly labels: Readonly<Record<string, string>>;
     readonly mode: "audit" | "enforce";
     readonly workloads: readonly WorkloadIntent[];
+    /** Raw policies added to the set, sorted by name. */
+    readonly overrides: readonly PolicyOverride[];
+}
+
+/** A raw NetworkPolicy (Kubernetes or Calico) added to a namespace's set. */
+export interface PolicyOverride {
+    readonly apiVersion: (typeof OVERRIDE_API_VERSIONS)[number];
+    readonly kind: "NetworkPolicy";
+    readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
+    readonly spec: Readonly<Record<string, unknown>>;
 }
 
 /** An allowed app flow between two declared workloads. */
@@ -208,6 +233,9 @@ export interface SegmentationIntent {
 
 const PATH = "aks-zero-trust:segmentation";
 
+/** Names the generated policies use; overrides must pick others. */
+const RESERVED_POLICY_NAMES = ["allow-dns", "allow-kubernetes-api", "default-deny-all", "log-denied"];
+
 /** Cross-checks the parsed intent (references, names, forbidden flows) and normalises it. */
 export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, problems: ProblemList): SegmentationIntent {
     const systemNamespaces = new Set<string>(SYSTEM_NAMESPACES);
@@ -237,11 +265,26 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
             workloadsByRef.set(`${namespace.name}/${workload.name}`, normalised);
         });
         checkDistinctSelectors(workloads, nsPath, problems);
+        const overrideNames = new Set<string>(RESERVED_POLICY_NAMES);
+        namespace.overrides.forEach((override, index) => {
+            const oPath = `${nsPath}.overrides[${index}]`;
+            if (overrideNames.has(override.metadata.name) || override.metadata.name.startsWith("workload-")) {
+                const owner = overrideNames.has(override.metadata.name) && !RESERVED_POLICY_NAMES.includes(override.metadata.name) ? "another override" : "a generated policy";
+                problems.add(`${oPath}.metadata.name`, `"${override.metadata.name}" is already used by ${owner}`);
+            }
+            // crd.projectcalico.org/v1 objects are not defaulted: an empty `types` means both directions (REFERENCE.md section 2).
+            if (override.apiVersion === "crd.projectcalico.org/v1") {
+                if (typeof override.spec.order !== "number") problems.add(`${oPath}.spec.order`, "is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)");
+                if (!Array.isArray(override.spec.types)) problems.add(`${oPath}.spec.types`, "is required for Calico overrides: list Ingress and/or Egress");
+            }
+            overrideNames.add(override.metadata.name);
+        });
         namespaces.push({
             name: namespace.name,
             labels: namespace.labels,
             mode: namespace.mode ?? raw.defaultMode,
             workloads: sortByName(workloads),
+            overrides: [...namespace.overrides].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
         });
     });
 

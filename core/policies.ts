@@ -101,6 +101,9 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
             egress: [{ action: "Allow", destination: { services: { name: "kubernetes", namespace: "default" } } }],
         }));
     }
+    for (const override of namespace.overrides) {
+        allowPolicies.push({ apiVersion: override.apiVersion, kind: override.kind, metadata: { name: override.metadata.name, namespace: name, labels: { ...override.metadata.labels, ...MANAGED_BY_LABELS } }, spec: { ...override.spec } });
+    }
     const denyPolicies: KubeObject[] = [
         networkPolicy("default-deny-all", name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
         logDeniedPolicy(name, namespace.mode),

@@ -61,3 +61,48 @@ describe("intent check", () => {
         expect(result.violations).toEqual([expect.stringMatching(/^missing: shop\/backend\[Pod\] => internet : TCP 443 is declared \(FQDN egress\) but not allowed to 1 public range\(s\), e\.g\. 0\.0\.0\.0-255\.255\.255\.255\[External\]$/)]);
     });
 });
+
+describe("overrides: raw policies added to a namespace set", () => {
+    const prodWith = (override: Record<string, unknown>) => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        values.segmentation.namespaces[0].overrides = [override];
+        return readStackConfig(values, "prod").segmentation!;
+    };
+    const denyDatabasePort = (port: number) => ({
+        apiVersion: "crd.projectcalico.org/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "deny-legacy-db-port" },
+        spec: { order: 900, selector: "app == 'database'", types: ["Ingress"], ingress: [{ action: "Deny", protocol: "TCP", destination: { ports: [port] } }] },
+    });
+
+    it("are applied with the set, and a correct one keeps the intent check green", () => {
+        const intent = prodWith(denyDatabasePort(5433));
+        const rendered = renderSegmentation(intent);
+        expect(rendered.namespaces[0].allowPolicies.map((policy) => policy.metadata.name)).toContain("deny-legacy-db-port");
+        const applied = [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+        expect(checkIntent(intent, applied, renderRepresentativeWorkloads(intent)).violations).toEqual([]);
+    });
+
+    it("that break a declared flow through a port typo fail the intent check, naming the flow", () => {
+        const intent = prodWith(denyDatabasePort(5432));
+        const rendered = renderSegmentation(intent);
+        const applied = [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+        expect(checkIntent(intent, applied, renderRepresentativeWorkloads(intent)).violations).toEqual([
+            "missing: shop/backend[Pod] => shop/database[Pod] : TCP 5432 is declared but not allowed",
+        ]);
+    });
+
+    it("must carry order and types when they are Calico objects, and must not reuse generated names", () => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        values.segmentation.namespaces[0].overrides = [
+            { apiVersion: "crd.projectcalico.org/v1", kind: "NetworkPolicy", metadata: { name: "no-order" }, spec: { selector: "all()" } },
+            { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "workload-backend" }, spec: { podSelector: {} } },
+        ];
+        expect(() => readStackConfig(values, "prod")).toThrow([
+            "Invalid stack config (3 problems):",
+            "  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.order: is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)",
+            "  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.types: is required for Calico overrides: list Ingress and/or Egress",
+            "  - aks-zero-trust:segmentation.namespaces[0].overrides[1].metadata.name: \"workload-backend\" is already used by a generated policy",
+        ].join("\n"));
+    });
+});

@@ -98,3 +98,23 @@ describe("npm run plan -- --out DIR", () => {
         expect(fs.readFileSync(path.join(out, "workloads/shop/pod-database.yaml"), "utf8")).toContain("containerPort: 5432");
     });
 });
+
+describe("npm run plan with a broken override", () => {
+    it("fails the intent check and names the declared flow it breaks", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-override-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        const override = [
+            "        overrides:",
+            "          - apiVersion: crd.projectcalico.org/v1",
+            "            kind: NetworkPolicy",
+            "            metadata: {name: deny-legacy-db-port}",
+            "            spec: {order: 900, selector: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5432]}}]}",
+            "",
+        ].join("\n");
+        fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").replace("        workloads:\n", `${override}        workloads:\n`));
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toContain("  missing: shop/backend[Pod] => shop/database[Pod] : TCP 5432 is declared but not allowed\n  FAIL (1 violation)");
+        expect(result.stderr).toBe("error: the intent check failed: 1 violation(s); see \"Intent check\" above\n");
+    });
+});
