@@ -23,9 +23,12 @@ async function main(argv: string[]): Promise<number> {
     const projectDir = path.resolve(__dirname, "..");
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
+    progress(`running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config });
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
+    progress("computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
+    progress("");
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined } }, null, 2)}\n`);
     } else {
@@ -45,6 +48,13 @@ async function main(argv: string[]): Promise<number> {
         return 1;
     }
     return 0;
+}
+
+/** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
+function progress(message: string): void {
+    if (process.stderr.isTTY) {
+        process.stderr.write(`\r\x1b[2K${message}`);
+    }
 }
 
 function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json"; out?: string } {
