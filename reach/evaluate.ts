@@ -247,40 +247,39 @@ class Resolver {
         return true;
     }
 
+    /** A superset of the workloads an entity can match, from the smallest index list that applies. */
     private candidates(entity: EntityMatch): readonly number[] {
         if (entity.nets !== undefined) return [];
-        let best: readonly number[] = this.allIds;
-        const consider = (list: readonly number[]): void => {
-            if (list.length < best.length) best = list;
+        // Each option is a list of id lists; only the smallest option is materialised.
+        let best: readonly (readonly number[])[] = [this.allIds];
+        let bestSize = this.allIds.length;
+        const consider = (lists: readonly (readonly number[])[]): void => {
+            let size = 0;
+            for (const list of lists) size += list.length;
+            if (size < bestSize) {
+                best = lists;
+                bestSize = size;
+            }
         };
-        if (entity.service) {
-            consider(this.byNamespace.get(entity.service.namespace) ?? []);
-        }
+        if (entity.service) consider([this.byNamespace.get(entity.service.namespace) ?? []]);
         if (entity.select) {
             const scope = entity.select.namespaces;
-            if (scope.kind === "name") consider(this.byNamespace.get(scope.name) ?? []);
+            if (scope.kind === "name") consider([this.byNamespace.get(scope.name) ?? []]);
             else if (scope.kind === "selector") {
                 const names = this.namespacesMatching(scope, entity.view);
-                if (names.size < this.byNamespace.size) {
-                    const list: number[] = [];
-                    for (const name of names) list.push(...(this.byNamespace.get(name) ?? []));
-                    consider(list);
-                }
+                if (names.size < this.byNamespace.size) consider([...names].map((name) => this.byNamespace.get(name) ?? []));
             }
             // Every Kubernetes label is also a Calico label, so the Calico index narrows both views.
             for (const requirement of requiredLabels(entity.select.selector)) {
                 const values = this.byLabel.get(requirement.key);
                 if (!values) return [];
-                if (requirement.values === undefined) {
-                    if (values.size === 1) consider([...values.values()][0]!);
-                    continue;
-                }
-                const list: number[] = [];
-                for (const value of requirement.values) list.push(...(values.get(value) ?? []));
-                consider(list);
+                consider(requirement.values === undefined ? [...values.values()] : requirement.values.map((value) => values.get(value) ?? []));
             }
         }
-        return best;
+        if (best.length === 1) return best[0]!;
+        const ids: number[] = [];
+        for (const list of best) for (const id of list) ids.push(id);
+        return ids;
     }
 
     private isApiServerService(entity: EntityMatch): boolean {
@@ -312,14 +311,16 @@ class Resolver {
         return matchesSelector(selection.selector, set.labels, global);
     }
 
-    private pieceMatches(entity: EntityMatch, start: number): boolean {
-        if (entity.service || entity.serviceAccounts) return false;
-        if (entity.nets !== undefined && !intervalsContain(entity.nets, start)) return false;
-        if (entity.notNets !== undefined && intervalsContain(entity.notNets, start)) return false;
-        if (entity.view === "kubernetes") return entity.select === undefined;
-        if (entity.select && !intervalsContain(this.networkSetNets(entity.select, entity.view), start)) return false;
-        if (entity.exclude && intervalsContain(this.networkSetNets(entity.exclude, entity.view), start)) return false;
-        return true;
+    private pieceMatcher(entity: EntityMatch): (start: number) => boolean {
+        if (entity.service || entity.serviceAccounts) return () => false;
+        if (entity.view === "kubernetes" && entity.select !== undefined) return () => false;
+        const selected = entity.view === "calico" && entity.select ? this.networkSetNets(entity.select, entity.view) : undefined;
+        const excluded = entity.view === "calico" && entity.exclude ? this.networkSetNets(entity.exclude, entity.view) : undefined;
+        return (start) =>
+            (entity.nets === undefined || intervalsContain(entity.nets, start)) &&
+            (entity.notNets === undefined || !intervalsContain(entity.notNets, start)) &&
+            (selected === undefined || intervalsContain(selected, start)) &&
+            (excluded === undefined || !intervalsContain(excluded, start));
     }
 
     resolve(entity: EntityMatch): ResolvedEntity {
@@ -348,8 +349,9 @@ class Resolver {
             ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
                 this.isApiServerService(entity));
         const pieces = new Uint8Array(this.pieceStarts.length);
+        const pieceMatches = this.pieceMatcher(entity);
         this.pieceStarts.forEach((start, index) => {
-            pieces[index] = this.pieceMatches(entity, start) ? 1 : 0;
+            pieces[index] = pieceMatches(start) ? 1 : 0;
         });
         const resolved = { entity, allWorkloads, workloads, apiServer, pieces };
         this.entityCache.set(key, resolved);
@@ -483,6 +485,11 @@ export class ReachabilityEngine {
         }
     }
 
+    private matchesAnyPeer(peers: readonly ResolvedEntity[], peer: Peer): boolean {
+        for (const entity of peers) if (this.matchesPeer(entity, peer)) return true;
+        return false;
+    }
+
     /** Evaluates one direction for one subject endpoint against one peer; fills `trace` when given. */
     evaluate(subjectId: number, direction: Direction, peer: Peer, trace?: TierOutcome[]): ConnectionSet {
         const subject = this.endpoints[subjectId]!;
@@ -497,7 +504,7 @@ export class ReachabilityEngine {
                 for (const resolved of rules) {
                     if (resolved.rule.neverMatches !== undefined) continue;
                     if (resolved.local && !(resolved.local.allWorkloads || resolved.local.workloads.has(subjectId))) continue;
-                    if (!resolved.peers.some((entity) => this.matchesPeer(entity, peer))) continue;
+                    if (!this.matchesAnyPeer(resolved.peers, peer)) continue;
                     const covered = this.trafficOf(resolved, direction, subject, peer).intersect(undecided);
                     if (covered.isEmpty()) continue;
                     matchedAny = true;

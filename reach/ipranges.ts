@@ -15,6 +15,19 @@ export type ParsedCidr = { readonly family: "ipv4"; readonly range: readonly [nu
  * Host bits below the prefix are ignored, as the Kubernetes API does. Returns an error text on bad input.
  */
 export function parseCidr(text: string, allowBareAddress = false): ParsedCidr | string {
+    // The same few CIDRs recur in every namespace's policies; parse each once.
+    const key = `${allowBareAddress ? "bare" : "cidr"}|${text}`;
+    let parsed = parsedCidrs.get(key);
+    if (parsed === undefined) {
+        parsed = parseCidrUncached(text, allowBareAddress);
+        parsedCidrs.set(key, parsed);
+    }
+    return parsed;
+}
+
+const parsedCidrs = new Map<string, ParsedCidr | string>();
+
+function parseCidrUncached(text: string, allowBareAddress: boolean): ParsedCidr | string {
     const trimmed = text.trim();
     let address: ipaddr.IPv4 | ipaddr.IPv6;
     let prefix: number;

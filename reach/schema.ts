@@ -1,35 +1,36 @@
 /**
- * Shapes of the Kubernetes and Calico objects the analyzer reads, validated with zod. Unknown fields pass
- * through untouched; `null` is accepted wherever a field may be omitted, as YAML writes empty fields that way.
+ * Shapes of the Kubernetes and Calico objects the analyzer reads, validated with zod. Only the fields the
+ * analyzer reads are kept (unknown fields are dropped, which is also zod's fastest mode); `null` is accepted
+ * wherever a field may be omitted, as YAML writes empty fields that way.
  */
 import { z } from "zod";
 import { type SourceLocation, fieldError } from "./errors";
 
 const stringMap = z.record(z.string(), z.string());
 
-const ownerReference = z.looseObject({
+const ownerReference = z.object({
     kind: z.string(),
     name: z.string(),
     controller: z.boolean().nullish(),
 });
 
 /** metadata of any object. */
-export const metadataShape = z.looseObject({
+export const metadataShape = z.object({
     name: z.string().min(1),
     namespace: z.string().min(1).nullish(),
     labels: stringMap.nullish(),
     ownerReferences: z.array(ownerReference).nullish(),
 });
 
-const containerPort = z.looseObject({
+const containerPort = z.object({
     name: z.string().nullish(),
     containerPort: z.number().int().min(1).max(65535),
     protocol: z.enum(["TCP", "UDP", "SCTP"]).nullish(),
 });
 
-const container = z.looseObject({ ports: z.array(containerPort).nullish() });
+const container = z.object({ ports: z.array(containerPort).nullish() });
 
-const podSpec = z.looseObject({
+const podSpec = z.object({
     containers: z.array(container).nullish(),
     initContainers: z.array(container).nullish(),
     serviceAccountName: z.string().nullish(),
@@ -43,42 +44,42 @@ export type PodSpecObject = z.infer<typeof podSpec>;
 export type MetadataObject = z.infer<typeof metadataShape>;
 
 /** A pod template (labels and containers). */
-export const podTemplateShape = z.looseObject({
-    metadata: z.looseObject({ labels: stringMap.nullish() }).nullish(),
+export const podTemplateShape = z.object({
+    metadata: z.object({ labels: stringMap.nullish() }).nullish(),
     spec: podSpec.nullish(),
 });
 
 /** A bare Pod. */
-export const podShape = z.looseObject({ metadata: metadataShape, spec: podSpec.nullish() });
+export const podShape = z.object({ metadata: metadataShape, spec: podSpec.nullish() });
 
 /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController. */
-export const templatedWorkloadShape = z.looseObject({
+export const templatedWorkloadShape = z.object({
     metadata: metadataShape,
-    spec: z.looseObject({ template: podTemplateShape.nullish() }).nullish(),
+    spec: z.object({ template: podTemplateShape.nullish() }).nullish(),
 });
 
 /** CronJob: the pod template sits under spec.jobTemplate.spec.template. */
-export const cronJobShape = z.looseObject({
+export const cronJobShape = z.object({
     metadata: metadataShape,
     spec: z
         .looseObject({
-            jobTemplate: z.looseObject({ spec: z.looseObject({ template: podTemplateShape.nullish() }).nullish() }).nullish(),
+            jobTemplate: z.object({ spec: z.object({ template: podTemplateShape.nullish() }).nullish() }).nullish(),
         })
         .nullish(),
 });
 
 /** Namespace and ServiceAccount: only metadata matters. */
-export const metadataOnlyShape = z.looseObject({ metadata: metadataShape });
+export const metadataOnlyShape = z.object({ metadata: metadataShape });
 
 /** Service: selector and ports (for Calico `services` rule matches). */
-export const serviceShape = z.looseObject({
+export const serviceShape = z.object({
     metadata: metadataShape,
     spec: z
         .looseObject({
             selector: stringMap.nullish(),
             ports: z
                 .array(
-                    z.looseObject({
+                    z.object({
                         name: z.string().nullish(),
                         port: z.number().int().min(1).max(65535),
                         targetPort: z.union([z.number().int().min(1).max(65535), z.string()]).nullish(),
@@ -90,20 +91,20 @@ export const serviceShape = z.looseObject({
         .nullish(),
 });
 
-const labelSelector = z.looseObject({
+const labelSelector = z.object({
     matchLabels: stringMap.nullish(),
     matchExpressions: z
-        .array(z.looseObject({ key: z.string(), operator: z.string(), values: z.array(z.string()).nullish() }))
+        .array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).nullish() }))
         .nullish(),
 });
 
-const networkPolicyPeer = z.looseObject({
+const networkPolicyPeer = z.object({
     podSelector: labelSelector.nullish(),
     namespaceSelector: labelSelector.nullish(),
-    ipBlock: z.looseObject({ cidr: z.string(), except: z.array(z.string()).nullish() }).nullish(),
+    ipBlock: z.object({ cidr: z.string(), except: z.array(z.string()).nullish() }).nullish(),
 });
 
-const networkPolicyPort = z.looseObject({
+const networkPolicyPort = z.object({
     protocol: z.string().nullish(),
     port: z.union([z.number().int(), z.string()]).nullish(),
     endPort: z.number().int().nullish(),
@@ -116,14 +117,14 @@ export type NetworkPolicyPeerObject = z.infer<typeof networkPolicyPeer>;
 export type NetworkPolicyPortObject = z.infer<typeof networkPolicyPort>;
 
 /** networking.k8s.io/v1 NetworkPolicy. */
-export const networkPolicyShape = z.looseObject({
+export const networkPolicyShape = z.object({
     metadata: metadataShape,
     spec: z
         .looseObject({
             podSelector: labelSelector.nullish(),
             policyTypes: z.array(z.string()).nullish(),
-            ingress: z.array(z.looseObject({ from: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish() })).nullish(),
-            egress: z.array(z.looseObject({ to: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish() })).nullish(),
+            ingress: z.array(z.object({ from: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish() })).nullish(),
+            egress: z.array(z.object({ to: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish() })).nullish(),
         })
         .nullish(),
 });
@@ -133,7 +134,7 @@ export type NetworkPolicyObject = z.infer<typeof networkPolicyShape>;
 
 const calicoPort = z.union([z.number().int(), z.string()]);
 
-const calicoEntity = z.looseObject({
+const calicoEntity = z.object({
     nets: z.array(z.string()).nullish(),
     notNets: z.array(z.string()).nullish(),
     selector: z.string().nullish(),
@@ -141,14 +142,14 @@ const calicoEntity = z.looseObject({
     namespaceSelector: z.string().nullish(),
     ports: z.array(calicoPort).nullish(),
     notPorts: z.array(calicoPort).nullish(),
-    serviceAccounts: z.looseObject({ names: z.array(z.string()).nullish(), selector: z.string().nullish() }).nullish(),
-    services: z.looseObject({ name: z.string(), namespace: z.string().nullish() }).nullish(),
+    serviceAccounts: z.object({ names: z.array(z.string()).nullish(), selector: z.string().nullish() }).nullish(),
+    services: z.object({ name: z.string(), namespace: z.string().nullish() }).nullish(),
 });
 
 /** A Calico rule's source or destination. */
 export type CalicoEntityObject = z.infer<typeof calicoEntity>;
 
-const calicoRule = z.looseObject({
+const calicoRule = z.object({
     action: z.string(),
     protocol: z.union([z.string(), z.number().int()]).nullish(),
     notProtocol: z.union([z.string(), z.number().int()]).nullish(),
@@ -164,7 +165,7 @@ const calicoRule = z.looseObject({
 export type CalicoRuleObject = z.infer<typeof calicoRule>;
 
 /** Calico NetworkPolicy and GlobalNetworkPolicy (projectcalico.org/v3 and crd.projectcalico.org/v1 share it). */
-export const calicoPolicyShape = z.looseObject({
+export const calicoPolicyShape = z.object({
     metadata: metadataShape,
     spec: z
         .looseObject({
@@ -187,15 +188,15 @@ export const calicoPolicyShape = z.looseObject({
 export type CalicoPolicyObject = z.infer<typeof calicoPolicyShape>;
 
 /** Calico Tier. */
-export const tierShape = z.looseObject({
+export const tierShape = z.object({
     metadata: metadataShape,
-    spec: z.looseObject({ order: z.number().nullish(), defaultAction: z.string().nullish() }).nullish(),
+    spec: z.object({ order: z.number().nullish(), defaultAction: z.string().nullish() }).nullish(),
 });
 
 /** Calico GlobalNetworkSet and NetworkSet. */
-export const networkSetShape = z.looseObject({
+export const networkSetShape = z.object({
     metadata: metadataShape,
-    spec: z.looseObject({ nets: z.array(z.string()).nullish() }).nullish(),
+    spec: z.object({ nets: z.array(z.string()).nullish() }).nullish(),
 });
 
 function issueText(issue: z.core.$ZodIssue): string {
