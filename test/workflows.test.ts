@@ -1,0 +1,472 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+/**
+ * The GitHub Actions workflows, read as data: the promises users rely on (what runs when, with which rights,
+ * against which stacks) and the two github-script programs, run against a fake GitHub API.
+ */
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
+const WORKFLOW_FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
+type WorkflowFile = (typeof WORKFLOW_FILES)[number];
+
+interface Step {
+    readonly id?: string;
+    readonly name?: string;
+    readonly if?: string;
+    readonly uses?: string;
+    readonly run?: string;
+    readonly with?: Readonly<Record<string, unknown>>;
+    readonly env?: Readonly<Record<string, string>>;
+}
+
+interface Job {
+    readonly "runs-on": string;
+    readonly needs?: string | readonly string[];
+    readonly if?: string;
+    readonly environment?: string | { readonly name: string };
+    readonly permissions?: Readonly<Record<string, string>> | string;
+    readonly strategy?: { readonly matrix?: Readonly<Record<string, unknown>> };
+    readonly concurrency?: { readonly group: string; readonly "cancel-in-progress"?: boolean } | string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly steps: readonly Step[];
+}
+
+interface Workflow {
+    readonly on: Readonly<Record<string, unknown>>;
+    readonly permissions?: Readonly<Record<string, string>> | string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly jobs: Readonly<Record<string, Job>>;
+}
+
+function workflowText(file: WorkflowFile): string {
+    return fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
+}
+
+function workflow(file: WorkflowFile): Workflow {
+    return parse(workflowText(file)) as Workflow;
+}
+
+function allJobs(): Array<{ file: WorkflowFile; name: string; job: Job }> {
+    return WORKFLOW_FILES.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => ({ file, name, job })));
+}
+
+/** The action a step uses, without its version: `pulumi/actions`. */
+function actionOf(step: Step): string | undefined {
+    return step.uses?.split("@")[0]?.toLowerCase();
+}
+
+function stepsUsing(job: Job, action: string): Step[] {
+    return job.steps.filter((step) => actionOf(step) === action);
+}
+
+function onlyStepUsing(job: Job, action: string): Step {
+    const steps = stepsUsing(job, action);
+    expect(steps, `exactly one ${action} step`).toHaveLength(1);
+    return steps[0]!;
+}
+
+/** Index of the first step matching, -1 when none does. */
+function stepIndex(job: Job, matches: (step: Step) => boolean): number {
+    return job.steps.findIndex(matches);
+}
+
+const runs = (pattern: RegExp) => (step: Step): boolean => step.run !== undefined && pattern.test(step.run);
+const uses = (action: string) => (step: Step): boolean => actionOf(step) === action;
+
+function needsOf(job: Job): string[] {
+    return job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : [...job.needs];
+}
+
+function environmentOf(job: Job): string | undefined {
+    return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+function permissionsOf(job: Job): Record<string, string> {
+    expect(typeof job.permissions, "permissions as a map, not read-all/write-all").toBe("object");
+    return { ...(job.permissions as Record<string, string>) };
+}
+
+function githubScript(job: Job): string {
+    const script = onlyStepUsing(job, "actions/github-script").with?.script;
+    expect(typeof script).toBe("string");
+    return script as string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A fake GitHub API and the github-script calling convention (the script body runs as an async function with
+// github, context, core and require in scope).
+
+interface ApiCall {
+    readonly method: string;
+    readonly params: Readonly<Record<string, unknown>>;
+}
+
+interface Listed {
+    readonly comments?: readonly object[];
+    readonly issues?: readonly object[];
+}
+
+function fakeGitHub(listed: Listed): { github: unknown; calls: ApiCall[] } {
+    const calls: ApiCall[] = [];
+    const method = (name: string) => async (params: Record<string, unknown>) => {
+        calls.push({ method: name, params });
+        return { data: { id: 9001, number: 4242 } };
+    };
+    const issues = {
+        listComments: method("listComments"),
+        listForRepo: method("listForRepo"),
+        createComment: method("createComment"),
+        updateComment: method("updateComment"),
+        create: method("create"),
+        update: method("update"),
+    };
+    const paginate = async (list: unknown, params: Record<string, unknown>) => {
+        if (list === issues.listComments) {
+            calls.push({ method: "paginate:listComments", params });
+            return listed.comments ?? [];
+        }
+        if (list === issues.listForRepo) {
+            calls.push({ method: "paginate:listForRepo", params });
+            return listed.issues ?? [];
+        }
+        throw new Error("unexpected paginate call");
+    };
+    return { github: { rest: { issues }, paginate }, calls };
+}
+
+const CONTEXT = { repo: { owner: "contoso", repo: "aks-zero-trust" }, issue: { number: 7 }, runId: 123456, serverUrl: "https://github.com" };
+type ScriptFunction = (...args: unknown[]) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => ScriptFunction;
+
+async function runGithubScript(script: string, options: { listed: Listed; env: Record<string, string>; files?: Record<string, string> }): Promise<ApiCall[]> {
+    const { github, calls } = fakeGitHub(options.listed);
+    const files = options.files ?? {};
+    const fakeFs = {
+        readFileSync: (file: string) => {
+            if (!(file in files)) throw new Error(`ENOENT: ${file}`);
+            return files[file];
+        },
+        existsSync: (file: string) => file in files,
+    };
+    const requireModule = (name: string) => {
+        if (name === "fs") return fakeFs;
+        throw new Error(`the script required ${name}`);
+    };
+    const core = { info: () => undefined, warning: () => undefined };
+    const body = new AsyncFunction("github", "context", "core", "require", "process", script);
+    await body(github, CONTEXT, core, requireModule, { env: options.env });
+    return calls;
+}
+
+const writes = (calls: readonly ApiCall[]) => calls.filter((call) => !call.method.startsWith("paginate:") && !call.method.startsWith("list"));
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe("every workflow", () => {
+    it("grants nothing at the top and names each job's permissions; nothing is read-all or write-all", () => {
+        for (const file of WORKFLOW_FILES) {
+            expect(workflow(file).permissions, file).toEqual({});
+            expect(workflowText(file), file).not.toMatch(/(read|write)-all/);
+        }
+        for (const { file, name, job } of allJobs()) {
+            const permissions = permissionsOf(job);
+            expect(permissions.contents, `${file} ${name}`).toBe("read");
+            expect(Object.values(permissions).every((level) => level === "read" || level === "write"), `${file} ${name}`).toBe(true);
+        }
+    });
+
+    it("asks for an OIDC token (id-token: write) exactly in the jobs that log in to Azure", () => {
+        const loggingIn: string[] = [];
+        for (const { file, name, job } of allJobs()) {
+            const logsIn = stepsUsing(job, "azure/login").length > 0;
+            if (logsIn) loggingIn.push(`${file}:${name}`);
+            expect(permissionsOf(job)["id-token"], `${file} ${name}`).toBe(logsIn ? "write" : undefined);
+        }
+        expect(loggingIn.sort()).toEqual(["deploy.yml:dev", "deploy.yml:prod", "drift.yml:drift", "pull-request.yml:preview"]);
+    });
+
+    it("may write pull requests only in the jobs that comment on them, and issues only in the drift check", () => {
+        const writers = (scope: string) => allJobs().filter(({ job }) => permissionsOf(job)[scope] === "write").map(({ file, name }) => `${file}:${name}`).sort();
+        expect(writers("pull-requests")).toEqual(["pull-request.yml:preview", "pull-request.yml:security-diff"]);
+        expect(writers("issues")).toEqual(["drift.yml:drift"]);
+    });
+
+    it("has no client secret anywhere: OIDC only, no creds input, no *_CLIENT_SECRET", () => {
+        for (const file of WORKFLOW_FILES) {
+            expect(workflowText(file), file).not.toMatch(/CLIENT_SECRET|client-secret|clientSecret|\bcreds\s*:/i);
+        }
+        for (const { file, name, job } of allJobs()) {
+            for (const login of stepsUsing(job, "azure/login")) {
+                expect(Object.keys(login.with ?? {}).sort(), `${file} ${name}`).toEqual(["client-id", "subscription-id", "tenant-id"]);
+            }
+        }
+    });
+
+    it("signs azure-native and kubelogin in with OIDC, using one identity everywhere", () => {
+        const identities = new Set<string>();
+        for (const file of WORKFLOW_FILES) {
+            const env = workflow(file).env ?? {};
+            expect(env.ARM_USE_OIDC, file).toBe("true");
+            for (const key of ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]) {
+                expect(env[key], `${file} ${key}`).toMatch(/^\$\{\{ vars\.AZURE_\w+ \|\| secrets\.AZURE_\w+ \}\}$/);
+            }
+            // kubelogin's workloadidentity login reads AZURE_CLIENT_ID/AZURE_TENANT_ID and GitHub's token endpoint.
+            expect(env.AAD_LOGIN_METHOD, file).toBe("workloadidentity");
+            expect(env.AZURE_CLIENT_ID, file).toBe(env.ARM_CLIENT_ID);
+            expect(env.AZURE_TENANT_ID, file).toBe(env.ARM_TENANT_ID);
+            identities.add(`${env.ARM_CLIENT_ID} ${env.ARM_TENANT_ID} ${env.ARM_SUBSCRIPTION_ID}`);
+        }
+        for (const { file, name, job } of allJobs()) {
+            for (const login of stepsUsing(job, "azure/login")) {
+                const env = workflow(file).env ?? {};
+                expect(login.with, `${file} ${name}`).toEqual({ "client-id": env.ARM_CLIENT_ID, "tenant-id": env.ARM_TENANT_ID, "subscription-id": env.ARM_SUBSCRIPTION_ID });
+            }
+        }
+        // The stack grants cluster admin to whoever runs it: another identity would show up as a change.
+        expect(identities.size).toBe(1);
+    });
+
+    it("keeps Pulumi's secrets out of the workflow-level env, so the offline test job never sees them", () => {
+        for (const file of WORKFLOW_FILES) {
+            expect(JSON.stringify(workflow(file).env ?? {}), file).not.toMatch(/secrets\.PULUMI/);
+        }
+        for (const { file, name, job } of allJobs()) {
+            if (stepsUsing(job, "pulumi/actions").length === 0) continue;
+            expect(job.env?.PULUMI_ACCESS_TOKEN, `${file} ${name}`).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+            expect(job.env?.PULUMI_CONFIG_PASSPHRASE, `${file} ${name}`).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+        }
+    });
+
+    it("runs Pulumi only after npm ci, the Azure login and kubelogin, against the configured backend", () => {
+        const pulumiJobs = allJobs().filter(({ job }) => stepsUsing(job, "pulumi/actions").length > 0);
+        expect(pulumiJobs.map(({ file, name }) => `${file}:${name}`).sort()).toEqual(["deploy.yml:dev", "deploy.yml:prod", "drift.yml:drift", "pull-request.yml:preview"]);
+        for (const { file, name, job } of pulumiJobs) {
+            const pulumi = stepIndex(job, uses("pulumi/actions"));
+            const label = `${file} ${name}`;
+            expect(stepIndex(job, runs(/^npm ci$/)), label).toBeGreaterThanOrEqual(0);
+            expect(stepIndex(job, runs(/^npm ci$/)), label).toBeLessThan(pulumi);
+            expect(stepIndex(job, uses("azure/login")), label).toBeGreaterThanOrEqual(0);
+            expect(stepIndex(job, uses("azure/login")), label).toBeLessThan(pulumi);
+            expect(stepIndex(job, uses("azure/use-kubelogin")), label).toBeGreaterThanOrEqual(0);
+            expect(stepIndex(job, uses("azure/use-kubelogin")), label).toBeLessThan(pulumi);
+            expect(onlyStepUsing(job, "pulumi/actions").with?.["cloud-url"], label).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+        }
+    });
+
+    it("pins every action to a major version tag", () => {
+        const used = allJobs().flatMap(({ job }) => job.steps.flatMap((step) => (step.uses ? [step.uses] : [])));
+        expect(used.length).toBeGreaterThan(10);
+        for (const action of used) {
+            expect(action).toMatch(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+@v\d+$/);
+        }
+    });
+
+    it("documents every repository variable and secret it reads in docs/ci.md", () => {
+        const guide = fs.readFileSync(path.join(PROJECT_DIR, "docs", "ci.md"), "utf8");
+        const names = new Set(WORKFLOW_FILES.flatMap((file) => [...workflowText(file).matchAll(/\b(?:vars|secrets)\.([A-Z_]+)/g)].map((match) => match[1]!)));
+        names.delete("GITHUB_TOKEN");
+        expect([...names].sort()).toEqual(expect.arrayContaining(["AZURE_CLIENT_ID", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"]));
+        for (const name of names) {
+            expect(guide, name).toContain(`\`${name}\``);
+        }
+    });
+});
+
+describe("pull-request.yml", () => {
+    const pr = workflow("pull-request.yml");
+
+    it("runs on pull requests, and only there", () => {
+        expect(Object.keys(pr.on)).toEqual(["pull_request"]);
+    });
+
+    it("test job: npm ci (and the policy pack's), tsc --noEmit, then npm test, on Node 20 with the npm cache", () => {
+        const test = pr.jobs.test!;
+        const setupNode = onlyStepUsing(test, "actions/setup-node");
+        expect(setupNode.with).toMatchObject({ "node-version": 20, cache: "npm" });
+        const order = [
+            stepIndex(test, uses("actions/checkout")),
+            stepIndex(test, runs(/^npm ci$/)),
+            stepIndex(test, runs(/policy-pack\/package\.json.*cd policy-pack && npm ci/)),
+            stepIndex(test, runs(/^npx tsc --noEmit -p tsconfig\.json$/)),
+            stepIndex(test, runs(/^npm test$/)),
+        ];
+        expect(order.every((index) => index >= 0), String(order)).toBe(true);
+        expect([...order].sort((a, b) => a - b)).toEqual(order);
+    });
+
+    it("previews both stacks after the tests, with the policy pack, commenting on the pull request", () => {
+        const preview = pr.jobs.preview!;
+        expect(needsOf(preview)).toEqual(["test"]);
+        expect(preview.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
+        const pulumi = onlyStepUsing(preview, "pulumi/actions");
+        expect(pulumi.uses).toBe("pulumi/actions@v7");
+        expect(pulumi.with).toMatchObject({
+            command: "preview",
+            "stack-name": "${{ matrix.stack }}",
+            "comment-on-pr": true,
+            "github-token": "${{ secrets.GITHUB_TOKEN }}",
+            policyPacks: "policy-pack",
+        });
+        expect(stepIndex(preview, runs(/cd policy-pack && npm ci/))).toBeLessThan(stepIndex(preview, uses("pulumi/actions")));
+        // Fork pull requests get no OIDC token and no secrets: skip rather than fail.
+        expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    });
+
+    it("computes the security diff for dev and prod in Markdown against the pull request's base, with full history", () => {
+        const diff = pr.jobs["security-diff"]!;
+        expect(needsOf(diff)).toEqual(["test"]);
+        expect(onlyStepUsing(diff, "actions/checkout").with?.["fetch-depth"]).toBe(0);
+        const step = diff.steps.find(runs(/npm run (--silent )?diff/));
+        expect(step?.env?.BASE_REF).toBe("${{ github.base_ref }}");
+        for (const stack of ["dev", "prod"]) {
+            const line = step?.run?.split("\n").find((text) => text.includes(`--stack ${stack} `));
+            expect(line, stack).toBeDefined();
+            expect(line).toMatch(/^npm run (--silent )?diff -- /);
+            expect(line).toContain('--base "origin/$BASE_REF"');
+            expect(line).toContain("--format md");
+            expect(line).toMatch(new RegExp(`> security-diff-${stack}\\.md$`));
+        }
+        expect(stepIndex(diff, runs(/npm run (--silent )?diff/))).toBeLessThan(stepIndex(diff, uses("actions/github-script")));
+    });
+
+    describe("the security diff comment", () => {
+        const script = githubScript(pr.jobs["security-diff"]!);
+        const marker = "<!-- aks-zero-trust-security-diff -->";
+        const files = { "security-diff-dev.md": "### Security diff: `dev`\n\n**opens 1 connection**\n", "security-diff-prod.md": "### Security diff: `prod`\n\n**no security change**\n" };
+        const env = { BASE_REF: "main", HEAD_SHA: "abc123" };
+
+        it("is created once, with the marker and both stacks' diffs", async () => {
+            const calls = await runGithubScript(script, { listed: { comments: [] }, env, files });
+            expect(writes(calls)).toHaveLength(1);
+            const [create] = writes(calls);
+            expect(create).toMatchObject({ method: "createComment", params: { owner: "contoso", repo: "aks-zero-trust", issue_number: 7 } });
+            const body = String(create!.params.body);
+            expect(body.startsWith(marker)).toBe(true);
+            expect(body).toContain("**opens 1 connection**");
+            expect(body).toContain("**no security change**");
+            expect(body).toContain("origin/main");
+        });
+
+        it("is edited in place on later pushes", async () => {
+            const previous = { id: 555, user: { login: "github-actions[bot]", type: "Bot" }, body: `${marker}\nold diff` };
+            const calls = await runGithubScript(script, { listed: { comments: [{ id: 1, user: { type: "User" }, body: "LGTM" }, previous] }, env, files });
+            expect(writes(calls)).toEqual([{ method: "updateComment", params: expect.objectContaining({ comment_id: 555, body: expect.stringContaining("**opens 1 connection**") }) }]);
+        });
+
+        it("leaves a person's comment that quotes the marker alone", async () => {
+            const quoted = { id: 556, user: { login: "alice", type: "User" }, body: `why does ${marker} show up?` };
+            const calls = await runGithubScript(script, { listed: { comments: [quoted] }, env, files });
+            expect(writes(calls).map((call) => call.method)).toEqual(["createComment"]);
+        });
+
+        it("stays under GitHub's comment size limit, keeping the marker", async () => {
+            const huge = { ...files, "security-diff-prod.md": `### Security diff: \`prod\`\n\n${"+ shop/a[Pod] => shop/b[Pod] : TCP 80\n".repeat(5000)}` };
+            const calls = await runGithubScript(script, { listed: { comments: [] }, env, files: huge });
+            const body = String(writes(calls)[0]!.params.body);
+            expect(body.length).toBeLessThanOrEqual(65536);
+            expect(body.startsWith(marker)).toBe(true);
+            expect(body).toContain("Truncated");
+        });
+
+        it("is posted only for pull requests from this repository (a fork's token cannot comment)", () => {
+            const step = onlyStepUsing(pr.jobs["security-diff"]!, "actions/github-script");
+            expect(step.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+        });
+    });
+});
+
+describe("deploy.yml", () => {
+    const deploy = workflow("deploy.yml");
+
+    it("runs on pushes to main only", () => {
+        expect(deploy.on).toEqual({ push: { branches: ["main"] } });
+    });
+
+    it("runs pulumi up on dev in the dev environment, then on prod only after dev, in the prod environment", () => {
+        const { dev, prod } = deploy.jobs;
+        expect(Object.keys(deploy.jobs).sort()).toEqual(["dev", "prod"]);
+        expect(needsOf(dev!)).toEqual([]);
+        expect(environmentOf(dev!)).toBe("dev");
+        expect(onlyStepUsing(dev!, "pulumi/actions").with).toMatchObject({ command: "up", "stack-name": "dev", policyPacks: "policy-pack" });
+        expect(needsOf(prod!)).toEqual(["dev"]);
+        expect(environmentOf(prod!)).toBe("prod");
+        expect(onlyStepUsing(prod!, "pulumi/actions").with).toMatchObject({ command: "up", "stack-name": "prod", policyPacks: "policy-pack" });
+    });
+
+    it("serialises updates per stack and never cancels one in progress", () => {
+        const groups = Object.entries(deploy.jobs).map(([name, job]) => {
+            expect(typeof job.concurrency, name).toBe("object");
+            const concurrency = job.concurrency as { group: string; "cancel-in-progress"?: boolean };
+            expect(concurrency["cancel-in-progress"], name).toBe(false);
+            expect(concurrency.group, name).toContain(name);
+            return concurrency.group;
+        });
+        expect(new Set(groups).size).toBe(2);
+    });
+});
+
+describe("drift.yml", () => {
+    const drift = workflow("drift.yml");
+    const job = drift.jobs.drift!;
+
+    it("runs on a daily schedule and on demand", () => {
+        expect(Object.keys(drift.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+        const schedule = drift.on.schedule as Array<{ cron: string }>;
+        expect(schedule).toHaveLength(1);
+        const [minute, hour, dayOfMonth, month, dayOfWeek] = schedule[0]!.cron.split(" ");
+        expect([minute, hour].every((field) => /^\d+$/.test(field ?? ""))).toBe(true);
+        expect([dayOfMonth, month, dayOfWeek]).toEqual(["*", "*", "*"]);
+    });
+
+    it("fails on drift: a refreshed preview of each stack that must propose no change", () => {
+        expect(job.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
+        const preview = onlyStepUsing(job, "pulumi/actions");
+        expect(preview.id).toBe("preview");
+        expect(preview.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", refresh: true, "expect-no-changes": true });
+    });
+
+    it("reports through an issue after the preview, whether it failed or passed", () => {
+        const step = onlyStepUsing(job, "actions/github-script");
+        expect(step.if).toContain("!cancelled()");
+        expect(step.if).toContain("steps.preview.outcome == 'failure'");
+        expect(step.env).toEqual({ STACK: "${{ matrix.stack }}", OUTCOME: "${{ steps.preview.outcome }}" });
+        expect(stepIndex(job, uses("actions/github-script"))).toBeGreaterThan(stepIndex(job, uses("pulumi/actions")));
+    });
+
+    describe("the drift issue", () => {
+        const script = githubScript(job);
+        const openIssue = { number: 17, title: "Drift detected in prod" };
+
+        it("is opened, titled after the stack, when the first drift is found", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [] }, env: { STACK: "prod", OUTCOME: "failure" } });
+            expect(writes(calls)).toHaveLength(1);
+            expect(writes(calls)[0]).toMatchObject({ method: "create", params: { owner: "contoso", repo: "aks-zero-trust", title: "Drift detected in prod" } });
+            expect(String(writes(calls)[0]!.params.body)).toContain("https://github.com/contoso/aks-zero-trust/actions/runs/123456");
+        });
+
+        it("is commented on, not duplicated, while the drift lasts", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [{ number: 3, title: "Drift detected in dev" }, openIssue] }, env: { STACK: "prod", OUTCOME: "failure" } });
+            expect(writes(calls).map((call) => [call.method, call.params.issue_number])).toEqual([["createComment", 17]]);
+        });
+
+        it("ignores a pull request that happens to carry the same title", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [{ ...openIssue, pull_request: { url: "x" } }] }, env: { STACK: "prod", OUTCOME: "failure" } });
+            expect(writes(calls).map((call) => call.method)).toEqual(["create"]);
+        });
+
+        it("is closed by the next clean run", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [openIssue] }, env: { STACK: "prod", OUTCOME: "success" } });
+            expect(writes(calls).map((call) => call.method)).toEqual(["createComment", "update"]);
+            expect(writes(calls)[1]!.params).toMatchObject({ issue_number: 17, state: "closed" });
+        });
+
+        it("is not touched when there is no drift and no open issue", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [{ number: 3, title: "Drift detected in dev" }] }, env: { STACK: "prod", OUTCOME: "success" } });
+            expect(writes(calls)).toEqual([]);
+        });
+    });
+});
