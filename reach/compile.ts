@@ -152,6 +152,17 @@ export const KUBERNETES_POLICY_ORDER = 1000;
 
 const ANYWHERE_TEXT = "anywhere";
 
+function selectionText(selection: Selection, view: LabelView): string {
+    const scope =
+        selection.namespaces.kind === "any"
+            ? ""
+            : selection.namespaces.kind === "name"
+              ? `namespace ${selection.namespaces.name}`
+              : `namespaces ${selectorText(selection.namespaces.selector)}`;
+    const own = `${view === "kubernetes" ? "pods" : "selector"} ${selectorText(selection.selector)}`;
+    return scope === "" ? own : `${scope} && ${own}`;
+}
+
 /** Entity text parts, joined into the canonical description. */
 function entityText(parts: {
     view: LabelView;
@@ -163,19 +174,8 @@ function entityText(parts: {
     service?: { namespace: string; name: string };
 }): string {
     const words: string[] = [];
-    const selectionText = (selection: Selection): string => {
-        const scope =
-            selection.namespaces.kind === "any"
-                ? ""
-                : selection.namespaces.kind === "name"
-                  ? `namespace ${selection.namespaces.name}`
-                  : `namespaces ${selectorText(selection.namespaces.selector)}`;
-        const label = parts.view === "kubernetes" ? "pods" : "selector";
-        const own = `${label} ${selectorText(selection.selector)}`;
-        return scope === "" ? own : `${scope} && ${own}`;
-    };
-    if (parts.select) words.push(selectionText(parts.select));
-    if (parts.exclude) words.push(`not (${selectionText(parts.exclude)})`);
+    if (parts.select) words.push(selectionText(parts.select, parts.view));
+    if (parts.exclude) words.push(`not (${selectionText(parts.exclude, parts.view)})`);
     if (parts.netsText !== undefined) words.push(parts.netsText);
     if (parts.notNetsText !== undefined) words.push(parts.notNetsText);
     if (parts.serviceAccounts) {
@@ -276,30 +276,6 @@ class Compiler {
         }
         const select: Selection = { namespaces: { kind: "name", name: namespace }, selector: podSelector };
         const appliesTo: EntityMatch = { view: "kubernetes", select, text: entityText({ view: "kubernetes", select }) };
-        const rules = (direction: Direction): CompiledRule[] | undefined => {
-            if (!types.has(direction === "ingress" ? "Ingress" : "Egress")) return undefined;
-            const list =
-                direction === "ingress"
-                    ? (spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
-                    : (spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }));
-            return list.map((rule, index) => {
-                const peerField = direction === "ingress" ? "from" : "to";
-                const path: FieldPath = ["spec", direction, index];
-                const peers =
-                    rule.peers && rule.peers.length > 0
-                        ? rule.peers.map((peer, peerIndex) => this.kubernetesPeer(peer, namespace, source, [...path, peerField, peerIndex]))
-                        : [anywhere("kubernetes")];
-                const traffic = this.kubernetesPorts(rule.ports ?? [], source, [...path, "ports"]);
-                const peersText = peers.length === 1 ? peers[0]!.text : peers.map((peer) => `(${peer.text})`).join(" || ");
-                return {
-                    index,
-                    action: "Allow" as const,
-                    peers,
-                    traffic,
-                    text: `Allow ${direction === "ingress" ? "from" : "to"} ${peersText}: ${traffic.text}`,
-                };
-            });
-        };
         return {
             id,
             kind: "NetworkPolicy",
@@ -310,10 +286,33 @@ class Compiler {
             order: KUBERNETES_POLICY_ORDER,
             sortKey: `${namespace}/knp.default.${object.metadata.name}`,
             appliesTo,
-            ingress: rules("ingress"),
-            egress: rules("egress"),
+            ingress: types.has("Ingress") ? this.kubernetesRules(spec, "ingress", namespace, source) : undefined,
+            egress: types.has("Egress") ? this.kubernetesRules(spec, "egress", namespace, source) : undefined,
             source,
         };
+    }
+
+    private kubernetesRules(
+        spec: NonNullable<NetworkPolicyObject["spec"]>,
+        direction: Direction,
+        namespace: string,
+        source: SourceLocation | undefined,
+    ): CompiledRule[] {
+        const list =
+            direction === "ingress"
+                ? (spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
+                : (spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }));
+        const peerField = direction === "ingress" ? "from" : "to";
+        return list.map((rule, index) => {
+            const path: FieldPath = ["spec", direction, index];
+            const peers =
+                rule.peers && rule.peers.length > 0
+                    ? rule.peers.map((peer, peerIndex) => this.kubernetesPeer(peer, namespace, source, [...path, peerField, peerIndex]))
+                    : [anywhere("kubernetes")];
+            const traffic = this.kubernetesPorts(rule.ports ?? [], source, [...path, "ports"]);
+            const peersText = peers.length === 1 ? peers[0]!.text : peers.map((peer) => `(${peer.text})`).join(" || ");
+            return { index, action: "Allow" as const, peers, traffic, text: `Allow ${peerField} ${peersText}: ${traffic.text}` };
+        });
     }
 
     private kubernetesPeer(
@@ -448,11 +447,6 @@ class Compiler {
             if (ingressRules.length > 0 || egressRules.length === 0) types.add("Ingress");
             if (egressRules.length > 0) types.add("Egress");
         }
-        const rules = (direction: Direction): CompiledRule[] | undefined => {
-            if (!types.has(direction === "ingress" ? "Ingress" : "Egress")) return undefined;
-            const list = direction === "ingress" ? ingressRules : egressRules;
-            return list.map((rule, index) => this.calicoRule(rule, direction, namespace, source, ["spec", direction, index], index));
-        };
         return {
             id,
             kind,
@@ -463,8 +457,12 @@ class Compiler {
             order: spec.order ?? Infinity,
             sortKey: namespace !== undefined ? `${namespace}/${name}` : name,
             appliesTo,
-            ingress: rules("ingress"),
-            egress: rules("egress"),
+            ingress: types.has("Ingress")
+                ? ingressRules.map((rule, index) => this.calicoRule(rule, "ingress", namespace, source, ["spec", "ingress", index], index))
+                : undefined,
+            egress: types.has("Egress")
+                ? egressRules.map((rule, index) => this.calicoRule(rule, "egress", namespace, source, ["spec", "egress", index], index))
+                : undefined,
             source,
         };
     }
@@ -532,8 +530,7 @@ class Compiler {
         source: SourceLocation | undefined,
         path: FieldPath,
     ): EntityMatch {
-        const present = (text: string | null | undefined): text is string => text != null && text.trim() !== "";
-        const namespaceSelector = present(entity.namespaceSelector)
+        const namespaceSelector = isPresent(entity.namespaceSelector)
             ? this.selector(entity.namespaceSelector, source, [...path, "namespaceSelector"])
             : undefined;
         // In a namespaced policy, selectors without namespaceSelector stay in the policy's namespace.
@@ -542,13 +539,13 @@ class Compiler {
             : namespace !== undefined
               ? { kind: "name", name: namespace }
               : { kind: "any" };
-        const selector = present(entity.selector) ? this.selector(entity.selector, source, [...path, "selector"]) : undefined;
-        const notSelector = present(entity.notSelector) ? this.selector(entity.notSelector, source, [...path, "notSelector"]) : undefined;
+        const selector = isPresent(entity.selector) ? this.selector(entity.selector, source, [...path, "selector"]) : undefined;
+        const notSelector = isPresent(entity.notSelector) ? this.selector(entity.notSelector, source, [...path, "notSelector"]) : undefined;
         const serviceAccounts =
             entity.serviceAccounts != null
                 ? {
                       names: entity.serviceAccounts.names && entity.serviceAccounts.names.length > 0 ? [...entity.serviceAccounts.names] : undefined,
-                      selector: present(entity.serviceAccounts.selector)
+                      selector: isPresent(entity.serviceAccounts.selector)
                           ? this.selector(entity.serviceAccounts.selector, source, [...path, "serviceAccounts", "selector"])
                           : undefined,
                   }
@@ -577,6 +574,38 @@ class Compiler {
         return { view: "calico", select, exclude, nets, notNets, serviceAccounts, service, text };
     }
 
+    private calicoPortList(
+        destination: CalicoEntityObject,
+        field: "ports" | "notPorts",
+        portProtocol: PortProtocol | undefined,
+        source: SourceLocation | undefined,
+        path: FieldPath,
+    ): { numeric: ConnectionSet; named: NamedPort[] } | undefined {
+        const entries = destination[field] ?? [];
+        if (entries.length === 0) return undefined;
+        if (portProtocol === undefined) {
+            throw fieldError(source, [...path, field], `${field} need protocol TCP, UDP or SCTP on the rule`);
+        }
+        let numeric = ConnectionSet.NONE;
+        const named: NamedPort[] = [];
+        entries.forEach((entry, index) => {
+            const here = [...path, field, index];
+            const text = String(entry).trim();
+            const range = /^(\d+)(?::(\d+))?$/.exec(text);
+            if (range) {
+                const lo = Number(range[1]);
+                const hi = range[2] === undefined ? lo : Number(range[2]);
+                if (hi < lo || hi > 65535) throw fieldError(source, here, `port range ${text} must be within 0-65535 and not end before it starts`);
+                numeric = numeric.union(ConnectionSet.ports(portProtocol, lo, hi));
+            } else if (typeof entry === "string" && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(text)) {
+                named.push({ name: text, protocol: portProtocol });
+            } else {
+                throw fieldError(source, here, `expected a port, a range like 8080:8090 or a port name, found ${JSON.stringify(entry)}`);
+            }
+        });
+        return { numeric, named };
+    }
+
     private calicoPorts(
         destination: CalicoEntityObject,
         protocols: ConnectionSet,
@@ -584,33 +613,8 @@ class Compiler {
         source: SourceLocation | undefined,
         path: FieldPath,
     ): TrafficMatch {
-        const list = (field: "ports" | "notPorts"): { numeric: ConnectionSet; named: NamedPort[] } | undefined => {
-            const entries = destination[field] ?? [];
-            if (entries.length === 0) return undefined;
-            if (portProtocol === undefined) {
-                throw fieldError(source, [...path, field], `${field} need protocol TCP, UDP or SCTP on the rule`);
-            }
-            let numeric = ConnectionSet.NONE;
-            const named: NamedPort[] = [];
-            entries.forEach((entry, index) => {
-                const here = [...path, field, index];
-                const text = String(entry).trim();
-                const range = /^(\d+)(?::(\d+))?$/.exec(text);
-                if (range) {
-                    const lo = Number(range[1]);
-                    const hi = range[2] === undefined ? lo : Number(range[2]);
-                    if (hi < lo || hi > 65535) throw fieldError(source, here, `port range ${text} must be within 0-65535 and not end before it starts`);
-                    numeric = numeric.union(ConnectionSet.ports(portProtocol, lo, hi));
-                } else if (typeof entry === "string" && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(text)) {
-                    named.push({ name: text, protocol: portProtocol });
-                } else {
-                    throw fieldError(source, here, `expected a port, a range like 8080:8090 or a port name, found ${JSON.stringify(entry)}`);
-                }
-            });
-            return { numeric, named };
-        };
-        const ports = list("ports");
-        const notPorts = list("notPorts");
+        const ports = this.calicoPortList(destination, "ports", portProtocol, source, path);
+        const notPorts = this.calicoPortList(destination, "notPorts", portProtocol, source, path);
         const words: string[] = [];
         words.push(protocols.isAll() ? "all protocols" : protocols.format());
         if (ports) words.push(`ports ${trafficText(ports.numeric, ports.named)}`);
@@ -624,6 +628,10 @@ class Compiler {
             text: words.join(" "),
         };
     }
+}
+
+function isPresent(text: string | null | undefined): text is string {
+    return text != null && text.trim() !== "";
 }
 
 function trafficText(numeric: ConnectionSet, named: readonly NamedPort[]): string {

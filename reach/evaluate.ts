@@ -251,29 +251,30 @@ class Resolver {
     private candidates(entity: EntityMatch): readonly number[] {
         if (entity.nets !== undefined) return [];
         // Each option is a list of id lists; only the smallest option is materialised.
-        let best: readonly (readonly number[])[] = [this.allIds];
-        let bestSize = this.allIds.length;
-        const consider = (lists: readonly (readonly number[])[]): void => {
-            let size = 0;
-            for (const list of lists) size += list.length;
-            if (size < bestSize) {
-                best = lists;
-                bestSize = size;
-            }
-        };
-        if (entity.service) consider([this.byNamespace.get(entity.service.namespace) ?? []]);
+        const options: (readonly (readonly number[])[])[] = [];
+        if (entity.service) options.push([this.byNamespace.get(entity.service.namespace) ?? []]);
         if (entity.select) {
             const scope = entity.select.namespaces;
-            if (scope.kind === "name") consider([this.byNamespace.get(scope.name) ?? []]);
+            if (scope.kind === "name") options.push([this.byNamespace.get(scope.name) ?? []]);
             else if (scope.kind === "selector") {
                 const names = this.namespacesMatching(scope, entity.view);
-                if (names.size < this.byNamespace.size) consider([...names].map((name) => this.byNamespace.get(name) ?? []));
+                if (names.size < this.byNamespace.size) options.push([...names].map((name) => this.byNamespace.get(name) ?? []));
             }
             // Every Kubernetes label is also a Calico label, so the Calico index narrows both views.
             for (const requirement of requiredLabels(entity.select.selector)) {
                 const values = this.byLabel.get(requirement.key);
                 if (!values) return [];
-                consider(requirement.values === undefined ? [...values.values()] : requirement.values.map((value) => values.get(value) ?? []));
+                options.push(requirement.values === undefined ? [...values.values()] : requirement.values.map((value) => values.get(value) ?? []));
+            }
+        }
+        let best: readonly (readonly number[])[] = [this.allIds];
+        let bestSize = this.allIds.length;
+        for (const option of options) {
+            let size = 0;
+            for (const list of option) size += list.length;
+            if (size < bestSize) {
+                best = option;
+                bestSize = size;
             }
         }
         if (best.length === 1) return best[0]!;
@@ -327,8 +328,6 @@ class Resolver {
         const key = `${entity.view}|${entity.text}`;
         const cached = this.entityCache.get(key);
         if (cached) return cached;
-        const scopeIsEverything = (scope: NamespaceScope): boolean =>
-            scope.kind === "any" || (scope.kind === "selector" && scope.selector.op === "all");
         const allWorkloads =
             entity.nets === undefined &&
             entity.exclude === undefined &&
@@ -357,6 +356,10 @@ class Resolver {
         this.entityCache.set(key, resolved);
         return resolved;
     }
+}
+
+function scopeIsEverything(scope: NamespaceScope): boolean {
+    return scope.kind === "any" || (scope.kind === "selector" && scope.selector.op === "all");
 }
 
 /** Per endpoint and direction: the result against every peer. */
@@ -452,19 +455,27 @@ export class ReachabilityEngine {
     }
 
     private resolvePolicy(policy: CompiledPolicy, resolver: Resolver): ResolvedPolicy {
-        const rules = (list: readonly CompiledRule[] | undefined): ResolvedRule[] | undefined =>
-            list?.map((rule) => {
-                const peers = rule.peers.map((peer) => resolver.resolve(peer));
-                const local = rule.local ? resolver.resolve(rule.local) : undefined;
-                const traffic = rule.traffic;
-                const dependsOnDestination =
-                    traffic.namedPorts.length > 0 ||
-                    traffic.notNamedPorts.length > 0 ||
-                    rule.peers.some((peer) => peer.service !== undefined) ||
-                    rule.local?.service !== undefined;
-                return { rule, peers, local, fixedTraffic: dependsOnDestination ? undefined : trafficFor(rule, undefined, undefined) };
-            });
-        return { policy, appliesTo: resolver.resolve(policy.appliesTo), ingress: rules(policy.ingress), egress: rules(policy.egress) };
+        return {
+            policy,
+            appliesTo: resolver.resolve(policy.appliesTo),
+            ingress: policy.ingress?.map((rule) => this.resolveRule(rule, resolver)),
+            egress: policy.egress?.map((rule) => this.resolveRule(rule, resolver)),
+        };
+    }
+
+    private resolveRule(rule: CompiledRule, resolver: Resolver): ResolvedRule {
+        const traffic = rule.traffic;
+        const dependsOnDestination =
+            traffic.namedPorts.length > 0 ||
+            traffic.notNamedPorts.length > 0 ||
+            rule.peers.some((peer) => peer.service !== undefined) ||
+            rule.local?.service !== undefined;
+        return {
+            rule,
+            peers: rule.peers.map((peer) => resolver.resolve(peer)),
+            local: rule.local ? resolver.resolve(rule.local) : undefined,
+            fixedTraffic: dependsOnDestination ? undefined : trafficFor(rule, undefined, undefined),
+        };
     }
 
     private trafficOf(resolved: ResolvedRule, direction: Direction, subject: Endpoint, peer: Peer): ConnectionSet {
@@ -534,35 +545,60 @@ export class ReachabilityEngine {
         return (this.groups[direction][subjectId] ?? []).length > 0;
     }
 
+    /** The walk's answer for a peer, shared among peers that match the same relevant rules. */
+    private sharedAnswer(subjectId: number, direction: Direction, peer: Peer, relevant: readonly ResolvedRule[], answers: Map<string, ConnectionSet>): ConnectionSet {
+        let signature = "";
+        for (const resolved of relevant) signature += this.matchesAnyPeer(resolved.peers, peer) ? "1" : "0";
+        let result = answers.get(signature);
+        if (result === undefined) {
+            result = this.evaluate(subjectId, direction, peer);
+            answers.set(signature, result);
+        }
+        return result;
+    }
+
     private directionResult(subjectId: number, direction: Direction): DirectionResult {
         const groups = this.groups[direction][subjectId] ?? [];
         const perEndpoint = new Map<number, ConnectionSet>();
         if (groups.length === 0) {
             return { groups, perEndpoint, otherWorkload: ConnectionSet.ALL, perPiece: this.pieceStarts.map(() => ConnectionSet.ALL) };
         }
-        const candidates = new Set<number>();
-        let everyWorkload = false;
+        // Rules that can decide something for this subject; the walk's result depends only on which of them match.
+        const relevant: ResolvedRule[] = [];
         for (const group of groups) {
             for (const { rules } of group.policies) {
                 for (const resolved of rules) {
                     if (resolved.rule.neverMatches !== undefined || resolved.rule.action === "Log") continue;
                     if (resolved.local && !(resolved.local.allWorkloads || resolved.local.workloads.has(subjectId))) continue;
-                    for (const peer of resolved.peers) {
-                        if (peer.allWorkloads) {
-                            // Named ports on the far end make the answer differ per destination workload.
-                            if (direction === "egress" && resolved.fixedTraffic === undefined) everyWorkload = true;
-                        } else {
-                            for (const id of peer.workloads) candidates.add(id);
-                        }
-                    }
+                    relevant.push(resolved);
+                }
+            }
+        }
+        const candidates = new Set<number>();
+        let everyWorkload = false;
+        for (const resolved of relevant) {
+            for (const peer of resolved.peers) {
+                if (peer.allWorkloads) {
+                    // Named ports on the far end make the answer differ per destination workload.
+                    if (direction === "egress" && resolved.fixedTraffic === undefined) everyWorkload = true;
+                } else {
+                    for (const id of peer.workloads) candidates.add(id);
                 }
             }
         }
         if (everyWorkload) for (let id = 0; id < this.endpoints.length; id++) candidates.add(id);
         if (this.apiServerId !== undefined) candidates.add(this.apiServerId);
-        for (const id of candidates) perEndpoint.set(id, this.evaluate(subjectId, direction, { kind: "endpoint", id }));
+
+        // Peers matching the same rules get the same answer, unless egress traffic depends on the destination's ports.
+        const sameTrafficForEveryEndpoint = direction === "ingress" || relevant.every((resolved) => resolved.fixedTraffic !== undefined);
+        const answers = new Map<string, ConnectionSet>();
+        for (const id of candidates) {
+            const peer: Peer = { kind: "endpoint", id };
+            perEndpoint.set(id, sameTrafficForEveryEndpoint ? this.sharedAnswer(subjectId, direction, peer, relevant, answers) : this.evaluate(subjectId, direction, peer));
+        }
         const otherWorkload = this.evaluate(subjectId, direction, OTHER_WORKLOAD);
-        const perPiece = this.pieceStarts.map((_, index) => this.evaluate(subjectId, direction, { kind: "piece", index }));
+        // External pieces have no named ports, so their answers are always shared by signature.
+        const perPiece = this.pieceStarts.map((_, index) => this.sharedAnswer(subjectId, direction, { kind: "piece", index }, relevant, answers));
         return { groups, perEndpoint, otherWorkload, perPiece };
     }
 
