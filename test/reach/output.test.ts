@@ -1,0 +1,163 @@
+/** Connection sets, external ranges, diffs and expectations: the promises of the output formats. */
+import { describe, expect, it } from "vitest";
+import {
+    type Connection,
+    ConnectionSet,
+    type Entity,
+    InputError,
+    analyze,
+    checkExpectations,
+    diffConnections,
+    formatConnection,
+    formatDiff,
+    parseConnectionSet,
+    parseExpectations,
+    parseManifests,
+} from "../../reach/index";
+import { generateCluster } from "../../reach/bench";
+
+describe("ConnectionSet text form", () => {
+    it("prints ports per protocol in TCP, UDP, SCTP order with ranges", () => {
+        const set = ConnectionSet.ports("UDP", 53)
+            .union(ConnectionSet.ports("TCP", 8080, 8090))
+            .union(ConnectionSet.ports("TCP", 443))
+            .union(ConnectionSet.ports("TCP", 80));
+        expect(set.format()).toBe("TCP 80,443,8080-8090,UDP 53");
+    });
+
+    it("prints a fully open protocol as its bare name, everything as All Connections", () => {
+        expect(ConnectionSet.protocol("TCP").union(ConnectionSet.ports("SCTP", 9)).format()).toBe("TCP,SCTP 9");
+        expect(ConnectionSet.ALL.format()).toBe("All Connections");
+        expect(ConnectionSet.ALL.subtract(ConnectionSet.OTHER).format()).toBe("TCP,UDP,SCTP");
+        expect(ConnectionSet.protocolNumber(1).union(ConnectionSet.protocolNumber(47)).format()).toBe("ICMP,PROTO 47");
+        expect(ConnectionSet.ALL.subtract(ConnectionSet.ports("TCP", 22)).format()).toBe("TCP 1-21,23-65535,UDP,SCTP,OTHER");
+    });
+
+    it("parses its own output back", () => {
+        for (const text of ["TCP 80,443,8080-8090,UDP 53", "All Connections", "TCP,SCTP 9", "ICMP,PROTO 47", "TCP 1-21,23-65535,UDP,SCTP,OTHER"]) {
+            const parsed = parseConnectionSet(text);
+            expect(typeof parsed === "string" ? parsed : parsed.format()).toBe(text);
+        }
+        expect(parseConnectionSet("TCP 80, 443")).toEqual(ConnectionSet.ports("TCP", 80).union(ConnectionSet.ports("TCP", 443)));
+        expect(parseConnectionSet("TCP 0")).toBe('port 0 is outside 1-65535');
+        expect(parseConnectionSet("HTTP 80")).toMatch(/^expected a protocol/);
+    });
+});
+
+const workload = (namespace: string, name: string): Entity => ({ type: "workload", kind: "Deployment", namespace, name, display: `${namespace}/${name}[Deployment]` });
+const external = (start: string, end: string): Entity => {
+    const number = (text: string) => text.split(".").reduce((value, part) => value * 256 + Number(part), 0);
+    return { type: "external", start: number(start), end: number(end), display: `${start}-${end}[External]` };
+};
+const connection = (source: Entity, destination: Entity, ports: string): Connection => ({
+    source,
+    destination,
+    ports: parseConnectionSet(ports) as ConnectionSet,
+});
+
+describe("diffConnections", () => {
+    const web = workload("shop", "web");
+    const api = workload("shop", "api");
+
+    it("reports port-level additions and removals per pair", () => {
+        const diff = diffConnections([connection(web, api, "TCP 80,443")], [connection(web, api, "TCP 443,8080"), connection(api, web, "UDP 53")]);
+        expect(formatDiff(diff, "text").split("\n")).toEqual([
+            "+ shop/api[Deployment] => shop/web[Deployment] : UDP 53",
+            "- shop/web[Deployment] => shop/api[Deployment] : TCP 80",
+            "+ shop/web[Deployment] => shop/api[Deployment] : TCP 8080",
+            "",
+        ]);
+    });
+
+    it("compares external ranges cut differently before and after, and merges the result", () => {
+        const before = [connection(web, external("0.0.0.0", "255.255.255.255"), "TCP 443")];
+        const after = [
+            connection(web, external("0.0.0.0", "9.255.255.255"), "TCP 443"),
+            connection(web, external("11.0.0.0", "255.255.255.255"), "TCP 443"),
+            connection(external("10.0.0.0", "10.255.255.255"), web, "TCP 80"),
+        ];
+        const diff = diffConnections(before, after);
+        expect(diff.removed.map(formatConnection)).toEqual(["shop/web[Deployment] => 10.0.0.0-10.255.255.255[External] : TCP 443"]);
+        expect(diff.added.map(formatConnection)).toEqual(["10.0.0.0-10.255.255.255[External] => shop/web[Deployment] : TCP 80"]);
+    });
+
+    it("finds nothing between identical lists", () => {
+        const list = [connection(web, api, "TCP 80"), connection(web, external("1.0.0.0", "1.255.255.255"), "All Connections")];
+        expect(diffConnections(list, list)).toEqual({ added: [], removed: [] });
+    });
+
+    it("renders Markdown", () => {
+        const diff = diffConnections([], [connection(web, api, "TCP 80")]);
+        expect(formatDiff(diff, "md")).toBe(
+            "| Change | Source | Destination | Connections |\n| --- | --- | --- | --- |\n| added | shop/web[Deployment] | shop/api[Deployment] | TCP 80 |\n",
+        );
+    });
+});
+
+describe("expectations", () => {
+    const analysis = analyze(
+        parseManifests(
+            `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+    ports: [{port: 80}, {port: 443}]
+`,
+            "m.yaml",
+        ).objects,
+    );
+
+    const check = (line: string) => checkExpectations(analysis, parseExpectations(`expectations:\n  - ${line}\n`, "e.yaml"))[0]!;
+
+    it("supports at least, exactly, deny, deny of some ports, allow and all", () => {
+        expect(check("shop/web -> shop/api: TCP 80").passed).toBe(true);
+        expect(check("shop/web -> shop/api: exactly TCP 80,443").passed).toBe(true);
+        expect(check("shop/web -> shop/api: exactly TCP 80").reason).toBe("expected exactly TCP 80, found TCP 80,443");
+        expect(check("shop/web -> shop/api: deny TCP 22").passed).toBe(true);
+        expect(check("shop/web -> shop/api: deny").reason).toBe("expected no connection, found TCP 80,443");
+        expect(check("shop/api -> shop/web: all").passed).toBe(true);
+        expect(check("shop/web -> shop/api: allow").passed).toBe(true);
+        expect(check("shop/web[Pod] -> 8.8.8.8: All Connections").passed).toBe(true);
+        expect(check("10.0.0.0/8 -> shop/api: deny").passed).toBe(true);
+    });
+
+    it("names the file and line of a bad expectation", () => {
+        expect(() => parseExpectations("expectations:\n  - shop/web -> shop/api: sometimes\n", "e.yaml")).toThrow(
+            /^e\.yaml:2: expected a protocol/,
+        );
+        expect(() => check("shop/nope -> shop/api: deny")).toThrow(new InputError("unknown workload shop/nope", "e.yaml", 2));
+        expect(() => parseExpectations("expect: []\n", "e.yaml")).toThrow(/^e\.yaml:1: expected a top-level `expectations:` list/);
+    });
+});
+
+describe("the benchmark cluster", () => {
+    it("allows exactly the ADR's flows for one app namespace", () => {
+        const lines = analyze(generateCluster(1)).connections.map(formatConnection);
+        const app = lines.filter((line) => line.includes("app-0000"));
+        expect(app).toEqual([
+            "app-0000/backend[Deployment] => app-0000/database[Deployment] : TCP 5432",
+            "app-0000/backend[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53",
+            "app-0000/backend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+            "app-0000/backend[Deployment] => 11.0.0.0-172.15.255.255[External] : TCP 443",
+            "app-0000/backend[Deployment] => 172.32.0.0-192.167.255.255[External] : TCP 443",
+            "app-0000/backend[Deployment] => 192.169.0.0-255.255.255.255[External] : TCP 443",
+            "app-0000/database[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53",
+            "app-0000/frontend[Deployment] => app-0000/backend[Deployment] : TCP 80",
+            "app-0000/frontend[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53",
+            "monitoring/prometheus[Deployment] => app-0000/backend[Deployment] : TCP 9090",
+            "monitoring/prometheus[Deployment] => app-0000/database[Deployment] : TCP 9090",
+            "monitoring/prometheus[Deployment] => app-0000/frontend[Deployment] : TCP 9090",
+        ]);
+    });
+});
