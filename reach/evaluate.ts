@@ -123,7 +123,8 @@ interface ResolvedPolicy {
 
 interface TierGroup {
     readonly tier: TierInfo;
-    readonly policies: readonly { readonly policy: CompiledPolicy; readonly rules: readonly ResolvedRule[] }[];
+    /** Policies of the tier that apply to the endpoint, in order (appended while building). */
+    readonly policies: { readonly policy: CompiledPolicy; readonly rules: readonly ResolvedRule[] }[];
 }
 
 /** One step of an explained evaluation. */
@@ -680,7 +681,7 @@ export class ReachabilityEngine {
 function addToGroups(groups: TierGroup[], policy: CompiledPolicy, rules: readonly ResolvedRule[]): void {
     const last = groups[groups.length - 1];
     if (last && last.tier.name === policy.tier.name) {
-        (last.policies as { policy: CompiledPolicy; rules: readonly ResolvedRule[] }[]).push({ policy, rules });
+        last.policies.push({ policy, rules });
     } else {
         groups.push({ tier: policy.tier, policies: [{ policy, rules }] });
     }
@@ -688,7 +689,13 @@ function addToGroups(groups: TierGroup[], policy: CompiledPolicy, rules: readonl
 
 function dedupe(warnings: readonly Warning[]): Warning[] {
     const seen = new Set<string>();
-    return warnings.filter((warning) => !seen.has(warning.message) && seen.add(warning.message) !== undefined);
+    const unique: Warning[] = [];
+    for (const warning of warnings) {
+        if (seen.has(warning.message)) continue;
+        seen.add(warning.message);
+        unique.push(warning);
+    }
+    return unique;
 }
 
 /** Resolves named ports against a destination's container ports (name and protocol must both match). */
