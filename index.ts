@@ -3,7 +3,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { readStackConfig, StackConfig } from "./core/config";
 import { ConfigError } from "./core/errors";
-import { azureNames } from "./core/names";
+import { azureNames, predictedFirewallPrivateIp } from "./core/names";
 import { planFirewallRules } from "./core/firewallRules";
 import { projectConfigValues } from "./core/stackConfigSource";
 import { Network } from "./components/network";
@@ -33,7 +33,7 @@ const stateful = { protect: config.protect };
 // One intent drives both boundaries: the east-west policies and the firewall's workload FQDN rules.
 const segmentation: RenderedSegmentation = config.segmentation
     ? renderSegmentation(config.segmentation)
-    : { namespaces: [], globalPolicies: [], firewallFqdns: [] };
+    : { namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
 
 const resourceGroup = new resources.ResourceGroup("platform", {
     resourceGroupName: names.resourceGroup,
@@ -50,12 +50,16 @@ const workspace = new operationalinsights.Workspace("platform-logs", {
     tags,
 }, stateful);
 
+// Nodes resolve through the firewall's DNS proxy, so FQDN network rules see the addresses the nodes use.
+const firewallPrivateIpAddress = predictedFirewallPrivateIp(config.network.firewallSubnetCidr);
+
 const network = new Network("platform", {
     resourceGroupName: resourceGroup.name,
     location: config.location,
     virtualNetworkName: names.virtualNetwork,
     vnetCidr: config.network.vnetCidr,
     firewallSubnetCidr: config.network.firewallSubnetCidr,
+    dnsServers: [firewallPrivateIpAddress],
     firewallManagementSubnetCidr: config.firewall.tier === "Basic" ? config.network.firewallManagementSubnetCidr : undefined,
     tags,
 });
@@ -72,8 +76,9 @@ const firewall = new EgressFirewall("egress", {
     idpsMode: config.firewall.idpsMode,
     zones: config.firewall.zones,
     subnetId: network.firewallSubnet.id,
+    expectedPrivateIp: firewallPrivateIpAddress,
     managementSubnetId: network.firewallManagementSubnet?.id,
-    ruleCollectionGroups: planFirewallRules(config, segmentation.firewallFqdns),
+    ruleCollectionGroups: planFirewallRules(config, segmentation.firewallFqdns, segmentation.firewallCidrs),
     workspaceId: workspace.id,
     protect: config.protect,
     tags,

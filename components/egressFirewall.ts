@@ -27,6 +27,8 @@ export interface EgressFirewallArgs {
     readonly zones: readonly string[];
     /** `AzureFirewallSubnet`. */
     readonly subnetId: pulumi.Input<string>;
+    /** The private IP the VNet's DNS settings already point at; the firewall must get exactly this one. */
+    readonly expectedPrivateIp: string;
     /** `AzureFirewallManagementSubnet` (Basic SKU). */
     readonly managementSubnetId?: pulumi.Input<string>;
     /** Rule collection groups, in creation order. */
@@ -108,6 +110,9 @@ export class EgressFirewall extends pulumi.ComponentResource {
             const address = configurations?.[0]?.privateIPAddress;
             if (!address) {
                 throw new Error(`firewall ${args.firewallName} reported no private IP address`);
+            }
+            if (address !== args.expectedPrivateIp) {
+                throw new Error(`firewall ${args.firewallName} got private IP ${address}, but the VNet's DNS points at ${args.expectedPrivateIp}; is something else using AzureFirewallSubnet?`);
             }
             return address;
         });

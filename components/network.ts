@@ -14,6 +14,8 @@ export interface NetworkArgs {
     readonly vnetCidr: string;
     /** Range of `AzureFirewallSubnet`. */
     readonly firewallSubnetCidr: string;
+    /** DNS servers for the VNet: the firewall's DNS proxy, so that FQDN rules resolve what the nodes resolve. */
+    readonly dnsServers: readonly string[];
     /** Range of `AzureFirewallManagementSubnet`; only the Basic SKU needs it. */
     readonly firewallManagementSubnetCidr?: string;
     /** Tags for every resource. */
@@ -41,6 +43,7 @@ export class Network extends pulumi.ComponentResource {
             location: args.location,
             virtualNetworkName: args.virtualNetworkName,
             addressSpace: { addressPrefixes: [args.vnetCidr] },
+            dhcpOptions: { dnsServers: [...args.dnsServers] },
             tags: args.tags,
         }, { parent: this, ignoreChanges: ["subnets"] });
 

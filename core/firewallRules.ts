@@ -66,6 +66,14 @@ function azureMonitorFqdns(region: string): string[] {
 /** Azure Policy add-on endpoints (same doc, Azure Policy section). */
 const AZURE_POLICY_FQDNS = ["data.policy.core.windows.net", "store.policy.core.windows.net"];
 
+/** One workload's (or infrastructure namespace's) allowed address range outside the VNet, for the firewall. */
+export interface CidrAllowance {
+    /** Who needs it: `namespace-workload` or `infra-namespace`. */
+    readonly owner: string;
+    readonly cidr: string;
+    readonly ports: ReadonlyArray<{ readonly protocol: "TCP" | "UDP" | "SCTP"; readonly port: number; readonly endPort?: number }>;
+}
+
 /** Rule collection group priorities: AKS's own needs first, then workloads. */
 export const AKS_REQUIRED_GROUP_PRIORITY = 200;
 export const WORKLOAD_GROUP_PRIORITY = 300;
@@ -74,9 +82,9 @@ export const WORKLOAD_GROUP_PRIORITY = 300;
  * The firewall rule collection groups for a stack, in the order they must be created.
  * Sources are the node subnet: with overlay, pod traffic leaves the node SNATed to the node IP.
  */
-export function planFirewallRules(config: StackConfig, workloadFqdns: readonly FqdnAllowance[]): RuleCollectionGroupPlan[] {
+export function planFirewallRules(config: StackConfig, workloadFqdns: readonly FqdnAllowance[], workloadCidrs: readonly CidrAllowance[] = []): RuleCollectionGroupPlan[] {
     const groups = [aksRequiredGroup(config)];
-    const workloadGroup = workloadEgressGroup(config, workloadFqdns);
+    const workloadGroup = workloadEgressGroup(config, workloadFqdns, workloadCidrs);
     if (workloadGroup) {
         groups.push(workloadGroup);
     }
@@ -118,14 +126,48 @@ function aksRequiredGroup(config: StackConfig): RuleCollectionGroupPlan {
     };
 }
 
-function workloadEgressGroup(config: StackConfig, workloadFqdns: readonly FqdnAllowance[]): RuleCollectionGroupPlan | undefined {
+function workloadEgressGroup(config: StackConfig, workloadFqdns: readonly FqdnAllowance[], workloadCidrs: readonly CidrAllowance[]): RuleCollectionGroupPlan | undefined {
     const allowances: FqdnAllowance[] = [
         ...config.egress.fqdns.map((rule) => ({ owner: "cluster", fqdn: rule.fqdn, protocol: rule.protocol, ports: rule.ports })),
         ...workloadFqdns,
     ];
-    if (allowances.length === 0) {
-        return undefined;
+    const collections: FilterRuleCollection[] = [];
+    if (allowances.length > 0) {
+        collections.push({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "workload-fqdns", priority: 100, action: { type: "Allow" }, rules: fqdnRules(config, allowances) });
     }
+    const cidrRules = addressRules(config, workloadCidrs);
+    if (cidrRules.length > 0) {
+        collections.push({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "workload-addresses", priority: 200, action: { type: "Allow" }, rules: cidrRules });
+    }
+    return collections.length === 0 ? undefined : { name: "workload-egress", priority: WORKLOAD_GROUP_PRIORITY, ruleCollections: collections };
+}
+
+/** Network rules for address ranges outside the VNet, one per owner and protocol (the firewall has no SCTP). */
+function addressRules(config: StackConfig, allowances: readonly CidrAllowance[]): NetworkRule[] {
+    const byRule = new Map<string, { owner: string; protocol: "TCP" | "UDP"; cidrs: Set<string>; ports: Set<string> }>();
+    for (const allowance of allowances) {
+        for (const port of allowance.ports) {
+            if (port.protocol === "SCTP") continue;
+            const key = `${allowance.owner} ${port.protocol}`;
+            const entry = byRule.get(key) ?? { owner: allowance.owner, protocol: port.protocol, cidrs: new Set<string>(), ports: new Set<string>() };
+            entry.cidrs.add(allowance.cidr);
+            entry.ports.add(port.endPort !== undefined ? `${port.port}-${port.endPort}` : String(port.port));
+            byRule.set(key, entry);
+        }
+    }
+    return [...byRule.values()]
+        .sort((a, b) => a.owner.localeCompare(b.owner) || a.protocol.localeCompare(b.protocol))
+        .map((entry) => ({
+            ruleType: "NetworkRule" as const,
+            name: `${entry.owner}-${entry.protocol.toLowerCase()}`,
+            sourceAddresses: [config.network.nodeSubnetCidr],
+            ipProtocols: [entry.protocol],
+            destinationPorts: [...entry.ports].sort((a, b) => parseInt(a, 10) - parseInt(b, 10)),
+            destinationAddresses: [...entry.cidrs].sort(),
+        }));
+}
+
+function fqdnRules(config: StackConfig, allowances: readonly FqdnAllowance[]): ApplicationRule[] {
     // One rule per owner and protocol/port signature, so the rule name says who needs the FQDNs.
     const byRule = new Map<string, { owner: string; protocol: "Http" | "Https"; ports: readonly number[]; fqdns: Set<string> }>();
     for (const allowance of allowances) {
@@ -138,16 +180,11 @@ function workloadEgressGroup(config: StackConfig, workloadFqdns: readonly FqdnAl
     const entries = [...byRule.values()].sort((a, b) => a.owner.localeCompare(b.owner) || a.protocol.localeCompare(b.protocol) || a.ports.join().localeCompare(b.ports.join()));
     const perOwner = new Map<string, number>();
     entries.forEach((entry) => perOwner.set(entry.owner, (perOwner.get(entry.owner) ?? 0) + 1));
-    const rules: ApplicationRule[] = entries.map((entry) => ({
+    return entries.map((entry) => ({
         ruleType: "ApplicationRule",
         name: perOwner.get(entry.owner)! > 1 ? `${entry.owner}-${entry.protocol.toLowerCase()}-${entry.ports.join("-")}` : entry.owner,
         sourceAddresses: [config.network.nodeSubnetCidr],
         protocols: entry.ports.map((port) => ({ protocolType: entry.protocol, port })),
         targetFqdns: [...entry.fqdns].sort(),
     }));
-    return {
-        name: "workload-egress",
-        priority: WORKLOAD_GROUP_PRIORITY,
-        ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "workload-fqdns", priority: 100, action: { type: "Allow" }, rules }],
-    };
 }

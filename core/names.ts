@@ -1,3 +1,4 @@
+import { numberToIpv4, parseIpv4Block } from "./cidr";
 import type { StackConfig } from "./config";
 
 /**
@@ -44,3 +45,12 @@ export function azureNames(config: Pick<StackConfig, "prefix" | "stack" | "locat
 /** Subnet names Azure fixes for the firewall (Azure Firewall docs). */
 export const FIREWALL_SUBNET_NAME = "AzureFirewallSubnet";
 export const FIREWALL_MANAGEMENT_SUBNET_NAME = "AzureFirewallManagementSubnet";
+
+/**
+ * The private IP Azure gives the firewall: the first usable address of AzureFirewallSubnet (Azure keeps
+ * the first four of every subnet). Known before the firewall exists, so the VNet's DNS can point at the
+ * firewall's DNS proxy without a dependency cycle; EgressFirewall checks the real address against it.
+ */
+export function predictedFirewallPrivateIp(firewallSubnetCidr: string): string {
+    return numberToIpv4(parseIpv4Block(firewallSubnetCidr).first + 4);
+}

@@ -9,7 +9,7 @@ import {
     MANAGED_BY_LABELS,
 } from "./calicoApi";
 import { parseIpv4Block, contains } from "./cidr";
-import type { FqdnAllowance } from "./firewallRules";
+import type { CidrAllowance, FqdnAllowance } from "./firewallRules";
 import {
     comparePorts,
     EgressIntent,
@@ -62,6 +62,8 @@ export interface RenderedSegmentation {
     readonly globalPolicies: readonly KubeObject[];
     /** FQDNs the firewall must allow for workloads and infrastructure. */
     readonly firewallFqdns: readonly FqdnAllowance[];
+    /** Address ranges outside the VNet and cluster that the firewall must allow. */
+    readonly firewallCidrs: readonly CidrAllowance[];
 }
 
 /** Number of policies a namespace set holds (the Namespace object is not a policy). */
@@ -75,6 +77,7 @@ export function renderSegmentation(intent: SegmentationIntent): RenderedSegmenta
         namespaces: intent.namespaces.map((namespace) => renderNamespacePolicies(namespace, intent)),
         globalPolicies: renderInfrastructurePolicies(intent),
         firewallFqdns: firewallFqdnAllowances(intent),
+        firewallCidrs: firewallCidrAllowances(intent),
     };
 }
 
@@ -322,6 +325,29 @@ export function firewallFqdnAllowances(intent: SegmentationIntent): FqdnAllowanc
     for (const infra of intent.infrastructure) {
         for (const entry of infra.egress.fqdns) {
             allowances.push({ owner: `infra-${infra.name}`, fqdn: entry.fqdn, protocol: entry.protocol, ports: entry.ports });
+        }
+    }
+    return allowances;
+}
+
+/**
+ * Egress CIDRs that leave through the firewall: traffic to the VNet, pods and services stays inside, while
+ * everything else follows the node subnet's default route and needs a firewall network rule too.
+ */
+export function firewallCidrAllowances(intent: SegmentationIntent): CidrAllowance[] {
+    const inside = [intent.cluster.vnetCidr, intent.cluster.podCidr, intent.cluster.serviceCidr].map(parseIpv4Block);
+    const leaves = (cidr: string) => !inside.some((block) => contains(block, parseIpv4Block(cidr)));
+    const allowances: CidrAllowance[] = [];
+    for (const namespace of intent.namespaces) {
+        for (const workload of namespace.workloads) {
+            for (const entry of workload.egress.cidrs.filter((item) => leaves(item.cidr))) {
+                allowances.push({ owner: `${namespace.name}-${workload.name}`, cidr: entry.cidr, ports: entry.ports });
+            }
+        }
+    }
+    for (const infra of intent.infrastructure) {
+        for (const entry of infra.egress.cidrs.filter((item) => leaves(item.cidr))) {
+            allowances.push({ owner: `infra-${infra.name}`, cidr: entry.cidr, ports: entry.ports });
         }
     }
     return allowances;

@@ -20,6 +20,8 @@ export interface SecurityDiff {
     readonly rulesAdded: readonly string[];
     readonly rulesRemoved: readonly string[];
     readonly budgetChanges: readonly string[];
+    /** Namespaces whose rollout mode changes, e.g. `shop: audit -> enforce`. */
+    readonly modeChanges: readonly string[];
     readonly intentBefore: string;
     readonly intentAfter: string;
     readonly newViolations: readonly string[];
@@ -42,6 +44,12 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson):
     if (before.globalPolicies.count !== after.globalPolicies.count) {
         budgetChanges.push(`global: ${before.globalPolicies.count} -> ${after.globalPolicies.count} policies (budget ${after.globalPolicies.budget})`);
     }
+    const modes = (plan: PlanSecurityJson) => new Map(plan.policySets.map((row) => [row.namespace, row.mode]));
+    const beforeModes = modes(before);
+    const modeChanges = [...modes(after)]
+        .filter(([namespace, mode]) => beforeModes.has(namespace) && beforeModes.get(namespace) !== mode)
+        .map(([namespace, mode]) => `${namespace}: ${beforeModes.get(namespace)} -> ${mode}`)
+        .sort();
     const verdict = (plan: PlanSecurityJson) => (plan.intentCheck ? (plan.intentCheck.passed ? "PASS" : `FAIL (${plan.intentCheck.violations.length})`) : "SKIPPED");
     const beforeViolations = new Set(before.intentCheck?.violations ?? []);
     return {
@@ -52,6 +60,7 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson):
         rulesAdded: difference(rules(after), rules(before)),
         rulesRemoved: difference(rules(before), rules(after)),
         budgetChanges,
+        modeChanges,
         intentBefore: verdict(before),
         intentAfter: verdict(after),
         newViolations: (after.intentCheck?.violations ?? []).filter((violation) => !beforeViolations.has(violation)),
@@ -75,6 +84,7 @@ export function verdictLine(diff: SecurityDiff): string {
     if (diff.closed.length > 0) parts.push(`closes ${diff.closed.length}`);
     if (diff.fqdnsAdded.length > 0) parts.push(`adds FQDN ${diff.fqdnsAdded.join(", ")}`);
     if (diff.fqdnsRemoved.length > 0) parts.push(`removes FQDN ${diff.fqdnsRemoved.join(", ")}`);
+    if (diff.modeChanges.length > 0) parts.push(`switches ${diff.modeChanges.join(", ")}`);
     if (parts.length === 0 && diff.rulesAdded.length + diff.rulesRemoved.length + diff.budgetChanges.length === 0) parts.push("no security change");
     else if (parts.length === 0) parts.push("changes firewall rules or policy counts only");
     const intent = diff.intentBefore === diff.intentAfter ? `intent check ${diff.intentAfter}` : `intent check ${diff.intentBefore} -> ${diff.intentAfter}`;
@@ -87,6 +97,7 @@ export function formatSecurityDiff(diff: SecurityDiff, stack: string, format: "t
         ["Connections (as enforced)", [...diff.closed.map((line) => `- ${line}`), ...diff.opened.map((line) => `+ ${line}`)]],
         ["Firewall rules", [...diff.rulesRemoved.map((line) => `- ${line}`), ...diff.rulesAdded.map((line) => `+ ${line}`)]],
         ["Policy budgets", diff.budgetChanges.map((line) => `~ ${line}`)],
+        ["Rollout modes", diff.modeChanges.map((line) => `~ ${line}`)],
         ["Intent check", [`${diff.intentBefore} -> ${diff.intentAfter}`, ...diff.newViolations.map((line) => `! ${line}`)]],
     ];
     if (format === "md") {

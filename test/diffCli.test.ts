@@ -44,6 +44,13 @@ describe("npm run diff", () => {
         expect(result.stdout).toContain("+ workload-egress/workload-fqdns/shop-backend: 10.10.16.0/22 -> api.stripe.com, hooks.slack.com (Https:443)");
     });
 
+    it("reports a namespace moving from audit to enforce", () => {
+        const dir = scratchRepo((text) => text.replace("    defaultMode: audit\n", "    defaultMode: enforce\n"));
+        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev"], dir);
+        expect(result.status).toBe(0);
+        expect(result.stdout.split("\n")[0]).toBe("Security diff of stack dev: switches shop: audit -> enforce; intent check PASS");
+    });
+
     it("fails clearly for an unknown base revision", () => {
         const dir = scratchRepo((text) => text);
         const result = runCli("cli/diff.ts", ["--base", "no-such-ref"], dir);

@@ -248,3 +248,20 @@ describe("ADR 008 policy budgets", () => {
         expect(problems).toEqual(["aks-zero-trust:segmentation.infrastructure: the infrastructure needs 22 global policies, over the ADR 008 budget of 20"]);
     });
 });
+
+describe("CIDR egress and the firewall", () => {
+    it("adds a firewall network rule for workload ranges outside the VNet and cluster, and none for ranges inside", () => {
+        const prod = config("prod", (v) => {
+            v.segmentation.namespaces[0].workloads[1].egress.cidrs = [
+                { cidr: "52.10.0.0/24", ports: [443, { port: 8000, endPort: 8010, protocol: "TCP" }] },
+                { cidr: "10.20.64.0/24", ports: [5432] },
+            ];
+        });
+        const rendered = renderSegmentation(prod.segmentation!);
+        const groups = planFirewallRules(prod, rendered.firewallFqdns, rendered.firewallCidrs);
+        const addresses = groups.find((group) => group.name === "workload-egress")!.ruleCollections.find((collection) => collection.name === "workload-addresses")!;
+        expect(addresses.rules).toEqual([{
+            ruleType: "NetworkRule", name: "shop-backend-tcp", sourceAddresses: ["10.20.16.0/20"], ipProtocols: ["TCP"], destinationPorts: ["443", "8000-8010"], destinationAddresses: ["52.10.0.0/24"],
+        }]);
+    });
+});

@@ -21,8 +21,9 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(nodeSubnet.inputs.routeTable).toEqual({ id: expect.stringContaining(String(routeTable.inputs.routeTableName)) });
     expect(cluster.inputs.agentPoolProfiles).toEqual([expect.objectContaining({ vnetSubnetID: expect.stringContaining("snet-aks-nodes") })]);
 
-    // DNS proxy on: required for FQDNs in network rules.
+    // DNS proxy on (required for FQDNs in network rules), and the VNet resolves through it.
     expect(single(run, "azure-native:network:FirewallPolicy").inputs.dnsSettings).toEqual({ enableProxy: true });
+    expect(single(run, "azure-native:network:VirtualNetwork").inputs.dhcpOptions).toEqual({ dnsServers: [firewallIp] });
 
     // AKS-required egress.
     const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
