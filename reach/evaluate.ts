@@ -11,7 +11,7 @@
  * To stay linear in practice, each endpoint is evaluated against the endpoints its rules name (found
  * through a label index) one by one, and against "every other workload" once.
  */
-import type { CompiledPolicy, CompiledRule, Direction, EntityMatch, NamespaceScope, Selection } from "./compile";
+import { type CompiledPolicy, type CompiledRule, type Direction, type EntityMatch, type NamespaceScope, type Selection, isAnywhere } from "./compile";
 import { type Intervals, intervalsContain, unionIntervals } from "./intervals";
 import { pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
 import {
@@ -172,6 +172,8 @@ class Resolver {
     private readonly entityCache = new Map<string, ResolvedEntity>();
     private readonly networkSetCache = new Map<string, Intervals>();
     private readonly allIds: number[];
+    private readonly noPieces: Uint8Array;
+    private readonly everyPiece: Uint8Array;
     readonly warnings: Warning[] = [];
 
     constructor(
@@ -181,6 +183,8 @@ class Resolver {
         private readonly pieceStarts: readonly number[],
     ) {
         this.allIds = workloads.map((workload) => workload.id);
+        this.noPieces = new Uint8Array(pieceStarts.length);
+        this.everyPiece = new Uint8Array(pieceStarts.length).fill(1);
         for (const workload of workloads) {
             let list = this.byNamespace.get(workload.namespace);
             if (!list) this.byNamespace.set(workload.namespace, (list = []));
@@ -313,6 +317,17 @@ class Resolver {
         return matchesSelector(selection.selector, set.labels, global);
     }
 
+    /** Which external address pieces the entity matches (one byte per piece). */
+    private pieces(entity: EntityMatch): Uint8Array {
+        // Most entities are label-only (no piece) or unconstrained (every piece): share those answers.
+        if (entity.service || entity.serviceAccounts || (entity.view === "kubernetes" && entity.select !== undefined)) return this.noPieces;
+        if (isAnywhere(entity)) return this.everyPiece;
+        const pieces = new Uint8Array(this.pieceStarts.length);
+        const matches = this.pieceMatcher(entity);
+        for (let index = 0; index < pieces.length; index++) pieces[index] = matches(this.pieceStarts[index]!) ? 1 : 0;
+        return pieces;
+    }
+
     private pieceMatcher(entity: EntityMatch): (start: number) => boolean {
         if (entity.service || entity.serviceAccounts) return () => false;
         if (entity.view === "kubernetes" && entity.select !== undefined) return () => false;
@@ -348,12 +363,7 @@ class Resolver {
             this.apiServerId !== undefined &&
             ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
                 this.isApiServerService(entity));
-        const pieces = new Uint8Array(this.pieceStarts.length);
-        const pieceMatches = this.pieceMatcher(entity);
-        this.pieceStarts.forEach((start, index) => {
-            pieces[index] = pieceMatches(start) ? 1 : 0;
-        });
-        const resolved = { entity, allWorkloads, workloads, apiServer, pieces };
+        const resolved = { entity, allWorkloads, workloads, apiServer, pieces: this.pieces(entity) };
         this.entityCache.set(key, resolved);
         return resolved;
     }
@@ -377,14 +387,14 @@ interface DirectionResult {
 
 function collectNets(policies: readonly CompiledPolicy[], networkSets: readonly NetworkSetInfo[]): Intervals[] {
     const sets: Intervals[] = networkSets.map((set) => set.nets);
-    const add = (entity: EntityMatch | undefined): void => {
-        if (entity?.nets) sets.push(entity.nets);
-        if (entity?.notNets) sets.push(entity.notNets);
-    };
     for (const policy of policies) {
-        for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
-            rule.peers.forEach(add);
-            add(rule.local);
+        for (const rules of [policy.ingress, policy.egress]) {
+            for (const rule of rules ?? []) {
+                for (const entity of rule.local ? [...rule.peers, rule.local] : rule.peers) {
+                    if (entity.nets) sets.push(entity.nets);
+                    if (entity.notNets) sets.push(entity.notNets);
+                }
+            }
         }
     }
     return sets;
@@ -444,9 +454,8 @@ export class ReachabilityEngine {
         const egress: TierGroup[][] = endpoints.map(() => []);
         for (const policy of policies) {
             const resolved = this.resolvePolicy(policy, resolver);
-            const subjects = resolved.appliesTo.allWorkloads ? model.workloads.map((workload) => workload.id) : resolved.appliesTo.workloads;
+            const subjects: Iterable<number> = resolved.appliesTo.allWorkloads ? model.workloads.keys() : resolved.appliesTo.workloads;
             for (const id of subjects) {
-                if (id === this.apiServerId) continue;
                 if (resolved.ingress) addToGroups(ingress[id]!, policy, resolved.ingress);
                 if (resolved.egress) addToGroups(egress[id]!, policy, resolved.egress);
             }
