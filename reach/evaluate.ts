@@ -288,11 +288,6 @@ class Resolver {
         return ids;
     }
 
-    private isApiServerService(entity: EntityMatch): boolean {
-        if (!entity.service || entity.service.namespace !== "default" || entity.service.name !== "kubernetes") return false;
-        return this.model.services.get("default/kubernetes")?.selector === undefined;
-    }
-
     private networkSetNets(selection: Selection, view: EntityMatch["view"]): Intervals {
         const key = `${view}|${JSON.stringify(selection.namespaces)}|${selectorText(selection.selector)}`;
         let nets = this.networkSetCache.get(key);
@@ -356,17 +351,23 @@ class Resolver {
                 if (this.matchesWorkload(entity, this.workloads[id]!)) workloads.add(id);
             }
         }
-        if (entity.service && !this.isApiServerService(entity) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
+        if (entity.service && !namesApiServer(entity, this.model) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
             this.warnings.push({ message: `service ${entity.service.namespace}/${entity.service.name} is not defined (or has no selector); rules naming it match nothing` });
         }
         const apiServer =
             this.apiServerId !== undefined &&
             ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
-                this.isApiServerService(entity));
+                namesApiServer(entity, this.model));
         const resolved = { entity, allWorkloads, workloads, apiServer, pieces: this.pieces(entity) };
         this.entityCache.set(key, resolved);
         return resolved;
     }
+}
+
+/** True when the entity's `services` names the API server: default/kubernetes without a pod selector. */
+function namesApiServer(entity: EntityMatch, model: ClusterModel): boolean {
+    if (!entity.service || entity.service.namespace !== "default" || entity.service.name !== "kubernetes") return false;
+    return model.services.get("default/kubernetes")?.selector === undefined;
 }
 
 function scopeIsEverything(scope: NamespaceScope): boolean {
@@ -417,11 +418,8 @@ export class ReachabilityEngine {
     constructor(model: ClusterModel, policies: readonly CompiledPolicy[]) {
         this.serviceLookup = (namespace, name) => model.services.get(`${namespace}/${name}`)?.ports;
         const referencesApiServer = policies.some((policy) =>
-            [...(policy.ingress ?? []), ...(policy.egress ?? [])].some(
-                (rule) =>
-                    [...rule.peers, ...(rule.local ? [rule.local] : [])].some(
-                        (entity) => entity.service?.namespace === "default" && entity.service.name === "kubernetes",
-                    ) && model.services.get("default/kubernetes")?.selector === undefined,
+            [policy.ingress ?? [], policy.egress ?? []].some((rules) =>
+                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model))),
             ),
         );
         const endpoints: Endpoint[] = [...model.workloads];
