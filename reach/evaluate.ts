@@ -517,7 +517,7 @@ export class ReachabilityEngine {
         for (const group of this.groups[direction][subjectId] ?? []) {
             let undecided = open;
             let passed = ConnectionSet.NONE;
-            const steps: TraceStep[] = [];
+            const steps: TraceStep[] | undefined = trace ? [] : undefined;
             policies: for (const { policy, rules } of group.policies) {
                 let matchedAny = false;
                 for (const resolved of rules) {
@@ -529,19 +529,19 @@ export class ReachabilityEngine {
                     matchedAny = true;
                     const action = resolved.rule.action;
                     if (action === "Log") {
-                        trace && steps.push({ policy, rule: resolved.rule, traffic: covered, effect: "logged" });
+                        steps?.push({ policy, rule: resolved.rule, traffic: covered, effect: "logged" });
                         continue;
                     }
                     if (action === "Allow") allowed = allowed.union(covered);
                     else if (action === "Pass") passed = passed.union(covered);
                     undecided = undecided.subtract(covered);
-                    trace && steps.push({ policy, rule: resolved.rule, traffic: covered, effect: action === "Allow" ? "allowed" : action === "Pass" ? "passed" : "denied" });
+                    steps?.push({ policy, rule: resolved.rule, traffic: covered, effect: action === "Allow" ? "allowed" : action === "Pass" ? "passed" : "denied" });
                     if (undecided.isEmpty()) break policies;
                 }
-                if (!matchedAny && trace) steps.push({ policy, traffic: ConnectionSet.NONE, effect: "no rule matched" });
+                if (!matchedAny) steps?.push({ policy, traffic: ConnectionSet.NONE, effect: "no rule matched" });
             }
             const passOn = group.tier.defaultAction === "Pass";
-            trace?.push({ tier: group.tier, steps, dropped: passOn ? ConnectionSet.NONE : undecided, passedOn: passOn ? passed.union(undecided) : passed });
+            trace?.push({ tier: group.tier, steps: steps ?? [], dropped: passOn ? ConnectionSet.NONE : undecided, passedOn: passOn ? passed.union(undecided) : passed });
             open = passOn ? passed.union(undecided) : passed;
             if (open.isEmpty()) break;
         }

@@ -16,7 +16,7 @@ export { loadManifestPaths, parseManifests } from "./load";
 export type { Analysis } from "./analyze";
 /** Computes every allowed connection. */
 export { analyze } from "./analyze";
-export type { Connection, DirectionTrace, Entity, ExternalEntity, TierOutcome, TraceStep, WorkloadEntity } from "./evaluate";
+export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./evaluate";
 /** Output ordering of entities and connections. */
 export { compareConnections, compareEntities } from "./evaluate";
 export type { PortProtocol } from "./ports";
