@@ -626,52 +626,68 @@ export class ReachabilityEngine {
             for (const source of ingress[destination]!.perEndpoint.keys()) namedBy[source]!.push(destination);
             if (!ingress[destination]!.otherWorkload.isEmpty()) openDestinations.push(destination);
         }
-        const connections: Connection[] = [];
-        for (let source = 0; source < count; source++) {
-            const out = egress[source]!;
-            const destinations = new Set<number>(out.perEndpoint.keys());
-            if (!out.otherWorkload.isEmpty()) {
-                for (const destination of namedBy[source]!) destinations.add(destination);
-                for (const destination of openDestinations) destinations.add(destination);
-            }
-            for (const destination of destinations) {
-                const sent = out.perEndpoint.get(destination) ?? out.otherWorkload;
-                if (sent.isEmpty()) continue;
-                const inbound = ingress[destination]!;
-                let ports = sent.intersect(inbound.perEndpoint.get(source) ?? inbound.otherWorkload);
-                if (destination === this.apiServerId) ports = ports.intersect(API_SERVER_TRAFFIC);
-                if (source === this.apiServerId && destination === this.apiServerId) continue;
-                if (!ports.isEmpty()) connections.push({ source: this.entities[source]!, destination: this.entities[destination]!, ports });
-            }
-        }
-
-        // External pieces: merge neighbours whose connections are identical, then emit per merged range.
+        // External pieces: merge neighbours whose connections are identical into the reported ranges.
         const workloadIds = this.endpoints.filter((endpoint) => endpoint.id !== this.apiServerId).map((endpoint) => endpoint.id);
-        const samePiece = (a: number, b: number): boolean =>
-            workloadIds.every((id) => egress[id]!.perPiece[a]!.equals(egress[id]!.perPiece[b]!) && ingress[id]!.perPiece[a]!.equals(ingress[id]!.perPiece[b]!));
         const externals: ExternalEntity[] = [];
         const representatives: number[] = [];
         for (let index = 0; index < this.pieceStarts.length; index++) {
             const end = index + 1 < this.pieceStarts.length ? this.pieceStarts[index + 1]! - 1 : 0xffffffff;
             const last = representatives.length - 1;
-            if (last >= 0 && samePiece(representatives[last]!, index)) {
+            if (last >= 0 && samePiece(workloadIds, ingress, egress, representatives[last]!, index)) {
                 externals[last] = externalEntity(externals[last]!.start, end);
             } else {
                 representatives.push(index);
                 externals.push(externalEntity(this.pieceStarts[index]!, end));
             }
         }
+
+        // Emit in output order (compareConnections) without sorting the whole list: sources in entity order,
+        // each with its workload destinations in entity order and then its external ranges; external sources last.
+        const order = this.outputOrder();
+        const rank = new Int32Array(count);
+        order.forEach((id, position) => (rank[id] = position));
+        const connections: Connection[] = [];
+        for (const source of order) {
+            const out = egress[source]!;
+            const destinations = new Set<number>(out.perEndpoint.keys());
+            if (!out.otherWorkload.isEmpty()) {
+                for (const destination of namedBy[source]!) destinations.add(destination);
+                for (const destination of openDestinations) destinations.add(destination);
+            }
+            for (const destination of [...destinations].sort((a, b) => rank[a]! - rank[b]!)) {
+                if (source === this.apiServerId && destination === this.apiServerId) continue;
+                const sent = out.perEndpoint.get(destination) ?? out.otherWorkload;
+                if (sent.isEmpty()) continue;
+                const inbound = ingress[destination]!;
+                let ports = sent.intersect(inbound.perEndpoint.get(source) ?? inbound.otherWorkload);
+                if (destination === this.apiServerId) ports = ports.intersect(API_SERVER_TRAFFIC);
+                if (!ports.isEmpty()) connections.push({ source: this.entities[source]!, destination: this.entities[destination]!, ports });
+            }
+            if (source === this.apiServerId) continue;
+            representatives.forEach((piece, index) => {
+                const ports = out.perPiece[piece]!;
+                if (!ports.isEmpty()) connections.push({ source: this.entities[source]!, destination: externals[index]!, ports });
+            });
+        }
         representatives.forEach((piece, index) => {
-            const external = externals[index]!;
-            for (const id of workloadIds) {
-                const out = egress[id]!.perPiece[piece]!;
-                if (!out.isEmpty()) connections.push({ source: this.entities[id]!, destination: external, ports: out });
-                const inbound = ingress[id]!.perPiece[piece]!;
-                if (!inbound.isEmpty()) connections.push({ source: external, destination: this.entities[id]!, ports: inbound });
+            for (const destination of order) {
+                if (destination === this.apiServerId) continue;
+                const ports = ingress[destination]!.perPiece[piece]!;
+                if (!ports.isEmpty()) connections.push({ source: externals[index]!, destination: this.entities[destination]!, ports });
             }
         });
-        connections.sort(compareConnections);
         return { connections, externals };
+    }
+
+    /** Endpoint ids in output order: workload ids already follow it; the API server slots in by name. */
+    private outputOrder(): number[] {
+        const order = this.endpoints.map((endpoint) => endpoint.id).filter((id) => id !== this.apiServerId);
+        if (this.apiServerId !== undefined) {
+            const apiServer = this.entities[this.apiServerId]!;
+            const position = order.findIndex((id) => compareEntities(apiServer, this.entities[id]!) < 0);
+            order.splice(position < 0 ? order.length : position, 0, this.apiServerId);
+        }
+        return order;
     }
 
     /** The external address piece holding an address. */
@@ -683,6 +699,15 @@ export class ReachabilityEngine {
     get apiServer(): number | undefined {
         return this.apiServerId;
     }
+}
+
+/** True when two external pieces have the same connectivity with every workload, both ways. */
+function samePiece(workloadIds: readonly number[], ingress: readonly DirectionResult[], egress: readonly DirectionResult[], a: number, b: number): boolean {
+    for (const id of workloadIds) {
+        if (!egress[id]!.perPiece[a]!.equals(egress[id]!.perPiece[b]!)) return false;
+        if (!ingress[id]!.perPiece[a]!.equals(ingress[id]!.perPiece[b]!)) return false;
+    }
+    return true;
 }
 
 function addToGroups(groups: TierGroup[], policy: CompiledPolicy, rules: readonly ResolvedRule[]): void {

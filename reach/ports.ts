@@ -157,7 +157,13 @@ export class ConnectionSet {
 
     /** True when both sets allow the same traffic. */
     equals(other: ConnectionSet): boolean {
-        return this === other || this.key() === other.key();
+        return (
+            this === other ||
+            (equalIntervals(this.tcp, other.tcp) &&
+                equalIntervals(this.udp, other.udp) &&
+                equalIntervals(this.sctp, other.sctp) &&
+                equalIntervals(this.other, other.other))
+        );
     }
 
     /** A canonical string, equal for equal sets (the formatted text). */

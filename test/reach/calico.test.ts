@@ -3,7 +3,7 @@
  * tiers and orders, Allow/Deny/Log/Pass, end-of-tier drops, global policies and selector scoping.
  */
 import { describe, expect, it } from "vitest";
-import { type ManifestObject, analyze, formatConnection } from "../../reach/index";
+import { type ManifestObject, analyze, compareConnections, formatConnection } from "../../reach/index";
 import { type Model, type Protocol, endpointsOf, model } from "./netpol/model";
 import { Prober } from "./netpol/probe";
 import { Reachability } from "./netpol/truthtable";
@@ -298,7 +298,9 @@ describe("Calico services rules", () => {
                 egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "kubernetes", namespace: "default" } } }],
             }),
         ];
-        const lines = analyze(objects).connections.map(formatConnection);
+        const connections = analyze(objects).connections;
+        expect([...connections].sort(compareConnections)).toEqual(connections);
+        const lines = connections.map(formatConnection);
         expect(lines).toContain("x/client[Pod] => default/kubernetes[APIServer] : TCP 443");
         expect(lines.filter((line) => line.startsWith("x/client[Pod] =>"))).toEqual(["x/client[Pod] => default/kubernetes[APIServer] : TCP 443"]);
     });
