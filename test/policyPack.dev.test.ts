@@ -1,0 +1,82 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { MockRun } from "../offline/mockRuntime";
+import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
+import { createPolicies, isResourcePolicy, type PolicyPackConfig } from "../policy-pack/policies";
+import { ofType, runStack, single } from "./helpers/stack";
+import { networkPolicy, validateResource, validateStack } from "./policyPack/harness";
+
+const devConfig = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "policy-pack", "policy-config.dev.json"), "utf8")) as PolicyPackConfig;
+
+describe("policy pack on the dev stack", () => {
+    let run: MockRun;
+    beforeAll(async () => {
+        run = await runStack("dev");
+    });
+
+    it("every policy, called directly on the captured resources, finds nothing", () => {
+        for (const policy of createPolicies({ stackEnvironment: "dev" })) {
+            if (isResourcePolicy(policy)) {
+                for (const resource of run.resources) {
+                    expect(validateResource(policy.name, resource, { stackEnvironment: "dev", stackResources: run.resources }).messages, `${policy.name} on ${resource.name}`).toEqual([]);
+                }
+            } else {
+                expect(validateStack(policy.name, run.resources, { stackEnvironment: "dev" }).messages, policy.name).toEqual([]);
+            }
+        }
+    });
+
+    it("passes as a whole, with and without the dev pack config", () => {
+        const results = runPolicyPack(run, { stack: "dev", environment: "dev" });
+        expect(policyResultsText(results).split("\n").at(-1)).toBe("13 policies: 13 passed, 0 advisory warnings, 0 mandatory violations");
+        const relaxed = runPolicyPack(run, { stack: "dev", environment: "dev", config: devConfig });
+        expect(relaxed.filter((result) => result.violations.length > 0)).toEqual([]);
+        expect(relaxed.find((result) => result.policy === "data-tier-egress-dns-only")?.enforcementLevel).toBe("advisory");
+    });
+
+    it("accepts dev's local accounts and public API server, which prod rules reject", () => {
+        const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+        expect(cluster.inputs.disableLocalAccounts).toBe(false);
+        expect(validateResource("aks-api-server-access", cluster, { stackEnvironment: "dev" }).messages).toEqual([]);
+        expect(validateResource("aks-api-server-access", cluster, { stackEnvironment: "prod" }).messages).toEqual([
+            "disableLocalAccounts is false: in prod only Entra ID identities may reach the API server. Set disableLocalAccounts to true (stack config cluster.disableLocalAccounts).",
+            "the API server is public and has no authorized IP ranges: in prod it must be private or restricted. Set apiServerAccessProfile.enablePrivateCluster to true or list authorizedIPRanges (stack config cluster.apiServer).",
+        ]);
+    });
+
+    it("does not protect dev's stateful resources; configured as prod, the pack names all five", () => {
+        expect(validateStack("prod-stateful-resources-protected", run.resources, { stackEnvironment: "dev" }).messages).toEqual([]);
+        const asProd = validateStack("prod-stateful-resources-protected", run.resources, { stackEnvironment: "dev", config: { environment: "prod" } });
+        expect(asProd.messages.map((message) => message.split(" is not protected")[0])).toEqual([
+            "ResourceGroup platform",
+            "Workspace platform-logs",
+            "FirewallPolicy egress-policy",
+            "AzureFirewall egress-firewall",
+            "ManagedCluster aks-cluster",
+        ]);
+    });
+
+    it("judges dev's audit namespaces as enforcement would", () => {
+        const logDenied = ofType(run, "kubernetes:crd.projectcalico.org/v1:NetworkPolicy").find((resource) => resource.name === "shop-networkpolicy-log-denied")!;
+        expect(logDenied.inputs.spec).toMatchObject({ ingress: [{ action: "Log" }, { action: "Allow" }] });
+        for (const name of ["web-tier-never-reaches-data-tier", "data-tier-egress-dns-only", "data-tier-ingress-allowlist"]) {
+            expect(validateStack(name, run.resources).messages, name).toEqual([]);
+        }
+    });
+
+    it("with the dev pack config, a data tier reaching the internet is an advisory warning, not a blocker", () => {
+        const internet = networkPolicy("database-egress", "shop", {
+            podSelector: { matchLabels: { app: "database", tier: "data" } },
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+        });
+        const changed: MockRun = { ...run, resources: [...run.resources, internet] };
+        const strict = runPolicyPack(changed, { stack: "dev", environment: "dev" });
+        expect(hasMandatoryViolations(strict)).toBe(true);
+        const relaxed = runPolicyPack(changed, { stack: "dev", environment: "dev", config: devConfig });
+        expect(hasMandatoryViolations(relaxed)).toBe(false);
+        expect(relaxed.find((result) => result.policy === "data-tier-egress-dns-only")).toMatchObject({ enforcementLevel: "advisory", violations: [{ message: expect.stringMatching(/^shop\/database => 0\.0\.0\.0-9\.255\.255\.255, .* : TCP 443\. /) }] });
+        expect(policyResultsText(relaxed).split("\n").at(-1)).toBe("13 policies: 12 passed, 1 advisory warnings, 0 mandatory violations");
+    });
+});
