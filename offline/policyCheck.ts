@@ -226,7 +226,10 @@ function resourceLabel(urn: string): string {
     return qualifiedType ? `${name.join("::")} (${qualifiedType.split("$").pop()})` : urn;
 }
 
-/** One line per policy (PASS, FAIL with its violations indented, or SKIP when disabled), then a summary line. */
+/**
+ * One line per policy (PASS, FAIL with its violations indented, or SKIP when disabled), then a summary line
+ * counting passed policies and violations: "13 policies: 12 passed, 0 advisory warnings, 1 mandatory violations".
+ */
 export function policyResultsText(results: readonly PolicyResult[]): string {
     const lines: string[] = [];
     let passed = 0;

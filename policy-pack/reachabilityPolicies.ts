@@ -45,22 +45,17 @@ export interface StackReachability {
     readonly pods: readonly KubeObject[];
 }
 
-type Outcome =
+/** What analysing a stack gave: the reachability, or why there is none. */
+export type StackAnalysis =
     | { readonly kind: "analysed"; readonly reachability: StackReachability }
     | { readonly kind: "unknown"; readonly reason: string }
     | { readonly kind: "invalid"; readonly message: string };
 
-/** The three policies share one analysis per stack validation. */
-const cache = new WeakMap<readonly PolicyResource[], Outcome>();
-
-function outcomeFor(resources: readonly PolicyResource[]): Outcome {
-    let outcome = cache.get(resources);
-    if (!outcome) {
-        outcome = analyseStack(resources);
-        cache.set(resources, outcome);
-    }
-    return outcome;
-}
+/**
+ * The three tier policies validate the same objects one after the other (CrossGuard builds fresh args for
+ * each policy), so the last analysis is kept, keyed by the objects' content.
+ */
+let lastAnalysis: { readonly key: string; readonly analysis: StackAnalysis } | undefined;
 
 /** Policy objects the analysis reads: Namespaces, Kubernetes NetworkPolicies and Calico policies, tiers and network sets. */
 function isAnalysedType(type: string): boolean {
@@ -69,21 +64,29 @@ function isAnalysedType(type: string): boolean {
     return isCalicoApiVersion(type.split(":")[1] ?? "") && ["NetworkPolicy", "GlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet"].includes(kind ?? "");
 }
 
-/** Analyses a stack's Kubernetes objects; exported for the plan and for tests. */
-export function analyseStack(resources: readonly PolicyResource[]): Outcome {
+/** Analyses a stack's Kubernetes objects (what the tier policies judge). */
+export function analyseStack(resources: readonly PolicyResource[]): StackAnalysis {
     const stackObjects = stackKubernetesObjects(resources, isAnalysedType);
     const unknown = stackObjects.filter((object) => containsUnknown(object.metadata) || containsUnknown(object.spec));
     if (unknown.length > 0) {
         return { kind: "unknown", reason: `skipped during preview: ${unknown.map((object) => object.resource.name).join(", ")} hold values known only after apply` };
     }
     const objects = stackObjects.map(asKubeObject);
+    const key = JSON.stringify(objects);
+    if (lastAnalysis?.key !== key) {
+        lastAnalysis = { key, analysis: analyseObjects(stackObjects, objects) };
+    }
+    return lastAnalysis.analysis;
+}
+
+function analyseObjects(stackObjects: readonly StackKubernetesObject[], objects: readonly KubeObject[]): StackAnalysis {
     const { pods, labels } = representativePods(stackObjects);
     try {
         const analysis = analyze(asManifests([...asEnforced(objects), ...pods]));
         return { kind: "analysed", reachability: { analysis, labels, infrastructureNamespaces: infrastructureNamespaces(stackObjects), pods } };
     } catch (error) {
         if (error instanceof InputError || error instanceof SelectorSyntaxError) {
-            return { kind: "invalid", message: error.message };
+            return { kind: "invalid", message: error.message.replace(/\.$/, "") };
         }
         throw error;
     }
@@ -262,7 +265,7 @@ function reportConnections(flagged: ReadonlyArray<{ connection: Connection; port
 
 /** Runs a tier invariant over the stack's analysis; skips (not applicable) while values are unknown. */
 function validateReachability(args: StackValidationArgs, reportViolation: ReportViolation, check: (reachability: StackReachability) => Array<{ connection: Connection; ports: ConnectionSet }>, remediation: string): void {
-    const outcome = outcomeFor(args.resources);
+    const outcome = analyseStack(args.resources);
     if (outcome.kind === "unknown") {
         args.notApplicable(outcome.reason);
     } else if (outcome.kind === "invalid") {

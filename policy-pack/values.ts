@@ -32,10 +32,7 @@ export function isUnknownSentinel(value: unknown): boolean {
     return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }
 
-/**
- * A plain deep copy of resource properties (proxied or not) in which every unknown value is UNKNOWN.
- * Nothing is read twice, and nothing throws for an unknown value.
- */
+/** A plain deep copy of resource properties (proxied or not) in which every unknown value is UNKNOWN; never throws for one. */
 export function knownProps(props: unknown): unknown {
     return copy(props);
 }
