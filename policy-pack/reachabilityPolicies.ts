@@ -17,6 +17,8 @@
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import type { KubeObject } from "../core/calicoApi";
+import { parseIpv4Block } from "../core/cidr";
+import { LOCAL_DNS_ADDRESSES } from "../core/policies";
 import { asEnforced, asManifests } from "../offline/intentCheck";
 import { Analysis, Connection, ConnectionSet, Entity, InputError, Selector, SelectorSyntaxError, analyze, parseSelector } from "../reach";
 import { NAMESPACE_TYPE, NETWORK_POLICY_TYPE, StackKubernetesObject, isCalicoApiVersion, isCalicoPolicyType, matchLabelsOf, stackKubernetesObjects } from "./kubernetesObjects";
@@ -33,6 +35,8 @@ export const UNLISTED_NAMESPACE = "any-other-namespace";
 export const PROBE_POD = "any-pod";
 
 const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
+/** With AKS LocalDNS, pods resolve through node-local listeners instead of kube-dns. */
+const LOCAL_DNS_BLOCKS = LOCAL_DNS_ADDRESSES.map(parseIpv4Block).sort((a, b) => a.first - b.first);
 
 /** The analysis of a stack, with the labels of the representative pods. */
 export interface StackReachability {
@@ -300,11 +304,21 @@ export function webTierNeverReachesDataTierPolicy(): StackValidationPolicy {
     };
 }
 
-/** The data tier reaches nothing but DNS: port 53 on kube-system's kube-dns pods. */
+/** kube-system's kube-dns pods, or addresses all inside the LocalDNS listeners. */
+function isDnsServer(reachability: StackReachability, entity: Entity): boolean {
+    if (entity.type === "workload") return entity.namespace === "kube-system" && labelsOf(reachability, entity)["k8s-app"] === "kube-dns";
+    let next = entity.start;
+    for (const block of LOCAL_DNS_BLOCKS) {
+        if (block.first <= next && next <= block.last) next = block.last + 1;
+    }
+    return next > entity.end;
+}
+
+/** The data tier reaches nothing but DNS: port 53 on kube-system's kube-dns pods (or the LocalDNS listeners). */
 export function dataTierEgressDnsOnlyPolicy(): StackValidationPolicy {
     return {
         name: DATA_TIER_EGRESS_DNS_ONLY,
-        description: "A tier=data pod can open connections only to DNS (kube-system/kube-dns, port 53), nowhere else, the internet included.",
+        description: "A tier=data pod can open connections only to DNS (kube-system/kube-dns, or AKS LocalDNS, on port 53), nowhere else, the internet included.",
         enforcementLevel: "mandatory",
         severity: "critical",
         remediationSteps: "Remove the data workload's egress (segmentation egress.fqdns / egress.cidrs and allowDataTierInternetEgress, flows from it), or relax this policy for the stack in the pack config.",
@@ -312,13 +326,9 @@ export function dataTierEgressDnsOnlyPolicy(): StackValidationPolicy {
             validateReachability(args, reportViolation, (reachability) =>
                 reachability.analysis.connections
                     .filter((connection) => isTier(reachability, connection.source, "data"))
-                    .map((connection) => {
-                        const destination = connection.destination;
-                        const isDns = destination.type === "workload" && destination.namespace === "kube-system" && labelsOf(reachability, destination)["k8s-app"] === "kube-dns";
-                        return { connection, ports: isDns ? connection.ports.subtract(DNS) : connection.ports };
-                    })
+                    .map((connection) => ({ connection, ports: isDnsServer(reachability, connection.destination) ? connection.ports.subtract(DNS) : connection.ports }))
                     .filter(({ ports }) => !ports.isEmpty()),
-            "The data tier may only reach DNS (kube-system/kube-dns port 53): remove its egress (segmentation egress.fqdns / egress.cidrs, the allowDataTierInternetEgress override, flows from it)."),
+            "The data tier may only reach DNS (kube-system/kube-dns, or AKS LocalDNS, on port 53): remove its egress (segmentation egress.fqdns / egress.cidrs, the allowDataTierInternetEgress override, flows from it)."),
     };
 }
 

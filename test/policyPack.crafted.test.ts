@@ -5,7 +5,7 @@ import type { MockRun } from "../offline/mockRuntime";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/policyCheck";
 import { createPolicies, stackEnvironmentFrom } from "../policy-pack/policies";
 import { UNKNOWN_VALUE, calicoPolicy, namespace, networkPolicy, resource, validateResource, validateStack, withInputs } from "./policyPack/harness";
-import { DATABASE, FRONTEND, allowDns, defaultDeny, monitoringPolicies, shop, tcp } from "./policyPack/shop";
+import { DATABASE, FRONTEND, KUBE_DNS_PEER, allowDns, defaultDeny, monitoringPolicies, shop, tcp } from "./policyPack/shop";
 
 const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
 
@@ -305,7 +305,7 @@ describe("policy-budgets", () => {
 
 describe("tier reachability (web, data egress, data ingress)", () => {
     const webRemedy = "The web tier must go through the api tier: remove the flow or policy rule that lets it reach the data tier.";
-    const egressRemedy = "The data tier may only reach DNS (kube-system/kube-dns port 53): remove its egress (segmentation egress.fqdns / egress.cidrs, the allowDataTierInternetEgress override, flows from it).";
+    const egressRemedy = "The data tier may only reach DNS (kube-system/kube-dns, or AKS LocalDNS, on port 53): remove its egress (segmentation egress.fqdns / egress.cidrs, the allowDataTierInternetEgress override, flows from it).";
     const ingressRemedy = "Only the api tier of the same namespace and infrastructure namespaces may reach the data tier: remove the flow or policy rule that admits this client.";
     const all = (resources: ReturnType<typeof shop>) => ({
         web: validateStack("web-tier-never-reaches-data-tier", resources).messages,
@@ -337,6 +337,18 @@ describe("tier reachability (web, data egress, data ingress)", () => {
     it("data egress beyond port 53 to kube-dns is reported, DNS itself is not", () => {
         const wide = networkPolicy("database-to-dns", "shop", { podSelector: { matchLabels: DATABASE }, policyTypes: ["Egress"], egress: [{ to: [(allowDns.inputs.spec as { egress: Array<{ to: unknown[] }> }).egress[0].to[0]] }] });
         expect(all([...shop(), wide]).egress).toEqual([expect.stringMatching(/^shop\/database => kube-system\/kube-dns : TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP,OTHER\. /)]);
+    });
+
+    it("DNS through AKS LocalDNS counts as DNS, other link-local traffic does not", () => {
+        const localDns = networkPolicy("allow-dns", "shop", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ to: [KUBE_DNS_PEER, { ipBlock: { cidr: "169.254.10.10/32" } }, { ipBlock: { cidr: "169.254.10.11/32" } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+        });
+        const withLocalDns = [...shop().filter((item) => item.name !== allowDns.name), localDns];
+        expect(all(withLocalDns)).toEqual({ web: [], egress: [], ingress: [] });
+        const metadata = networkPolicy("database-metadata", "shop", { podSelector: { matchLabels: DATABASE }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [tcp(80)] }] });
+        expect(all([...withLocalDns, metadata]).egress).toEqual([`shop/database => 169.254.169.254-169.254.169.254 : TCP 80. ${egressRemedy}`]);
     });
 
     it("every namespace into the data tier shows through the probe pods", () => {

@@ -31,7 +31,7 @@ describe("policy pack on prod with a data tier allowed out by the config overrid
             enforcementLevel: "mandatory",
             violations: [{
                 message: "shop/database => 0.0.0.0-9.255.255.255, 11.0.0.0-100.63.255.255, 100.128.0.0-168.63.129.15, 168.63.129.17-169.253.255.255, 169.255.0.0-172.15.255.255, 172.32.0.0-192.167.255.255, 192.169.0.0-255.255.255.255 : TCP 443. "
-                    + "The data tier may only reach DNS (kube-system/kube-dns port 53): remove its egress (segmentation egress.fqdns / egress.cidrs, the allowDataTierInternetEgress override, flows from it).",
+                    + "The data tier may only reach DNS (kube-system/kube-dns, or AKS LocalDNS, on port 53): remove its egress (segmentation egress.fqdns / egress.cidrs, the allowDataTierInternetEgress override, flows from it).",
             }],
         }]);
         expect(hasMandatoryViolations(results)).toBe(true);
