@@ -15,6 +15,7 @@ import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, securityReportText } from "../offline/securityReport";
+import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
 
@@ -28,11 +29,16 @@ async function main(argv: string[]): Promise<number> {
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
     progress("computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
+    progress("running the stack policy pack...");
+    // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment });
     progress("");
     if (options.format === "json") {
-        process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined } }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
     } else {
-        process.stdout.write(`${planText(run)}\n\n${securityReportText(security)}\n`);
+        const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
+        const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
+        process.stdout.write(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
     }
     if (options.out) {
         const intent = stackConfig.segmentation;
@@ -43,11 +49,26 @@ async function main(argv: string[]): Promise<number> {
         writeManifestFiles(path.resolve(options.out), files);
         process.stderr.write(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);
     }
+    let failed = false;
+    if (hasMandatoryViolations(policies)) {
+        const names = policies.filter((result) => result.enforcementLevel === "mandatory" && result.violations.length > 0).map((result) => result.policy);
+        process.stderr.write(`error: mandatory policies failed: ${names.join(", ")}; see "Policy pack" above\n`);
+        failed = true;
+    }
     if (security.intentCheck && !security.intentCheck.passed) {
         process.stderr.write(`error: the intent check failed: ${security.intentCheck.violations.length} violation(s); see "Intent check" above\n`);
+        failed = true;
+    }
+    if (failed) {
         return 1;
     }
     return 0;
+}
+
+/** Splits the security report so that the policy pack's results go before the intent check, which ends the plan. */
+function splitAtIntentCheck(text: string): [string, string] {
+    const index = text.indexOf("\nIntent check:");
+    return index < 0 ? [text, ""] : [text.slice(0, index).trimEnd(), text.slice(index + 1)];
 }
 
 /** Shows what a long step is doing, on a terminal only; an empty message clears the line. */

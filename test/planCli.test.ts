@@ -118,3 +118,29 @@ describe("npm run plan with a broken override", () => {
         expect(result.stderr).toBe("error: the intent check failed: 1 violation(s); see \"Intent check\" above\n");
     });
 });
+
+describe("npm run plan runs the stack policy pack", () => {
+    it("shows every policy passing for prod", () => {
+        const result = runCli("cli/plan.ts", ["--stack", "prod"]);
+        expect(result.status).toBe(0);
+        const section = result.stdout.slice(result.stdout.indexOf("Policy pack"), result.stdout.indexOf("Intent check:"));
+        expect(section).toMatch(/PASS {2}aks-network-profile \(mandatory\)/);
+        expect(section).not.toContain("FAIL");
+        expect(section).toMatch(/ {2}(\d+) policies: \1 passed, 0 advisory warnings, 0 mandatory violations/);
+    });
+
+    it("fails when the database gets internet egress through the explicit override, naming the policy and the remedy", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-policy-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        const original = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8");
+        fs.writeFileSync(file, original.replace(
+            "            labels: {app: database, tier: data}\n",
+            "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
+        ));
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (mandatory)");
+        expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\. The data tier may only reach DNS/);
+        expect(result.stderr).toBe("error: mandatory policies failed: data-tier-egress-dns-only; see \"Policy pack\" above\n");
+    });
+});
