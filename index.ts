@@ -108,6 +108,7 @@ const cluster = new AksCluster("aks", {
     skuTier: config.cluster.skuTier,
     nodeSubnetId: nodeSubnet.subnet.id,
     routeTableId: nodeSubnet.routeTable.id,
+    networkPolicy: config.cluster.networkPolicy,
     podCidr: config.cluster.podCidr,
     serviceCidr: config.cluster.serviceCidr,
     dnsServiceIp: config.cluster.dnsServiceIp,

@@ -60,6 +60,8 @@ export interface AksClusterArgs {
     readonly nodeSubnetId: pulumi.Input<string>;
     /** Route table of the node subnet. */
     readonly routeTableId: pulumi.Input<string>;
+    /** Network policy engine (ADR 008: calico). */
+    readonly networkPolicy: "calico" | "cilium" | "none";
     /** Overlay pod CIDR. */
     readonly podCidr: string;
     /** Service CIDR. */
@@ -210,7 +212,9 @@ function createManagedCluster(
         networkProfile: {
             networkPlugin: "azure",
             networkPluginMode: "overlay",
-            networkPolicy: "calico",
+            networkPolicy: args.networkPolicy,
+            // Cilium network policy requires the Cilium dataplane (AKS docs, "Azure CNI powered by Cilium").
+            networkDataplane: args.networkPolicy === "cilium" ? "cilium" : undefined,
             podCidr: args.podCidr,
             serviceCidr: args.serviceCidr,
             dnsServiceIP: args.dnsServiceIp,

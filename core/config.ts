@@ -95,6 +95,11 @@ export const stackConfigSchema = z.strictObject({
         disableLocalAccounts: z.boolean().default(true),
         /** Entra ID groups that get cluster admin through Azure RBAC. */
         adminGroupObjectIds: z.array(z.uuid()).default([]),
+        /**
+         * Network policy engine. Calico is what ADR 008 decided and what the rendered policies need; `cilium`
+         * (Azure CNI powered by Cilium) and `none` exist so that the policy pack can be seen refusing them.
+         */
+        networkPolicy: z.enum(["calico", "cilium", "none"]).default("calico"),
         /** AKS LocalDNS on the node pools (pods then resolve through 169.254.10.10/11). */
         localDns: z.boolean().default(false),
         /** Container Insights add-on, sending container logs to the workspace. */

@@ -144,3 +144,15 @@ describe("npm run plan runs the stack policy pack", () => {
         expect(result.stderr).toBe("error: mandatory policies failed: data-tier-egress-dns-only; see \"Policy pack\" above\n");
     });
 });
+
+describe("npm run plan with Calico turned off", () => {
+    it("fails the mandatory AKS network profile policy and says how to fix it", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-calico-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").replace("    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n"));
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
+        expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
+    });
+});
