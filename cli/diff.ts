@@ -7,10 +7,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/securityDiff";
 import { stackFilePath } from "../offline/stackFile";
-import { reportFailure, UsageError } from "./failure";
+import { checkStackName, parseFlags, reportFailure, UsageError } from "./failure";
 
 const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json]";
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -63,21 +62,10 @@ function gitShow(ref: string, file: string): string {
 }
 
 function parseOptions(argv: string[]): { base: string; stack: string; format: "text" | "md" | "json" } {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: { base: { type: "string" }, stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" } },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (error) {
-        throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-    }
+    const values = parseFlags(argv, { base: { type: "string" }, stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" } }, USAGE);
     if (!values.base) throw new UsageError(`--base is required\n${USAGE}`);
     if (values.format !== "text" && values.format !== "md" && values.format !== "json") throw new UsageError(`--format must be text, md or json, got "${values.format}"\n${USAGE}`);
-    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack must be a stack name such as dev or prod, got "${values.stack}"`);
-    return { base: values.base, stack: values.stack, format: values.format };
+    return { base: values.base, stack: checkStackName(values.stack), format: values.format };
 }
 
 try {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parseArgs, ParseArgsConfig } from "node:util";
 import { ConfigError } from "../core/errors";
 
 /** The command line was wrong; exit code 2. */
@@ -25,4 +26,21 @@ export function reportFailure(error: unknown, userErrorTypes: ReadonlyArray<new 
     }
     process.stderr.write(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
     return 3;
+}
+
+/** Parses flags strictly (no positionals); a mistake becomes a UsageError that carries the usage line. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
+    try {
+        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    } catch (error) {
+        throw new UsageError(`${(error as Error).message}\n${usage}`);
+    }
+}
+
+/** Rejects a --stack value that cannot be a stack name (it becomes part of a file name). */
+export function checkStackName(stack: string): string {
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
+        throw new UsageError(`--stack must be a stack name such as dev or prod, got "${stack}"`);
+    }
+    return stack;
 }

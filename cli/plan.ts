@@ -5,11 +5,10 @@
  * Pod per declared workload (DIR/workloads), for analysis only.
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { runProgramOffline } from "../offline/mockRuntime";
 import { planJson, planText } from "../offline/planReport";
 import { readStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
-import { reportFailure, UsageError } from "./failure";
+import { checkStackName, parseFlags, reportFailure, UsageError } from "./failure";
 import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/manifests";
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
@@ -79,29 +78,16 @@ function progress(message: string): void {
 }
 
 function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json"; out?: string } {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", default: "dev" },
-                config: { type: "string" },
-                format: { type: "string", default: "text" },
-                out: { type: "string" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (error) {
-        throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-    }
+    const values = parseFlags(argv, {
+        stack: { type: "string", default: "dev" },
+        config: { type: "string" },
+        format: { type: "string", default: "text" },
+        out: { type: "string" },
+    }, USAGE);
     if (values.format !== "text" && values.format !== "json") {
         throw new UsageError(`--format must be text or json, got "${values.format}"\n${USAGE}`);
     }
-    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
-        throw new UsageError(`--stack must be a stack name such as dev or prod, got "${values.stack}"`);
-    }
-    return { stack: values.stack, config: values.config, format: values.format, out: values.out };
+    return { stack: checkStackName(values.stack), config: values.config, format: values.format, out: values.out };
 }
 
 main(process.argv.slice(2)).then(

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { ProblemList } from "./errors";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "./cidr";
-import { fqdnProblem } from "./fqdn";
+import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
 import { intentSchema, validateIntent, SegmentationIntent } from "./intent";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, policyCount, renderSegmentation } from "./policies";
 
 /** The Pulumi project name; stack config keys are `aks-zero-trust:<key>`. */
 export const PROJECT = "aks-zero-trust";
+
+export type { FqdnRule } from "./fqdn";
 
 const cidr = z.string().superRefine((value, context) => {
     const problem = cidrProblem(value);
@@ -15,7 +17,6 @@ const cidr = z.string().superRefine((value, context) => {
     }
 });
 
-const port = z.number().int().min(1).max(65535);
 const zone = z.enum(["1", "2", "3"]);
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -35,15 +36,6 @@ const userPoolSchema = nodePoolSchema.extend({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, "expected 1-12 lowercase letters or digits, starting with a letter"),
     /** Kubernetes labels put on the pool's nodes. */
     nodeLabels: z.record(z.string(), z.string()).default({}),
-});
-
-const fqdnRuleSchema = z.strictObject({
-    /** The host name the cluster may reach, e.g. api.github.com or *.blob.core.windows.net. */
-    fqdn: z.string(),
-    /** Application protocol the firewall inspects. */
-    protocol: z.enum(["Https", "Http"]).default("Https"),
-    /** Destination ports. */
-    ports: z.array(port).min(1).default([443]),
 });
 
 /** The raw shape of the project's stack config, before cross-field checks. */
@@ -131,13 +123,6 @@ export const stackConfigSchema = z.strictObject({
 
 type RawStackConfig = z.output<typeof stackConfigSchema>;
 
-/** One FQDN the firewall lets the cluster reach. */
-export interface FqdnRule {
-    readonly fqdn: string;
-    readonly protocol: "Https" | "Http";
-    readonly ports: readonly number[];
-}
-
 /** The validated, typed model of one stack's config. */
 export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" | "segmentation"> {
     /** Protect stateful resources from deletion. */
@@ -174,7 +159,7 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     checkFirewall(raw, problems);
     checkApiServer(raw, problems);
     checkNodePools(raw, problems);
-    const fqdns = normaliseFqdnRules(raw.egress.fqdns, "egress.fqdns", problems);
+    const fqdns = normaliseFqdnRules(raw.egress.fqdns, `${PROJECT}:egress.fqdns`, problems);
     const segmentation = raw.segmentation
         ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
         : undefined;
@@ -385,17 +370,4 @@ function checkPolicyBudgets(intent: SegmentationIntent, problems: ProblemList): 
     if (rendered.globalPolicies.length > GLOBAL_POLICY_BUDGET) {
         problems.add(`${PROJECT}:segmentation.infrastructure`, `the infrastructure needs ${rendered.globalPolicies.length} global policies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}`);
     }
-}
-
-function normaliseFqdnRules(rules: readonly z.output<typeof fqdnRuleSchema>[], key: string, problems: ProblemList): FqdnRule[] {
-    const result: FqdnRule[] = [];
-    rules.forEach((rule, index) => {
-        const problem = fqdnProblem(rule.fqdn);
-        if (problem) {
-            problems.add(configPath([...key.split("."), index, "fqdn"]), problem);
-            return;
-        }
-        result.push({ fqdn: rule.fqdn.toLowerCase(), protocol: rule.protocol, ports: [...new Set(rule.ports)].sort((a, b) => a - b) });
-    });
-    return result;
 }

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import type { ProblemList } from "./errors";
+
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -32,4 +35,35 @@ export function fqdnProblem(text: string): string | undefined {
         return `"${text}" looks like an IP address; use a CIDR rule instead of an FQDN`;
     }
     return undefined;
+}
+
+/** One host name the firewall lets the cluster reach, as written in stack config (`egress.fqdns` lists). */
+export const fqdnRuleSchema = z.strictObject({
+    /** The host name, e.g. api.github.com or *.blob.core.windows.net. */
+    fqdn: z.string(),
+    /** Application protocol the firewall inspects. */
+    protocol: z.enum(["Https", "Http"]).default("Https"),
+    /** Destination ports. */
+    ports: z.array(z.number().int().min(1).max(65535)).min(1).default([443]),
+});
+
+/** A validated FQDN rule: lowercase name, unique sorted ports. */
+export interface FqdnRule {
+    readonly fqdn: string;
+    readonly protocol: "Https" | "Http";
+    readonly ports: readonly number[];
+}
+
+/** Checks every FQDN of a list (problems at `<listPath>[i].fqdn`) and normalises the valid ones, in order. */
+export function normaliseFqdnRules(rules: readonly z.output<typeof fqdnRuleSchema>[], listPath: string, problems: ProblemList): FqdnRule[] {
+    const result: FqdnRule[] = [];
+    rules.forEach((rule, index) => {
+        const problem = fqdnProblem(rule.fqdn);
+        if (problem) {
+            problems.add(`${listPath}[${index}].fqdn`, problem);
+            return;
+        }
+        result.push({ fqdn: rule.fqdn.toLowerCase(), protocol: rule.protocol, ports: [...new Set(rule.ports)].sort((a, b) => a - b) });
+    });
+    return result;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ProblemList } from "./errors";
 import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "./cidr";
-import { fqdnProblem } from "./fqdn";
+import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
 
 /** Namespaces that belong to AKS, Calico or Gatekeeper; app policy sets must never touch them. */
 export const SYSTEM_NAMESPACES = ["calico-system", "gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"] as const;
@@ -43,15 +43,7 @@ const cidrSchema = z.string().superRefine((value, context) => {
 
 const egressSchema = z.strictObject({
     /** Internet host names, filtered by the firewall; opens TCP egress to public addresses on these ports. */
-    fqdns: z
-        .array(
-            z.strictObject({
-                fqdn: z.string(),
-                protocol: z.enum(["Https", "Http"]).default("Https"),
-                ports: z.array(portNumber).min(1).default([443]),
-            }),
-        )
-        .default([]),
+    fqdns: z.array(fqdnRuleSchema).default([]),
     /** Address ranges (inside or outside Azure) with their ports. */
     cidrs: z.array(z.strictObject({ cidr: cidrSchema, ports: z.array(portSchema).min(1) })).default([]),
     /** May reach the Kubernetes API server. */
@@ -149,16 +141,9 @@ export interface ContainerPort {
     readonly name?: string;
 }
 
-/** A host name the workload may reach through the firewall. */
-export interface FqdnEgress {
-    readonly fqdn: string;
-    readonly protocol: "Https" | "Http";
-    readonly ports: readonly number[];
-}
-
 /** Egress allowlists of a workload or infrastructure namespace. */
 export interface EgressIntent {
-    readonly fqdns: readonly FqdnEgress[];
+    readonly fqdns: readonly FqdnRule[];
     readonly cidrs: ReadonlyArray<{ readonly cidr: string; readonly ports: readonly PortSpec[] }>;
     readonly kubernetesApi: boolean;
 }
@@ -375,15 +360,7 @@ function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][
 }
 
 function normaliseEgress(egress: z.output<typeof egressSchema>, path: string, problems: ProblemList): EgressIntent {
-    const fqdns: FqdnEgress[] = [];
-    egress.fqdns.forEach((entry, index) => {
-        const problem = fqdnProblem(entry.fqdn);
-        if (problem) {
-            problems.add(`${path}.fqdns[${index}].fqdn`, problem);
-            return;
-        }
-        fqdns.push({ fqdn: entry.fqdn.toLowerCase(), protocol: entry.protocol, ports: uniqueSorted(entry.ports) });
-    });
+    const fqdns = normaliseFqdnRules(egress.fqdns, `${path}.fqdns`, problems);
     const cidrs = egress.cidrs.map((entry, index) => ({ cidr: entry.cidr, ports: normalisePorts(entry.ports, `${path}.cidrs[${index}].ports`, problems) }));
     return {
         fqdns: fqdns.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
@@ -461,10 +438,6 @@ function isSubset(small: Readonly<Record<string, string>>, large: Readonly<Recor
 
 function isPrivate(block: Ipv4Block): boolean {
     return PRIVATE_RANGES.map(parseIpv4Block).some((range) => contains(range, block));
-}
-
-function uniqueSorted(values: readonly number[]): number[] {
-    return [...new Set(values)].sort((a, b) => a - b);
 }
 
 function sortByName<T extends { name: string }>(items: T[]): T[] {

@@ -314,20 +314,7 @@ function portRules(ports: readonly PortSpec[], build: (calicoPorts: Array<number
 
 /** The FQDNs each workload or infrastructure namespace needs on the firewall. */
 export function firewallFqdnAllowances(intent: SegmentationIntent): FqdnAllowance[] {
-    const allowances: FqdnAllowance[] = [];
-    for (const namespace of intent.namespaces) {
-        for (const workload of namespace.workloads) {
-            for (const entry of workload.egress.fqdns) {
-                allowances.push({ owner: `${namespace.name}-${workload.name}`, fqdn: entry.fqdn, protocol: entry.protocol, ports: entry.ports });
-            }
-        }
-    }
-    for (const infra of intent.infrastructure) {
-        for (const entry of infra.egress.fqdns) {
-            allowances.push({ owner: `infra-${infra.name}`, fqdn: entry.fqdn, protocol: entry.protocol, ports: entry.ports });
-        }
-    }
-    return allowances;
+    return egressOwners(intent).flatMap(({ owner, egress }) => egress.fqdns.map((entry) => ({ owner, ...entry })));
 }
 
 /**
@@ -337,20 +324,15 @@ export function firewallFqdnAllowances(intent: SegmentationIntent): FqdnAllowanc
 export function firewallCidrAllowances(intent: SegmentationIntent): CidrAllowance[] {
     const inside = [intent.cluster.vnetCidr, intent.cluster.podCidr, intent.cluster.serviceCidr].map(parseIpv4Block);
     const leaves = (cidr: string) => !inside.some((block) => contains(block, parseIpv4Block(cidr)));
-    const allowances: CidrAllowance[] = [];
-    for (const namespace of intent.namespaces) {
-        for (const workload of namespace.workloads) {
-            for (const entry of workload.egress.cidrs.filter((item) => leaves(item.cidr))) {
-                allowances.push({ owner: `${namespace.name}-${workload.name}`, cidr: entry.cidr, ports: entry.ports });
-            }
-        }
-    }
-    for (const infra of intent.infrastructure) {
-        for (const entry of infra.egress.cidrs.filter((item) => leaves(item.cidr))) {
-            allowances.push({ owner: `infra-${infra.name}`, cidr: entry.cidr, ports: entry.ports });
-        }
-    }
-    return allowances;
+    return egressOwners(intent).flatMap(({ owner, egress }) => egress.cidrs.filter((entry) => leaves(entry.cidr)).map((entry) => ({ owner, ...entry })));
+}
+
+/** Every egress allowlist with the firewall rule owner it belongs to: `namespace-workload` or `infra-namespace`. */
+function egressOwners(intent: SegmentationIntent): Array<{ owner: string; egress: EgressIntent }> {
+    return [
+        ...intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => ({ owner: `${namespace.name}-${workload.name}`, egress: workload.egress }))),
+        ...intent.infrastructure.map((infra) => ({ owner: `infra-${infra.name}`, egress: infra.egress })),
+    ];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseIpv4Block } from "../core/cidr";
+import { Ipv4Block, parseIpv4Block } from "../core/cidr";
 import type { KubeObject } from "../core/calicoApi";
 import type { PortSpec, SegmentationIntent } from "../core/intent";
 import { nonInternetRanges } from "../core/policies";
@@ -56,7 +56,7 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
     for (const connection of analysis.connections) {
         allowed.set(pairKey(connection.source, connection.destination), connection);
         if (!inScope(connection)) continue;
-        const want = expectedFor(connection.source, connection.destination, expected, intent);
+        const want = expectedFor(connection.source, connection.destination, expected);
         const extra = connection.ports.subtract(want);
         if (!extra.isEmpty()) {
             violations.push(`unexpected: ${connection.source.display} => ${connection.destination.display} : ${extra.format()} is allowed but not declared`);
@@ -70,8 +70,8 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
             violations.push(`missing: ${source} => ${destination} : ${missing.format()} is declared but not allowed`);
         }
     }
+    const publicRanges = analysis.externals.filter((range) => touchesInternet(range, expected.nonInternet));
     for (const [source, want] of expected.internet) {
-        const publicRanges = analysis.externals.filter((range) => touchesInternet(range, intent));
         const blocked = publicRanges.filter((range) => !(allowed.get(`${source} => ${range.display}`)?.ports ?? ConnectionSet.NONE).covers(want));
         if (blocked.length > 0) {
             violations.push(`missing: ${source} => internet : ${want.format()} is declared (FQDN egress) but not allowed to ${blocked.length} public range(s), e.g. ${blocked[0].display}`);
@@ -86,6 +86,8 @@ interface ExpectedConnections {
     readonly pairs: Map<string, ConnectionSet>;
     /** Internet ports per workload (public ranges only). */
     readonly internet: Map<string, ConnectionSet>;
+    /** Ranges that are never the internet (private, link-local, cluster, ...). */
+    readonly nonInternet: readonly Ipv4Block[];
     /** Declared CIDR egress per workload. */
     readonly cidrs: Map<string, Array<{ start: number; end: number; ports: ConnectionSet }>>;
 }
@@ -125,15 +127,15 @@ function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
             }
         }
     }
-    return { pairs, internet, cidrs };
+    return { pairs, internet, cidrs, nonInternet: nonInternetRanges(intent).map(parseIpv4Block) };
 }
 
-function expectedFor(source: Entity, destination: Entity, expected: ExpectedConnections, intent: SegmentationIntent): ConnectionSet {
+function expectedFor(source: Entity, destination: Entity, expected: ExpectedConnections): ConnectionSet {
     if (destination.type === "workload") {
         return expected.pairs.get(pairKey(source, destination)) ?? ConnectionSet.NONE;
     }
     let ports = ConnectionSet.NONE;
-    if (isPublic(destination, intent)) {
+    if (isPublic(destination, expected.nonInternet)) {
         ports = ports.union(expected.internet.get(source.display) ?? ConnectionSet.NONE);
     }
     for (const range of expected.cidrs.get(source.display) ?? []) {
@@ -143,13 +145,13 @@ function expectedFor(source: Entity, destination: Entity, expected: ExpectedConn
 }
 
 /** Whether any address of the range is on the internet (not inside one of the non-internet ranges). */
-function touchesInternet(range: { start: number; end: number }, intent: SegmentationIntent): boolean {
-    return !nonInternetRanges(intent).map(parseIpv4Block).some((block) => block.first <= range.start && range.end <= block.last);
+function touchesInternet(range: { start: number; end: number }, nonInternet: readonly Ipv4Block[]): boolean {
+    return !nonInternet.some((block) => block.first <= range.start && range.end <= block.last);
 }
 
 /** Whether every address of the range is on the internet. */
-function isPublic(range: { start: number; end: number }, intent: SegmentationIntent): boolean {
-    return nonInternetRanges(intent).map(parseIpv4Block).every((block) => range.end < block.first || block.last < range.start);
+function isPublic(range: { start: number; end: number }, nonInternet: readonly Ipv4Block[]): boolean {
+    return nonInternet.every((block) => range.end < block.first || block.last < range.start);
 }
 
 function portSet(ports: readonly PortSpec[]): ConnectionSet {

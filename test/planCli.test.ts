@@ -5,6 +5,15 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
 
+/** A copy of a checked-in stack file, with one text replacement, in a scratch folder; returns its path. */
+function editedStackFile(stack: "dev" | "prod", from: string, to: string): string {
+    const original = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
+    if (!original.includes(from)) throw new Error(`Pulumi.${stack}.yaml no longer contains ${JSON.stringify(from)}`);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, original.replace(from, to));
+    return file;
+}
+
 describe("npm run plan", () => {
     it("prints the prod stack as JSON with the cluster, firewall, DNS proxy, AKS FQDN tag and the forced route", () => {
         const result = runCli("cli/plan.ts", ["--stack", "prod", "--format", "json"]);
@@ -59,9 +68,7 @@ describe("npm run plan", () => {
     });
 
     it("fails on invalid config with the key named, exit code 1 and no stack trace", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-        const file = path.join(dir, "Pulumi.bad.yaml");
-        fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace("dnsServiceIp: 10.96.0.10", "dnsServiceIp: 10.97.0.10"));
+        const file = editedStackFile("dev", "dnsServiceIp: 10.96.0.10", "dnsServiceIp: 10.97.0.10");
         const result = runCli("cli/plan.ts", ["--stack", "dev", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
@@ -101,8 +108,6 @@ describe("npm run plan -- --out DIR", () => {
 
 describe("npm run plan with a broken override", () => {
     it("fails the intent check and names the declared flow it breaks", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-override-"));
-        const file = path.join(dir, "Pulumi.prod.yaml");
         const override = [
             "        overrides:",
             "          - apiVersion: crd.projectcalico.org/v1",
@@ -111,7 +116,7 @@ describe("npm run plan with a broken override", () => {
             "            spec: {order: 900, selector: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5432]}}]}",
             "",
         ].join("\n");
-        fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").replace("        workloads:\n", `${override}        workloads:\n`));
+        const file = editedStackFile("prod", "        workloads:\n", `${override}        workloads:\n`);
         const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("  missing: shop/backend[Pod] => shop/database[Pod] : TCP 5432 is declared but not allowed\n  FAIL (1 violation)");
@@ -130,13 +135,11 @@ describe("npm run plan runs the stack policy pack", () => {
     });
 
     it("fails when the database gets internet egress through the explicit override, naming the policy and the remedy", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-policy-"));
-        const file = path.join(dir, "Pulumi.prod.yaml");
-        const original = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8");
-        fs.writeFileSync(file, original.replace(
+        const file = editedStackFile(
+            "prod",
             "            labels: {app: database, tier: data}\n",
             "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
-        ));
+        );
         const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (mandatory)");
@@ -147,9 +150,7 @@ describe("npm run plan runs the stack policy pack", () => {
 
 describe("npm run plan with Calico turned off", () => {
     it("fails the mandatory AKS network profile policy and says how to fix it", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-calico-"));
-        const file = path.join(dir, "Pulumi.prod.yaml");
-        fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").replace("    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n"));
+        const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
         const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
