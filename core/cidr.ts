@@ -72,8 +72,3 @@ export function containsAddress(block: Ipv4Block, address: number): boolean {
 export function blockSize(block: Ipv4Block): number {
     return block.last - block.first + 1;
 }
-
-/** The address `offset` places after the start of the block, as dotted quad. */
-export function addressAt(block: Ipv4Block, offset: number): string {
-    return numberToIpv4(block.first + offset);
-}
