@@ -215,13 +215,18 @@ export function runPolicyPack(run: MockRun, options: PolicyCheckOptions): Policy
     });
 }
 
+/** Each policy's remediation steps, as the pack states them (what `pulumi preview` prints with a violation). */
+export function policyRemediations(environment?: Environment): ReadonlyMap<string, string> {
+    return new Map(createPolicies({ stackEnvironment: environment }).flatMap((policy) => (policy.remediationSteps ? [[policy.name, policy.remediationSteps] as const] : [])));
+}
+
 /** Whether any mandatory policy reported a violation (a deployment would be blocked). */
 export function hasMandatoryViolations(results: readonly PolicyResult[]): boolean {
     return results.some((result) => result.enforcementLevel === "mandatory" && result.violations.length > 0);
 }
 
 /** "name (type)" from a URN, for reading. */
-function resourceLabel(urn: string): string {
+export function resourceLabel(urn: string): string {
     const [, , qualifiedType, ...name] = urn.split("::");
     return qualifiedType ? `${name.join("::")} (${qualifiedType.split("$").pop()})` : urn;
 }
