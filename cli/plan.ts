@@ -1,6 +1,7 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--format text|json] [--out DIR]`
+ * `npm run plan -- [--stack dev] [--config FILE] [--format text|json|mermaid] [--out DIR]`
  * Runs the real program under Pulumi's runtime mocks and prints what the stack would create.
+ * `--format mermaid` prints the connection matrix (as enforced) as a Mermaid flowchart instead.
  * With --out, also writes the Kubernetes objects it would apply (DIR/manifests) and one representative
  * Pod per declared workload (DIR/workloads), for analysis only.
  */
@@ -13,10 +14,12 @@ import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/ma
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
 import { renderRepresentativeWorkloads } from "../core/policies";
-import { buildSecurityReport, securityReportText } from "../offline/securityReport";
+import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/securityReport";
+import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/connectionGraph";
+import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/securityDiff";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json|mermaid] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
@@ -32,7 +35,9 @@ async function main(argv: string[]): Promise<number> {
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
     const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment });
     progress("");
-    if (options.format === "json") {
+    if (options.format === "mermaid") {
+        process.stdout.write(matrixFlowchart(security).text);
+    } else if (options.format === "json") {
         process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
@@ -64,6 +69,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
+/** Every connection of the stack's workloads, as enforcement would allow them (what the security diff compares). */
+function matrixFlowchart(security: SecurityReport): Flowchart {
+    const dataTier = new Set(security.workloads.filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity));
+    const connections = security.enforcedConnectionLines.map((line) => ({ connection: parseConnectionLine(line), change: "unchanged" as const }));
+    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET });
+}
+
 /** Splits the security report so that the policy pack's results go before the intent check, which ends the plan. */
 function splitAtIntentCheck(text: string): [string, string] {
     const index = text.indexOf("\nIntent check:");
@@ -77,15 +89,15 @@ function progress(message: string): void {
     }
 }
 
-function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json"; out?: string } {
+function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json" | "mermaid"; out?: string } {
     const values = parseFlags(argv, {
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
     }, USAGE);
-    if (values.format !== "text" && values.format !== "json") {
-        throw new UsageError(`--format must be text or json, got "${values.format}"\n${USAGE}`);
+    if (values.format !== "text" && values.format !== "json" && values.format !== "mermaid") {
+        throw new UsageError(`--format must be text, json or mermaid, got "${values.format}"\n${USAGE}`);
     }
     return { stack: checkStackName(values.stack), config: values.config, format: values.format, out: values.out };
 }

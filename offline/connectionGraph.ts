@@ -3,8 +3,8 @@
  * `npm run plan -- --format mermaid`. Pure: the same connections always give the same text.
  *
  * Namespaces are subgraphs, the Kubernetes API server and "outside the cluster" (every external range, merged)
- * are nodes of their own, edges carry their ports. Added edges are solid and green, removed ones dashed and red,
- * unchanged ones grey (linkStyle), and their labels start with + or - so the picture reads without colour too.
+ * are nodes of their own, edges carry their ports. Added edges are solid and green, removed ones dotted and red
+ * (linkStyle), unchanged ones plain, and labels start with + or - so the picture reads without colour too.
  */
 import { type Connection, ConnectionSet, type Entity } from "../reach";
 
@@ -60,11 +60,10 @@ const INTERNET_ID = "internet";
 const API_SERVER_ID = "apiserver";
 const API_SERVER_KIND = "APIServer";
 
-const LINK_STYLES: Record<EdgeChange, string> = {
+const LINK_STYLES = {
     added: "stroke:#1a7f37,stroke-width:3px",
     removed: "stroke:#cf222e,stroke-width:3px,stroke-dasharray:6 4",
-    unchanged: "stroke:#8c959f,stroke-width:1px",
-};
+} as const;
 const SIGNS: Record<EdgeChange, string> = { added: "+ ", removed: "- ", unchanged: "" };
 
 /** Where an entity is drawn. */
@@ -178,7 +177,11 @@ function render(edges: readonly Edge[], hidden: ReadonlyMap<string, number>, col
         lines.push(`  ${ids.of(edge.from.key)} ${arrow}|"${escapeLabel(label)}"| ${ids.of(edge.to.key)}`);
         drawn.push({ from: edge.from.namespace === undefined || !collapsed ? edge.from.key : edge.from.label, to: edge.to.namespace === undefined || !collapsed ? edge.to.key : edge.to.label, change: edge.change, label });
     });
-    edges.forEach((edge, index) => lines.push(`  linkStyle ${index} ${LINK_STYLES[edge.change]}`));
+    // Unchanged edges keep Mermaid's default style; the others are styled in one linkStyle line per change.
+    for (const change of ["added", "removed"] as const) {
+        const indexes = edges.flatMap((edge, index) => (edge.change === change ? [index] : []));
+        if (indexes.length > 0) lines.push(`  linkStyle ${indexes.join(",")} ${LINK_STYLES[change]}`);
+    }
     lines.push("  classDef data stroke:#cf222e,stroke-width:2px", "  classDef unchanged stroke-dasharray:3 3,color:#57606a");
     if (edges.length === 0) lines.push(`  ${ids.of("nothing")}["no connection to draw"]:::unchanged`);
     return note ? { text: `${lines.join("\n")}\n`, note, edges: drawn } : { text: `${lines.join("\n")}\n`, edges: drawn };

@@ -237,7 +237,7 @@ export function verdictLine(diff: SecurityDiff): string {
     const parts: string[] = [];
     const introduced = distinct(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy));
     const blockers: string[] = [];
-    if (introduced.length > 0) blockers.push(`${plural(introduced.length, "mandatory policy", "mandatory policies")} fail (${introduced.join(", ")})`);
+    if (introduced.length > 0) blockers.push(`${plural(introduced.length, "mandatory policy fails", "mandatory policies fail")} (${introduced.join(", ")})`);
     if (diff.newViolations.length > 0) blockers.push(`the intent check fails (${plural(diff.newViolations.length, "new violation")})`);
     if (blockers.length > 0) parts.push(`blocks merge: ${blockers.join(" and ")}`);
     const fixed = distinct(diff.policiesFixed.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy));
