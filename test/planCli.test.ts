@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli";
+import { parseFlowchart } from "./helpers/mermaid";
 import { PROJECT_DIR } from "./helpers/stack";
 
 /** A copy of a checked-in stack file, with one text replacement, in a scratch folder; returns its path. */
@@ -155,5 +156,23 @@ describe("npm run plan with Calico turned off", () => {
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
         expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
+    });
+});
+
+describe("npm run plan -- --format mermaid", () => {
+    it("prints prod's whole matrix, as enforced, as a flowchart Mermaid parses, one edge per allowed pair", async () => {
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--format", "mermaid"]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        const parsed = await parseFlowchart(result.stdout);
+        const label = (id: string) => {
+            const subgraph = parsed.subgraphs.find((candidate) => candidate.nodes.includes(id));
+            return `${subgraph ? `${subgraph.title}/` : ""}${parsed.vertices.get(id)!.text}`;
+        };
+        const edges = parsed.edges.map((edge) => `${label(edge.start)} -> ${label(edge.end)}: ${edge.text}`);
+        // The declared flows of Pulumi.prod.yaml, and the data tier's only DNS.
+        expect(edges).toEqual(expect.arrayContaining(["shop/frontend -> shop/backend: TCP 80", "shop/backend -> shop/database: TCP 5432", "shop/database -> kube-system/coredns: TCP 53,UDP 53"]));
+        expect(edges.filter((edge) => edge.startsWith("shop/frontend -> shop/database"))).toEqual([]);
+        expect(result.stdout).toMatch(/\[\("database"\)\]:::data/);
     });
 });
