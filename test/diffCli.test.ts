@@ -42,6 +42,8 @@ describe("npm run diff", () => {
         const mermaid = /```mermaid\n([\s\S]*?)```/.exec(result.stdout)?.[1] ?? "";
         expect(mermaid).toMatch(/^ {2}(n_shop_frontend_Pod) -->\|"\+ TCP 5432"\| (n_shop_database_Pod)$/m);
         expect(mermaid).toContain("linkStyle 0 stroke:#1a7f37");
+        // docs/ci.md shows this very output as its example comment.
+        expect(fs.readFileSync(path.join(PROJECT_DIR, "docs", "ci.md"), "utf8")).toContain(result.stdout.trimEnd());
     });
 
     it("lists an FQDN added to a workload under internet egress, and passes --fail-on mandatory", () => {
