@@ -338,7 +338,8 @@ export function formatSecurityDiff(diff: SecurityDiff, stack: string, format: "t
         }
         for (const [title, body] of sections) {
             if (body.length === 0 || (title === "Policy pack" && body.length === 1 && diff.policiesBefore === diff.policiesAfter && diff.policiesAfter === "PASS")) continue;
-            const open = title === "Intent check" || title === "Policy pack" || title.startsWith(RISK_GROUPS[0].title);
+            // The sections that carry the verdict's first parts are open; the rest are one click away.
+            const open = title === "Intent check" || title === "Policy pack" || title.startsWith(RISK_GROUPS[0].title) || title.startsWith(RISK_GROUPS[1].title);
             lines.push(`<details${open ? " open" : ""}><summary>${title}</summary>`, "", "```diff", ...body, "```", "", "</details>", "");
         }
         return lines.join("\n");
