@@ -266,7 +266,7 @@ export function verdictLine(diff: SecurityDiff): string {
     return `${parts.join("; ")}; policy pack ${change(diff.policiesBefore, diff.policiesAfter)}; intent check ${change(diff.intentBefore, diff.intentAfter)}`;
 }
 
-/** The risk groups' counts: "into the data tier 1 opened, across namespaces 0 ...". */
+/** A risk group's counts: "1 opened, 0 closed" (and FQDNs added and removed for the internet). */
 function groupCount(group: RiskGroup): string {
     const counts = [`${group.opened.length} opened`, `${group.closed.length} closed`];
     if (group.name === "internet") counts.push(`${plural(group.fqdnsAdded.length, "FQDN")} added`, `${group.fqdnsRemoved.length} removed`);
@@ -345,6 +345,9 @@ export function formatSecurityDiff(diff: SecurityDiff, stack: string, format: "t
         return lines.join("\n");
     }
     const lines = [`Security diff of stack ${stack}: ${verdictLine(diff)}`];
+    if (changedGroups.length > 0) {
+        lines.push("", "What the changed connections cross:", ...diff.groups.map((group) => `  ${group.title}: ${groupCount(group)}`));
+    }
     for (const [title, body] of sections) {
         if (body.length === 0) continue;
         lines.push("", `${title}:`, ...body.map((line) => `  ${line}`));

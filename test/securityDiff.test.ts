@@ -162,6 +162,17 @@ describe("risk groups", () => {
         const internet = diff.groups.find((group) => group.name === "internet")!;
         expect(internet.firewallAllows).toEqual(["shop/frontend: no FQDN of its own (only the cluster-wide ones)"]);
         const text = formatSecurityDiff(diff, "dev", "text");
+        expect(text).toContain(
+            [
+                "What the changed connections cross:",
+                "  Into the data tier (tier=data): 1 opened, 0 closed",
+                "  To the internet: 1 opened, 0 closed, 0 FQDNs added, 0 removed",
+                "  From outside the cluster: 1 opened, 0 closed",
+                "  To the Kubernetes API server: 1 opened, 0 closed",
+                "  Across namespaces: 2 opened, 0 closed",
+                "  Within a namespace: 0 opened, 1 closed",
+            ].join("\n"),
+        );
         expect(text).toContain("Across namespaces (2 opened, 0 closed):");
         expect(text).toContain("Within a namespace (0 opened, 1 closed):\n  - shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
         const md = formatSecurityDiff(diff, "dev", "md");
