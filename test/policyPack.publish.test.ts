@@ -106,6 +106,11 @@ describe("the published policy pack, extracted alone and installed", () => {
         const source = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "package.json"), "utf8"));
         expect({ name: manifest.name, version: manifest.version, main: manifest.main, dependencies: manifest.dependencies }).toEqual({ name: source.name, version: source.version, main: "index.js", dependencies: source.dependencies });
         expect(path.basename(built.tarball)).toBe(`${source.name}-${source.version}.tgz`);
+        // The engine's packages: the project's ranges, so the pack runs what the project's tests run.
+        const project = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+        const shared = Object.keys(source.dependencies).filter((name) => name in project.dependencies);
+        expect(shared).toEqual(expect.arrayContaining(["zod"]));
+        expect(Object.fromEntries(shared.map((name) => [name, source.dependencies[name]]))).toEqual(Object.fromEntries(shared.map((name) => [name, project.dependencies[name]])));
     });
 
     it("imports nothing outside itself: every relative import stays inside, every package is a declared dependency", () => {
@@ -129,7 +134,7 @@ describe("the published policy pack, extracted alone and installed", () => {
         }
         expect(problems).toEqual([]);
         // The scan sees the pack's own imports: the policy SDK in the entry, the engine's packages in the policies.
-        expect([...packages].sort()).toEqual(["@pulumi/policy", "ipaddr.js", "yaml", "zod"]);
+        expect([...packages]).toEqual(expect.arrayContaining(["@pulumi/policy", "zod"]));
     });
 
     it("runs the same policies as the sources, with the same results: a pass on prod, and a violation", () => {
@@ -168,7 +173,7 @@ describe("the published policy pack, extracted alone and installed", () => {
 
     it("resolved every module it loaded inside the extracted folder", () => {
         expect(resolutions.length).toBeGreaterThan(0);
-        expect(resolutions.map((resolution) => resolution.request)).toEqual(expect.arrayContaining(["zod", "yaml", "ipaddr.js"]));
+        expect(resolutions.map((resolution) => resolution.request)).toEqual(expect.arrayContaining(["./policies.js", "zod"]));
         const outside = resolutions.filter((resolution) => path.isAbsolute(resolution.resolved) && !isInside(root, resolution.resolved));
         expect(outside).toEqual([]);
         expect(loadedFiles).toContain(path.join(root, "policies.js"));
