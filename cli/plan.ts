@@ -1,9 +1,10 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--format text|json|mermaid] [--out DIR]`
+ * `npm run plan -- [--stack dev] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]`
  * Runs the real program under Pulumi's runtime mocks and prints what the stack would create.
  * `--format mermaid` prints the connection matrix (as enforced) as a Mermaid flowchart instead.
  * With --out, also writes the Kubernetes objects it would apply (DIR/manifests) and one representative
- * Pod per declared workload (DIR/workloads), for analysis only.
+ * Pod per declared workload (DIR/workloads), for analysis only. --policy-pack-config applies a pack config file
+ * (policy-pack/policy-config.dev.json) as `pulumi preview --policy-pack-config` does.
  */
 import * as path from "node:path";
 import { runProgramOffline } from "../offline/mockRuntime";
@@ -18,14 +19,16 @@ import { buildSecurityReport, SecurityReport, securityReportText } from "../offl
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/connectionGraph";
 import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/securityDiff";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
+import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/policyConfig";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json|mermaid] [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
     const projectDir = path.resolve(__dirname, "..");
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
+    const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
     progress(`running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config });
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
@@ -33,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     const security = buildSecurityReport(run, stackConfig);
     progress("running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
-    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment });
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
     progress("");
     if (options.format === "mermaid") {
         process.stdout.write(matrixFlowchart(security).text);
@@ -89,20 +92,21 @@ function progress(message: string): void {
     }
 }
 
-function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json" | "mermaid"; out?: string } {
+function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string } {
     const values = parseFlags(argv, {
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
+        "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
     }, USAGE);
     if (values.format !== "text" && values.format !== "json" && values.format !== "mermaid") {
         throw new UsageError(`--format must be text, json or mermaid, got "${values.format}"\n${USAGE}`);
     }
-    return { stack: checkStackName(values.stack), config: values.config, format: values.format, out: values.out };
+    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
 }
 
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (error) => process.exit(reportFailure(error, [StackFileError])),
+    (error) => process.exit(reportFailure(error, [StackFileError, PolicyConfigError])),
 );
