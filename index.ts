@@ -120,6 +120,7 @@ const cluster = new AksCluster("aks", {
     egressPublicIps: firewall.publicIpAddresses,
     disableLocalAccounts: config.cluster.disableLocalAccounts,
     adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+    deployerPrincipalType: config.cluster.deployerPrincipalType,
     localDns: config.cluster.localDns,
     monitoringAddon: config.cluster.monitoringAddon,
     azurePolicyAddon: config.cluster.azurePolicyAddon,

@@ -5,6 +5,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/deployerIdentity";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
 export const ROLE_NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -84,6 +85,8 @@ export interface AksClusterArgs {
     readonly disableLocalAccounts: boolean;
     /** Entra ID groups with cluster admin. */
     readonly adminGroupObjectIds: readonly string[];
+    /** Kind of identity running `pulumi up`; derived from its access token when undefined. */
+    readonly deployerPrincipalType?: DeployerPrincipalType;
     /** Turn on AKS LocalDNS on every pool. */
     readonly localDns: boolean;
     /** Container Insights add-on. */
@@ -149,7 +152,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
         // Whoever runs `pulumi up` applies the in-cluster policies, so it needs cluster admin through Azure RBAC.
         const deployer = authorization.getClientConfigOutput({ parent: this });
-        const deployerAdmin = grantRole(`${name}-deployer-cluster-admin`, this.cluster.id, ROLE_AKS_RBAC_CLUSTER_ADMIN, deployer.objectId, undefined, this);
+        const deployerAdmin = grantRole(`${name}-deployer-cluster-admin`, this.cluster.id, ROLE_AKS_RBAC_CLUSTER_ADMIN, deployer.objectId, deployerPrincipalType(args, this), this);
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({
             resourceGroupName: args.resourceGroupName,
@@ -274,6 +277,24 @@ function createUserPool(name: string, args: AksClusterArgs, pool: UserPoolSettin
 }
 
 /**
+ * The deploying identity's principal type: the stack's override, else what its ARM access token says. The token is
+ * a credential: it is read inside the invoke's output and never leaves it; only "User" or "ServicePrincipal" does.
+ */
+function deployerPrincipalType(args: AksClusterArgs, parent: pulumi.Resource): pulumi.Input<DeployerPrincipalType> {
+    if (args.deployerPrincipalType) {
+        return args.deployerPrincipalType;
+    }
+    const token = authorization.getClientTokenOutput({}, { parent }).token;
+    return pulumi.unsecret(token.apply((value) => {
+        const principalType = principalTypeFromAccessToken(value);
+        if (!principalType) {
+            throw new Error("cannot tell from the Azure access token whether pulumi up runs as a user or a service principal; set aks-zero-trust:cluster.deployerPrincipalType");
+        }
+        return principalType;
+    }));
+}
+
+/**
  * A role assignment. Its name must be a GUID; a RandomUuid whose keepers are the scope, role and
  * principal keeps it stable across runs and replaces it only when one of those changes.
  */
@@ -282,7 +303,7 @@ function grantRole(
     scope: pulumi.Input<string>,
     roleId: string,
     principalId: pulumi.Input<string>,
-    principalType: "ServicePrincipal" | undefined,
+    principalType: pulumi.Input<DeployerPrincipalType>,
     parent: pulumi.Resource,
 ): authorization.RoleAssignment {
     const subscriptionScope = pulumi.output(scope).apply((id) => id.split("/").slice(0, 3).join("/"));
@@ -293,7 +314,8 @@ function grantRole(
         roleAssignmentName: assignmentName.result,
         scope,
         principalId,
-        // Set for identities created in this run: Entra ID replication can lag behind the assignment.
+        // Always set: it must match the principal (UnmatchedPrincipalType otherwise), and for identities created in
+        // this run it spares ARM a directory lookup that replication can lag behind.
         principalType,
         roleDefinitionId: pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
     }, { parent });

@@ -98,9 +98,24 @@ function fakeKubeconfig(clusterName: string): string {
     ].join("\n");
 }
 
+/** Who runs `pulumi up` in an offline run: a CI workload identity (service principal) or a person. */
+export type OfflineDeployer = "service-principal" | "user";
+
+/** An unsigned JWT shaped like an ARM access token of that kind of identity (claims only; no signature). */
+export function fakeAccessToken(deployer: OfflineDeployer): string {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const common = { aud: "https://management.azure.com/", tid: TENANT, oid: stableUuid("deployer/object") };
+    const claims = deployer === "user"
+        ? { ...common, idtyp: "user", scp: "user_impersonation", upn: "operator@example.com" }
+        : { ...common, idtyp: "app", appid: stableUuid("deployer/client") };
+    return `${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.offline`;
+}
+
 class OfflineMocks implements pulumi.runtime.Mocks {
     /** Address prefixes of subnets by id, so that the firewall gets a realistic private IP. */
     private readonly subnetPrefixes = new Map<string, string>();
+
+    constructor(private readonly deployer: OfflineDeployer) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const nameProperty = NAME_PROPERTIES[args.type];
@@ -138,6 +153,8 @@ class OfflineMocks implements pulumi.runtime.Mocks {
         switch (args.token) {
             case "azure-native:authorization:getClientConfig":
                 return { clientId: stableUuid("deployer/client"), objectId: stableUuid("deployer/object"), subscriptionId: SUBSCRIPTION, tenantId: TENANT };
+            case "azure-native:authorization:getClientToken":
+                return { token: fakeAccessToken(this.deployer) };
             case "azure-native:containerservice:listManagedClusterUserCredentials":
                 return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig(String(args.inputs.resourceName))).toString("base64") }] };
             default:
@@ -161,6 +178,8 @@ export interface MockRunOptions {
     readonly config: Record<string, string>;
     /** The program to run; defaults to the project's index.ts. */
     readonly programPath?: string;
+    /** Who the mocks say runs `pulumi up`; defaults to a service principal, as in the deploy workflow. */
+    readonly deployer?: OfflineDeployer;
 }
 
 /**
@@ -168,7 +187,7 @@ export interface MockRunOptions {
  * Pulumi's runtime state is global: call this once per process (tests get a process per file).
  */
 export async function runProgramOffline(options: MockRunOptions): Promise<MockRun> {
-    await pulumi.runtime.setMocks(new OfflineMocks(), PROJECT, options.stack, false);
+    await pulumi.runtime.setMocks(new OfflineMocks(options.deployer ?? "service-principal"), PROJECT, options.stack, false);
     pulumi.runtime.setAllConfig(options.config);
 
     const captured: CapturedResource[] = [];
