@@ -138,6 +138,15 @@ class OfflineMocks implements pulumi.runtime.Mocks {
                     privateIPAddress: index === 0 ? this.firewallPrivateIp(configuration) : undefined,
                 }));
                 break;
+            case "azure-native:containerservice:ManagedCluster": {
+                // AKS names the API server <dnsPrefix>-<hash>.hcp.<region>.azmk8s.io (private: .privatelink.).
+                const hash = createHash("sha256").update(azureName).digest("hex").slice(0, 8);
+                state.fqdn = `${String(args.inputs.dnsPrefix)}-${hash}.hcp.${String(args.inputs.location)}.azmk8s.io`;
+                if ((args.inputs.apiServerAccessProfile as { enablePrivateCluster?: boolean } | undefined)?.enablePrivateCluster) {
+                    state.privateFQDN = `${String(args.inputs.dnsPrefix)}-${hash}.${hash}.privatelink.${String(args.inputs.location)}.azmk8s.io`;
+                }
+                break;
+            }
             case "azure-native:managedidentity:UserAssignedIdentity":
                 state.principalId = stableUuid(`${azureName}/principal`);
                 state.clientId = stableUuid(`${azureName}/client`);
