@@ -6,6 +6,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/deployerIdentity";
+import { containerInsightsDataCollection } from "../core/monitoring";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
 export const ROLE_NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -116,6 +117,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly cluster: containerservice.ManagedCluster;
     /** User node pools. */
     public readonly userPools: containerservice.AgentPool[];
+    /** Container Insights' data collection rule (containers, inventory, node kernel log), when monitoring is on. */
+    public readonly dataCollectionRule: monitor.DataCollectionRule | undefined;
     /** Kubeconfig for Entra ID users (exec plugin: kubelogin). A secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** Kubernetes provider for resources inside the cluster. */
@@ -149,6 +152,8 @@ export class AksCluster extends pulumi.ComponentResource {
             logs: CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
             metrics: [{ category: "AllMetrics", enabled: true }],
         }, { parent: this });
+
+        this.dataCollectionRule = args.monitoringAddon ? collectContainerInsights(name, args, this.cluster, this) : undefined;
 
         // Whoever runs `pulumi up` applies the in-cluster policies, so it needs cluster admin through Azure RBAC.
         const deployer = authorization.getClientConfigOutput({ parent: this });
@@ -252,6 +257,28 @@ function createManagedCluster(
         // The autoscaler owns the node count.
         ignoreChanges: ["agentPoolProfiles[0].count"],
     });
+}
+
+/**
+ * Container Insights with managed-identity auth collects only what a DCR associated with the cluster names; ARM
+ * (unlike the az CLI) creates neither (core/monitoring.ts). Named like the CLI's `MSCI-<region>-<cluster>`.
+ */
+function collectContainerInsights(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): monitor.DataCollectionRule {
+    const rule = new monitor.DataCollectionRule(`${name}-container-insights`, {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        dataCollectionRuleName: `MSCI-${args.location}-${args.clusterName}`.slice(0, 64),
+        description: "Container Insights and the nodes' kernel log (Calico denied-flow lines) for the AKS cluster",
+        ...containerInsightsDataCollection(args.workspaceId),
+        tags: args.tags,
+    }, { parent });
+    new monitor.DataCollectionRuleAssociation(`${name}-container-insights`, {
+        associationName: "ContainerInsightsExtension",
+        resourceUri: cluster.id,
+        dataCollectionRuleId: rule.id,
+        description: "Association of the Container Insights data collection rule with the AKS cluster",
+    }, { parent });
+    return rule;
 }
 
 function createUserPool(name: string, args: AksClusterArgs, pool: UserPoolSettings, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): containerservice.AgentPool {

@@ -57,6 +57,9 @@ const NAME_PROPERTIES: Record<string, string> = {
     "azure-native:containerservice:ManagedCluster": "resourceName",
     "azure-native:containerservice:AgentPool": "agentPoolName",
     "azure-native:monitor:DiagnosticSetting": "name",
+    "azure-native:monitor:DataCollectionRule": "dataCollectionRuleName",
+    "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
+    "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
 };
 
 /** A stable fake GUID derived from a seed, so that every offline run prints the same values. */

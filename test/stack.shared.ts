@@ -68,6 +68,23 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(String(run.outputs.kubeconfig.value)).toContain("kubelogin");
     expect(ofType(run, "pulumi:providers:kubernetes")).toHaveLength(1);
 
+    // Container Insights collects: a DCR with its streams and the nodes' kern syslog to the workspace, associated with the cluster.
+    const rule = single(run, "azure-native:monitor:DataCollectionRule");
+    const workspace = single(run, "azure-native:operationalinsights:Workspace");
+    const workspaceId = String(run.outputs.workspaceId.value);
+    expect(workspaceId).toContain(String(workspace.inputs.workspaceName));
+    expect(rule.inputs.destinations).toEqual({ logAnalytics: [{ name: "workspace", workspaceResourceId: workspaceId }] });
+    expect(rule.inputs.dataSources).toMatchObject({
+        extensions: [expect.objectContaining({ extensionName: "ContainerInsights", streams: expect.arrayContaining(["Microsoft-ContainerLogV2", "Microsoft-KubePodInventory"]) })],
+        syslog: [expect.objectContaining({ streams: ["Microsoft-Syslog"], facilityNames: ["kern"] })],
+    });
+    const flows = rule.inputs.dataFlows as Array<{ streams: string[]; destinations: string[] }>;
+    expect(flows.flatMap((flow) => flow.streams)).toEqual(expect.arrayContaining(["Microsoft-Syslog", "Microsoft-KubePodInventory"]));
+    expect(flows.every((flow) => flow.destinations.join() === "workspace")).toBe(true);
+    const association = single(run, "azure-native:monitor:DataCollectionRuleAssociation");
+    expect(association.inputs.resourceUri).toMatch(new RegExp(`/${String(cluster.inputs.resourceName)}$`));
+    expect(association.inputs.dataCollectionRuleId).toMatch(new RegExp(`/${String(rule.inputs.dataCollectionRuleName)}$`));
+
     // Logs go to the workspace, resource-specific tables.
     const diagnostics = ofType(run, "azure-native:monitor:DiagnosticSetting");
     expect(diagnostics.map((setting) => setting.inputs.logAnalyticsDestinationType)).toEqual(["Dedicated", "Dedicated"]);
