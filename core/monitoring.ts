@@ -72,6 +72,8 @@ export function tableOfStream(stream: string): string {
  */
 export function tableOfDiagnosticCategory(category: string): string {
     if (category.startsWith("AZFW")) return category;
+    // NSG categories have no resource-specific table (Azure Monitor, "Supported logs for networkSecurityGroups").
+    if (category.startsWith("NetworkSecurityGroup")) return "AzureDiagnostics";
     if (category === "kube-audit-admin") return "AKSAuditAdmin";
     if (category === "kube-audit") return "AKSAudit";
     return "AKSControlPlane";

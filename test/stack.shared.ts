@@ -68,6 +68,19 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(String(run.outputs.kubeconfig.value)).toContain("kubelogin");
     expect(ofType(run, "pulumi:providers:kubernetes")).toHaveLength(1);
 
+    // The node subnet has an NSG that keeps overlay traffic open, lets the load balancer probe and denies the internet.
+    const nsg = single(run, "azure-native:network:NetworkSecurityGroup");
+    expect(nodeSubnet.inputs.networkSecurityGroup).toEqual({ id: expect.stringContaining(String(nsg.inputs.networkSecurityGroupName)) });
+    const nodeCidr = String(nodeSubnet.inputs.addressPrefix);
+    const podCidr = String((cluster.inputs.networkProfile as { podCidr: string }).podCidr);
+    const securityRules = nsg.inputs.securityRules as Array<Record<string, unknown>>;
+    const pairs = securityRules.map((rule) => `${rule.access} ${rule.sourceAddressPrefix} -> ${rule.destinationAddressPrefix}`);
+    expect(pairs).toEqual(expect.arrayContaining([
+        `Allow ${nodeCidr} -> ${nodeCidr}`, `Allow ${nodeCidr} -> ${podCidr}`, `Allow ${podCidr} -> ${podCidr}`, "Allow AzureLoadBalancer -> *", "Deny Internet -> *",
+    ]));
+    const nsgDiagnostics = ofType(run, "azure-native:monitor:DiagnosticSetting").find((setting) => String(setting.inputs.resourceUri).includes(String(nsg.inputs.networkSecurityGroupName)))!;
+    expect(nsgDiagnostics.inputs.workspaceId).toBe(run.outputs.workspaceId.value);
+
     // Container Insights collects: a DCR with its streams and the nodes' kern syslog to the workspace, associated with the cluster.
     const rule = single(run, "azure-native:monitor:DataCollectionRule");
     const workspace = single(run, "azure-native:operationalinsights:Workspace");
@@ -86,8 +99,9 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(association.inputs.dataCollectionRuleId).toMatch(new RegExp(`/${String(rule.inputs.dataCollectionRuleName)}$`));
 
     // Logs go to the workspace, resource-specific tables.
+    // (NSG logs have no resource-specific table: AzureDiagnostics.)
     const diagnostics = ofType(run, "azure-native:monitor:DiagnosticSetting");
-    expect(diagnostics.map((setting) => setting.inputs.logAnalyticsDestinationType)).toEqual(["Dedicated", "Dedicated"]);
+    expect(diagnostics.map((setting) => setting.inputs.logAnalyticsDestinationType)).toEqual(["Dedicated", undefined, "Dedicated"]);
     expect(diagnostics.flatMap((setting) => (setting.inputs.logs as Array<{ category: string }>).map((log) => log.category))).toEqual(expect.arrayContaining(["AZFWNetworkRule", "AZFWApplicationRule", "kube-audit-admin"]));
 }
 
