@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/deployerIdentity";
 import { containerInsightsDataCollection } from "../core/monitoring";
+import { AKS_AAD_SERVER_APP_ID, kubeconfigOnceAuthorized } from "./kubernetesApiAccess";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
 export const ROLE_NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -173,8 +174,14 @@ export class AksCluster extends pulumi.ComponentResource {
             return Buffer.from(encoded, "base64").toString("utf8");
         }));
 
+        // Azure RBAC can take minutes to reach the API server: the provider's kubeconfig resolves only once the
+        // deployer's token is allowed in, after the role assignment exists, so in-cluster objects never race it.
+        const apiToken = authorization.getClientTokenOutput({ endpoint: AKS_AAD_SERVER_APP_ID }, { parent: this }).token;
+        const authorizedKubeconfig = pulumi.secret(pulumi.all([this.kubeconfig, apiToken, deployerAdmin.id])
+            .apply(([kubeconfig, token]) => kubeconfigOnceAuthorized(kubeconfig, token)));
+
         this.provider = new k8s.Provider(`${name}-kubernetes`, {
-            kubeconfig: this.kubeconfig,
+            kubeconfig: authorizedKubeconfig,
             enableServerSideApply: true,
         }, { parent: this, dependsOn: [deployerAdmin, ...this.userPools] });
 

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../core/config";
 import { numberToIpv4, parseIpv4Block } from "../core/cidr";
+import { useApiAccessProbe } from "../components/kubernetesApiAccess";
 
 /** A resource the program registered, as the offline plan and the tests see it. */
 export interface CapturedResource {
@@ -199,6 +200,8 @@ export interface MockRunOptions {
  * Pulumi's runtime state is global: call this once per process (tests get a process per file).
  */
 export async function runProgramOffline(options: MockRunOptions): Promise<MockRun> {
+    // No cluster to ask offline: the RBAC readiness check (components/kubernetesApiAccess.ts) answers at once.
+    useApiAccessProbe(async () => "allowed");
     await pulumi.runtime.setMocks(new OfflineMocks(options.deployer ?? "service-principal"), PROJECT, options.stack, false);
     pulumi.runtime.setAllConfig(options.config);
 
