@@ -4,6 +4,7 @@
  * shape CrossGuard gives them: resource policies get one resource's args, stack policies all resources.
  */
 import { PROJECT } from "../core/config";
+import { AKS_VERSION_CALENDAR_READ_ON } from "../core/aksVersions";
 import {
     DEFAULT_ENFORCEMENT_LEVEL,
     createPolicies,
@@ -186,7 +187,9 @@ function settle(policyName: string, outcome: unknown): void {
 
 /** Runs every policy of the pack against a run's resources, in pack order. */
 export function runPolicyPack(run: MockRun, options: PolicyCheckOptions): PolicyResult[] {
-    return createPolicies({ stackEnvironment: options.environment }).map((policy) => {
+    // The offline plan judges dates on the day the AKS calendar was read, so its report does not change by clock;
+    // `pulumi preview --policy-pack` uses the real date.
+    return createPolicies({ stackEnvironment: options.environment, today: () => AKS_VERSION_CALENDAR_READ_ON }).map((policy) => {
         const enforcementLevel = enforcementLevelOf(policy.name, policy.enforcementLevel, options.config);
         if (enforcementLevel === "disabled") return { policy: policy.name, enforcementLevel, violations: [] };
         const context: ValidationContext = { stack: options.stack, resources: run.resources, config: propertiesIn(options.config?.[policy.name]) };
