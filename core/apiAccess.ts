@@ -1,7 +1,8 @@
 /**
  * Waiting for the deployer's Kubernetes RBAC to take effect. Azure RBAC for Kubernetes authorization can take up
  * to five minutes to propagate after a role assignment is created (AKS docs, "Use Azure RBAC for Kubernetes
- * authorization"), so the first `pulumi up` would get 403s on the in-cluster objects and pass only on a retry.
+ * authorization", articles/aks/entra-id-authorization.md: "New role assignments can take up to five
+ * minutes to propagate"), so the first `pulumi up` would get 403s on the in-cluster objects and pass only on a retry.
  * The shell asks the API server until it answers, within a bound; this loop is the pure part.
  */
 

@@ -315,9 +315,10 @@ function checkFirewall(config: RawStackConfig, problems: ProblemList): void {
     if (firewall.idpsMode !== undefined && firewall.tier !== "Premium") {
         problems.add(configPath(["firewall", "idpsMode"]), `IDPS needs firewall.tier Premium, but the tier is ${firewall.tier}`);
     }
-    // Azure Firewall docs, "Choose the right Azure Firewall version" (feature comparison): Basic has no DNS proxy,
-    // and its threat intelligence runs in Alert mode only. This design needs the DNS proxy: the VNet resolves
-    // through the firewall, and `ntp.ubuntu.com` is an FQDN network rule.
+    // Azure Firewall docs, "Azure Firewall Basic features" (learn.microsoft.com/azure/firewall/basic-features, read
+    // 2026-12-01): Basic lists no DNS proxy and no FQDNs in network rules, "threat intelligence in alert mode" only,
+    // and multiple public IP addresses. This design needs the DNS proxy: the VNet resolves through the firewall,
+    // and `ntp.ubuntu.com` is an FQDN network rule. So Basic is refused rather than built without them.
     if (firewall.tier === "Basic") {
         problems.add(configPath(["firewall", "tier"]), "Basic is not supported: Azure Firewall Basic has no DNS proxy, which the VNet's DNS and the FQDN network rules need; use Standard or Premium");
         if (firewall.threatIntelMode !== "Alert") {
