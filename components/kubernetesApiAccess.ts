@@ -2,7 +2,11 @@ import * as https from "node:https";
 import { parse } from "yaml";
 import { ApiAccess, DEFAULT_API_ACCESS_WAIT, waitForApiAccess } from "../core/apiAccess";
 
-/** Entra ID application that AKS's API server accepts tokens for (the `--server-id` kubelogin passes). */
+/**
+ * Entra ID application that AKS's API server accepts tokens for (the `--server-id` kubelogin passes). azure-native's
+ * getClientToken uses its `endpoint` verbatim and asks for the scope `<endpoint>/.default`
+ * (pulumi-azure-native provider/pkg/provider/provider.go, tokenEndpoint), so passing this id yields an AKS token.
+ */
 export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
 /** Asks the API server whether a bearer token may list namespaces, which the cluster-admin role allows. */
