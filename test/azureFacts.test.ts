@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AKS_VERSION_CALENDAR, supportedMinorVersions, versionSupport } from "../core/aksVersions";
+import { AKS_VERSION_CALENDAR, AKS_VERSION_CALENDAR_READ_ON, calendarEntry, supportedMinorVersions, versionSupport } from "../core/aksVersions";
+import { readStackConfig } from "../core/config";
+import { projectConfigValues } from "../core/stackConfigSource";
+import { stackConfig } from "./helpers/stack";
 import { vmSizeCapacity } from "../core/vmSizes";
 
 describe("AKS version calendar", () => {
@@ -20,6 +23,17 @@ describe("AKS version calendar", () => {
         expect(versionSupport("1.36.3", "2026-12-01")).toEqual({ status: "supported", endOfLife: "2027-06-30", daysLeft: 211 });
         expect(versionSupport("1.34", "2026-12-01")).toEqual({ status: "end-of-life", endOfLife: "2026-11-30" });
         expect(versionSupport("1.38", "2026-12-01")).toEqual({ status: "unknown" });
+    });
+});
+
+describe("the checked-in stacks' Kubernetes version", () => {
+    it("is in AKS standard support with more than 90 days left, and ships a Calico the policy objects are checked against (3.29-3.31)", () => {
+        for (const stack of ["dev", "prod"]) {
+            const version = readStackConfig(projectConfigValues(stackConfig(stack)), stack).cluster.kubernetesVersion;
+            const support = versionSupport(version, AKS_VERSION_CALENDAR_READ_ON);
+            expect(support.status === "supported" && support.daysLeft > 90, `${stack}: ${version}`).toBe(true);
+            expect(calendarEntry(version)?.calico, `${stack}: ${version}`).toMatch(/Calico 3\.(29|30|31)\.x/);
+        }
     });
 });
 
