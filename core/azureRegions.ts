@@ -1,7 +1,8 @@
 /**
  * Azure public-cloud regions that take resources (physical regions), by the name ARM uses (`location`).
- * Source: Azure docs, "List of Azure regions" (learn.microsoft.com/azure/reliability/regions-list) and
- * `az account list-locations --query "[?metadata.regionType=='Physical'].name"`; read 2026-12-01.
+ * Source: the physical regions `az account list-locations --query "[?metadata.regionType=='Physical'].name"` returns
+ * (Azure docs, "List of Azure regions"), cross-checked on 2026-12-01 against public lists of ARM location names
+ * (Azure Verified Modules' region data among them), since this machine has no Azure access.
  * Restricted-access regions (e.g. Jio India, Sweden South, Norway West) are listed too: ARM knows them, and
  * whether a subscription may use one is Azure's call. A region missing here is refused at validation; add it
  * here when Azure opens it.
