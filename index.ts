@@ -4,7 +4,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { readStackConfig, StackConfig } from "./core/config";
 import { ConfigError } from "./core/errors";
 import { azureNames, predictedFirewallPrivateIp } from "./core/names";
-import { planFirewallRules } from "./core/firewallRules";
+import { API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, apiServerEgressGroup, needsApiServerEgressGroup, planFirewallRules } from "./core/firewallRules";
 import { projectConfigValues } from "./core/stackConfigSource";
 import { Network } from "./components/network";
 import { EgressFirewall } from "./components/egressFirewall";
@@ -91,6 +91,9 @@ const nodeSubnet = new NodeSubnet("nodes", {
     subnetName: names.nodeSubnet,
     subnetCidr: config.network.nodeSubnetCidr,
     routeTableName: names.routeTable,
+    networkSecurityGroupName: names.nodeNetworkSecurityGroup,
+    podCidr: config.cluster.podCidr,
+    workspaceId: workspace.id,
     firewallPrivateIp: firewall.privateIp,
     firewallPublicIps: firewall.publicIpAddresses,
     after: [network.firewallManagementSubnet ?? network.firewallSubnet],
@@ -120,6 +123,7 @@ const cluster = new AksCluster("aks", {
     egressPublicIps: firewall.publicIpAddresses,
     disableLocalAccounts: config.cluster.disableLocalAccounts,
     adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+    deployerPrincipalType: config.cluster.deployerPrincipalType,
     localDns: config.cluster.localDns,
     monitoringAddon: config.cluster.monitoringAddon,
     azurePolicyAddon: config.cluster.azurePolicyAddon,
@@ -129,6 +133,11 @@ const cluster = new AksCluster("aks", {
     protect: config.protect,
     tags,
 });
+
+// Pods that call the Kubernetes API reach the public API server through the firewall, by the cluster's own FQDN.
+if (needsApiServerEgressGroup(config)) {
+    firewall.addRuleCollectionGroupAfter(API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, cluster.cluster.fqdn.apply((fqdn) => apiServerEgressGroup(config, fqdn)), [cluster.cluster]);
+}
 
 const policySets = segmentation.namespaces.map((plan) => new NamespacePolicySet(plan.namespace, { plan }, { provider: cluster.provider }));
 new InfrastructurePolicies("infrastructure", { globalPolicies: segmentation.globalPolicies, after: policySets }, { provider: cluster.provider });

@@ -31,6 +31,19 @@ describe("npm run plan", () => {
         expect(JSON.stringify(byType("azure-native:network:FirewallPolicyRuleCollectionGroup"))).toContain('"fqdnTags":["AzureKubernetesService"]');
         expect(byType("azure-native:network:RouteTable")[0].inputs.routes).toContainEqual(expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }));
         expect(plan.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
+        // What a real subscription needs (issue 9): derived principal type, a supported version, a DCR that collects,
+        // no AzureCloud network rule, the API server rule after the cluster, an NSG on the node subnet.
+        const deployer = byType("azure-native:authorization:RoleAssignment").find((grant: { name: string }) => grant.name.endsWith("deployer-cluster-admin"));
+        expect(deployer.inputs.principalType).toBe("ServicePrincipal");
+        expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.kubernetesVersion).toBe("1.36");
+        expect(JSON.stringify(byType("azure-native:monitor:DataCollectionRule")[0].inputs)).toContain('"facilityNames":["kern"]');
+        expect(byType("azure-native:monitor:DataCollectionRuleAssociation")).toHaveLength(1);
+        const groups = byType("azure-native:network:FirewallPolicyRuleCollectionGroup");
+        expect(JSON.stringify(groups)).not.toContain("AzureCloud");
+        expect(groups.at(-1).inputs.ruleCollectionGroupName).toBe("aks-apiserver");
+        const names = plan.resources.map((resource: { type: string }) => resource.type);
+        expect(names.indexOf("azure-native:network:FirewallPolicyRuleCollectionGroup", names.indexOf("azure-native:containerservice:ManagedCluster"))).toBeGreaterThan(-1);
+        expect(byType("azure-native:network:NetworkSecurityGroup")).toHaveLength(1);
     });
 
     it("prints the dev stack as a tree with key settings and a summary, then the security sections", () => {
@@ -74,6 +87,31 @@ describe("npm run plan", () => {
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
         expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
+    });
+
+    it("refuses every config Azure would refuse, naming each key, with exit code 1 and no resource printed", () => {
+        const edits: Array<[string, string]> = [
+            ["location: westeurope\n  aks-zero-trust:network", "location: westeurpoe\n  aks-zero-trust:network"],
+            ['kubernetesVersion: "1.36"', 'kubernetesVersion: "1.24"'],
+            ["serviceCidr: 10.96.0.0/16", "serviceCidr: 10.96.0.0/12"],
+            ["      vmSize: Standard_D2ds_v5\n      minCount: 1\n      maxCount: 2\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
+            ["tier: Standard\n    threatIntelMode: Alert", "tier: Basic\n    threatIntelMode: Deny"],
+            ["    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n"],
+        ];
+        const original = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+        const edited = edits.reduce((text, [from, to]) => {
+            if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
+            return text.replace(from, to);
+        }, original);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(file, edited);
+        const result = runCli("cli/plan.ts", ["--stack", "dev", "--config", file, "--format", "json"]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
+            expect(result.stderr).toContain(`  - aks-zero-trust:${key}: `);
+        }
+        expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
     it("rejects unknown options with usage and exit code 2", () => {

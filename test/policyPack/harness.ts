@@ -33,6 +33,8 @@ export interface ValidationOptions {
     readonly stackResources?: readonly CapturedResource[];
     /** Hand props over as during a preview: through the SDK's unknown-checking proxy. */
     readonly preview?: boolean;
+    /** The day the pack believes it is (ISO date), for date-aware policies. */
+    readonly today?: string;
 }
 
 /** What a validation produced: the violations, or the reason it declared itself not applicable. */
@@ -42,8 +44,8 @@ export interface ValidationOutcome {
     readonly notApplicable?: string;
 }
 
-function findPolicy(name: string, stackEnvironment?: Environment): ResourceValidationPolicy | StackValidationPolicy {
-    const found = createPolicies({ stackEnvironment }).find((policy) => policy.name === name);
+function findPolicy(name: string, stackEnvironment?: Environment, today?: string): ResourceValidationPolicy | StackValidationPolicy {
+    const found = createPolicies({ stackEnvironment, today: today === undefined ? undefined : () => today }).find((policy) => policy.name === name);
     if (!found) throw new Error(`no policy named ${name}`);
     return found;
 }
@@ -61,7 +63,7 @@ function outcome(violations: PolicyViolation[], run: () => unknown): ValidationO
 
 /** Runs a resource policy's validateResource on one resource. */
 export function validateResource(policyName: string, resource: CapturedResource, options: ValidationOptions = {}): ValidationOutcome {
-    const policy = findPolicy(policyName, options.stackEnvironment);
+    const policy = findPolicy(policyName, options.stackEnvironment, options.today);
     if (!isResourcePolicy(policy)) throw new Error(`${policyName} is a stack policy`);
     const args = resourceValidationArgs(resource, { stack: "test", resources: options.stackResources ?? [resource], config: options.config });
     const previewArgs = options.preview ? { ...args, props: sdkProxy.unknownCheckingProxy(args.props) } : args;
