@@ -3,7 +3,6 @@ import { ProblemList } from "./errors";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "./cidr";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
 import { intentSchema, validateIntent, SegmentationIntent } from "./intent";
-import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, policyCount, renderSegmentation } from "./policies";
 
 /** The Pulumi project name; stack config keys are `aks-zero-trust:<key>`. */
 export const PROJECT = "aks-zero-trust";
@@ -163,9 +162,6 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     const segmentation = raw.segmentation
         ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
         : undefined;
-    if (segmentation && problems.isEmpty) {
-        checkPolicyBudgets(segmentation, problems);
-    }
     problems.throwIfAny();
     return {
         ...raw,
@@ -352,22 +348,5 @@ function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
     const nodeRanges = pod.prefix <= 24 ? 2 ** (24 - pod.prefix) : 0;
     if (nodeRanges < nodesNeeded) {
         problems.add(configPath(["cluster", "podCidr"]), `${pod.cidr} is too small: it holds ${nodeRanges} node /24 ranges, but the node pools can grow to ${nodesNeeded} nodes`);
-    }
-}
-
-/** ADR 008's budgets, checked on the rendered policies so that the count is the real one. */
-function checkPolicyBudgets(intent: SegmentationIntent, problems: ProblemList): void {
-    const rendered = renderSegmentation(intent);
-    rendered.namespaces.forEach((set) => {
-        const count = policyCount(set);
-        if (count > NAMESPACE_POLICY_BUDGET) {
-            problems.add(
-                `${PROJECT}:segmentation.namespaces[${intent.namespaces.findIndex((ns) => ns.name === set.namespace)}]`,
-                `namespace ${set.namespace} needs ${count} policies, over the ADR 008 budget of ${NAMESPACE_POLICY_BUDGET}; give workloads that share flows one label set, or split the namespace`,
-            );
-        }
-    });
-    if (rendered.globalPolicies.length > GLOBAL_POLICY_BUDGET) {
-        problems.add(`${PROJECT}:segmentation.infrastructure`, `the infrastructure needs ${rendered.globalPolicies.length} global policies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}`);
     }
 }

@@ -216,7 +216,9 @@ export interface SegmentationIntent {
     readonly cluster: ClusterNetworkFacts;
 }
 
-const PATH = "aks-zero-trust:segmentation";
+/** Where the intent lives in stack config, for error paths. */
+export const SEGMENTATION_PATH = "aks-zero-trust:segmentation";
+const PATH = SEGMENTATION_PATH;
 
 /** Names the generated policies use; overrides must pick others. */
 const RESERVED_POLICY_NAMES = ["allow-dns", "allow-kubernetes-api", "default-deny-all", "log-denied"];

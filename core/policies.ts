@@ -9,6 +9,7 @@ import {
     MANAGED_BY_LABELS,
 } from "./calicoApi";
 import { parseIpv4Block, contains } from "./cidr";
+import { ProblemList } from "./errors";
 import type { CidrAllowance, FqdnAllowance } from "./firewallRules";
 import {
     comparePorts,
@@ -18,6 +19,7 @@ import {
     PortSpec,
     portKey,
     PRIVATE_RANGES,
+    SEGMENTATION_PATH,
     SegmentationIntent,
     WorkloadIntent,
 } from "./intent";
@@ -71,14 +73,42 @@ export function policyCount(set: NamespacePolicySetPlan): number {
     return set.allowPolicies.length + set.denyPolicies.length;
 }
 
-/** Renders the whole intent. Pure and deterministic: same intent, same objects, same order. */
+/**
+ * Renders the whole intent. Pure and deterministic: same intent, same objects, same order.
+ * Throws ConfigError when the rendered policies exceed ADR 008's budgets (counted on what is rendered).
+ */
 export function renderSegmentation(intent: SegmentationIntent): RenderedSegmentation {
-    return {
+    const rendered: RenderedSegmentation = {
         namespaces: intent.namespaces.map((namespace) => renderNamespacePolicies(namespace, intent)),
-        globalPolicies: renderInfrastructurePolicies(intent),
+        globalPolicies: renderGlobalPolicies(intent),
         firewallFqdns: firewallFqdnAllowances(intent),
         firewallCidrs: firewallCidrAllowances(intent),
     };
+    const problems = new ProblemList();
+    checkPolicyBudgets(intent, rendered, problems);
+    problems.throwIfAny();
+    return rendered;
+}
+
+/** ADR 008's budgets, checked on the rendered policies so that the count is the real one. */
+function checkPolicyBudgets(intent: SegmentationIntent, rendered: RenderedSegmentation, problems: ProblemList): void {
+    rendered.namespaces.forEach((set) => {
+        const count = policyCount(set);
+        if (count > NAMESPACE_POLICY_BUDGET) {
+            problems.add(
+                `${SEGMENTATION_PATH}.namespaces[${intent.namespaces.findIndex((ns) => ns.name === set.namespace)}]`,
+                `namespace ${set.namespace} needs ${count} policies, over the ADR 008 budget of ${NAMESPACE_POLICY_BUDGET}; give workloads that share flows one label set, or split the namespace`,
+            );
+        }
+    });
+    if (rendered.globalPolicies.length > GLOBAL_POLICY_BUDGET) {
+        problems.add(`${SEGMENTATION_PATH}.infrastructure`, `the infrastructure needs ${rendered.globalPolicies.length} global policies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}`);
+    }
+}
+
+/** The cluster-wide Calico policies: infrastructure exemptions (and, later, the baseline). */
+function renderGlobalPolicies(intent: SegmentationIntent): KubeObject[] {
+    return renderInfrastructurePolicies(intent);
 }
 
 /** The policy set of one app namespace. */

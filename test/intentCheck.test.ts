@@ -3,7 +3,7 @@ import type { KubeObject } from "../core/calicoApi";
 import { readStackConfig } from "../core/config";
 import { renderRepresentativeWorkloads, renderSegmentation } from "../core/policies";
 import { projectConfigValues } from "../core/stackConfigSource";
-import { checkIntent } from "../offline/intentCheck";
+import { checkIntent } from "../core/intentCheck";
 import { stackConfig } from "./helpers/stack";
 
 const intentOf = (stack: "dev" | "prod") => readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;

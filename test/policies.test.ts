@@ -13,9 +13,11 @@ function config(stack: "dev" | "prod", change: (values: Record<string, any>) => 
     return readStackConfig(values, stack);
 }
 
+/** Problems from reading the config and rendering its policies (the budgets are checked on what is rendered). */
 function problemsOf(change: (values: Record<string, any>) => void): string[] {
     try {
-        config("prod", change);
+        const read = config("prod", change);
+        if (read.segmentation) renderSegmentation(read.segmentation);
     } catch (error) {
         if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
         throw error;

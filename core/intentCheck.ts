@@ -1,7 +1,7 @@
-import { Ipv4Block, parseIpv4Block } from "../core/cidr";
-import type { KubeObject } from "../core/calicoApi";
-import type { PortSpec, SegmentationIntent } from "../core/intent";
-import { nonInternetRanges } from "../core/policies";
+import { Ipv4Block, parseIpv4Block } from "./cidr";
+import type { KubeObject } from "./calicoApi";
+import type { PortSpec, SegmentationIntent } from "./intent";
+import { nonInternetRanges } from "./policies";
 import { analyze, Connection, ConnectionSet, Entity, ManifestObject } from "../reach";
 
 /** The outcome of checking the stack's policies against its declared intent. */
