@@ -1,7 +1,7 @@
 import { Ipv4Block, parseIpv4Block } from "./cidr";
 import type { KubeObject } from "./calicoApi";
 import type { PortSpec, SegmentationIntent } from "./intent";
-import { nonInternetRanges } from "./policies";
+import { LOCAL_DNS_ADDRESSES, nonInternetRanges } from "./policies";
 import { analyze, Connection, ConnectionSet, Entity, ManifestObject } from "../reach";
 
 /** The outcome of checking the stack's policies against its declared intent. */
@@ -108,10 +108,13 @@ function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
         if (egress.kubernetesApi) add(source, API_SERVER, ConnectionSet.ports("TCP", 443));
         const internetPorts = egress.fqdns.flatMap((entry) => entry.ports.map((port) => ({ protocol: "TCP" as const, port })));
         if (internetPorts.length > 0) internet.set(source, portSet(internetPorts));
-        cidrs.set(source, egress.cidrs.map((entry) => {
+        const ranges = egress.cidrs.map((entry) => ({ cidr: entry.cidr, ports: portSet(entry.ports) }));
+        // With AKS LocalDNS, pods resolve through the node-local listeners: that is DNS too.
+        if (intent.cluster.localDns) ranges.push(...LOCAL_DNS_ADDRESSES.map((cidr) => ({ cidr, ports: DNS })));
+        cidrs.set(source, mergeAdjacent(ranges.map((entry) => {
             const block = parseIpv4Block(entry.cidr);
-            return { start: block.first, end: block.last, ports: portSet(entry.ports) };
-        }));
+            return { start: block.first, end: block.last, ports: entry.ports };
+        })));
     };
     for (const namespace of intent.namespaces) {
         for (const workload of namespace.workloads) {
@@ -128,6 +131,21 @@ function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
         }
     }
     return { pairs, internet, cidrs, nonInternet: nonInternetRanges(intent).map(parseIpv4Block) };
+}
+
+/** Joins touching or overlapping ranges that expect the same ports (the engine reports merged ranges). */
+function mergeAdjacent(ranges: Array<{ start: number; end: number; ports: ConnectionSet }>): Array<{ start: number; end: number; ports: ConnectionSet }> {
+    const merged: Array<{ start: number; end: number; ports: ConnectionSet }> = [];
+    for (const range of [...ranges].sort((a, b) => a.start - b.start)) {
+        const last = merged.find((entry) => entry.ports.equals(range.ports) && range.start <= entry.end + 1 && entry.start <= range.end + 1);
+        if (last) {
+            last.start = Math.min(last.start, range.start);
+            last.end = Math.max(last.end, range.end);
+        } else {
+            merged.push({ ...range });
+        }
+    }
+    return merged;
 }
 
 function expectedFor(source: Entity, destination: Entity, expected: ExpectedConnections): ConnectionSet {

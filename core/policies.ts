@@ -54,7 +54,7 @@ export interface NamespacePolicySetPlan {
     readonly namespaceObject: KubeObject;
     /** Allow policies, applied before the deny ones. */
     readonly allowPolicies: readonly KubeObject[];
-    /** Default deny and the denied-flow logger, applied last so that allows are in place first. */
+    /** The denied-flow logger, then the default deny: applied last, in this order, each after the one before. */
     readonly denyPolicies: readonly KubeObject[];
 }
 
@@ -137,9 +137,11 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
     for (const override of namespace.overrides) {
         allowPolicies.push({ apiVersion: override.apiVersion, kind: override.kind, metadata: { name: override.metadata.name, namespace: name, labels: { ...override.metadata.labels, ...MANAGED_BY_LABELS } }, spec: { ...override.spec } });
     }
+    // Applied in this order, each after the one before: in audit mode a `default-deny-all` without its
+    // `log-denied` (Log, then Allow) would enforce silently, so the logger exists first and is deleted last.
     const denyPolicies: KubeObject[] = [
-        networkPolicy("default-deny-all", name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
         logDeniedPolicy(name, namespace.mode),
+        networkPolicy("default-deny-all", name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
     ];
     return { namespace: name, mode: namespace.mode, namespaceObject, allowPolicies, denyPolicies };
 }

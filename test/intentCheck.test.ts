@@ -62,6 +62,35 @@ describe("intent check", () => {
     });
 });
 
+describe("AKS LocalDNS", () => {
+    const prodWithLocalDns = () => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        values.cluster.localDns = true;
+        return readStackConfig(values, "prod").segmentation!;
+    };
+    const appliedOf = (intent: ReturnType<typeof prodWithLocalDns>) => {
+        const rendered = renderSegmentation(intent);
+        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+    };
+
+    it("DNS through the node-local listeners 169.254.10.10/11 is expected DNS, so prod with localDns passes", () => {
+        const intent = prodWithLocalDns();
+        expect(checkIntent(intent, appliedOf(intent), renderRepresentativeWorkloads(intent)).violations).toEqual([]);
+    });
+
+    it("anything but DNS to the LocalDNS listeners is still unexpected", () => {
+        const intent = prodWithLocalDns();
+        const wide: KubeObject = {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "hotfix", namespace: "shop" },
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.10.10/32" } }] }] },
+        };
+        const violations = checkIntent(intent, [...appliedOf(intent), wide], renderRepresentativeWorkloads(intent)).violations;
+        expect(violations).toContain("unexpected: shop/frontend[Pod] => 169.254.10.10-169.254.10.10[External] : TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP,OTHER is allowed but not declared");
+    });
+});
+
 describe("overrides: raw policies added to a namespace set", () => {
     const prodWith = (override: Record<string, unknown>) => {
         const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;

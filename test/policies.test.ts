@@ -38,8 +38,8 @@ describe("namespace policy sets rendered from the intent", () => {
             "networking.k8s.io/v1 NetworkPolicy workload-backend",
             "networking.k8s.io/v1 NetworkPolicy workload-database",
             "networking.k8s.io/v1 NetworkPolicy workload-frontend",
-            "networking.k8s.io/v1 NetworkPolicy default-deny-all",
             "crd.projectcalico.org/v1 NetworkPolicy log-denied",
+            "networking.k8s.io/v1 NetworkPolicy default-deny-all",
         ]);
         expect(policyCount(shop)).toBeLessThanOrEqual(7);
     });

@@ -83,6 +83,10 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
     const defaultDeny = namespaced.find((object) => (object.inputs.metadata as any).name === "default-deny-all")!;
     const allows = namespaced.filter((object) => /^(allow-|workload-)/.test((object.inputs.metadata as any).name));
     expect(defaultDeny.dependsOn).toEqual(expect.arrayContaining(allows.map(keyOf)));
+    // Created after, deleted before the denied-flow logger: audit never enforces silently.
+    const logDenied = namespaced.find((object) => (object.inputs.metadata as any).name === "log-denied")!;
+    expect(defaultDeny.dependsOn).toContain(keyOf(logDenied));
+    expect(logDenied.dependsOn).not.toContain(keyOf(defaultDeny));
     const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
     expect(JSON.stringify(groups.find((group) => group.inputs.ruleCollectionGroupName === "workload-egress")!.inputs)).toContain('"targetFqdns":["api.stripe.com"]');
 }
