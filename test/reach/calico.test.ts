@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type ManifestObject, analyze, compareConnections, formatConnection } from "../../reach/index";
-import { type Model, type Protocol, endpointsOf, model } from "./netpol/model";
+import { type Model, type Protocol, clusterObjects, endpointsOf, model } from "./netpol/model";
 import { Prober } from "./netpol/probe";
 import { Reachability } from "./netpol/truthtable";
 
@@ -126,6 +126,28 @@ describe("Calico policy order within a tier", () => {
             [calicoPolicy("x", "deny-y", { selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
             (r) => r.expect("y/a", "x/a", false),
         );
+    });
+});
+
+describe("the tier of a crd.projectcalico.org/v1 policy comes from its name (Felix 3.29-3.31)", () => {
+    // Denies y in tier `security` (before the default tier), passes the rest on; x's Kubernetes policy allows everything.
+    const denyYInSecurity = { tier: "security", order: 2000, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }] };
+    const allowAllIntoX = kubernetesPolicy("x", "allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] });
+
+    it("a projectcalico.org/v3 object keeps spec.tier: y is denied before the Kubernetes policy", () => {
+        expectTable(XYZ, [tier("security", 100), calicoPolicy("x", "deny-y", denyYInSecurity), allowAllIntoX], (r) => r.expect("y/a", "x/a", false));
+    });
+
+    it("a crd.projectcalico.org/v1 object named without a dot lands in the default tier after the Kubernetes policy, whatever spec.tier says", () => {
+        expectTable(XYZ, [tier("security", 100), calicoPolicy("x", "deny-y", denyYInSecurity, "crd.projectcalico.org/v1"), allowAllIntoX], (r) => r);
+        const { warnings } = analyze([tier("security", 100), calicoPolicy("x", "deny-y", denyYInSecurity, "crd.projectcalico.org/v1"), allowAllIntoX, ...clusterObjects(XYZ)]);
+        expect(warnings.map((warning) => warning.message)).toContain(
+            "Calico NetworkPolicy x/deny-y: Felix reads the tier of a crd.projectcalico.org/v1 policy from its name (default), not spec.tier (security)",
+        );
+    });
+
+    it("a crd.projectcalico.org/v1 object named security.deny-y is in tier security", () => {
+        expectTable(XYZ, [tier("security", 100), calicoPolicy("x", "security.deny-y", { ...denyYInSecurity, tier: undefined }, "crd.projectcalico.org/v1"), allowAllIntoX], (r) => r.expect("y/a", "x/a", false));
     });
 });
 
