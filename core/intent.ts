@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ProblemList } from "./errors";
 import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "./cidr";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
+import { calicoPolicyProblems } from "./calicoValidation";
 
 /** Namespaces that belong to AKS, Calico or Gatekeeper; app policy sets must never touch them. */
 export const SYSTEM_NAMESPACES = ["calico-system", "gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"] as const;
@@ -75,10 +76,13 @@ const workloadSchema = z.strictObject({
 /** Policy kinds an override may add to a namespace's set. */
 export const OVERRIDE_API_VERSIONS = ["networking.k8s.io/v1", "crd.projectcalico.org/v1"] as const;
 
+/** Kubernetes object names: DNS-1123 subdomains (Calico v1 overrides are further limited to labels, see validateIntent). */
+const dnsSubdomain = z.string().max(253).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "expected a DNS-1123 name: lowercase letters, digits, inner hyphens and dots");
+
 const overrideSchema = z.strictObject({
     apiVersion: z.enum(OVERRIDE_API_VERSIONS),
     kind: z.literal("NetworkPolicy"),
-    metadata: z.strictObject({ name: dnsLabel, labels: labels.optional() }),
+    metadata: z.strictObject({ name: dnsSubdomain, labels: labels.optional() }),
     spec: z.record(z.string(), z.unknown()),
 });
 
@@ -263,6 +267,7 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
             if (override.apiVersion === "crd.projectcalico.org/v1") {
                 if (typeof override.spec.order !== "number") problems.add(`${oPath}.spec.order`, "is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)");
                 if (!Array.isArray(override.spec.types)) problems.add(`${oPath}.spec.types`, "is required for Calico overrides: list Ingress and/or Egress");
+                checkCalicoOverride(override, oPath, problems);
             }
             overrideNames.add(override.metadata.name);
         });
@@ -315,6 +320,25 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
         infrastructure: sortByName(infrastructure),
         cluster,
     };
+}
+
+/**
+ * A Calico override as Felix will read it. Felix 3.29-3.31 takes a crd.projectcalico.org/v1 policy's tier from
+ * its name (libcalico-go lib/names/policy.go TierFromPolicyName: the part before the first dot, `default` without
+ * one) and ignores spec.tier; overrides belong to the namespace set, in the default tier. Then the CRD schema
+ * and Calico's validator rules (core/calicoValidation.ts): the v1 path validates nothing on the cluster.
+ */
+function checkCalicoOverride(override: RawIntent["namespaces"][number]["overrides"][number], path: string, problems: ProblemList): void {
+    if (override.metadata.name.includes(".")) {
+        problems.add(`${path}.metadata.name`, `"${override.metadata.name}" contains a dot: Calico 3.29-3.31 read the tier of a crd.projectcalico.org/v1 policy from its name ("${override.metadata.name.split(".")[0]}"); overrides live in the default tier, so use a name without dots`);
+    }
+    if (override.spec.tier !== undefined && override.spec.tier !== "default") {
+        problems.add(`${path}.spec.tier`, `is ${JSON.stringify(override.spec.tier)}, but Calico 3.29-3.31 ignore spec.tier on crd.projectcalico.org/v1 policies and take the tier from the name (no dot: default); the policy would land in the default tier. Remove spec.tier (overrides live in the default tier)`);
+    }
+    const object = { apiVersion: override.apiVersion, kind: override.kind, metadata: override.metadata, spec: override.spec };
+    for (const problem of calicoPolicyProblems(object)) {
+        problems.add(`${path}.${problem.path}`, problem.message);
+    }
 }
 
 function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][number]["workloads"][number], path: string, problems: ProblemList): WorkloadIntent {
