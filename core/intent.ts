@@ -3,12 +3,18 @@ import { ProblemList } from "./errors";
 import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "./cidr";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
 import { calicoPolicyProblems } from "./calicoValidation";
+import { SYSTEM_NAMESPACES } from "./systemNamespaces";
 
-/** Namespaces that belong to AKS, Calico or Gatekeeper; app policy sets must never touch them. */
-export const SYSTEM_NAMESPACES = ["calico-system", "gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"] as const;
+/** Namespaces that belong to Kubernetes, AKS, Calico or add-ons (one list, with sources, in core/systemNamespaces.ts). */
+export { SYSTEM_NAMESPACES } from "./systemNamespaces";
 
 /** RFC 1918 private ranges, plus link-local (includes the instance metadata endpoint 169.254.169.254). */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] as const;
+
+/** Azure's platform endpoint (DNS, health, wire server); workloads have no business talking to it directly. */
+export const AZURE_PLATFORM_ADDRESS = "168.63.129.16/32";
+/** Shared address space (RFC 6598), never the internet. */
+export const SHARED_ADDRESS_SPACE = "100.64.0.0/10";
 
 /** Kubernetes names: DNS-1123 labels. */
 const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "expected a DNS-1123 label: lowercase letters, digits and inner hyphens");
@@ -51,6 +57,18 @@ const egressSchema = z.strictObject({
     kubernetesApi: z.boolean().default(false),
 });
 
+/** Sources outside the declared flows: a declared namespace (optionally some of its pods) or an address range. */
+const ingressFromSchema = z
+    .array(
+        z.strictObject({
+            namespace: dnsLabel.optional(),
+            podLabels: labels.optional(),
+            cidr: cidrSchema.optional(),
+            ports: z.array(portSchema).min(1),
+        }),
+    )
+    .default([]);
+
 const workloadSchema = z.strictObject({
     name: dnsLabel,
     /** Pod labels that identify the workload; by convention include tier=web|api|data. */
@@ -58,16 +76,7 @@ const workloadSchema = z.strictObject({
     /** Container ports, used to resolve named ports and to build representative pods. */
     ports: z.array(containerPortSchema).default([]),
     /** Ingress from outside the declared flows, e.g. an ingress controller's namespace or an internal range. */
-    ingressFrom: z
-        .array(
-            z.strictObject({
-                namespace: dnsLabel.optional(),
-                podLabels: labels.optional(),
-                cidr: cidrSchema.optional(),
-                ports: z.array(portSchema).min(1),
-            }),
-        )
-        .default([]),
+    ingressFrom: ingressFromSchema,
     egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
     /** Explicit override: lets a tier=data workload have internet egress. */
     allowDataTierInternetEgress: z.boolean().default(false),
@@ -117,6 +126,19 @@ const infrastructureSchema = z.strictObject({
     podPorts: z.array(portSchema).default([]),
     /** Where these pods may send data (e.g. a log sink). */
     egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
+    /** The only sources that may reach the namespace's pods (nothing else does, in any mode). */
+    ingressFrom: ingressFromSchema,
+});
+
+const peerSchema = z.strictObject({
+    /** A namespace the platform needs but the app does not own, e.g. ingress-nginx or cert-manager. */
+    name: dnsLabel,
+    /** Which of its pods the allowances apply to; all pods of the namespace when omitted. */
+    podLabels: labels.optional(),
+    /** Sources that may reach these pods (e.g. the load balancer's clients). */
+    ingressFrom: ingressFromSchema,
+    /** Where these pods may go besides the app workloads that accept them (`ingressFrom` with this namespace). */
+    egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
 });
 
 /** The raw shape of `aks-zero-trust:segmentation`. */
@@ -126,6 +148,8 @@ export const intentSchema = z.strictObject({
     namespaces: z.array(namespaceSchema).default([]),
     flows: z.array(flowSchema).default([]),
     infrastructure: z.array(infrastructureSchema).default([]),
+    /** Platform namespaces the app depends on (ingress controller, cert-manager): allowed explicitly, flow by flow. */
+    peers: z.array(peerSchema).default([]),
 });
 
 type RawIntent = z.output<typeof intentSchema>;
@@ -202,6 +226,18 @@ export interface InfrastructureIntent {
     readonly podLabels?: Readonly<Record<string, string>>;
     readonly podPorts: readonly PortSpec[];
     readonly egress: EgressIntent;
+    /** The only sources that may reach its pods. */
+    readonly ingressFrom: readonly ExternalIngress[];
+}
+
+/** A platform namespace the app depends on (ingress controller, cert-manager), allowed flow by flow. */
+export interface PeerIntent {
+    readonly name: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    /** Sources that may reach its pods. */
+    readonly ingressFrom: readonly ExternalIngress[];
+    /** Its egress besides the app workloads that accept it. */
+    readonly egress: EgressIntent;
 }
 
 /** Cluster facts the rendered policies depend on. */
@@ -214,11 +250,20 @@ export interface ClusterNetworkFacts {
 
 /** The validated east-west intent. Namespaces, workloads and flows are sorted by name. */
 export interface SegmentationIntent {
+    /** The stack's default mode; the cluster baseline follows it. */
+    readonly defaultMode: "audit" | "enforce";
     readonly namespaces: readonly NamespaceIntent[];
     readonly flows: readonly FlowIntent[];
     readonly infrastructure: readonly InfrastructureIntent[];
+    readonly peers: readonly PeerIntent[];
     readonly cluster: ClusterNetworkFacts;
 }
+
+/**
+ * A namespace no intent declares, for analysis only: the plan puts a representative pod there to prove that the
+ * cluster baseline isolates it. Reserved so that no declared namespace takes the name.
+ */
+export const UNDECLARED_NAMESPACE = "undeclared-namespace";
 
 /** Where the intent lives in stack config, for error paths. */
 export const SEGMENTATION_PATH = "aks-zero-trust:segmentation";
@@ -238,6 +283,9 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
         const nsPath = `${PATH}.namespaces[${nsIndex}]`;
         if (systemNamespaces.has(namespace.name)) {
             problems.add(`${nsPath}.name`, `"${namespace.name}" is a system namespace; app policy sets must not touch ${SYSTEM_NAMESPACES.join(", ")}`);
+        }
+        if (namespace.name === UNDECLARED_NAMESPACE) {
+            problems.add(`${nsPath}.name`, `"${UNDECLARED_NAMESPACE}" is reserved for the plan's proof that undeclared namespaces are isolated`);
         }
         if (namespaceNames.has(namespace.name)) {
             problems.add(`${nsPath}.name`, `duplicate namespace "${namespace.name}"`);
@@ -311,15 +359,66 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
             podLabels: infra.podLabels,
             podPorts: normalisePorts(infra.podPorts, `${iPath}.podPorts`, problems),
             egress: normaliseEgress(infra.egress, `${iPath}.egress`, problems),
+            ingressFrom: normaliseIngressFrom(infra.ingressFrom, `${iPath}.ingressFrom`, problems),
         });
     });
 
+    const peers: PeerIntent[] = [];
+    raw.peers.forEach((peer, index) => {
+        const pPath = `${PATH}.peers[${index}]`;
+        if (systemNamespaces.has(peer.name)) {
+            problems.add(`${pPath}.name`, `"${peer.name}" is a system namespace; the cluster baseline leaves it alone, so it needs no peer entry`);
+        }
+        if (namespaceNames.has(peer.name) || peer.name === UNDECLARED_NAMESPACE) {
+            problems.add(`${pPath}.name`, `"${peer.name}" is already declared (app namespace, infrastructure or peer) or reserved`);
+        }
+        namespaceNames.add(peer.name);
+        peers.push({
+            name: peer.name,
+            podLabels: peer.podLabels,
+            ingressFrom: normaliseIngressFrom(peer.ingressFrom, `${pPath}.ingressFrom`, problems),
+            egress: normaliseEgress(peer.egress, `${pPath}.egress`, problems),
+        });
+    });
+
+    // The cluster baseline denies every undeclared namespace: a source namespace must be declared to send.
+    const checkSources = (entries: readonly ExternalIngress[], path: string) =>
+        entries.forEach((entry, index) => {
+            if (entry.namespace !== undefined && !namespaceNames.has(entry.namespace) && !systemNamespaces.has(entry.namespace)) {
+                problems.add(`${path}[${index}].namespace`, `namespace "${entry.namespace}" is not declared: the cluster baseline denies its egress; declare it under segmentation.peers (with its podLabels) or as an app namespace`);
+            }
+        });
+    raw.namespaces.forEach((namespace, nsIndex) =>
+        namespace.workloads.forEach((workload, wIndex) => checkSources(workload.ingressFrom as ExternalIngress[], `${PATH}.namespaces[${nsIndex}].workloads[${wIndex}].ingressFrom`)),
+    );
+    raw.infrastructure.forEach((infra, index) => checkSources(infra.ingressFrom as ExternalIngress[], `${PATH}.infrastructure[${index}].ingressFrom`));
+    raw.peers.forEach((peer, index) => checkSources(peer.ingressFrom as ExternalIngress[], `${PATH}.peers[${index}].ingressFrom`));
+
     return {
+        defaultMode: raw.defaultMode,
         namespaces: sortByName(namespaces),
         flows: flows.sort((a, b) => flowSortKey(a).localeCompare(flowSortKey(b))),
         infrastructure: sortByName(infrastructure),
+        peers: sortByName(peers),
         cluster,
     };
+}
+
+/** Ingress sources: a namespace (optionally with podLabels) or a CIDR, never the whole internet. */
+function normaliseIngressFrom(entries: z.output<typeof ingressFromSchema>, path: string, problems: ProblemList): ExternalIngress[] {
+    return entries.map((entry, index) => {
+        const ePath = `${path}[${index}]`;
+        const hasPods = entry.namespace !== undefined || entry.podLabels !== undefined;
+        if (entry.cidr !== undefined && hasPods) {
+            problems.add(ePath, "give either cidr or namespace/podLabels, not both");
+        } else if (entry.cidr === undefined && !hasPods) {
+            problems.add(ePath, "expected a namespace (optionally with podLabels) or a cidr");
+        }
+        if (entry.cidr !== undefined && entry.cidr !== "" && cidrProblem(entry.cidr) === undefined && parseIpv4Block(entry.cidr).prefix === 0) {
+            problems.add(`${ePath}.cidr`, `${entry.cidr} would let the whole internet into the cluster`);
+        }
+        return { ...entry, ports: normalisePorts(entry.ports, `${ePath}.ports`, problems) };
+    });
 }
 
 /**
@@ -354,19 +453,7 @@ function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][
             }
         });
     }
-    const ingressFrom: ExternalIngress[] = workload.ingressFrom.map((entry, index) => {
-        const ePath = `${path}.ingressFrom[${index}]`;
-        const hasPods = entry.namespace !== undefined || entry.podLabels !== undefined;
-        if (entry.cidr !== undefined && hasPods) {
-            problems.add(ePath, "give either cidr or namespace/podLabels, not both");
-        } else if (entry.cidr === undefined && !hasPods) {
-            problems.add(ePath, "expected a namespace (optionally with podLabels) or a cidr");
-        }
-        if (entry.cidr !== undefined && entry.cidr !== "" && cidrProblem(entry.cidr) === undefined && parseIpv4Block(entry.cidr).prefix === 0) {
-            problems.add(`${ePath}.cidr`, `${entry.cidr} would let the whole internet into the cluster`);
-        }
-        return { ...entry, ports: normalisePorts(entry.ports, `${ePath}.ports`, problems) };
-    });
+    const ingressFrom = normaliseIngressFrom(workload.ingressFrom, `${path}.ingressFrom`, problems);
     const names = new Set<string>();
     workload.ports.forEach((port, index) => {
         if (port.name !== undefined) {

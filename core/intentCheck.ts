@@ -1,8 +1,8 @@
 import { Ipv4Block, parseIpv4Block } from "./cidr";
 import type { KubeObject } from "./calicoApi";
-import type { PortSpec, SegmentationIntent } from "./intent";
-import { LOCAL_DNS_ADDRESSES, nonInternetRanges } from "./policies";
-import { analyze, Connection, ConnectionSet, Entity, ManifestObject } from "../reach";
+import { AZURE_PLATFORM_ADDRESS, ExternalIngress, PortSpec, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "./intent";
+import { LOCAL_DNS_ADDRESSES, MODE_DEPENDENT_POLICIES } from "./policies";
+import { analyze, type Analysis, type Connection, ConnectionSet, type Entity, explain, type ManifestObject } from "../reach";
 
 /** The outcome of checking the stack's policies against its declared intent. */
 export interface IntentCheck {
@@ -25,31 +25,46 @@ export function asManifests(objects: readonly KubeObject[]): ManifestObject[] {
 }
 
 /**
- * What enforcement would give: every denied-flow logger denies, as in enforce mode. Audit namespaces allow
- * everything while they soak, so the intent is checked against the policies they will enforce.
+ * What enforcement would give. The mode-dependent policies (denied-flow logger, API-server deny, cluster
+ * baseline) end with the mode's verdict: a bare `Allow` after `Log` in audit becomes `Deny`, and a lone `Log`
+ * rule (the API-server deny in audit) gets its `Deny` twin. Audit namespaces allow everything while they soak,
+ * so the intent is checked against the policies they will enforce.
  */
 export function asEnforced(objects: readonly KubeObject[]): KubeObject[] {
+    const modeDependent = new Set<string>(MODE_DEPENDENT_POLICIES);
     return objects.map((object) => {
-        if (!object.apiVersion.includes("projectcalico.org") || object.metadata.name !== "log-denied") return object;
-        const spec = object.spec as { ingress?: Array<{ action: string }>; egress?: Array<{ action: string }> };
-        const enforce = (rules?: Array<{ action: string }>) => rules?.map((rule) => (rule.action === "Allow" ? { ...rule, action: "Deny" } : rule));
-        return { ...object, spec: { ...spec, ingress: enforce(spec.ingress), egress: enforce(spec.egress) } };
+        if (!object.apiVersion.includes("projectcalico.org") || !modeDependent.has(object.metadata.name)) return object;
+        const spec = object.spec as { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> };
+        return { ...object, spec: { ...spec, ingress: enforceVerdict(spec.ingress), egress: enforceVerdict(spec.egress) } };
     });
 }
 
+function enforceVerdict(rules: Array<Record<string, unknown>> | undefined): Array<Record<string, unknown>> | undefined {
+    if (!rules || rules.length === 0) return rules;
+    const last = rules[rules.length - 1]!;
+    if (last.action === "Log") return [...rules, { ...last, action: "Deny" }];
+    if (last.action === "Allow" && Object.keys(last).length === 1) return [...rules.slice(0, -1), { action: "Deny" }];
+    return rules;
+}
+
+/** A representative pod the check knows from the intent alone: its display name and labels. */
+interface DeclaredPod {
+    readonly display: string;
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+}
+
 /**
- * Checks that every declared flow is allowed and nothing else is: between declared workloads (every pair,
- * declared or not), from workloads to the internet and to address ranges, to DNS and the API server, and
- * from infrastructure namespaces into app namespaces.
+ * Checks that every declared flow is allowed and nothing else is, for every representative pod: declared
+ * workloads (every pair, declared or not), infrastructure and peer pods, and a pod in an undeclared namespace
+ * (which may reach DNS and nothing else, and be reached by nothing). Destinations include the internet, address
+ * ranges, DNS and the API server. What counts as "internet" is derived here from the intent's network facts,
+ * not taken from the renderer, so that a renderer bug shows.
  */
 export function checkIntent(intent: SegmentationIntent, applied: readonly KubeObject[], workloads: readonly KubeObject[]): IntentCheck {
     const analysis = analyze(asManifests([...asEnforced(applied), ...workloads]));
     const expected = expectedConnections(intent);
-    const appWorkloads = new Set(intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => podName(namespace.name, workload.name))));
-    const infraAgents = new Set(intent.infrastructure.map((infra) => podName(infra.name, `${infra.name}-agent`)));
-    const inScope = (connection: Connection) =>
-        appWorkloads.has(connection.source.display) || appWorkloads.has(connection.destination.display)
-        || (infraAgents.has(connection.source.display) && connection.destination.display === API_SERVER);
+    const inScope = (connection: Connection) => expected.subjects.has(connection.source.display) || expected.subjects.has(connection.destination.display);
 
     const violations: string[] = [];
     const allowed = new Map<string, Connection>();
@@ -59,7 +74,8 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
         const want = expectedFor(connection.source, connection.destination, expected);
         const extra = connection.ports.subtract(want);
         if (!extra.isEmpty()) {
-            violations.push(`unexpected: ${connection.source.display} => ${connection.destination.display} : ${extra.format()} is allowed but not declared`);
+            const path = connection.destination.display === API_SERVER ? apiServerPath(analysis, connection) : "";
+            violations.push(`unexpected: ${connection.source.display} => ${connection.destination.display} : ${extra.format()} is allowed but not declared${path}`);
         }
     }
     for (const [key, want] of expected.pairs) {
@@ -81,60 +97,115 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
     return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, checkedPairs: allowed.size + expected.pairs.size };
 }
 
+/** The policies that let a workload reach the API server, so the violation names the path. */
+function apiServerPath(analysis: Analysis, connection: Connection): string {
+    const explanation = explain(analysis, connection.source.display, connection.destination.display);
+    const allowing = explanation.egress.tiers.flatMap((tier) => tier.steps.filter((step) => step.effect === "allowed").map((step) => `${step.policy.display}${step.rule ? ` rule ${step.rule.text}` : ""}`));
+    const via = allowing.length > 0 ? allowing.join("; ") : explanation.egress.tiers.length === 0 ? "no egress policy selects it" : "traffic no policy decided";
+    return ` (via ${via}; a public API server is an address in public IPv4)`;
+}
+
+interface AddressExpectation {
+    readonly start: number;
+    readonly end: number;
+    readonly ports: ConnectionSet;
+}
+
 interface ExpectedConnections {
-    /** Workload pairs ("A => B") with exactly these ports. */
+    /** Representative pods the check speaks for: every connection touching one is checked. */
+    readonly subjects: ReadonlySet<string>;
+    /** Pod pairs ("A => B") with exactly these ports. */
     readonly pairs: Map<string, ConnectionSet>;
-    /** Internet ports per workload (public ranges only). */
+    /** Internet ports per pod (public ranges only). */
     readonly internet: Map<string, ConnectionSet>;
-    /** Ranges that are never the internet (private, link-local, cluster, ...). */
+    /** Ranges that are never the internet (private, link-local, shared, Azure platform, cluster). */
     readonly nonInternet: readonly Ipv4Block[];
-    /** Declared CIDR egress per workload. */
-    readonly cidrs: Map<string, Array<{ start: number; end: number; ports: ConnectionSet }>>;
+    /** Declared range egress per pod. */
+    readonly cidrs: Map<string, AddressExpectation[]>;
+    /** Declared range ingress per pod. */
+    readonly ingressCidrs: Map<string, AddressExpectation[]>;
+}
+
+/** "Never the internet", derived from the intent's network facts alone (not from the renderer's except list). */
+function nonInternetBlocks(intent: SegmentationIntent): Ipv4Block[] {
+    const { podCidr, serviceCidr, vnetCidr } = intent.cluster;
+    return [...PRIVATE_RANGES, SHARED_ADDRESS_SPACE, AZURE_PLATFORM_ADDRESS, podCidr, serviceCidr, vnetCidr].map(parseIpv4Block);
 }
 
 function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
     const pairs = new Map<string, ConnectionSet>();
     const internet = new Map<string, ConnectionSet>();
-    const cidrs = new Map<string, Array<{ start: number; end: number; ports: ConnectionSet }>>();
+    const cidrs = new Map<string, AddressExpectation[]>();
+    const ingressCidrs = new Map<string, AddressExpectation[]>();
     const add = (source: string, destination: string, ports: ConnectionSet) => {
         const key = `${source} => ${destination}`;
         pairs.set(key, (pairs.get(key) ?? ConnectionSet.NONE).union(ports));
     };
-    for (const flow of intent.flows) {
-        add(podName(flow.from.namespace, flow.from.workload), podName(flow.to.namespace, flow.to.workload), portSet(flow.ports));
-    }
-    const egressOf = (source: string, egress: SegmentationIntent["infrastructure"][number]["egress"]) => {
+    const addRange = (map: Map<string, AddressExpectation[]>, pod: string, cidr: string, ports: ConnectionSet) => {
+        const block = parseIpv4Block(cidr);
+        map.set(pod, mergeAdjacent([...(map.get(pod) ?? []), { start: block.first, end: block.last, ports }]));
+    };
+
+    const appPods: DeclaredPod[] = intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => ({ display: podName(namespace.name, workload.name), namespace: namespace.name, labels: workload.labels })));
+    const infraPods: DeclaredPod[] = intent.infrastructure.map((infra) => ({ display: podName(infra.name, `${infra.name}-agent`), namespace: infra.name, labels: infra.podLabels ?? { "app.kubernetes.io/name": `${infra.name}-agent` } }));
+    const peerPods: DeclaredPod[] = intent.peers.map((peer) => ({ display: podName(peer.name, `${peer.name}-peer`), namespace: peer.name, labels: peer.podLabels ?? { "app.kubernetes.io/name": `${peer.name}-peer` } }));
+    const coredns: DeclaredPod = { display: COREDNS, namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+    const undeclared = podName(UNDECLARED_NAMESPACE, "probe");
+    const everyPod = [...appPods, ...infraPods, ...peerPods, coredns];
+    /** Pods an ingress entry names: a namespace (and labels) or a range. */
+    const accept = (destination: string, entries: readonly ExternalIngress[]) => {
+        for (const entry of entries) {
+            if (entry.cidr !== undefined) {
+                addRange(ingressCidrs, destination, entry.cidr, portSet(entry.ports));
+                continue;
+            }
+            for (const pod of everyPod) {
+                if (pod.namespace === entry.namespace && Object.entries(entry.podLabels ?? {}).every(([key, value]) => pod.labels[key] === value)) {
+                    add(pod.display, destination, portSet(entry.ports));
+                }
+            }
+        }
+    };
+    const egressOf = (source: string, egress: SegmentationIntent["infrastructure"][number]["egress"] | undefined) => {
         add(source, COREDNS, DNS);
+        // With AKS LocalDNS, pods resolve through the node-local listeners: that is DNS too.
+        if (intent.cluster.localDns) LOCAL_DNS_ADDRESSES.forEach((cidr) => addRange(cidrs, source, cidr, DNS));
+        if (!egress) return;
         if (egress.kubernetesApi) add(source, API_SERVER, ConnectionSet.ports("TCP", 443));
         const internetPorts = egress.fqdns.flatMap((entry) => entry.ports.map((port) => ({ protocol: "TCP" as const, port })));
         if (internetPorts.length > 0) internet.set(source, portSet(internetPorts));
-        const ranges = egress.cidrs.map((entry) => ({ cidr: entry.cidr, ports: portSet(entry.ports) }));
-        // With AKS LocalDNS, pods resolve through the node-local listeners: that is DNS too.
-        if (intent.cluster.localDns) ranges.push(...LOCAL_DNS_ADDRESSES.map((cidr) => ({ cidr, ports: DNS })));
-        cidrs.set(source, mergeAdjacent(ranges.map((entry) => {
-            const block = parseIpv4Block(entry.cidr);
-            return { start: block.first, end: block.last, ports: entry.ports };
-        })));
+        egress.cidrs.forEach((entry) => addRange(cidrs, source, entry.cidr, portSet(entry.ports)));
     };
+
+    for (const flow of intent.flows) {
+        add(podName(flow.from.namespace, flow.from.workload), podName(flow.to.namespace, flow.to.workload), portSet(flow.ports));
+    }
     for (const namespace of intent.namespaces) {
         for (const workload of namespace.workloads) {
-            egressOf(podName(namespace.name, workload.name), workload.egress);
+            const pod = podName(namespace.name, workload.name);
+            egressOf(pod, workload.egress);
+            accept(pod, workload.ingressFrom);
         }
     }
-    for (const infra of intent.infrastructure) {
-        const agent = podName(infra.name, `${infra.name}-agent`);
+    intent.infrastructure.forEach((infra, index) => {
+        const agent = infraPods[index]!.display;
         egressOf(agent, infra.egress);
-        for (const namespace of intent.namespaces) {
-            for (const workload of namespace.workloads) {
-                if (infra.podPorts.length > 0) add(agent, podName(namespace.name, workload.name), portSet(infra.podPorts));
-            }
-        }
-    }
-    return { pairs, internet, cidrs, nonInternet: nonInternetRanges(intent).map(parseIpv4Block) };
+        accept(agent, infra.ingressFrom);
+        if (infra.podPorts.length > 0) appPods.forEach((pod) => add(agent, pod.display, portSet(infra.podPorts)));
+    });
+    intent.peers.forEach((peer, index) => {
+        egressOf(peerPods[index]!.display, peer.egress);
+        accept(peerPods[index]!.display, peer.ingressFrom);
+    });
+    // Zero trust for namespaces nobody declared: DNS out, nothing else either way.
+    egressOf(undeclared, undefined);
+
+    const subjects = new Set([...appPods, ...infraPods, ...peerPods].map((pod) => pod.display).concat(undeclared));
+    return { subjects, pairs, internet, cidrs, ingressCidrs, nonInternet: nonInternetBlocks(intent) };
 }
 
 /** Joins touching or overlapping ranges that expect the same ports (the engine reports merged ranges). */
-function mergeAdjacent(ranges: Array<{ start: number; end: number; ports: ConnectionSet }>): Array<{ start: number; end: number; ports: ConnectionSet }> {
+function mergeAdjacent(ranges: readonly AddressExpectation[]): AddressExpectation[] {
     const merged: Array<{ start: number; end: number; ports: ConnectionSet }> = [];
     for (const range of [...ranges].sort((a, b) => a.start - b.start)) {
         const last = merged.find((entry) => entry.ports.equals(range.ports) && range.start <= entry.end + 1 && entry.start <= range.end + 1);
@@ -149,15 +220,24 @@ function mergeAdjacent(ranges: Array<{ start: number; end: number; ports: Connec
 }
 
 function expectedFor(source: Entity, destination: Entity, expected: ExpectedConnections): ConnectionSet {
+    if (source.type !== "workload") {
+        return portsWithin(destination.display, source, expected.ingressCidrs);
+    }
     if (destination.type === "workload") {
         return expected.pairs.get(pairKey(source, destination)) ?? ConnectionSet.NONE;
     }
-    let ports = ConnectionSet.NONE;
+    let ports = portsWithin(source.display, destination, expected.cidrs);
     if (isPublic(destination, expected.nonInternet)) {
         ports = ports.union(expected.internet.get(source.display) ?? ConnectionSet.NONE);
     }
-    for (const range of expected.cidrs.get(source.display) ?? []) {
-        if (range.start <= destination.start && destination.end <= range.end) ports = ports.union(range.ports);
+    return ports;
+}
+
+/** Ports the pod expects with an external range: those of every declared range that holds it. */
+function portsWithin(pod: string, range: { start: number; end: number }, ranges: Map<string, AddressExpectation[]>): ConnectionSet {
+    let ports = ConnectionSet.NONE;
+    for (const entry of ranges.get(pod) ?? []) {
+        if (entry.start <= range.start && range.end <= entry.end) ports = ports.union(entry.ports);
     }
     return ports;
 }

@@ -76,7 +76,7 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
     const namespace = single(run, "kubernetes:core/v1:Namespace");
     expect((namespace.inputs.metadata as any).labels["aks-zero-trust.io/mode"]).toBe(mode);
     const namespaced = kubernetesObjects.filter((object) => (object.inputs.metadata as any)?.namespace === "shop");
-    expect(namespaced.length).toBe(6);
+    expect(namespaced.length).toBe(7);
     for (const object of namespaced) {
         expect(object.dependsOn).toContain(keyOf(namespace));
     }
