@@ -19,6 +19,9 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(routeTable.inputs.routes).toContainEqual({ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: firewallIp });
     const nodeSubnet = ofType(run, "azure-native:network:Subnet").find((subnet) => subnet.inputs.subnetName === "snet-aks-nodes")!;
     expect(nodeSubnet.inputs.routeTable).toEqual({ id: expect.stringContaining(String(routeTable.inputs.routeTableName)) });
+    // BGP-learned routes must not bypass the firewall, and the subnet has no implicit internet path of its own.
+    expect(routeTable.inputs.disableBgpRoutePropagation).toBe(true);
+    expect(nodeSubnet.inputs.defaultOutboundAccess).toBe(false);
     expect(cluster.inputs.agentPoolProfiles).toEqual([expect.objectContaining({ vnetSubnetID: expect.stringContaining("snet-aks-nodes") })]);
 
     // DNS proxy on (required for FQDNs in network rules), and the VNet resolves through it.
