@@ -1,8 +1,9 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--format text|json] [--out DIR]`
+ * `npm run plan -- [--stack dev] [--config FILE] [--policy-pack-config FILE] [--format text|json] [--out DIR]`
  * Runs the real program under Pulumi's runtime mocks and prints what the stack would create.
  * With --out, also writes the Kubernetes objects it would apply (DIR/manifests) and one representative
- * Pod per declared workload (DIR/workloads), for analysis only.
+ * Pod per declared workload (DIR/workloads), for analysis only. --policy-pack-config applies a pack config file
+ * (policy-pack/policy-config.dev.json) as `pulumi preview --policy-pack-config` does.
  */
 import * as path from "node:path";
 import { runProgramOffline } from "../offline/mockRuntime";
@@ -15,14 +16,16 @@ import { projectConfigValues } from "../core/stackConfigSource";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, securityReportText } from "../offline/securityReport";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
+import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/policyConfig";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
     const projectDir = path.resolve(__dirname, "..");
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
+    const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
     progress(`running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config });
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
@@ -30,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     const security = buildSecurityReport(run, stackConfig);
     progress("running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
-    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment });
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
     progress("");
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
@@ -77,20 +80,21 @@ function progress(message: string): void {
     }
 }
 
-function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json"; out?: string } {
+function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json"; out?: string } {
     const values = parseFlags(argv, {
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
+        "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
     }, USAGE);
     if (values.format !== "text" && values.format !== "json") {
         throw new UsageError(`--format must be text or json, got "${values.format}"\n${USAGE}`);
     }
-    return { stack: checkStackName(values.stack), config: values.config, format: values.format, out: values.out };
+    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
 }
 
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (error) => process.exit(reportFailure(error, [StackFileError])),
+    (error) => process.exit(reportFailure(error, [StackFileError, PolicyConfigError])),
 );

@@ -204,6 +204,27 @@ describe("npm run plan runs the stack policy pack", () => {
         expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\. The data tier may only reach DNS/);
         expect(result.stderr).toBe("error: mandatory policies failed: data-tier-egress-dns-only; see \"Policy pack\" above\n");
     });
+
+    it("applies a pack config file as --policy-pack-config does: the dev relaxation makes the data-tier egress advisory", () => {
+        const file = editedStackFile(
+            "prod",
+            "            labels: {app: database, tier: data}\n",
+            "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
+        );
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file, "--policy-pack-config", path.join(PROJECT_DIR, "policy-pack", "policy-config.dev.json")]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (advisory)");
+        expect(result.stdout).toMatch(/ {2}\d+ policies: \d+ passed, 1 advisory warnings, 0 mandatory violations/);
+    });
+
+    it("rejects a pack config file the CLI would reject, naming the file and the policy", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "policy-config.json");
+        fs.writeFileSync(file, `{"data-tier-egress-dns-only": "warn"}`);
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--policy-pack-config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(`error: ${file}: data-tier-egress-dns-only: expected an enforcement level (advisory, mandatory, remediate, disabled), found "warn"\n`);
+    });
 });
 
 describe("npm run plan with Calico turned off", () => {
