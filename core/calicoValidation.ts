@@ -10,6 +10,9 @@
  *   `validateRule`, `validateEntityRule`, `validateNetworkPolicySpec`, `validateGlobalNetworkPolicySpec`,
  *   read at v3.29.7, v3.30.7 and v3.31.7 on 2026-12-01).
  * Paths are relative to the object: `spec.ingress[0].destination.selctor`.
+ * The schema walk is our own rather than a JSON-Schema library's: CRD schemas are Kubernetes structural schemas,
+ * where an unknown field is pruned rather than rejected and `x-kubernetes-int-or-string` has no JSON-Schema
+ * meaning; the CRDs use only type, properties, additionalProperties, items, required and anyOf.
  */
 import { CALICO_CRD_SCHEMAS, CrdSchemaNode } from "./calicoCrdSchemas";
 import { parseSelector } from "../reach/selector";

@@ -58,7 +58,10 @@ export const BASELINE_POLICY = "zero-trust-baseline";
  */
 export const MODE_DEPENDENT_POLICIES = ["deny-kubernetes-api", "log-denied", BASELINE_POLICY] as const;
 
-/** Calico service match on the API server: follows its endpoints wherever AKS puts them (Calico docs, "Use service rules in policy"). */
+/**
+ * Calico service match on the API server: "endpoint addresses and ports ... are automatically detected from the
+ * service" (Calico docs, "Use service rules in policy"), so it follows the API server wherever AKS puts it.
+ */
 const KUBERNETES_API: CalicoEntity = { services: { name: "kubernetes", namespace: "default" } };
 
 /** AKS LocalDNS listeners: 169.254.10.11 for pods (ClusterFirst), 169.254.10.10 for the node (AgentBaker localdns.sh). */
