@@ -353,6 +353,9 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
         if (namespaceNames.has(infra.name)) {
             problems.add(`${iPath}.name`, `"${infra.name}" is declared both as an app namespace and as infrastructure`);
         }
+        if (infra.name === UNDECLARED_NAMESPACE) {
+            problems.add(`${iPath}.name`, `"${UNDECLARED_NAMESPACE}" is reserved for the plan's proof that undeclared namespaces are isolated`);
+        }
         namespaceNames.add(infra.name);
         infrastructure.push({
             name: infra.name,

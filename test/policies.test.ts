@@ -282,6 +282,12 @@ describe("peers: platform namespaces the app needs but does not own", () => {
         ]);
     });
 
+    it("the namespace the plan uses to prove isolation cannot be declared", () => {
+        expect(problemsOf((v) => { v.segmentation.infrastructure[0].name = "undeclared-namespace"; })).toEqual([
+            "aks-zero-trust:segmentation.infrastructure[0].name: \"undeclared-namespace\" is reserved for the plan's proof that undeclared namespaces are isolated",
+        ]);
+    });
+
     it("a peer may not be a system namespace", () => {
         expect(problemsOf((v) => { v.segmentation.peers[0].name = "kube-system"; v.segmentation.namespaces[0].workloads[0].ingressFrom = []; })).toEqual([
             "aks-zero-trust:segmentation.peers[0].name: \"kube-system\" is a system namespace; the cluster baseline leaves it alone, so it needs no peer entry",
