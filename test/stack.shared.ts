@@ -90,6 +90,12 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
     const logDenied = namespaced.find((object) => (object.inputs.metadata as any).name === "log-denied")!;
     expect(defaultDeny.dependsOn).toContain(keyOf(logDenied));
     expect(logDenied.dependsOn).not.toContain(keyOf(defaultDeny));
+    // The cluster baseline comes after every allowance it would otherwise cut off (peers, infrastructure).
+    const globals = kubernetesObjects.filter((object) => object.type.endsWith(":GlobalNetworkPolicy"));
+    const baseline = globals.find((object) => (object.inputs.metadata as any).name === "zero-trust-baseline")!;
+    const allowances = globals.filter((object) => object !== baseline);
+    expect(allowances.map((object) => (object.inputs.metadata as any).name)).toContain("peer-ingress-nginx");
+    expect(baseline.dependsOn).toEqual(expect.arrayContaining(allowances.map(keyOf)));
     const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
     expect(JSON.stringify(groups.find((group) => group.inputs.ruleCollectionGroupName === "workload-egress")!.inputs)).toContain('"targetFqdns":["api.stripe.com"]');
 }
