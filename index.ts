@@ -14,10 +14,10 @@ import { NamespacePolicySet } from "./components/namespacePolicySet";
 import { InfrastructurePolicies } from "./components/infrastructurePolicies";
 import { renderSegmentation, RenderedSegmentation } from "./core/policies";
 
-/** Reads and validates the whole stack config before any resource exists; a bad config stops here, cleanly. */
-function loadConfig(): StackConfig {
+/** Stops on a user mistake with the ConfigError's message, cleanly (no stack trace). */
+function orStopOnConfigError<T>(step: () => T): T {
     try {
-        return readStackConfig(projectConfigValues(pulumi.runtime.allConfig()), pulumi.getStack());
+        return step();
     } catch (error) {
         if (error instanceof ConfigError) {
             throw new pulumi.RunError(error.message);
@@ -26,13 +26,14 @@ function loadConfig(): StackConfig {
     }
 }
 
-const config = loadConfig();
+// The config is read and validated, and the policies rendered (budgets checked), before any resource exists.
+const config: StackConfig = orStopOnConfigError(() => readStackConfig(projectConfigValues(pulumi.runtime.allConfig()), pulumi.getStack()));
 const names = azureNames(config);
 const tags = { environment: config.environment, "managed-by": "pulumi", project: "aks-zero-trust", ...config.tags };
 const stateful = { protect: config.protect };
 // One intent drives both boundaries: the east-west policies and the firewall's workload FQDN rules.
 const segmentation: RenderedSegmentation = config.segmentation
-    ? renderSegmentation(config.segmentation)
+    ? orStopOnConfigError(() => renderSegmentation(config.segmentation!))
     : { namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
 
 const resourceGroup = new resources.ResourceGroup("platform", {

@@ -3,7 +3,6 @@ import { ProblemList } from "./errors";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "./cidr";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
 import { intentSchema, validateIntent, SegmentationIntent } from "./intent";
-import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, policyCount, renderSegmentation } from "./policies";
 import { AKS_VERSION_CALENDAR_READ_ON, supportedMinorVersions, versionSupport } from "./aksVersions";
 import { isAzureRegion, regionsLike } from "./azureRegions";
 import { READABLE_VM_FAMILIES, vmSizeCapacity } from "./vmSizes";
@@ -178,9 +177,6 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     const segmentation = raw.segmentation
         ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
         : undefined;
-    if (segmentation && problems.isEmpty) {
-        checkPolicyBudgets(segmentation, problems);
-    }
     problems.throwIfAny();
     return {
         ...raw,
@@ -452,22 +448,5 @@ function checkLocalDnsRequirements(config: RawStackConfig, pools: Array<{ key: A
         } else if (capacity.vcpus < LOCAL_DNS_MIN_VCPUS) {
             problems.add(configPath([...key, "vmSize"]), `${pool.vmSize} has ${capacity.vcpus} vCPUs; cluster.localDns needs at least ${LOCAL_DNS_MIN_VCPUS} vCPUs per node`);
         }
-    }
-}
-
-/** ADR 008's budgets, checked on the rendered policies so that the count is the real one. */
-function checkPolicyBudgets(intent: SegmentationIntent, problems: ProblemList): void {
-    const rendered = renderSegmentation(intent);
-    rendered.namespaces.forEach((set) => {
-        const count = policyCount(set);
-        if (count > NAMESPACE_POLICY_BUDGET) {
-            problems.add(
-                `${PROJECT}:segmentation.namespaces[${intent.namespaces.findIndex((ns) => ns.name === set.namespace)}]`,
-                `namespace ${set.namespace} needs ${count} policies, over the ADR 008 budget of ${NAMESPACE_POLICY_BUDGET}; give workloads that share flows one label set, or split the namespace`,
-            );
-        }
-    });
-    if (rendered.globalPolicies.length > GLOBAL_POLICY_BUDGET) {
-        problems.add(`${PROJECT}:segmentation.infrastructure`, `the infrastructure needs ${rendered.globalPolicies.length} global policies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}`);
     }
 }

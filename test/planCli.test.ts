@@ -53,7 +53,7 @@ describe("npm run plan", () => {
         expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toMatch(/workload-egress\/workload-fqdns +300\/100 +shop-backend +10\.10\.16\.0\/22 +api\.stripe\.com +Https:443/);
-        expect(result.stdout).toMatch(/ {2}shop +audit +6\/10\n/);
+        expect(result.stdout).toMatch(/ {2}shop +audit +7\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
     });
@@ -127,12 +127,16 @@ describe("npm run plan -- --out DIR", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
         const result = runCli("cli/plan.ts", ["--stack", "prod", "--out", out]);
         expect(result.status).toBe(0);
-        expect(result.stderr).toBe(`wrote 9 manifests and 5 representative workloads under ${out}\n`);
+        expect(result.stderr).toBe(`wrote 13 manifests and 7 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
         expect(list("manifests")).toEqual([
+            "_cluster/calico-globalnetworkpolicy-infra-monitoring-accept.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-egress.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-ingress.yaml",
+            "_cluster/calico-globalnetworkpolicy-peer-ingress-nginx.yaml",
+            "_cluster/calico-globalnetworkpolicy-zero-trust-baseline.yaml",
             "_cluster/namespace-shop.yaml",
+            "shop/calico-networkpolicy-deny-kubernetes-api.yaml",
             "shop/calico-networkpolicy-log-denied.yaml",
             "shop/networkpolicy-allow-dns.yaml",
             "shop/networkpolicy-default-deny-all.yaml",
@@ -140,8 +144,62 @@ describe("npm run plan -- --out DIR", () => {
             "shop/networkpolicy-workload-database.yaml",
             "shop/networkpolicy-workload-frontend.yaml",
         ]);
-        expect(list("workloads")).toEqual(["kube-system/pod-coredns.yaml", "monitoring/pod-monitoring-agent.yaml", "shop/pod-backend.yaml", "shop/pod-database.yaml", "shop/pod-frontend.yaml"]);
+        expect(list("workloads")).toEqual([
+            "ingress-nginx/pod-ingress-nginx-peer.yaml",
+            "kube-system/pod-coredns.yaml",
+            "monitoring/pod-monitoring-agent.yaml",
+            "shop/pod-backend.yaml",
+            "shop/pod-database.yaml",
+            "shop/pod-frontend.yaml",
+            "undeclared-namespace/pod-probe.yaml",
+        ]);
         expect(fs.readFileSync(path.join(out, "workloads/shop/pod-database.yaml"), "utf8")).toContain("containerPort: 5432");
+        // The plan's matrix: the pod in an undeclared namespace reaches DNS only and nothing reaches it; monitoring
+        // takes no ingress from external ranges; backend's internet allowance does not reach the API server.
+        const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Policy pack"));
+        const lines = reach.split("\n").map((line) => line.trim());
+        expect(lines.filter((line) => line.includes("undeclared-namespace/"))).toEqual(["undeclared-namespace/probe[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53"]);
+        expect(lines.filter((line) => /\[External\] => monitoring\//.test(line))).toEqual([]);
+        expect(lines.filter((line) => line.startsWith("shop/backend[Pod] => default/kubernetes"))).toEqual([]);
+        expect(lines).toContain("ingress-nginx/ingress-nginx-peer[Pod] => shop/frontend[Pod] : TCP 8080");
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
+    });
+});
+
+describe("npm run plan with overrides Felix would read differently", () => {
+    const withOverride = (spec: string, name = "deny-legacy-db-port") =>
+        editedStackFile("prod", "        workloads:\n", [
+            "        overrides:",
+            "          - apiVersion: crd.projectcalico.org/v1",
+            "            kind: NetworkPolicy",
+            `            metadata: {name: ${name}}`,
+            `            spec: ${spec}`,
+            "        workloads:",
+            "",
+        ].join("\n"));
+
+    it("fails at validation on tier: security, naming the override and the field", () => {
+        const file = withOverride("{order: 900, tier: security, selector: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5432]}}]}");
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.tier: is \"security\", but Calico 3.29-3.31 ignore spec.tier");
+    });
+
+    it("fails at validation on a field typo, naming the override and the field", () => {
+        const file = withOverride("{order: 900, selctor: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5433]}}]}");
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.selctor: unknown field \"selctor\": the API server would silently drop it");
+    });
+});
+
+describe("npm run plan with AKS LocalDNS", () => {
+    it("plans prod with localDns: true and the intent check passes", () => {
+        const file = editedStackFile("prod", "    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n");
+        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
 });
 

@@ -5,6 +5,7 @@ import type { MockRun } from "../offline/mockRuntime";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
 import { createPolicies, isResourcePolicy, type PolicyPackConfig } from "../policy-pack/policies";
 import { ofType, runStack, single } from "./helpers/stack";
+import { breakEachPolicy } from "./policyPack/breakages";
 import { networkPolicy, validateResource, validateStack } from "./policyPack/harness";
 
 const devConfig = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "policy-pack", "policy-config.dev.json"), "utf8")) as PolicyPackConfig;
@@ -25,6 +26,24 @@ describe("policy pack on the dev stack", () => {
                 expect(validateStack(policy.name, run.resources, { stackEnvironment: "dev" }).messages, policy.name).toEqual([]);
             }
         }
+    });
+
+    it("every policy finds something once the captured dev resources are broken for it (twin of the test above)", () => {
+        const breakages = breakEachPolicy(run.resources);
+        // Judged as dev; the two prod-only rules are shown finding dev's resources under prod rules below.
+        const prodOnly = new Set(["aks-api-server-access", "prod-stateful-resources-protected"]);
+        for (const policy of createPolicies({ stackEnvironment: "dev" }).filter((candidate) => !prodOnly.has(candidate.name))) {
+            const broken = breakages[policy.name]!;
+            const messages = isResourcePolicy(policy)
+                ? broken.flatMap((resource) => validateResource(policy.name, resource, { stackEnvironment: "dev", stackResources: broken }).messages)
+                : validateStack(policy.name, broken, { stackEnvironment: "dev" }).messages;
+            expect(messages.length, `${policy.name} finds its breakage in dev`).toBeGreaterThan(0);
+        }
+    });
+
+    it("judges a web-to-data hole in dev's audit namespace as enforcement would (twin of the audit test below)", () => {
+        const broken = breakEachPolicy(run.resources)["web-tier-never-reaches-data-tier"]!;
+        expect(validateStack("web-tier-never-reaches-data-tier", broken).messages).not.toEqual([]);
     });
 
     it("passes as a whole, with and without the dev pack config", () => {

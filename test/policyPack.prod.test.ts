@@ -3,6 +3,7 @@ import type { MockRun } from "../offline/mockRuntime";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/policyCheck";
 import { createPolicies, isResourcePolicy } from "../policy-pack/policies";
 import { runStack, single } from "./helpers/stack";
+import { breakEachPolicy } from "./policyPack/breakages";
 import { UNKNOWN_VALUE, validateResource, validateStack, withInputs } from "./policyPack/harness";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -22,6 +23,20 @@ describe("policy pack on the prod stack", () => {
             } else {
                 expect(validateStack(policy.name, run.resources, { stackEnvironment: "prod" }).messages, policy.name).toEqual([]);
             }
+        }
+    });
+
+    it("every policy finds something once the captured prod resources are broken for it (twin of the test above)", () => {
+        const breakages = breakEachPolicy(run.resources);
+        // Judged as prod; the dev-only rule is shown finding its breakage in the dev twin.
+        const devOnly = new Set(["aks-api-server-restricted-in-dev"]);
+        for (const policy of createPolicies({ stackEnvironment: "prod" }).filter((candidate) => !devOnly.has(candidate.name))) {
+            const broken = breakages[policy.name];
+            expect(broken, `a breakage for ${policy.name}`).toBeDefined();
+            const messages = isResourcePolicy(policy)
+                ? broken!.flatMap((resource) => validateResource(policy.name, resource, { stackEnvironment: "prod", stackResources: broken }).messages)
+                : validateStack(policy.name, broken!, { stackEnvironment: "prod" }).messages;
+            expect(messages.length, `${policy.name} finds its breakage`).toBeGreaterThan(0);
         }
     });
 

@@ -8,7 +8,7 @@ import { RunningPolicyPack, WireResource, wireResource } from "./policyPack/runt
 
 /**
  * The pack as Pulumi runs it: its own node_modules, ts-node type-checking index.ts and everything it loads
- * from the project (../reach, ../core, ../offline/intentCheck), served over the Analyzer gRPC protocol.
+ * from the project (../reach, ../core including core/intentCheck), served over the Analyzer gRPC protocol.
  */
 describe("the policy pack under Pulumi's policy runtime", () => {
     let run: MockRun;

@@ -19,6 +19,9 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(routeTable.inputs.routes).toContainEqual({ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: firewallIp });
     const nodeSubnet = ofType(run, "azure-native:network:Subnet").find((subnet) => subnet.inputs.subnetName === "snet-aks-nodes")!;
     expect(nodeSubnet.inputs.routeTable).toEqual({ id: expect.stringContaining(String(routeTable.inputs.routeTableName)) });
+    // BGP-learned routes must not bypass the firewall, and the subnet has no implicit internet path of its own.
+    expect(routeTable.inputs.disableBgpRoutePropagation).toBe(true);
+    expect(nodeSubnet.inputs.defaultOutboundAccess).toBe(false);
     expect(cluster.inputs.agentPoolProfiles).toEqual([expect.objectContaining({ vnetSubnetID: expect.stringContaining("snet-aks-nodes") })]);
 
     // DNS proxy on (required for FQDNs in network rules), and the VNet resolves through it.
@@ -116,13 +119,23 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
     const namespace = single(run, "kubernetes:core/v1:Namespace");
     expect((namespace.inputs.metadata as any).labels["aks-zero-trust.io/mode"]).toBe(mode);
     const namespaced = kubernetesObjects.filter((object) => (object.inputs.metadata as any)?.namespace === "shop");
-    expect(namespaced.length).toBe(6);
+    expect(namespaced.length).toBe(7);
     for (const object of namespaced) {
         expect(object.dependsOn).toContain(keyOf(namespace));
     }
     const defaultDeny = namespaced.find((object) => (object.inputs.metadata as any).name === "default-deny-all")!;
     const allows = namespaced.filter((object) => /^(allow-|workload-)/.test((object.inputs.metadata as any).name));
     expect(defaultDeny.dependsOn).toEqual(expect.arrayContaining(allows.map(keyOf)));
+    // Created after, deleted before the denied-flow logger: audit never enforces silently.
+    const logDenied = namespaced.find((object) => (object.inputs.metadata as any).name === "log-denied")!;
+    expect(defaultDeny.dependsOn).toContain(keyOf(logDenied));
+    expect(logDenied.dependsOn).not.toContain(keyOf(defaultDeny));
+    // The cluster baseline comes after every allowance it would otherwise cut off (peers, infrastructure).
+    const globals = kubernetesObjects.filter((object) => object.type.endsWith(":GlobalNetworkPolicy"));
+    const baseline = globals.find((object) => (object.inputs.metadata as any).name === "zero-trust-baseline")!;
+    const allowances = globals.filter((object) => object !== baseline);
+    expect(allowances.map((object) => (object.inputs.metadata as any).name)).toContain("peer-ingress-nginx");
+    expect(baseline.dependsOn).toEqual(expect.arrayContaining(allowances.map(keyOf)));
     const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
     expect(JSON.stringify(groups.find((group) => group.inputs.ruleCollectionGroupName === "workload-egress")!.inputs)).toContain('"targetFqdns":["api.stripe.com"]');
 }

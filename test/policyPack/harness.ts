@@ -2,6 +2,7 @@
  * Calls the policy pack's validate functions directly, with args shaped like CrossGuard's (built by the
  * same adapter the offline plan uses), and collects what they report. Never constructs the PolicyPack.
  */
+import { AKS_VERSION_CALENDAR_READ_ON } from "../../core/aksVersions";
 import type { CapturedResource } from "../../offline/mockRuntime";
 import { PolicyNotApplicable, resourceValidationArgs, stackValidationArgs, violationCollector, type PolicyViolation } from "../../offline/policyCheck";
 import { createPolicies, isResourcePolicy, type Environment, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "../../policy-pack/policies";
@@ -33,7 +34,7 @@ export interface ValidationOptions {
     readonly stackResources?: readonly CapturedResource[];
     /** Hand props over as during a preview: through the SDK's unknown-checking proxy. */
     readonly preview?: boolean;
-    /** The day the pack believes it is (ISO date), for date-aware policies. */
+    /** The day the pack believes it is (ISO date), for date-aware policies; the AKS calendar's read date by default, so that no test depends on the clock. */
     readonly today?: string;
 }
 
@@ -45,7 +46,7 @@ export interface ValidationOutcome {
 }
 
 function findPolicy(name: string, stackEnvironment?: Environment, today?: string): ResourceValidationPolicy | StackValidationPolicy {
-    const found = createPolicies({ stackEnvironment, today: today === undefined ? undefined : () => today }).find((policy) => policy.name === name);
+    const found = createPolicies({ stackEnvironment, today: () => today ?? AKS_VERSION_CALENDAR_READ_ON }).find((policy) => policy.name === name);
     if (!found) throw new Error(`no policy named ${name}`);
     return found;
 }
