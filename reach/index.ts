@@ -25,9 +25,9 @@ export type { PortProtocol } from "./ports";
 export { ConnectionSet, parseConnectionSet } from "./ports";
 
 // Output.
-export type { OutputFormat } from "./format";
-/** Connection lines, JSON and Markdown. */
-export { formatConnection, formatConnections, summaryLine } from "./format";
+export type { OutputFormat, PresentationOptions } from "./format";
+/** Connection lines, JSON and Markdown; self pairs left out and external ranges merged as users read them. */
+export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./format";
 
 // Why: compiled policies and explained pairs.
 export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./compile";

@@ -331,7 +331,7 @@ describe("tier reachability (web, data egress, data ingress)", () => {
 
     it("data egress to the internet is reported with the ports", () => {
         const internet = networkPolicy("database-egress", "shop", { podSelector: { matchLabels: DATABASE }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] }] });
-        expect(all([...shop(), internet]).egress).toEqual([`shop/database => 0.0.0.0-255.255.255.255 : TCP 443. ${egressRemedy}`]);
+        expect(all([...shop(), internet]).egress).toEqual([`shop/database => 0.0.0.0/0 : TCP 443. ${egressRemedy}`]);
     });
 
     it("data egress beyond port 53 to kube-dns is reported, DNS itself is not", () => {
@@ -348,7 +348,7 @@ describe("tier reachability (web, data egress, data ingress)", () => {
         const withLocalDns = [...shop().filter((item) => item.name !== allowDns.name), localDns];
         expect(all(withLocalDns)).toEqual({ web: [], egress: [], ingress: [] });
         const metadata = networkPolicy("database-metadata", "shop", { podSelector: { matchLabels: DATABASE }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [tcp(80)] }] });
-        expect(all([...withLocalDns, metadata]).egress).toEqual([`shop/database => 169.254.169.254-169.254.169.254 : TCP 80. ${egressRemedy}`]);
+        expect(all([...withLocalDns, metadata]).egress).toEqual([`shop/database => 169.254.169.254 : TCP 80. ${egressRemedy}`]);
     });
 
     it("every namespace into the data tier shows through the probe pods", () => {
