@@ -4,7 +4,7 @@
  */
 import { InputError, type SourceLocation, type Warning, fieldError } from "./errors";
 import { type Intervals, unionIntervals } from "./intervals";
-import { parseCidr } from "./ipranges";
+import { ALL_IPV4, parseCidr } from "./ipranges";
 import type { PortProtocol } from "./ports";
 import type { ManifestObject } from "./load";
 import {
@@ -15,6 +15,7 @@ import {
     type PodStatusObject,
     calicoPolicyShape,
     cronJobShape,
+    ipPoolShape,
     metadataOnlyShape,
     networkPolicyShape,
     networkSetShape,
@@ -159,6 +160,8 @@ export interface ClusterModel {
     readonly networkSets: readonly NetworkSetInfo[];
     /** Tiers by name (the default tier is always present). */
     readonly tiers: ReadonlyMap<string, TierInfo>;
+    /** Where pod IPs lie: the enabled IPv4 Calico IPPools in the input, else all of IPv4 (unknown). */
+    readonly podAddressSpace: Intervals;
     /** Policies to compile, in input order. */
     readonly policies: readonly PolicyObject[];
     /** Problems met while reading. */
@@ -215,6 +218,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
     const tiers = new Map<string, TierInfo>();
     const policies: PolicyObject[] = [];
     const seen = new Map<string, SourceLocation | undefined>();
+    let podPools: Intervals = [];
 
     const claim = (key: string, description: string, source: SourceLocation | undefined): void => {
         if (seen.has(key)) {
@@ -297,6 +301,15 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
                         defaultAction,
                         source,
                     });
+                    continue;
+                }
+                case "IPPool": {
+                    // Calico allocates pod IPs from its enabled IPPools (IPPool resource: spec.cidr, spec.disabled).
+                    const pool = parseShape(ipPoolShape, object, source);
+                    if (pool.spec.disabled === true) continue;
+                    const parsed = parseCidr(pool.spec.cidr);
+                    if (typeof parsed === "string") throw fieldError(source, ["spec", "cidr"], parsed);
+                    if (parsed.family === "ipv4") podPools = unionIntervals(podPools, [parsed.range[0], parsed.range[1]]);
                     continue;
                 }
                 case "NetworkSet":
@@ -428,7 +441,18 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
 
     if (!tiers.has("default")) tiers.set("default", { name: "default", order: DEFAULT_TIER_ORDER, defaultAction: "Deny" });
 
-    return { workloads, podWorkloads: grouping.podWorkloads, namespaces, services, serviceAccounts, networkSets, tiers, policies, warnings };
+    return {
+        workloads,
+        podWorkloads: grouping.podWorkloads,
+        namespaces,
+        services,
+        serviceAccounts,
+        networkSets,
+        tiers,
+        podAddressSpace: podPools.length > 0 ? podPools : ALL_IPV4,
+        policies,
+        warnings,
+    };
 }
 
 /** Plain code-unit string order (locale-independent, so output is the same everywhere). */

@@ -405,3 +405,9 @@ export function parseShape<T>(shape: Reader<T>, value: unknown, source: SourceLo
         throw error;
     }
 }
+
+/** Calico IPPool: the addresses pods get (only enabled IPv4 pools matter here). */
+export const ipPoolShape = object<{ metadata: MetadataObject; spec: { cidr: string; disabled?: boolean } }>({
+    metadata,
+    spec: object({ cidr: string, disabled: optional(boolean) }),
+});
