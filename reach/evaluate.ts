@@ -69,9 +69,18 @@ export interface Connection {
 /** The API server pseudo-endpoint only listens on HTTPS. */
 const API_SERVER_TRAFFIC = ConnectionSet.ports("TCP", 443);
 
+/** Result entities for external ranges, shared: the same few ranges recur in every workload's connections. */
+const externalEntities = new Map<string, ExternalEntity>();
+
 /** Makes the result entity for an external range. */
 export function externalEntity(start: number, end: number): ExternalEntity {
-    return { type: "external", start, end, display: `${rangeText(start, end)}[External]` };
+    const key = `${start}-${end}`;
+    let entity = externalEntities.get(key);
+    if (!entity) {
+        if (externalEntities.size >= 100_000) externalEntities.clear(); // bounded in long-lived processes
+        externalEntities.set(key, (entity = { type: "external", start, end, display: `${rangeText(start, end)}[External]` }));
+    }
+    return entity;
 }
 
 /** Output order of entities: workloads by namespace, name, kind; then external ranges by address. */
