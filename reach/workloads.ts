@@ -101,7 +101,9 @@ function objectKey(namespace: string, kind: string, name: string): string {
 
 /** The identity a member is reported under: its own, its controller's, or further up while owners are present. */
 function identityOf(member: WorkloadMember, present: ReadonlyMap<string, WorkloadMember>): { kind: string; name: string; object?: WorkloadMember } {
-    if (!member.controller) return { kind: member.kind, name: member.name, object: member };
+    // Static pods' mirror pods name their Node as controller (kubelet pkg/kubelet/pod/mirror_client.go sets a
+    // controller ownerReference to the Node): each is its own workload (etcd, kube-apiserver, ...).
+    if (!member.controller || member.controller.kind === "Node") return { kind: member.kind, name: member.name, object: member };
     let identity: { kind: string; name: string; object?: WorkloadMember } = { kind: member.controller.kind, name: member.controller.name };
     identity.object = present.get(objectKey(member.namespace, identity.kind, identity.name));
     // A controller object whose owner is absent stands for itself; a pod always goes to its owner.

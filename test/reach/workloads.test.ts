@@ -170,6 +170,9 @@ function clusterDump(podSuffix: string): object[] {
         controller("Job", "shop", "report-28340", { app: "report" }, ["CronJob", "report"]),
         controller("CronJob", "shop", "report", { app: "report" }),
         pod("shop", "debug", { app: "debug" }),
+        // Mirror pods of static pods name their Node as controller; they stay pods.
+        pod("shop", `static-a-node1`, { component: "a" }, ["Node", "node1"]),
+        pod("shop", `static-b-node1`, { component: "b" }, ["Node", "node1"]),
     ];
 }
 
@@ -183,6 +186,8 @@ describe("workloads by owner", () => {
             "shop/debug[Pod]",
             "shop/migrate[Job]",
             "shop/report[CronJob]",
+            "shop/static-a-node1[Pod]",
+            "shop/static-b-node1[Pod]",
             "shop/web-99684f7f8[ReplicaSet]",
         ]);
         expect(analysis.warnings).toEqual([]);
