@@ -143,7 +143,13 @@ function parseWithPositions(text: string, file: string): LoadResult {
             const reason = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
             throw new InputError(`invalid YAML: ${reason}`, file, line);
         }
-        const value: unknown = document.toJS({ maxAliasCount: 1000 });
+        let value: unknown;
+        try {
+            value = document.toJS({ maxAliasCount: 1000 });
+        } catch (error) {
+            // An alias to an anchor of another document, or too many aliases: user input, so a located message.
+            throw new InputError(`invalid YAML: ${(error as Error).message}`, file, locator(document, lineCounter, [])([]));
+        }
         if (value === null || value === undefined) continue;
         const lineOf = locator(document, lineCounter, []);
         const line = lineOf([]);
