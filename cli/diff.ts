@@ -14,9 +14,10 @@ import * as path from "node:path";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/securityDiff";
 import { stackFilePath } from "../offline/stackFile";
 import { checkStackName, parseFlags, reportFailure, UsageError } from "./failure";
+import { projectDir } from "../offline/projectDir";
 
 const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json] [--fail-on mandatory] [--policy-pack-config FILE]";
-const PROJECT_DIR = path.resolve(__dirname, "..");
+const PROJECT_DIR = projectDir(__dirname);
 /** Stack files and git history are read from the working directory (npm runs scripts from the project root). */
 const WORK_DIR = process.cwd();
 
@@ -50,9 +51,13 @@ function main(argv: string[]): number {
 
 /** One side's security section and policy pack results, from the plan's JSON. */
 function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): PlanSecurityJson {
-    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-    // Each side runs in its own process: Pulumi's runtime state is global.
-    const result = spawnSync(tsx, [path.join(PROJECT_DIR, "cli", "plan.ts"), "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    // Each side runs in its own process: Pulumi's runtime state is global. Compiled (dist/cli/diff.js), the plan
+    // is the compiled sibling run by node; from the sources, tsx runs cli/plan.ts.
+    const compiled = path.extname(__filename) === ".js";
+    const [command, script] = compiled
+        ? [process.execPath, path.join(__dirname, "plan.js")]
+        : [path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), path.join(PROJECT_DIR, "cli", "plan.ts")];
+    const result = spawnSync(command, [script, "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (!result.stdout.trim()) {
         throw new DiffInputError(`cannot plan ${label}:\n${result.stderr.trim()}`);
     }

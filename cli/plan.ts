@@ -20,12 +20,13 @@ import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/
 import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/securityDiff";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/policyConfig";
+import { projectDir as findProjectDir } from "../offline/projectDir";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
-    const projectDir = path.resolve(__dirname, "..");
+    const projectDir = findProjectDir(__dirname);
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../core/config";
 import { numberToIpv4, parseIpv4Block } from "../core/cidr";
 import { useApiAccessProbe } from "../components/kubernetesApiAccess";
+import { programPath as defaultProgramPath } from "./projectDir";
 
 /** A resource the program registered, as the offline plan and the tests see it. */
 export interface CapturedResource {
@@ -209,7 +209,7 @@ export async function runProgramOffline(options: MockRunOptions): Promise<MockRu
     const logicalNames = new WeakMap<pulumi.Resource, string>();
     const nameOf = (resource: unknown): string | undefined => (resource instanceof pulumi.Resource ? logicalNames.get(resource) : undefined);
 
-    const programPath = options.programPath ?? path.resolve(__dirname, "..", "index.ts");
+    const programPath = options.programPath ?? defaultProgramPath(__dirname);
     const program: { exports: Record<string, unknown> } = { exports: {} };
     await pulumi.runtime.runInPulumiStack(async () => {
         // Legacy stack transformations still run under the mock monitor; they show each resource's options.

@@ -1,5 +1,4 @@
-import { ipv4ToNumber } from "../core/cidr";
-import { Connection, diffConnections, Entity, formatConnection, parseConnectionSet } from "../reach";
+import { Connection, diffConnections, Entity, formatConnection, parseConnectionSet, parseEntityDisplay } from "../reach";
 import { COMMENT_GRAPH_BUDGET, connectionFlowchart, type Flowchart, type GraphBudget, type GraphConnection } from "./connectionGraph";
 import { policyRemediations, resourceLabel, type PolicyResult } from "./policyCheck";
 import type { FirewallRuleRow, PolicyBudgetRow, WorkloadFacts } from "./securityReport";
@@ -370,10 +369,9 @@ export function parseConnectionLine(line: string): Connection {
 }
 
 function parseEntity(display: string): Entity {
-    const external = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)\[External\]$/.exec(display);
-    if (external) {
-        return { type: "external", start: ipv4ToNumber(external[1]), end: ipv4ToNumber(external[2]), display };
-    }
+    // reach prints a range as "a-b", a CIDR or one address; it parses all three back.
+    const external = parseEntityDisplay(display);
+    if (external?.type === "external") return external;
     const workload = /^([^/]+)\/(.+)\[(.+)\]$/.exec(display);
     if (!workload) throw new Error(`not an entity: ${display}`);
     return { type: "workload", namespace: workload[1], name: workload[2], kind: workload[3], display } as Entity;

@@ -1,8 +1,11 @@
 /**
- * Benchmark: `npm run bench`. Builds clusters of N namespaces, each running the ADR's three-tier app
- * (frontend tier=web, backend tier=api, database tier=data) under default-deny microsegmentation, and times
- * the full connectivity for N = 10, 100, 1000. Each N runs in its own child process so peak memory
- * (resourceUsage().maxRSS) belongs to that N alone.
+ * Benchmark: `npm run bench [-- --runs R]`. Builds clusters of N namespaces, each running the ADR's three-tier
+ * app (frontend tier=web, backend tier=api, database tier=data) under default-deny microsegmentation, for
+ * N = 1 (start-up), 10, 100, 1000, and prints two figures side by side:
+ * - whole process: the cluster written as a folder of YAML files, and `node dist/reach/cli.js FOLDER` spawned
+ *   as a user runs it (start-up, loading, analysis, output), median of R runs (default 3), peak RSS;
+ * - engine: `analyze()` on the objects in memory, cold, in its own child process.
+ * Not part of `npm test`: timings belong here, never in tests.
  *
  * Per namespace: default-deny ingress+egress; DNS to kube-system/kube-dns (UDP and TCP 53); frontend ->
  * backend TCP 80; backend -> database TCP 5432; backend egress to 0.0.0.0/0 except private ranges on TCP 443;
@@ -10,12 +13,14 @@
  * monitoring namespace scrape TCP 9090 on every app pod.
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import * as jsyaml from "js-yaml";
 import { type ManifestObject, analyze } from "./index";
 
 const SIZES = [10, 100, 1000];
-const TARGET_SECONDS: Readonly<Record<number, number>> = { 100: 0.3, 1000: 3 };
-const MEMORY_LIMIT_MIB = 1024;
 
 function object(value: Record<string, unknown>): ManifestObject {
     return { object: value };
@@ -137,30 +142,113 @@ function runChild(size: number): Measurement {
     return JSON.parse(result.stdout.trim().split("\n").pop()!) as Measurement;
 }
 
+/** Writes the cluster as a user's folder of YAML files: one multi-document file per namespace, recursively. */
+function writeCluster(size: number, folder: string): void {
+    const byNamespace = new Map<string, unknown[]>();
+    for (const { object } of generateCluster(size)) {
+        const metadata = (object as { metadata: { namespace?: string } }).metadata;
+        const key = metadata.namespace ?? "_cluster";
+        let list = byNamespace.get(key);
+        if (!list) byNamespace.set(key, (list = []));
+        list.push(object);
+    }
+    for (const [namespace, objects] of byNamespace) {
+        const dir = path.join(folder, namespace.slice(0, 6));
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, `${namespace}.yaml`), objects.map((object) => jsyaml.dump(object, { noRefs: true })).join("---\n"));
+    }
+}
+
+/** The compiled command line (dist/reach/cli.js): beside this file when it runs compiled, else under dist/. */
+function compiledCli(): string {
+    const cli = path.extname(__filename) === ".js" ? path.join(__dirname, "cli.js") : path.resolve(__dirname, "..", "dist", "reach", "cli.js");
+    if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm ci runs it)`);
+    return cli;
+}
+
+interface ProcessRun {
+    /** Wall-clock time from spawn to exit. */
+    readonly seconds: number;
+    /** CPU time of the process (user + system): what the run costs regardless of other load on the machine. */
+    readonly cpuSeconds: number;
+    readonly maxRssMiB: number;
+    readonly lines: number;
+}
+
+/**
+ * Runs the CLI as a user does (`node dist/reach/cli.js FOLDER`, stdout piped), timing the whole process from
+ * spawn to exit. A preload script reports the child's peak RSS on exit; it adds nothing measurable.
+ */
+function runProcess(cli: string, folder: string, preload: string): ProcessRun {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, ["--require", preload, cli, folder], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+    const seconds = (performance.now() - start) / 1000;
+    if (result.status !== 0) throw new Error(`reach on ${folder} failed:\n${result.stderr}`);
+    const usage = /bench-usage (\d+) (\d+) (\d+)/.exec(result.stderr);
+    return {
+        seconds,
+        cpuSeconds: usage ? (Number(usage[2]) + Number(usage[3])) / 1e6 : NaN,
+        maxRssMiB: usage ? Number(usage[1]) / 1024 : NaN,
+        lines: result.stdout.split("\n").length - 1,
+    };
+}
+
+function median(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Whole-process targets on the 2-core development machine (issue #10). */
+const PROCESS_TARGETS: Readonly<Record<number, { seconds: number; mib?: number }>> = { 1: { seconds: 0.3 }, 100: { seconds: 0.45 }, 1000: { seconds: 1.5, mib: 300 } };
+
 function main(): void {
     const childIndex = process.argv.indexOf("--child");
     if (childIndex >= 0) {
         process.stdout.write(`${JSON.stringify(measure(Number(process.argv[childIndex + 1])))}\n`);
         return;
     }
-    const results: Measurement[] = [];
-    for (const size of SIZES) {
-        const result = runChild(size);
-        results.push(result);
-        const target = TARGET_SECONDS[size];
-        const verdict = target === undefined ? "" : `  target < ${target} s: ${result.seconds < target ? "PASS" : "FAIL"}`;
-        const memory = size === 1000 ? `  memory < 1 GiB: ${result.maxRssMiB < MEMORY_LIMIT_MIB ? "PASS" : "FAIL"}` : "";
-        process.stdout.write(
-            `N=${String(size).padEnd(5)} workloads ${String(result.workloads).padStart(5)}  policies ${String(result.policies).padStart(5)}  ` +
-                `connections ${String(result.connections).padStart(6)}  time ${result.seconds.toFixed(3)} s  ` +
-                `peak RSS ${result.maxRssMiB.toFixed(0)} MiB  heap ${result.heapUsedMiB.toFixed(0)} MiB${verdict}${memory}\n`,
-        );
-    }
-    const [, hundred, thousand] = results;
-    if (hundred && thousand) {
-        const growth = thousand.seconds / hundred.seconds;
-        // Ten times the namespaces should cost about ten times the time; allow for fixed costs and noise.
-        process.stdout.write(`growth N=100 -> N=1000: ${growth.toFixed(1)}x time for 10x namespaces (about linear: ${growth < 20 ? "PASS" : "FAIL"})\n`);
+    const runsIndex = process.argv.indexOf("--runs");
+    const runs = runsIndex >= 0 ? Math.max(1, Number(process.argv[runsIndex + 1]) || 1) : 3;
+    const cli = compiledCli();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reach-bench-"));
+    const preload = path.join(scratch, "max-rss.js");
+    fs.writeFileSync(
+        preload,
+        'process.on("exit", () => { const u = process.resourceUsage(); process.stderr.write(`bench-usage ${u.maxRSS} ${u.userCPUTime} ${u.systemCPUTime}\\n`); });\n',
+    );
+    process.stdout.write(`whole process: node ${path.relative(process.cwd(), cli)} FOLDER (YAML files, stdout piped), median of ${runs} runs; engine: analyze() in memory, cold, own process\n`);
+    try {
+        for (const size of [1, ...SIZES]) {
+            const folder = path.join(scratch, `n${size}`);
+            writeCluster(size, folder);
+            const processRuns = Array.from({ length: runs }, () => runProcess(cli, folder, preload));
+            const seconds = median(processRuns.map((run) => run.seconds));
+            const cpuSeconds = median(processRuns.map((run) => run.cpuSeconds));
+            const mib = Math.max(...processRuns.map((run) => run.maxRssMiB));
+            const engine = runChild(size);
+            const target = PROCESS_TARGETS[size];
+            const verdicts = target
+                ? `  target <= ${target.seconds} s${target.mib ? `, <= ${target.mib} MB` : ""}: ${seconds <= target.seconds && (!target.mib || mib * 1.048576 <= target.mib) ? "PASS" : "FAIL"}`
+                : "";
+            process.stdout.write(
+                `N=${String(size).padEnd(5)} workloads ${String(engine.workloads).padStart(5)}  policies ${String(engine.policies).padStart(5)}  ` +
+                    `lines ${String(processRuns[0]!.lines).padStart(6)}  whole process ${seconds.toFixed(3)} s (runs ${processRuns.map((run) => run.seconds.toFixed(2)).join(" ")}; ` +
+                    `CPU ${cpuSeconds.toFixed(3)} s), peak RSS ${mib.toFixed(0)} MiB  |  engine ${engine.seconds.toFixed(3)} s, peak RSS ${engine.maxRssMiB.toFixed(0)} MiB${verdicts}\n`,
+            );
+        }
+        // What `npm run reach` adds on top: npm's own start-up (not ours to shorten), for the record.
+        const npm = process.env.npm_execpath;
+        if (npm) {
+            const timings = Array.from({ length: runs }, () => {
+                const start = performance.now();
+                const result = spawnSync(process.execPath, [npm, "run", "--silent", "reach", "--", path.join(scratch, "n1")], { encoding: "utf8" });
+                if (result.status !== 0) throw new Error(`npm run reach failed:\n${result.stderr}`);
+                return (performance.now() - start) / 1000;
+            });
+            process.stdout.write(`N=1 through npm run --silent reach (npm's start-up included): ${median(timings).toFixed(3)} s\n`);
+        }
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
     }
 }
 

@@ -20,11 +20,12 @@ import {
     formatWarning,
     loadManifestPaths,
     parseExpectations,
+    presentConnections,
     summaryLine,
 } from "./index";
 
 const USAGE = `usage: npm run reach -- [options] PATH...
-       npm run reach -- diff [--format text|json|md] OLD NEW
+       npm run reach -- diff [--format text|json|md] [--self] OLD NEW
 
 PATH, OLD and NEW are YAML/JSON files or folders (read recursively; multi-document files allowed).
 
@@ -34,6 +35,7 @@ options:
                           (SRC/DST: namespace/name, namespace/name[Kind] or an IPv4 address)
   --expect FILE           check the expectations in FILE; exit 3 if one is violated
   --policies              print the compiled policies, in evaluation order
+  --self                  also list each workload's connections to itself (left out by default)
   -h, --help              show this help
 
 exit codes: 0 ok, 1 input error, 2 usage error, 3 expectation violated`;
@@ -67,6 +69,7 @@ export function run(argv: readonly string[], output: Output): number {
             explain: { type: "string" };
             expect: { type: "string" };
             policies: { type: "boolean" };
+            self: { type: "boolean" };
             help: { type: "boolean"; short: "h" };
         };
         allowPositionals: true;
@@ -81,6 +84,7 @@ export function run(argv: readonly string[], output: Output): number {
                 explain: { type: "string" },
                 expect: { type: "string" },
                 policies: { type: "boolean" },
+                self: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
             allowPositionals: true,
@@ -113,12 +117,14 @@ export function run(argv: readonly string[], output: Output): number {
 
     if (paths[0] === "diff") {
         if (values.explain !== undefined || values.expect !== undefined || values.policies) {
-            throw new UsageError("diff takes only --format");
+            throw new UsageError("diff takes only --format and --self");
         }
         if (paths.length !== 3) throw new UsageError("diff needs exactly two paths: OLD NEW");
         const before = load([paths[1]!], output);
         const after = load([paths[2]!], output);
-        const diff = diffConnections(before.connections, after.connections);
+        const changes = diffConnections(before.connections, after.connections);
+        const presentation = { self: values.self === true };
+        const diff = { added: presentConnections(changes.added, presentation), removed: presentConnections(changes.removed, presentation) };
         output.out(formatDiff(diff, format));
         output.err(`${diff.added.length} added, ${diff.removed.length} removed\n`);
         return 0;
@@ -148,8 +154,9 @@ export function run(argv: readonly string[], output: Output): number {
         output.out(analysis.policies.map((policy) => `${formatPolicy(policy)}\n`).join(""));
         return 0;
     }
-    output.out(formatConnections(analysis.connections, format));
-    output.err(`${summaryLine(analysis.connections, analysis.workloads.length)}\n`);
+    const connections = presentConnections(analysis.connections, { self: values.self === true });
+    output.out(formatConnections(connections, format));
+    output.err(`${summaryLine(connections, analysis.workloads.length)}\n`);
     return 0;
 }
 

@@ -564,8 +564,13 @@ class Compiler {
                           : undefined,
                   }
                 : undefined;
+        // libcalico-go (updateprocessors/rules.go, getEndpointSelector, Calico 3.29-3.31): the rule's endpoint
+        // selector is scoped to the policy's namespace (or the namespaceSelector's) as soon as any selector field
+        // is used, notSelector included; a scoped selector matches only endpoints and network sets, never other
+        // addresses. Only in a global policy does a lone notSelector leave every address but the excluded ones.
+        const scoped = namespaces.kind !== "any";
         const select: Selection | undefined =
-            selector !== undefined || namespaceSelector !== undefined || serviceAccounts !== undefined
+            selector !== undefined || namespaceSelector !== undefined || serviceAccounts !== undefined || (notSelector !== undefined && scoped)
                 ? { namespaces, selector: selector ?? ALL }
                 : undefined;
         const exclude: Selection | undefined = notSelector !== undefined ? { namespaces, selector: notSelector } : undefined;

@@ -12,8 +12,8 @@
  * through a label index) one by one, and against "every other workload" once.
  */
 import { type CompiledPolicy, type CompiledRule, type Direction, type EntityMatch, type NamespaceScope, type Selection, isAnywhere } from "./compile";
-import { type Intervals, intervalsContain, intervalsCover, subtractIntervals, unionIntervals } from "./intervals";
-import { PUBLIC_API_SERVER_ADDRESSES, pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
+import { type Intervals, intersectIntervals, intervalsContain, intervalsCover, subtractIntervals, unionIntervals } from "./intervals";
+import { ALL_IPV4, PUBLIC_API_SERVER_ADDRESSES, pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
 import {
     API_SERVER_KIND,
     type ClusterModel,
@@ -69,9 +69,18 @@ export interface Connection {
 /** The API server pseudo-endpoint only listens on HTTPS. */
 const API_SERVER_TRAFFIC = ConnectionSet.ports("TCP", 443);
 
+/** Result entities for external ranges, shared: the same few ranges recur in every workload's connections. */
+const externalEntities = new Map<string, ExternalEntity>();
+
 /** Makes the result entity for an external range. */
 export function externalEntity(start: number, end: number): ExternalEntity {
-    return { type: "external", start, end, display: `${rangeText(start, end)}[External]` };
+    const key = `${start}-${end}`;
+    let entity = externalEntities.get(key);
+    if (!entity) {
+        if (externalEntities.size >= 100_000) externalEntities.clear(); // bounded in long-lived processes
+        externalEntities.set(key, (entity = { type: "external", start, end, display: `${rangeText(start, end)}[External]` }));
+    }
+    return entity;
 }
 
 /** Output order of entities: workloads by namespace, name, kind; then external ranges by address. */
@@ -102,6 +111,8 @@ interface ResolvedEntity {
     readonly entity: EntityMatch;
     readonly allWorkloads: boolean;
     readonly workloads: ReadonlySet<number>;
+    /** Workloads left unmatched because their nets/notNets answer depends on pod IPs the input does not give. */
+    readonly uncertain: ReadonlySet<number>;
     readonly apiServer: boolean;
     readonly pieces: Uint8Array;
 }
@@ -231,8 +242,35 @@ class Resolver {
         );
     }
 
-    private matchesWorkload(entity: EntityMatch, workload: Endpoint): boolean {
-        if (entity.nets !== undefined) return false;
+    /**
+     * Whether a workload's pods are inside `nets` and outside `notNets`. Felix matches both against the
+     * packet's address, and a pod's address is its IP (libcalico-go rules.go: SrcNets/NotSrcNets go to the
+     * dataplane as CIDR matches, with no endpoint exception). Known IPs (status.podIP) are matched exactly;
+     * a pod without one lies somewhere in the pod address space (the Calico IPPools in the input, else all of
+     * IPv4): "yes"/"no" when every address there gives the same answer, "unknown" otherwise.
+     */
+    private addressMatch(entity: EntityMatch, workload: Endpoint): "yes" | "no" | "unknown" {
+        const pods = workload.podIPs && workload.podIPs.length > 0 ? workload.podIPs : [undefined];
+        let yes = 0;
+        let no = 0;
+        for (const ip of pods) {
+            const answer = ip === undefined ? this.podSpaceMatch(entity) : addressInside(entity, ip) ? "yes" : "no";
+            if (answer === "yes") yes++;
+            else if (answer === "no") no++;
+        }
+        return yes === pods.length ? "yes" : no === pods.length ? "no" : "unknown";
+    }
+
+    private podSpaceMatch(entity: EntityMatch): "yes" | "no" | "unknown" {
+        const space = this.model.podAddressSpace;
+        const inNets = entity.nets === undefined ? "yes" : intervalsCover(entity.nets, space) ? "yes" : intersectIntervals(entity.nets, space).length === 0 ? "no" : "unknown";
+        const outNotNets =
+            entity.notNets === undefined ? "yes" : intersectIntervals(entity.notNets, space).length === 0 ? "yes" : intervalsCover(entity.notNets, space) ? "no" : "unknown";
+        if (inNets === "no" || outNotNets === "no") return "no";
+        return inNets === "yes" && outNotNets === "yes" ? "yes" : "unknown";
+    }
+
+    private matchesWorkload(entity: EntityMatch, workload: Endpoint, uncertain: Set<number>): boolean {
         if (entity.service) {
             const service = this.model.services.get(`${entity.service.namespace}/${entity.service.name}`);
             if (!service?.selector || workload.namespace !== service.namespace) return false;
@@ -249,12 +287,17 @@ class Resolver {
                 if (!matchesSelector(selector, labels)) return false;
             }
         }
+        // Addresses last, so only workloads that every other condition matches are reported as uncertain.
+        if (entity.nets !== undefined || entity.notNets !== undefined) {
+            const answer = this.addressMatch(entity, workload);
+            if (answer === "unknown") uncertain.add(workload.id);
+            if (answer !== "yes") return false;
+        }
         return true;
     }
 
     /** A superset of the workloads an entity can match, from the smallest index list that applies. */
     private candidates(entity: EntityMatch): readonly number[] {
-        if (entity.nets !== undefined) return [];
         // Each option is a list of id lists; only the smallest option is materialised.
         const options: (readonly (readonly number[])[])[] = [];
         if (entity.service) options.push([this.byNamespace.get(entity.service.namespace) ?? []]);
@@ -341,14 +384,16 @@ class Resolver {
         if (cached) return cached;
         const allWorkloads =
             entity.nets === undefined &&
+            entity.notNets === undefined &&
             entity.exclude === undefined &&
             entity.serviceAccounts === undefined &&
             entity.service === undefined &&
             (entity.select === undefined || (scopeIsEverything(entity.select.namespaces) && entity.select.selector.op === "all"));
         const workloads = new Set<number>();
+        const uncertain = new Set<number>();
         if (!allWorkloads) {
             for (const id of this.candidates(entity)) {
-                if (this.matchesWorkload(entity, this.workloads[id]!)) workloads.add(id);
+                if (this.matchesWorkload(entity, this.workloads[id]!, uncertain)) workloads.add(id);
             }
         }
         if (entity.service && !namesApiServer(entity, this.model) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
@@ -356,10 +401,10 @@ class Resolver {
         }
         const apiServer =
             this.apiServerId !== undefined &&
-            ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
+            ((entity.select === undefined && entity.nets === undefined && entity.notNets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
                 namesApiServer(entity, this.model) ||
                 coversPublicApiServer(entity));
-        const resolved = { entity, allWorkloads, workloads, apiServer, pieces: this.pieces(entity) };
+        const resolved = { entity, allWorkloads, workloads, uncertain, apiServer, pieces: this.pieces(entity) };
         this.entityCache.set(key, resolved);
         return resolved;
     }
@@ -367,12 +412,20 @@ class Resolver {
 
 /**
  * True when the entity's address ranges hold every place a public API server can be (all public IPv4): the
- * API server of a public AKS cluster is an address in public space, so such an ipBlock or `nets` reaches it.
+ * API server of a public AKS cluster is an address in public space, so such an ipBlock or `nets` (or a lone
+ * `notNets` that leaves public space alone) reaches it. A selector limits a rule to endpoints, which the API
+ * server is not; a lone `notSelector` excludes endpoints only, as `pieceMatcher` treats external addresses.
  */
 export function coversPublicApiServer(entity: EntityMatch): boolean {
-    if (entity.nets === undefined || entity.select !== undefined || entity.exclude !== undefined || entity.serviceAccounts !== undefined || entity.service !== undefined) return false;
-    const reached = entity.notNets !== undefined ? subtractIntervals(entity.nets, entity.notNets) : entity.nets;
+    if ((entity.nets === undefined && entity.notNets === undefined) || entity.select !== undefined || entity.serviceAccounts !== undefined || entity.service !== undefined) return false;
+    const nets = entity.nets ?? ALL_IPV4;
+    const reached = entity.notNets !== undefined ? subtractIntervals(nets, entity.notNets) : nets;
     return intervalsCover(reached, PUBLIC_API_SERVER_ADDRESSES);
+}
+
+/** Whether an address is inside the entity's nets and outside its notNets. */
+function addressInside(entity: EntityMatch, address: number): boolean {
+    return (entity.nets === undefined || intervalsContain(entity.nets, address)) && (entity.notNets === undefined || !intervalsContain(entity.notNets, address));
 }
 
 /** True when the entity's `services` names the API server: default/kubernetes without a pod selector. */
@@ -557,6 +610,24 @@ export class ReachabilityEngine {
             if (open.isEmpty()) break;
         }
         return allowed.union(open);
+    }
+
+    /**
+     * Rules of the subject's policies whose match for this workload peer (or for the subject itself) was left
+     * out because it depends on pod IPs the input does not give: "policy direction[index]" texts, in order.
+     */
+    unknownAddressRules(subjectId: number, direction: Direction, peer: Peer): string[] {
+        const found: string[] = [];
+        for (const group of this.groups[direction][subjectId] ?? []) {
+            for (const { policy, rules } of group.policies) {
+                for (const resolved of rules) {
+                    const remote = peer.kind === "endpoint" && resolved.peers.some((entity) => entity.uncertain.has(peer.id));
+                    const local = resolved.local?.uncertain.has(subjectId) === true;
+                    if (remote || local) found.push(`${policy.display} ${direction}[${resolved.rule.index}]`);
+                }
+            }
+        }
+        return found;
     }
 
     /** True when some tier selects the endpoint for the direction. */

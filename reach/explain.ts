@@ -96,6 +96,16 @@ export function explain(analysis: Analysis, source: string, destination: string)
     const ingress = trace(to, "ingress", from);
     let verdict = egress.allowed.intersect(ingress.allowed);
     const notes: string[] = [];
+    const unknown = [
+        ...("endpoint" in from ? engine.unknownAddressRules(from.endpoint, "egress", peerFor(to)) : []),
+        ...("endpoint" in to ? engine.unknownAddressRules(to.endpoint, "ingress", peerFor(from)) : []),
+    ];
+    if (unknown.length > 0) {
+        notes.push(
+            `depends on an unknown pod IP: ${unknown.join(", ")} match${unknown.length === 1 ? "es" : ""} by nets/notNets, and the input gives no status.podIP ` +
+                "that settles it for these pods (their IPs may lie anywhere in the pod address space); counted as not matching",
+        );
+    }
     if ("endpoint" in to && engine.endpoints[to.endpoint]!.kind === API_SERVER_KIND) {
         verdict = verdict.intersect(ConnectionSet.ports("TCP", 443));
         notes.push("the API server pseudo-endpoint listens on TCP 443 only");

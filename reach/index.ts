@@ -14,8 +14,9 @@ export { loadManifestPaths, parseManifests } from "./load";
 
 // Analysis.
 export type { Analysis } from "./analyze";
-/** Computes every allowed connection. */
-export { analyze } from "./analyze";
+/** Computes every allowed connection; podWorkloads() gives each pod's workload identity alone. */
+export { analyze, podWorkloads } from "./analyze";
+export type { PodWorkload } from "./workloads";
 export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./evaluate";
 /** Output ordering of entities and connections. */
 export { compareConnections, compareEntities } from "./evaluate";
@@ -24,9 +25,9 @@ export type { PortProtocol } from "./ports";
 export { ConnectionSet, parseConnectionSet } from "./ports";
 
 // Output.
-export type { OutputFormat } from "./format";
-/** Connection lines, JSON and Markdown. */
-export { formatConnection, formatConnections, summaryLine } from "./format";
+export type { OutputFormat, PresentationOptions } from "./format";
+/** Connection lines, JSON and Markdown; self pairs left out and external ranges merged as users read them. */
+export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./format";
 
 // Why: compiled policies and explained pairs.
 export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./compile";

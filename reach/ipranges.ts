@@ -71,9 +71,22 @@ export function ipv4Text(value: number): string {
     return `${Math.floor(value / 16777216) % 256}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
 }
 
-/** Renders an address range as "a.b.c.d-e.f.g.h" (the External entity name). */
+/** The prefix length when [start, end] is exactly one CIDR block, else undefined. */
+export function cidrPrefix(start: number, end: number): number | undefined {
+    // A block has a power-of-two size and starts at a multiple of it (plain arithmetic: sizes reach 2^32).
+    const size = end - start + 1;
+    const prefix = 32 - Math.log2(size);
+    return size > 0 && Number.isInteger(prefix) && start % size === 0 ? prefix : undefined;
+}
+
+/**
+ * Renders an address range the way users write it (the External entity name): one address as "a.b.c.d",
+ * an exact CIDR block as "a.b.c.d/n", anything else as "a.b.c.d-e.f.g.h".
+ */
 export function rangeText(start: number, end: number): string {
-    return `${ipv4Text(start)}-${ipv4Text(end)}`;
+    if (start === end) return ipv4Text(start);
+    const prefix = cidrPrefix(start, end);
+    return prefix === undefined ? `${ipv4Text(start)}-${ipv4Text(end)}` : `${ipv4Text(start)}/${prefix}`;
 }
 
 /**

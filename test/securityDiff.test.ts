@@ -143,7 +143,7 @@ describe("risk groups", () => {
                 "shop/frontend[Pod] => default/kubernetes[APIServer] : TCP 443",
                 "shop/frontend[Pod] => monitoring/monitoring-agent[Pod] : TCP 9090",
                 "monitoring/monitoring-agent[Pod] => shop/frontend[Pod] : TCP 9090",
-                "1.2.3.0-1.2.3.255[External] => shop/frontend[Pod] : TCP 8080",
+                "1.2.3.0/24[External] => shop/frontend[Pod] : TCP 8080",
                 "monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 5432,9090,9187",
             ],
         });
@@ -153,7 +153,7 @@ describe("risk groups", () => {
             // Cross-namespace, but into tier=data: the data tier comes first.
             "data-tier": [["monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 5432"], []],
             internet: [["shop/frontend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443"], []],
-            "from-outside": [["1.2.3.0-1.2.3.255[External] => shop/frontend[Pod] : TCP 8080"], []],
+            "from-outside": [["1.2.3.0/24[External] => shop/frontend[Pod] : TCP 8080"], []],
             "api-server": [["shop/frontend[Pod] => default/kubernetes[APIServer] : TCP 443"], []],
             "cross-namespace": [["monitoring/monitoring-agent[Pod] => shop/frontend[Pod] : TCP 9090", "shop/frontend[Pod] => monitoring/monitoring-agent[Pod] : TCP 9090"], []],
             "within-namespace": [[], ["shop/frontend[Pod] => shop/backend[Pod] : TCP 80"]],

@@ -43,6 +43,21 @@ describe("loading manifests", () => {
         expect(objects[1]!.source?.lineOf?.(["metadata", "name"])).toBe(11);
     });
 
+    it("reads anchors and aliases (through the positioned parser) with the same objects and lines", () => {
+        const { objects } = parseManifests(
+            ["apiVersion: v1", "kind: List", "items:", "- kind: Pod", "  apiVersion: v1", "  metadata: {name: a, labels: &common {app: web}}", "- kind: Pod", "  apiVersion: v1", "  metadata:", "    name: b", "    labels: *common"].join("\n"),
+            "anchors.yaml",
+        );
+        expect(objects.map((object) => (object.object as { metadata: { labels: unknown } }).metadata.labels)).toEqual([{ app: "web" }, { app: "web" }]);
+        expect(objects.map((object) => [object.source?.line, object.source?.lineOf?.(["metadata", "labels"])])).toEqual([
+            [4, 6],
+            [7, 11],
+        ]);
+        // An alias cannot reach into another document: a located error, not a crash.
+        const error = inputError(() => parseManifests("a: &x 1\n---\nb: *x\n", "cross.yaml"));
+        expect(error.message).toMatch(/^cross\.yaml:3: invalid YAML: /);
+    });
+
     it("reports malformed YAML with file:line", () => {
         const error = inputError(() => parseManifests("a: 1\n---\nb: [1,\n", "bad.yaml"));
         expect(error.message).toMatch(/^bad\.yaml:\d+: invalid YAML: /);
@@ -51,7 +66,7 @@ describe("loading manifests", () => {
 });
 
 describe("workloads", () => {
-    it("reports pods under their present controller, ReplicaSets under their Deployment", () => {
+    it("reports pods under their controller (present or not), ReplicaSets under their present Deployment", () => {
         const { analysis } = analyzeText(`
 apiVersion: apps/v1
 kind: Deployment
@@ -87,7 +102,7 @@ metadata: {name: report, namespace: shop}
 spec: {jobTemplate: {spec: {template: {metadata: {labels: {app: report}}}}}}
 `);
         expect(analysis.workloads.map((workload) => workload.display)).toEqual([
-            "shop/orphan-xyz[Pod]",
+            "shop/gone[ReplicaSet]",
             "shop/report[CronJob]",
             "shop/web[Deployment]",
         ]);

@@ -12,7 +12,9 @@ import {
     formatDiff,
     parseConnectionSet,
     parseExpectations,
+    parseEntityDisplay,
     parseManifests,
+    presentConnections,
 } from "../../reach/index";
 import { generateCluster } from "../../reach/bench";
 
@@ -77,8 +79,8 @@ describe("diffConnections", () => {
             connection(external("10.0.0.0", "10.255.255.255"), web, "TCP 80"),
         ];
         const diff = diffConnections(before, after);
-        expect(diff.removed.map(formatConnection)).toEqual(["shop/web[Deployment] => 10.0.0.0-10.255.255.255[External] : TCP 443"]);
-        expect(diff.added.map(formatConnection)).toEqual(["10.0.0.0-10.255.255.255[External] => shop/web[Deployment] : TCP 80"]);
+        expect(diff.removed.map(formatConnection)).toEqual(["shop/web[Deployment] => 10.0.0.0/8[External] : TCP 443"]);
+        expect(diff.added.map(formatConnection)).toEqual(["10.0.0.0/8[External] => shop/web[Deployment] : TCP 80"]);
     });
 
     it("finds nothing between identical lists", () => {
@@ -91,6 +93,81 @@ describe("diffConnections", () => {
         expect(formatDiff(diff, "md")).toBe(
             "| Change | Source | Destination | Connections |\n| --- | --- | --- | --- |\n| added | shop/web[Deployment] | shop/api[Deployment] | TCP 80 |\n",
         );
+    });
+});
+
+describe("presentation: what users read", () => {
+    const web = workload("shop", "web");
+    const api = workload("shop", "api");
+
+    it("prints one address as an address, an exact CIDR block in CIDR form, anything else as a range", () => {
+        const lines = presentConnections([
+            connection(web, external("8.8.8.8", "8.8.8.8"), "UDP 53"),
+            connection(web, external("10.0.0.0", "10.255.255.255"), "TCP 443"),
+            connection(web, external("172.16.0.0", "172.16.0.127"), "TCP 22"),
+            connection(web, external("192.168.1.1", "192.168.1.9"), "TCP 80"),
+        ]).map(formatConnection);
+        expect(lines).toEqual([
+            "shop/web[Deployment] => 8.8.8.8[External] : UDP 53",
+            "shop/web[Deployment] => 10.0.0.0/8[External] : TCP 443",
+            "shop/web[Deployment] => 172.16.0.0/25[External] : TCP 22",
+            "shop/web[Deployment] => 192.168.1.1-192.168.1.9[External] : TCP 80",
+        ]);
+        for (const line of lines) {
+            const display = line.split(" => ")[1]!.split(" : ")[0]!;
+            expect(parseEntityDisplay(display)?.display).toBe(display);
+        }
+    });
+
+    it("merges adjacent external ranges with the same traffic, per workload and direction, and only those", () => {
+        const lines = presentConnections([
+            connection(web, external("0.0.0.0", "9.255.255.255"), "All Connections"),
+            connection(web, external("10.0.0.0", "10.255.255.255"), "All Connections"),
+            connection(web, external("11.0.0.0", "255.255.255.255"), "All Connections"),
+            // Same traffic but not adjacent (a gap at 1.0.0.0-1.255.255.255): two lines.
+            connection(api, external("0.0.0.0", "0.255.255.255"), "TCP 443"),
+            connection(api, external("2.0.0.0", "2.255.255.255"), "TCP 443"),
+            // Adjacent but different traffic: two lines.
+            connection(api, external("3.0.0.0", "3.255.255.255"), "TCP 443"),
+            connection(api, external("4.0.0.0", "4.255.255.255"), "TCP 80"),
+            // Inbound ranges merge among themselves, not with outbound ones.
+            connection(external("0.0.0.0", "127.255.255.255"), web, "TCP 80"),
+            connection(external("128.0.0.0", "255.255.255.255"), web, "TCP 80"),
+        ]).map(formatConnection);
+        expect(lines).toEqual([
+            "shop/api[Deployment] => 0.0.0.0/8[External] : TCP 443",
+            "shop/api[Deployment] => 2.0.0.0/7[External] : TCP 443",
+            "shop/api[Deployment] => 4.0.0.0/8[External] : TCP 80",
+            "shop/web[Deployment] => 0.0.0.0/0[External] : All Connections",
+            "0.0.0.0/0[External] => shop/web[Deployment] : TCP 80",
+        ]);
+    });
+
+    it("leaves a workload's connections to itself out unless asked", () => {
+        const connections = [connection(web, web, "All Connections"), connection(web, api, "TCP 80")];
+        expect(presentConnections(connections).map(formatConnection)).toEqual(["shop/web[Deployment] => shop/api[Deployment] : TCP 80"]);
+        expect(presentConnections(connections, { self: true })).toHaveLength(2);
+    });
+
+    it("finds no difference between two analyses that differ only in how other policies cut the address space", () => {
+        // After: a policy of another workload mentions 10.0.0.0/8, so web's egress arrives in three pieces.
+        const cluster = (extra: string) =>
+            analyze(
+                parseManifests(
+                    `apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: api, namespace: shop, labels: {app: api}}\n${extra}`,
+                    "m.yaml",
+                ).objects,
+            ).connections;
+        const before = cluster("");
+        const after = cluster(
+            "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]\n",
+        );
+        expect(after.filter((line) => line.source.display === "shop/web[Pod]" && line.destination.type === "external")).toHaveLength(3);
+        const web = (connections: readonly Connection[]) => presentConnections(connections).filter((line) => line.source.display === "shop/web[Pod]");
+        expect(web(after).map(formatConnection)).toEqual(web(before).map(formatConnection));
+        const diff = diffConnections(before, after);
+        expect(diff.added.filter((line) => line.source.display === "shop/web[Pod]")).toEqual([]);
+        expect(diff.removed.filter((line) => line.source.display === "shop/web[Pod]")).toEqual([]);
     });
 });
 

@@ -1,0 +1,40 @@
+/**
+ * The build step (`npm run build`, run by `npm ci` through `prepare`): the compiled command lines that
+ * `npm run reach|plan|diff` start must behave as the sources do. Builds into a scratch folder, so the test
+ * never depends on a stale dist/.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { run } from "../reach/cli";
+
+const ROOT = path.resolve(__dirname, "..");
+// Inside the project, so the bundles find node_modules as dist/ does (packages stay external).
+fs.mkdirSync(path.join(ROOT, "node_modules", ".cache"), { recursive: true });
+const out = fs.mkdtempSync(path.join(ROOT, "node_modules", ".cache", "build-test-"));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+describe("npm run build", () => {
+    it("compiles every script entry point, and the compiled reach prints what the sources print", () => {
+        const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+        expect(build.stderr).toBe("");
+        expect(build.status).toBe(0);
+        const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        for (const name of ["reach", "plan", "diff", "bench"]) {
+            const entry = /^node (dist\/\S+\.js)$/.exec(scripts[name]!)?.[1];
+            expect(entry, `npm run ${name} runs compiled JavaScript`).toBeDefined();
+            expect(fs.existsSync(path.join(out, path.relative("dist", entry!)))).toBe(true);
+        }
+        expect(scripts.prepare).toContain("scripts/build.mjs");
+
+        const args = ["--format", "json", "test/reach/fixtures/shop"];
+        const compiled = spawnSync(process.execPath, [path.join(out, "reach", "cli.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+        let stdout = "";
+        let stderr = "";
+        const status = run(args, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
+        expect(compiled.status).toBe(status);
+        expect(compiled.stdout).toBe(stdout);
+        expect(compiled.stderr).toBe(stderr);
+    });
+});
