@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/securityDiff";
 import { stackFilePath } from "../offline/stackFile";
-import { checkStackName, parseFlags, reportFailure, UsageError } from "./failure";
+import { checkStackName, parseFlags, UsageError } from "./failure";
+import { CommandOutput, runAsProcess } from "./command";
 
 const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json]";
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -19,7 +20,8 @@ const WORK_DIR = process.cwd();
 /** A side of the diff could not be planned; the message says which and why. */
 class DiffInputError extends Error {}
 
-function main(argv: string[]): number {
+/** Runs the security diff; returns the exit code. */
+export function diffCommand(argv: string[], output: CommandOutput): number {
     const options = parseOptions(argv);
     const relativeStackFile = path.relative(gitRoot(), stackFilePath(WORK_DIR, options.stack)).split(path.sep).join("/");
     const baseText = gitShow(options.base, relativeStackFile);
@@ -30,7 +32,7 @@ function main(argv: string[]): number {
     const after = planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), `${relativeStackFile} in the working tree`);
     fs.rmSync(scratch, { recursive: true, force: true });
     const diff = securityDiff(before, after);
-    process.stdout.write(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
+    output.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
     return 0;
 }
 
@@ -68,8 +70,9 @@ function parseOptions(argv: string[]): { base: string; stack: string; format: "t
     return { base: values.base, stack: checkStackName(values.stack), format: values.format };
 }
 
-try {
-    process.exit(main(process.argv.slice(2)));
-} catch (error) {
-    process.exit(reportFailure(error, [DiffInputError]));
+/** The errors of this command that are the user's input, printed without a stack trace. */
+export const DIFF_INPUT_ERRORS = [DiffInputError];
+
+if (require.main === module) {
+    void runAsProcess(diffCommand, DIFF_INPUT_ERRORS);
 }
