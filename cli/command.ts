@@ -35,13 +35,35 @@ export async function runCommand(command: Command, argv: string[], output: Comma
 }
 
 /**
- * The entry point of a CLI process: runs the command on the process's arguments and streams, then sets
- * `process.exitCode` and lets Node end by itself. Never `process.exit()`: when stdout is a pipe, Node writes to it
- * asynchronously, and exit() drops whatever is still queued (a plan piped to `jq` was cut at 64 KiB). Node's docs
- * on process.exit() say the same: "set process.exitCode and allow the process to exit naturally".
+ * The entry point of a CLI process: runs the command on the process's arguments and streams, waits until stdout
+ * and stderr have handed everything to the OS, then exits with the command's code. When stdout is a pipe, Node
+ * writes to it asynchronously and `process.exit()` drops whatever is still queued (a plan piped to `jq` was cut at
+ * 64 KiB; Node's docs on process.exit() warn about exactly this), so the exit waits for the flush. It still exits
+ * explicitly: after a config error Pulumi's runtime leaves the stack's own promise rejected, which Node would
+ * otherwise print a second time, with a stack trace.
  */
-export function runAsProcess(command: Command, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = [], argv = process.argv.slice(2)): Promise<void> {
-    return runCommand(command, argv, processOutput(), userErrorTypes).then((code) => {
-        process.exitCode = code;
+export async function runAsProcess(command: Command, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = [], argv = process.argv.slice(2)): Promise<void> {
+    // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+        process.exit(process.exitCode ?? 0);
+    });
+    const code = await runCommand(command, argv, processOutput(), userErrorTypes);
+    process.exitCode = code;
+    // The command has finished and reported its outcome; a rejection settling now is an echo of it.
+    process.on("unhandledRejection", () => undefined);
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
+}
+
+/** Resolves once everything written to the stream so far has been handed to the OS (or the reader went away). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+    return new Promise((resolve) => {
+        if (stream.destroyed || !stream.writable) {
+            resolve();
+            return;
+        }
+        // Writes complete in order: the callback of an empty write runs after every earlier one.
+        stream.write("", () => resolve());
     });
 }

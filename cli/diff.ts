@@ -73,6 +73,7 @@ function parseOptions(argv: string[]): { base: string; stack: string; format: "t
 /** The errors of this command that are the user's input, printed without a stack trace. */
 export const DIFF_INPUT_ERRORS = [DiffInputError];
 
-if (require.main === module) {
+// Run only when executed directly, not when a test imports the command.
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
     void runAsProcess(diffCommand, DIFF_INPUT_ERRORS);
 }

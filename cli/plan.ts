@@ -25,9 +25,10 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const projectDir = path.resolve(__dirname, "..");
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
+    // Validated before the program runs: a config mistake is reported once, with nothing planned.
+    const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config });
-    const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
     progress(output, "running the stack policy pack...");
@@ -95,6 +96,7 @@ function parseOptions(argv: string[]): { stack: string; config?: string; format:
 /** The errors of this command that are the user's input, printed without a stack trace. */
 export const PLAN_INPUT_ERRORS = [StackFileError];
 
-if (require.main === module) {
+// Run only when executed directly, not when a test imports the command.
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
     void runAsProcess(planCommand, PLAN_INPUT_ERRORS);
 }

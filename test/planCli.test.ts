@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli";
+import { PLAN_INPUT_ERRORS, planCommand } from "../cli/plan";
+import { CliResult, runInProcess } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
 
 /** A copy of a checked-in stack file, with one text replacement, in a scratch folder; returns its path. */
@@ -14,14 +15,26 @@ function editedStackFile(stack: "dev" | "prod", from: string, to: string): strin
     return file;
 }
 
+/** `npm run plan -- args`, in this process. */
+function plan(args: readonly string[]): Promise<CliResult> {
+    return runInProcess(planCommand, args, PLAN_INPUT_ERRORS);
+}
+
+/** Prod's text plan, shared by the tests that only read it. */
+let prodText: Promise<CliResult> | undefined;
+function prodTextPlan(): Promise<CliResult> {
+    prodText ??= plan(["--stack", "prod"]);
+    return prodText;
+}
+
 describe("npm run plan", () => {
-    it("prints the prod stack as JSON with the cluster, firewall, DNS proxy, AKS FQDN tag and the forced route", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--format", "json"]);
+    it("prints the prod stack as JSON with the cluster, firewall, DNS proxy, AKS FQDN tag and the forced route", async () => {
+        const result = await plan(["--stack", "prod", "--format", "json"]);
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
-        const plan = JSON.parse(result.stdout);
-        expect(plan.stack).toBe("prod");
-        const byType = (type: string) => plan.resources.filter((resource: { type: string }) => resource.type === type);
+        const planned = JSON.parse(result.stdout);
+        expect(planned.stack).toBe("prod");
+        const byType = (type: string) => planned.resources.filter((resource: { type: string }) => resource.type === type);
         expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.networkProfile).toMatchObject({
             networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "calico", outboundType: "userDefinedRouting",
         });
@@ -29,11 +42,11 @@ describe("npm run plan", () => {
         expect(byType("azure-native:network:FirewallPolicy")[0].inputs.dnsSettings.enableProxy).toBe(true);
         expect(JSON.stringify(byType("azure-native:network:FirewallPolicyRuleCollectionGroup"))).toContain('"fqdnTags":["AzureKubernetesService"]');
         expect(byType("azure-native:network:RouteTable")[0].inputs.routes).toContainEqual(expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }));
-        expect(plan.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
+        expect(planned.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
     });
 
-    it("prints the dev stack as a tree with key settings and a summary, then the security sections", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "dev"]);
+    it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
+        const result = await plan(["--stack", "dev"]);
         expect(result.status).toBe(0);
         expect(result.stdout).toContain("├─ azure-native:network:RouteTable nodes-route-table  (0.0.0.0/0 -> VirtualAppliance 10.10.0.4");
         expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
@@ -44,8 +57,8 @@ describe("npm run plan", () => {
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
     });
 
-    it("prints prod's reachability: exactly the intended flows, and PASS", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod"]);
+    it("prints prod's reachability: exactly the intended flows, and PASS", async () => {
+        const result = await prodTextPlan();
         expect(result.status).toBe(0);
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
         const shopLines = reach.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("shop/"));
@@ -67,16 +80,16 @@ describe("npm run plan", () => {
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
 
-    it("fails on invalid config with the key named, exit code 1 and no stack trace", () => {
+    it("fails on invalid config with the key named, exit code 1 and no stack trace", async () => {
         const file = editedStackFile("dev", "dnsServiceIp: 10.96.0.10", "dnsServiceIp: 10.97.0.10");
-        const result = runCli("cli/plan.ts", ["--stack", "dev", "--config", file]);
+        const result = await plan(["--stack", "dev", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
         expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
     });
 
-    it("rejects unknown options with usage and exit code 2", () => {
-        const result = runCli("cli/plan.ts", ["--stak", "dev"]);
+    it("rejects unknown options with usage and exit code 2", async () => {
+        const result = await plan(["--stak", "dev"]);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^error: Unknown option '--stak'/);
         expect(result.stderr).toContain("usage: npm run plan --");
@@ -84,9 +97,9 @@ describe("npm run plan", () => {
 });
 
 describe("npm run plan -- --out DIR", () => {
-    it("writes every Kubernetes object the prod stack applies, and one representative pod per workload", () => {
+    it("writes every Kubernetes object the prod stack applies, and one representative pod per workload", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--out", out]);
+        const result = await plan(["--stack", "prod", "--out", out]);
         expect(result.status).toBe(0);
         expect(result.stderr).toBe(`wrote 9 manifests and 5 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
@@ -107,7 +120,7 @@ describe("npm run plan -- --out DIR", () => {
 });
 
 describe("npm run plan with a broken override", () => {
-    it("fails the intent check and names the declared flow it breaks", () => {
+    it("fails the intent check and names the declared flow it breaks", async () => {
         const override = [
             "        overrides:",
             "          - apiVersion: crd.projectcalico.org/v1",
@@ -117,7 +130,7 @@ describe("npm run plan with a broken override", () => {
             "",
         ].join("\n");
         const file = editedStackFile("prod", "        workloads:\n", `${override}        workloads:\n`);
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("  missing: shop/backend[Pod] => shop/database[Pod] : TCP 5432 is declared but not allowed\n  FAIL (1 violation)");
         expect(result.stderr).toBe("error: the intent check failed: 1 violation(s); see \"Intent check\" above\n");
@@ -125,8 +138,8 @@ describe("npm run plan with a broken override", () => {
 });
 
 describe("npm run plan runs the stack policy pack", () => {
-    it("shows every policy passing for prod", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod"]);
+    it("shows every policy passing for prod", async () => {
+        const result = await prodTextPlan();
         expect(result.status).toBe(0);
         const section = result.stdout.slice(result.stdout.indexOf("Policy pack"), result.stdout.indexOf("Intent check:"));
         expect(section).toMatch(/PASS {2}aks-network-profile \(mandatory\)/);
@@ -134,13 +147,13 @@ describe("npm run plan runs the stack policy pack", () => {
         expect(section).toMatch(/ {2}(\d+) policies: \1 passed, 0 advisory warnings, 0 mandatory violations/);
     });
 
-    it("fails when the database gets internet egress through the explicit override, naming the policy and the remedy", () => {
+    it("fails when the database gets internet egress through the explicit override, naming the policy and the remedy", async () => {
         const file = editedStackFile(
             "prod",
             "            labels: {app: database, tier: data}\n",
             "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
         );
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (mandatory)");
         expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\. The data tier may only reach DNS/);
@@ -149,9 +162,9 @@ describe("npm run plan runs the stack policy pack", () => {
 });
 
 describe("npm run plan with Calico turned off", () => {
-    it("fails the mandatory AKS network profile policy and says how to fix it", () => {
+    it("fails the mandatory AKS network profile policy and says how to fix it", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
         expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
