@@ -126,9 +126,10 @@ export function parseConnectionLine(line: string): Connection {
 }
 
 function parseEntity(display: string): Entity {
-    const external = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)\[External\]$/.exec(display);
+    // A range "a-b", or a single address on its own.
+    const external = /^(\d+\.\d+\.\d+\.\d+)(?:-(\d+\.\d+\.\d+\.\d+))?\[External\]$/.exec(display);
     if (external) {
-        return { type: "external", start: ipv4ToNumber(external[1]), end: ipv4ToNumber(external[2]), display };
+        return { type: "external", start: ipv4ToNumber(external[1]), end: ipv4ToNumber(external[2] ?? external[1]), display };
     }
     const workload = /^([^/]+)\/(.+)\[(.+)\]$/.exec(display);
     if (!workload) throw new Error(`not an entity: ${display}`);

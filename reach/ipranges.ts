@@ -71,9 +71,9 @@ export function ipv4Text(value: number): string {
     return `${Math.floor(value / 16777216) % 256}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
 }
 
-/** Renders an address range as "a.b.c.d-e.f.g.h" (the External entity name). */
+/** Renders an address range as "a.b.c.d-e.f.g.h" (the External entity name); a single address as itself. */
 export function rangeText(start: number, end: number): string {
-    return `${ipv4Text(start)}-${ipv4Text(end)}`;
+    return start === end ? ipv4Text(start) : `${ipv4Text(start)}-${ipv4Text(end)}`;
 }
 
 /**

@@ -94,6 +94,30 @@ describe("diffConnections", () => {
     });
 });
 
+describe("external ranges", () => {
+    it("names a single address as the address, not as a one-address range", () => {
+        const { objects } = parseManifests(
+            `apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 168.63.129.16/32}}]
+    ports: [{port: 53, protocol: UDP}]
+`,
+            "m.yaml",
+        );
+        const lines = analyze(objects).connections.map(formatConnection);
+        expect(lines).toEqual(["shop/api[Pod] => 168.63.129.16[External] : UDP 53"]);
+    });
+});
+
 describe("expectations", () => {
     const analysis = analyze(
         parseManifests(
