@@ -48,12 +48,20 @@ describe("npm run plan", () => {
     it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
         const result = await plan(["--stack", "dev"]);
         expect(result.status).toBe(0);
-        expect(result.stdout).toContain("├─ azure-native:network:RouteTable nodes-route-table  (0.0.0.0/0 -> VirtualAppliance 10.10.0.4");
+        expect(result.stdout).toMatch(/├─ azure-native:network:RouteTable nodes-route-table\n│ +0\.0\.0\.0\/0 -> VirtualAppliance 10\.10\.0\.4; 203\.0\.113\.\d+\/32 -> Internet\n/);
         expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
-        expect(result.stdout).toMatch(/workload-egress\/workload-fqdns +300\/100 +shop-backend +10\.10\.16\.0\/22 +api\.stripe\.com +Https:443/);
+        expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
+        expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
         expect(result.stdout).toMatch(/ {2}shop +audit +6\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
+        // The matrix shows what enforce would allow, then marks what audit lets through today.
+        const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
+        const [enforced, auditOnly] = reach.split("audit lets through today");
+        expect(enforced).toContain("  as enforce would allow it (shop in audit mode):\n");
+        expect(enforced).toContain("    shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
+        expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
+        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections\n");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
     });
 
@@ -77,6 +85,8 @@ describe("npm run plan", () => {
             "shop/frontend[Pod] => shop/backend[Pod] : TCP 80",
         ]);
         expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
+        expect(reach).toContain("  168.63.129.16[External] => monitoring/monitoring-agent[Pod] : All Connections\n");
+        expect(reach).not.toContain("audit lets through");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
 
@@ -93,6 +103,27 @@ describe("npm run plan", () => {
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^error: Unknown option '--stak'/);
         expect(result.stderr).toContain("usage: npm run plan --");
+    });
+});
+
+describe("npm run plan in a 120-column terminal", () => {
+    it("keeps every line of prod's plan within 160 characters, the resource tree and firewall table within 120", async () => {
+        const lines = (await prodTextPlan()).stdout.split("\n");
+        expect(lines.filter((line) => line.length > 160)).toEqual([]);
+        const tree = lines.slice(0, lines.indexOf("Summary:"));
+        const firewall = lines.slice(lines.findIndex((line) => line.startsWith("Firewall rules")) + 1, lines.indexOf("Policy sets (ADR 008 budget):"));
+        expect(firewall.length).toBeGreaterThan(10);
+        expect([...tree, ...firewall].filter((line) => line.length > 120)).toEqual([]);
+    });
+
+    it("summarises the 21 routes, shows the system pool and counts in the right number", async () => {
+        // Wrapped settings continue on lines under their resource: join them back for the checks.
+        const text = (await prodTextPlan()).stdout.replace(/\n│? +(?=\S)/g, " ");
+        expect(text).toMatch(/0\.0\.0\.0\/0 -> VirtualAppliance 10\.20\.0\.4; (\S+\/32, ){2}\S+\/32 and 17 more \(20 routes\) -> Internet\n/);
+        expect(text).toMatch(/system pool Standard_\w+ \d+-\d+ nodes, zones 1,2,3\n/);
+        expect(text).toContain("priority 300, 1 collection, 2 rules");
+        expect(text).toContain("20 public IPs");
+        expect(text).not.toMatch(/\b1 (collections|rules|public IPs|ranges)\b/);
     });
 });
 
