@@ -13,6 +13,7 @@ import { CommandOutput, runAsProcess } from "./command";
 import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/manifests";
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
+import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, securityReportText } from "../offline/securityReport";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
@@ -27,6 +28,9 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const config = readStackFile(configFile);
     // Validated before the program runs: a config mistake is reported once, with nothing planned.
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
+    for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
+        output.err(`warning: ${warning}\n`);
+    }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config });
     progress(output, "computing reachability and checking the intent...");

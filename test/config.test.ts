@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readStackConfig, StackConfig } from "../core/config";
 import { ConfigError } from "../core/errors";
+import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
 import { projectConfigValues } from "../core/stackConfigSource";
 import { stackConfig } from "./helpers/stack";
 
@@ -183,5 +184,20 @@ describe("config errors keep their hint", () => {
         expect(problemsOf(devValues((v) => { v.cluster.podCidr = "10.244.0.0/24"; }))).toEqual([
             expect.stringMatching(/^aks-zero-trust:cluster\.podCidr: 10\.244\.0\.0\/24 is too small: it holds 1 node \/24 range, but/),
         ]);
+    });
+});
+
+describe("intent warnings", () => {
+    it("warns about a flow to a port the target workload does not declare, naming both workloads", () => {
+        const config = readStackConfig(devValues((v) => { v.segmentation.flows[0].ports = [81, { port: 80, protocol: "TCP" }]; }), "dev");
+        expect(undeclaredFlowPortWarnings(config.segmentation!)).toEqual([
+            "flow shop/frontend -> shop/backend on TCP 81: shop/backend does not declare that port (it declares TCP 80 (http), TCP 9090 (metrics))",
+        ]);
+    });
+
+    it("has nothing to say about the checked-in stacks", () => {
+        for (const stack of ["dev", "prod"]) {
+            expect(undeclaredFlowPortWarnings(readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!)).toEqual([]);
+        }
     });
 });
