@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import { parseArgs, ParseArgsConfig } from "node:util";
 import { ConfigError } from "../core/errors";
 
@@ -23,13 +23,23 @@ export function reportFailure(
         output.err(`error: ${error.message}\n`);
         return 2;
     }
-    const isUserError = error instanceof ConfigError || pulumi.RunError.isInstance(error) || userErrorTypes.some((type) => error instanceof type);
+    const isUserError = error instanceof ConfigError || userErrorTypes.some((type) => error instanceof type) || isPulumiRunError(error);
     if (isUserError) {
         output.err(`error: ${(error as Error).message}\n`);
         return 1;
     }
     output.err(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
     return 3;
+}
+
+/**
+ * A program error Pulumi's runtime raised for the user (index.ts turns config errors into one). Pulumi is loaded
+ * only here, when such an error can have come from it: reach and usage errors print without loading the SDK.
+ */
+function isPulumiRunError(error: unknown): boolean {
+    if (typeof error !== "object" || error === null) return false;
+    const pulumi = require("@pulumi/pulumi") as typeof Pulumi;
+    return pulumi.RunError.isInstance(error);
 }
 
 /** Parses flags strictly (no positionals); a mistake becomes a UsageError that carries the usage line. */

@@ -348,7 +348,7 @@ describe("tier reachability (web, data egress, data ingress)", () => {
         const withLocalDns = [...shop().filter((item) => item.name !== allowDns.name), localDns];
         expect(all(withLocalDns)).toEqual({ web: [], egress: [], ingress: [] });
         const metadata = networkPolicy("database-metadata", "shop", { podSelector: { matchLabels: DATABASE }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [tcp(80)] }] });
-        expect(all([...withLocalDns, metadata]).egress).toEqual([`shop/database => 169.254.169.254-169.254.169.254 : TCP 80. ${egressRemedy}`]);
+        expect(all([...withLocalDns, metadata]).egress).toEqual([`shop/database => 169.254.169.254 : TCP 80. ${egressRemedy}`]);
     });
 
     it("every namespace into the data tier shows through the probe pods", () => {
