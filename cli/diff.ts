@@ -1,7 +1,11 @@
 /**
- * `npm run diff -- --base GIT_REF [--stack dev] [--format text|md|json]`
- * The security diff between the stack's config at GIT_REF and the working tree: connections opened and
- * closed, firewall FQDNs and rules, policy budgets, intent check. Offline: both sides run under mocks.
+ * `npm run diff -- --base GIT_REF [--stack dev] [--format text|md|json] [--fail-on mandatory] [--policy-pack-config FILE]`
+ * The security diff between the stack's config at GIT_REF and the working tree: policy pack and intent check
+ * verdicts of both sides, connections opened and closed grouped by what they cross (with a Mermaid picture in
+ * Markdown), firewall FQDNs and rules, policy budgets. Offline: both sides run under mocks.
+ * With --fail-on mandatory, the diff is printed in full and then exits 1 when the change introduces a mandatory
+ * policy violation or an intent-check violation. --policy-pack-config evaluates both sides with that pack config,
+ * as `npm run plan` and `pulumi preview` do.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,7 +16,7 @@ import { stackFilePath } from "../offline/stackFile";
 import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, runAsProcess } from "./command";
 
-const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json]";
+const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json] [--fail-on mandatory] [--policy-pack-config FILE]";
 const PROJECT_DIR = path.resolve(__dirname, "..");
 /** Stack files and git history are read from the working directory (npm runs scripts from the project root). */
 const WORK_DIR = process.cwd();
@@ -28,22 +32,35 @@ export function diffCommand(argv: string[], output: CommandOutput): number {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "security-diff-"));
     const baseFile = path.join(scratch, `Pulumi.${options.stack}.base.yaml`);
     fs.writeFileSync(baseFile, baseText);
-    const before = planSecurity(options.stack, baseFile, `${relativeStackFile} at ${options.base}`);
-    const after = planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), `${relativeStackFile} in the working tree`);
+    const packConfig = options.policyPackConfig ? ["--policy-pack-config", path.resolve(WORK_DIR, options.policyPackConfig)] : [];
+    const before = planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`);
+    const after = planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`);
     fs.rmSync(scratch, { recursive: true, force: true });
     const diff = securityDiff(before, after);
     output.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
+    if (options.failOn === "mandatory" && diff.blocksMerge) {
+        const policies = [...new Set(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy))];
+        const reasons = [
+            ...(policies.length > 0 ? [`mandatory policies ${policies.join(", ")}`] : []),
+            ...(diff.newViolations.length > 0 ? [`${diff.newViolations.length} intent-check violation(s)`] : []),
+        ];
+        output.err(`error: the change to stack ${options.stack} introduces ${reasons.join(" and ")} (--fail-on mandatory)\n`);
+        return 1;
+    }
     return 0;
 }
 
-function planSecurity(stack: string, configFile: string, label: string): PlanSecurityJson {
+/** One side's security section and policy pack results, from the plan's JSON. */
+function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): PlanSecurityJson {
     const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
     // Each side runs in its own process: Pulumi's runtime state is global.
-    const result = spawnSync(tsx, [path.join(PROJECT_DIR, "cli", "plan.ts"), "--stack", stack, "--config", configFile, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync(tsx, [path.join(PROJECT_DIR, "cli", "plan.ts"), "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (!result.stdout.trim()) {
         throw new DiffInputError(`cannot plan ${label}:\n${result.stderr.trim()}`);
     }
-    return (JSON.parse(result.stdout) as { security: PlanSecurityJson }).security;
+    // The plan runs the policy pack in-process (offline/policyCheck.ts) and prints its results next to the security section.
+    const plan = JSON.parse(result.stdout) as { security: PlanSecurityJson; policies?: PlanSecurityJson["policies"] };
+    return plan.policies ? { ...plan.security, policies: plan.policies } : plan.security;
 }
 
 function gitRoot(): string {
@@ -63,11 +80,20 @@ function gitShow(ref: string, file: string): string {
     }
 }
 
-function parseOptions(argv: string[]): { base: string; stack: string; format: "text" | "md" | "json" } {
-    const values = parseFlags(argv, { base: { type: "string" }, stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" } }, USAGE);
+function parseOptions(argv: string[]): { base: string; stack: string; format: "text" | "md" | "json"; failOn?: "mandatory"; policyPackConfig?: string } {
+    const values = parseFlags(argv, {
+        base: { type: "string" },
+        stack: { type: "string", default: "dev" },
+        format: { type: "string", default: "text" },
+        "fail-on": { type: "string" },
+        "policy-pack-config": { type: "string" },
+    }, USAGE);
     if (!values.base) throw new UsageError(`--base is required\n${USAGE}`);
     if (values.format !== "text" && values.format !== "md" && values.format !== "json") throw new UsageError(`--format must be text, md or json, got "${values.format}"\n${USAGE}`);
-    return { base: values.base, stack: checkStackName(values.stack), format: values.format };
+    const failOn = values["fail-on"];
+    if (failOn !== undefined && failOn !== "mandatory") throw new UsageError(`--fail-on must be mandatory, got "${failOn}"\n${USAGE}`);
+    const policyPackConfig = values["policy-pack-config"];
+    return { base: values.base, stack: checkStackName(values.stack), format: values.format, ...(failOn ? { failOn } : {}), ...(policyPackConfig ? { policyPackConfig } : {}) };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */

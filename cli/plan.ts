@@ -1,8 +1,10 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--format text|json] [--out DIR]`
+ * `npm run plan -- [--stack dev] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]`
  * Runs the real program under Pulumi's runtime mocks and prints what the stack would create.
+ * `--format mermaid` prints the connection matrix (as enforced) as a Mermaid flowchart instead.
  * With --out, also writes the Kubernetes objects it would apply (DIR/manifests) and one representative
- * Pod per declared workload (DIR/workloads), for analysis only.
+ * Pod per declared workload (DIR/workloads), for analysis only. --policy-pack-config applies a pack config file
+ * (policy-pack/policy-config.dev.json) as `pulumi preview --policy-pack-config` does.
  */
 import * as path from "node:path";
 import { runProgramOffline } from "../offline/mockRuntime";
@@ -15,10 +17,13 @@ import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
 import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
 import { renderRepresentativeWorkloads } from "../core/policies";
-import { buildSecurityReport, securityReportText } from "../offline/securityReport";
+import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/securityReport";
+import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/connectionGraph";
+import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/securityDiff";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
+import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/policyConfig";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--format text|json] [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
 
 /** Runs the plan; returns the exit code (0 ok, 1 bad input or a failed check, 2 bad usage). */
 export async function planCommand(argv: string[], output: CommandOutput): Promise<number> {
@@ -26,6 +31,7 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const projectDir = path.resolve(__dirname, "..");
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
+    const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
     // Validated before the program runs: a config mistake is reported once, with nothing planned.
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
     for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
@@ -37,9 +43,11 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const security = buildSecurityReport(run, stackConfig);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
-    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment });
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
     progress(output, "");
-    if (options.format === "json") {
+    if (options.format === "mermaid") {
+        output.out(matrixFlowchart(security).text);
+    } else if (options.format === "json") {
         output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
@@ -71,6 +79,13 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     return 0;
 }
 
+/** Every connection of the stack's workloads, as enforcement would allow them (what the security diff compares). */
+function matrixFlowchart(security: SecurityReport): Flowchart {
+    const dataTier = new Set(security.workloads.filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity));
+    const connections = security.enforcedConnectionLines.map((line) => ({ connection: parseConnectionLine(line), change: "unchanged" as const }));
+    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET });
+}
+
 /** Splits the security report so that the policy pack's results go before the intent check, which ends the plan. */
 function splitAtIntentCheck(text: string): [string, string] {
     const index = text.indexOf("\nIntent check:");
@@ -84,21 +99,22 @@ function progress(output: CommandOutput, message: string): void {
     }
 }
 
-function parseOptions(argv: string[]): { stack: string; config?: string; format: "text" | "json"; out?: string } {
+function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string } {
     const values = parseFlags(argv, {
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
+        "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
     }, USAGE);
-    if (values.format !== "text" && values.format !== "json") {
-        throw new UsageError(`--format must be text or json, got "${values.format}"\n${USAGE}`);
+    if (values.format !== "text" && values.format !== "json" && values.format !== "mermaid") {
+        throw new UsageError(`--format must be text, json or mermaid, got "${values.format}"\n${USAGE}`);
     }
-    return { stack: checkStackName(values.stack), config: values.config, format: values.format, out: values.out };
+    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */
-export const PLAN_INPUT_ERRORS = [StackFileError];
+export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError];
 
 // Run only when executed directly, not when a test imports the command.
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {

@@ -8,8 +8,8 @@ import {
     DEFAULT_ENFORCEMENT_LEVEL,
     createPolicies,
     isResourcePolicy,
-    type EnforcementLevel,
     type Environment,
+    type Policies,
     type PolicyPackConfig,
     type PolicyResource,
     type PolicyResourceOptions,
@@ -18,6 +18,7 @@ import {
     type StackValidationArgs,
 } from "../policy-pack/policies";
 import { resourceKey, type CapturedResource, type MockRun } from "./mockRuntime";
+import { reconcilePolicyPackConfig } from "./policyConfig";
 
 /** One violation a policy reported. */
 export interface PolicyViolation {
@@ -159,37 +160,29 @@ export function violationCollector(defaultUrn?: string): { readonly violations: 
     return { violations, reportViolation };
 }
 
-type PolicyConfigEntry = PolicyPackConfig[string] | undefined;
-
-function levelIn(entry: PolicyConfigEntry): EnforcementLevel | undefined {
-    if (typeof entry === "string") return entry;
-    return entry?.enforcementLevel;
-}
-
-function propertiesIn(entry: PolicyConfigEntry): Record<string, unknown> {
-    if (entry === undefined || typeof entry === "string") return {};
-    const { enforcementLevel: _level, ...properties } = entry;
-    return properties;
-}
-
-/** A policy's level: its own config entry, else the config's "all", else the policy's, else the pack's default. Remediate counts as mandatory. */
-function enforcementLevelOf(policyName: string, policyLevel: EnforcementLevel | undefined, config: PolicyPackConfig | undefined): PolicyResult["enforcementLevel"] {
-    const level = levelIn(config?.[policyName]) ?? levelIn(config?.all) ?? policyLevel ?? DEFAULT_ENFORCEMENT_LEVEL;
-    return level === "remediate" ? "mandatory" : level;
-}
-
 function settle(policyName: string, outcome: unknown): void {
     if (outcome !== null && typeof outcome === "object" && typeof (outcome as { then?: unknown }).then === "function") {
         throw new Error(`policy ${policyName} returned a promise; the offline policy check runs policies synchronously`);
     }
 }
 
-/** Runs every policy of the pack against a run's resources, in pack order. */
+/**
+ * Runs every policy of the pack against a run's resources, in pack order, with the pack config applied as the
+ * engine applies it (policyConfig.ts: defaults from each policy's configSchema, then "all", then the policy's
+ * entry). Remediate counts as mandatory.
+ */
 export function runPolicyPack(run: MockRun, options: PolicyCheckOptions): PolicyResult[] {
-    return createPolicies({ stackEnvironment: options.environment }).map((policy) => {
-        const enforcementLevel = enforcementLevelOf(policy.name, policy.enforcementLevel, options.config);
+    return runPolicies(createPolicies({ stackEnvironment: options.environment }), run, options);
+}
+
+/** Runs the given policies (the pack's, from the sources or from a built pack) like runPolicyPack. */
+export function runPolicies(policies: Policies, run: MockRun, options: Pick<PolicyCheckOptions, "stack" | "config">): PolicyResult[] {
+    const reconciled = reconcilePolicyPackConfig(policies, DEFAULT_ENFORCEMENT_LEVEL, options.config);
+    return policies.map((policy) => {
+        const { enforcementLevel: level, properties } = reconciled.get(policy.name)!;
+        const enforcementLevel = level === "remediate" ? "mandatory" : level;
         if (enforcementLevel === "disabled") return { policy: policy.name, enforcementLevel, violations: [] };
-        const context: ValidationContext = { stack: options.stack, resources: run.resources, config: propertiesIn(options.config?.[policy.name]) };
+        const context: ValidationContext = { stack: options.stack, resources: run.resources, config: { ...properties } };
         const violations: PolicyViolation[] = [];
         const attempt = (validate: () => unknown) => {
             try {
@@ -215,13 +208,18 @@ export function runPolicyPack(run: MockRun, options: PolicyCheckOptions): Policy
     });
 }
 
+/** Each policy's remediation steps, as the pack states them (what `pulumi preview` prints with a violation). */
+export function policyRemediations(environment?: Environment): ReadonlyMap<string, string> {
+    return new Map(createPolicies({ stackEnvironment: environment }).flatMap((policy) => (policy.remediationSteps ? [[policy.name, policy.remediationSteps] as const] : [])));
+}
+
 /** Whether any mandatory policy reported a violation (a deployment would be blocked). */
 export function hasMandatoryViolations(results: readonly PolicyResult[]): boolean {
     return results.some((result) => result.enforcementLevel === "mandatory" && result.violations.length > 0);
 }
 
 /** "name (type)" from a URN, for reading. */
-function resourceLabel(urn: string): string {
+export function resourceLabel(urn: string): string {
     const [, , qualifiedType, ...name] = urn.split("::");
     return qualifiedType ? `${name.join("::")} (${qualifiedType.split("$").pop()})` : urn;
 }

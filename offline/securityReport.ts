@@ -1,5 +1,7 @@
 import type { KubeObject } from "../core/calicoApi";
 import type { StackConfig } from "../core/config";
+import type { FqdnRule } from "../core/fqdn";
+import type { SegmentationIntent } from "../core/intent";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../core/policies";
 import { analyze, Connection, formatConnection } from "../reach";
 import { appliedObjects } from "./manifests";
@@ -25,6 +27,15 @@ export interface PolicyBudgetRow {
     readonly budget: number;
 }
 
+/** A declared workload as the security diff needs it: its entity, its labels, the FQDNs the firewall allows it. */
+export interface WorkloadFacts {
+    /** Entity display, as in connection lines: `shop/backend[Pod]`. */
+    readonly entity: string;
+    readonly labels: Readonly<Record<string, string>>;
+    /** The workload's own firewall FQDN allowances (`api.stripe.com Https:443`), sorted. */
+    readonly fqdns: readonly string[];
+}
+
 /** The security half of the plan: what the boundary allows, and whether that matches the intent. */
 export interface SecurityReport {
     readonly firewallRules: readonly FirewallRuleRow[];
@@ -37,6 +48,8 @@ export interface SecurityReport {
     /** Connection lines as enforcement would allow them (audit namespaces evaluated as enforce); the security diff compares these. */
     readonly enforcedConnectionLines: readonly string[];
     readonly intentCheck: IntentCheck | undefined;
+    /** The declared workloads (and infrastructure and DNS pods), sorted by entity. */
+    readonly workloads: readonly WorkloadFacts[];
 }
 
 /** Builds the security report from what the program registered and the validated config. */
@@ -56,7 +69,23 @@ export function buildSecurityReport(run: MockRun, config: StackConfig): Security
         connectionLines: connections.map(formatConnection),
         enforcedConnectionLines: enforced.map(formatConnection),
         intentCheck: intent ? checkIntent(intent, applied, workloads) : undefined,
+        workloads: intent ? workloadFacts(intent, workloads) : [],
     };
+}
+
+/** Labels of the representative pods, and each owner's FQDNs (the firewall rule of a workload is named after it). */
+function workloadFacts(intent: SegmentationIntent, pods: readonly KubeObject[]): WorkloadFacts[] {
+    const fqdnText = (rules: readonly FqdnRule[]) => rules.map((rule) => `${rule.fqdn} ${rule.protocol}:${rule.ports.join(",")}`).sort();
+    const fqdnsByWorkload = new Map<string, string[]>([
+        ...intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => [`${namespace.name}/${workload.name}`, fqdnText(workload.egress.fqdns)] as [string, string[]])),
+        ...intent.infrastructure.map((infra) => [`${infra.name}/${infra.name}-agent`, fqdnText(infra.egress.fqdns)] as [string, string[]]),
+    ]);
+    return pods
+        .map((pod) => {
+            const name = `${pod.metadata.namespace}/${pod.metadata.name}`;
+            return { entity: `${name}[${pod.kind}]`, labels: pod.metadata.labels ?? {}, fqdns: fqdnsByWorkload.get(name) ?? [] };
+        })
+        .sort((a, b) => a.entity.localeCompare(b.entity));
 }
 
 function firewallRows(run: MockRun): FirewallRuleRow[] {

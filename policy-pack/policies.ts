@@ -24,7 +24,7 @@ import {
 } from "./kubernetesPolicies";
 import { dataTierEgressDnsOnlyPolicy, dataTierIngressAllowlistPolicy, webTierNeverReachesDataTierPolicy } from "./reachabilityPolicies";
 
-export type { EnforcementLevel, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy };
+export type { EnforcementLevel, Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy };
 export type {
     PolicyResource,
     PolicyResourceOptions,

@@ -23,32 +23,37 @@ function scratchRepo(change: (text: string) => string): string {
 }
 
 describe("npm run diff", () => {
-    it("reports exactly the connection a new flow opens, with a verdict first", () => {
+    // End to end on scratch commits (each run plans both sides: seconds); test/securityDiff.test.ts covers the decisions in-process.
+    it("blocks a flow from the web tier into the data tier: verdict first, both mandatory policies, the edge in the picture, non-zero exit", () => {
         const dir = scratchRepo((text) => text.replace(
             "      - from: shop/backend\n        to: shop/database\n        ports: [5432]\n",
             "      - from: shop/backend\n        to: shop/database\n        ports: [5432]\n      - from: shop/frontend\n        to: shop/database\n        ports: [5432]\n",
         ));
-        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev", "--format", "md"], dir);
+        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev", "--format", "md", "--fail-on", "mandatory"], dir);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe("error: the change to stack dev introduces mandatory policies web-tier-never-reaches-data-tier, data-tier-ingress-allowlist (--fail-on mandatory)\n");
+        const lines = result.stdout.split("\n");
+        expect(lines[0]).toBe("### Security diff: `dev`");
+        expect(lines[2]).toBe("**blocks merge: 2 mandatory policies fail (web-tier-never-reaches-data-tier, data-tier-ingress-allowlist); opens 1 connection into tier=data; policy pack PASS -> FAIL (2 mandatory); intent check PASS**");
+        expect(lines.filter((line) => /^[+-] /.test(line))).toEqual(["+ shop/frontend[Pod] => shop/database[Pod] : TCP 5432"]);
+        expect(result.stdout).toContain("| Into the data tier (tier=data) | 1 | 0 |");
+        // Each new violation with the pack's remediation text.
+        expect(result.stdout).toContain("remediation: Route the web tier through the api tier");
+        const mermaid = /```mermaid\n([\s\S]*?)```/.exec(result.stdout)?.[1] ?? "";
+        expect(mermaid).toMatch(/^ {2}(n_shop_frontend_Pod) -->\|"\+ TCP 5432"\| (n_shop_database_Pod)$/m);
+        expect(mermaid).toContain("linkStyle 0 stroke:#1a7f37");
+        // docs/ci.md shows this very output as its example comment.
+        expect(fs.readFileSync(path.join(PROJECT_DIR, "docs", "ci.md"), "utf8")).toContain(result.stdout.trimEnd());
+    });
+
+    it("lists an FQDN added to a workload under internet egress, and passes --fail-on mandatory", () => {
+        const dir = scratchRepo((text) => text.replace("                - fqdn: api.stripe.com\n", "                - fqdn: api.stripe.com\n                - fqdn: hooks.slack.com\n"));
+        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev", "--fail-on", "mandatory"], dir);
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
-        const lines = result.stdout.split("\n");
-        expect(lines[2]).toBe("**opens 1 connection; intent check PASS**");
-        expect(lines.filter((line) => /^[+-] /.test(line))).toEqual(["+ shop/frontend[Pod] => shop/database[Pod] : TCP 5432"]);
-    });
-
-    it("names added FQDNs and the rules that carry them", () => {
-        const dir = scratchRepo((text) => text.replace("                - fqdn: api.stripe.com\n", "                - fqdn: api.stripe.com\n                - fqdn: hooks.slack.com\n"));
-        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev"], dir);
-        expect(result.status).toBe(0);
-        expect(result.stdout.split("\n")[0]).toBe("Security diff of stack dev: adds FQDN hooks.slack.com; intent check PASS");
+        expect(result.stdout.split("\n")[0]).toBe("Security diff of stack dev: internet egress: adds FQDN hooks.slack.com Https:443 (shop/backend); policy pack PASS; intent check PASS");
+        expect(result.stdout).toContain("To the internet (0 opened, 0 closed, 1 FQDN added, 0 removed):\n  + FQDN hooks.slack.com Https:443 (shop/backend)\n    the firewall allows shop/backend: api.stripe.com Https:443, hooks.slack.com Https:443\n");
         expect(result.stdout).toContain("+ workload-egress/workload-fqdns/shop-backend: 10.10.16.0/22 -> api.stripe.com, hooks.slack.com (Https:443)");
-    });
-
-    it("reports a namespace moving from audit to enforce", () => {
-        const dir = scratchRepo((text) => text.replace("    defaultMode: audit\n", "    defaultMode: enforce\n"));
-        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev"], dir);
-        expect(result.status).toBe(0);
-        expect(result.stdout.split("\n")[0]).toBe("Security diff of stack dev: switches shop: audit -> enforce; intent check PASS");
     });
 
     it("fails clearly for an unknown base revision", () => {
@@ -56,5 +61,11 @@ describe("npm run diff", () => {
         const result = runCli("cli/diff.ts", ["--base", "no-such-ref"], dir);
         expect(result.status).toBe(1);
         expect(result.stderr).toMatch(/^error: cannot read Pulumi\.dev\.yaml at no-such-ref: /);
+    });
+
+    it("rejects an unknown --fail-on level", () => {
+        const result = runCli("cli/diff.ts", ["--base", "HEAD", "--fail-on", "advisory"], PROJECT_DIR);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(/^error: --fail-on must be mandatory, got "advisory"\n/);
     });
 });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PLAN_INPUT_ERRORS, planCommand } from "../cli/plan";
 import { CliResult, runInProcess } from "./helpers/cli";
+import { parseFlowchart } from "./helpers/mermaid";
 import { PROJECT_DIR } from "./helpers/stack";
 
 /** A copy of a checked-in stack file, with one text replacement, in a scratch folder; returns its path. */
@@ -190,6 +191,27 @@ describe("npm run plan runs the stack policy pack", () => {
         expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\. The data tier may only reach DNS/);
         expect(result.stderr).toBe("error: mandatory policies failed: data-tier-egress-dns-only; see \"Policy pack\" above\n");
     });
+
+    it("applies a pack config file as --policy-pack-config does: the dev relaxation makes the data-tier egress advisory", async () => {
+        const file = editedStackFile(
+            "prod",
+            "            labels: {app: database, tier: data}\n",
+            "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
+        );
+        const result = await plan(["--stack", "prod", "--config", file, "--policy-pack-config", path.join(PROJECT_DIR, "policy-pack", "policy-config.dev.json")]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (advisory)");
+        expect(result.stdout).toMatch(/ {2}\d+ policies: \d+ passed, 1 advisory warnings, 0 mandatory violations/);
+    });
+
+    it("rejects a pack config file the CLI would reject, naming the file and the policy", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "policy-config.json");
+        fs.writeFileSync(file, `{"data-tier-egress-dns-only": "warn"}`);
+        const result = await plan(["--stack", "prod", "--policy-pack-config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(`error: ${file}: data-tier-egress-dns-only: expected an enforcement level (advisory, mandatory, remediate, disabled), found "warn"\n`);
+    });
 });
 
 describe("npm run plan with Calico turned off", () => {
@@ -199,5 +221,23 @@ describe("npm run plan with Calico turned off", () => {
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
         expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
+    });
+});
+
+describe("npm run plan -- --format mermaid", () => {
+    it("prints prod's whole matrix, as enforced, as a flowchart Mermaid parses, one edge per allowed pair", async () => {
+        const result = await plan(["--stack", "prod", "--format", "mermaid"]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        const parsed = await parseFlowchart(result.stdout);
+        const label = (id: string) => {
+            const subgraph = parsed.subgraphs.find((candidate) => candidate.nodes.includes(id));
+            return `${subgraph ? `${subgraph.title}/` : ""}${parsed.vertices.get(id)!.text}`;
+        };
+        const edges = parsed.edges.map((edge) => `${label(edge.start)} -> ${label(edge.end)}: ${edge.text}`);
+        // The declared flows of Pulumi.prod.yaml, and the data tier's only DNS.
+        expect(edges).toEqual(expect.arrayContaining(["shop/frontend -> shop/backend: TCP 80", "shop/backend -> shop/database: TCP 5432", "shop/database -> kube-system/coredns: TCP 53,UDP 53"]));
+        expect(edges.filter((edge) => edge.startsWith("shop/frontend -> shop/database"))).toEqual([]);
+        expect(result.stdout).toMatch(/\[\("database"\)\]:::data/);
     });
 });

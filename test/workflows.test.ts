@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -339,9 +341,53 @@ describe("pull-request.yml", () => {
             expect(line).toMatch(/^npm run (--silent )?diff -- /);
             expect(line).toContain('--base "origin/$BASE_REF"');
             expect(line).toContain("--format md");
-            expect(line).toMatch(new RegExp(`> security-diff-${stack}\\.md$`));
+            expect(line).toContain("--fail-on mandatory");
+            expect(line).toMatch(new RegExp(`> security-diff-${stack}\\.md \\|\\| status=\\$\\?$`));
         }
         expect(stepIndex(diff, runs(/npm run (--silent )?diff/))).toBeLessThan(stepIndex(diff, uses("actions/github-script")));
+    });
+
+    describe("--fail-on mandatory", () => {
+        const job = pr.jobs["security-diff"]!;
+        const diffStep = job.steps.find(runs(/npm run (--silent )?diff/))!;
+        const failStep = job.steps[job.steps.length - 1]!;
+
+        /** Runs the diff step's script with a stand-in npm that prints a diff per stack and exits with that stack's status. */
+        function runDiffStep(statuses: { dev: number; prod: number }): { files: Record<string, string>; output: string } {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-step-"));
+            const bin = path.join(dir, "bin");
+            fs.mkdirSync(bin);
+            fs.writeFileSync(
+                path.join(bin, "npm"),
+                `#!/bin/bash\nfor arg; do [ "$prev" = --stack ] && stack=$arg; prev=$arg; done\necho "### Security diff: \\\`$stack\\\` ($*)"\n[ "$stack" = dev ] && exit ${statuses.dev}\nexit ${statuses.prod}\n`,
+                { mode: 0o755 },
+            );
+            const output = path.join(dir, "github-output");
+            fs.writeFileSync(output, "");
+            // GitHub runs `run:` scripts with bash -e -o pipefail.
+            execFileSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", diffStep.run!], {
+                cwd: dir,
+                env: { PATH: `${bin}:${process.env.PATH}`, BASE_REF: "main", GITHUB_OUTPUT: output },
+            });
+            const read = (name: string) => fs.readFileSync(path.join(dir, name), "utf8");
+            return { files: { dev: read("security-diff-dev.md"), prod: read("security-diff-prod.md") }, output: read("github-output") };
+        }
+
+        it("keeps both stacks' diffs and the exit status when the diff fails, so the comment is still posted", () => {
+            const failed = runDiffStep({ dev: 1, prod: 0 });
+            expect(failed.output).toBe("status=1\n");
+            expect(failed.files.dev).toContain("### Security diff: `dev` (run --silent diff -- --base origin/main --stack dev --format md --fail-on mandatory)");
+            expect(failed.files.prod).toContain("### Security diff: `prod`");
+            expect(runDiffStep({ dev: 0, prod: 1 }).output).toBe("status=1\n");
+            expect(runDiffStep({ dev: 0, prod: 0 }).output).toBe("status=0\n");
+        });
+
+        it("fails the job in its last step, after the comment, only when a diff failed", () => {
+            expect(diffStep.id).toBe("diff");
+            expect(stepIndex(job, uses("actions/github-script"))).toBe(job.steps.length - 2);
+            expect(failStep.if).toBe("steps.diff.outputs.status != '0'");
+            expect(failStep.run).toMatch(/\bexit 1\s*$/);
+        });
     });
 
     describe("the security diff comment", () => {

@@ -12,10 +12,10 @@ import type { CapturedResource } from "../../offline/mockRuntime";
 export const PACK_DIR = path.resolve(__dirname, "..", "..", "policy-pack");
 
 /** Loads a module from the pack's own node_modules (untyped: the pack's protocol and gRPC libraries). */
-function packModule(name: string): any {
-    const file = path.join(PACK_DIR, "node_modules", name);
-    if (!fs.existsSync(path.join(PACK_DIR, "node_modules"))) {
-        throw new Error(`policy-pack/node_modules is missing: run "npm ci" in policy-pack/`);
+function packModule(name: string, packDir: string): any {
+    const file = path.join(packDir, "node_modules", name);
+    if (!fs.existsSync(path.join(packDir, "node_modules"))) {
+        throw new Error(`${packDir}/node_modules is missing: run "npm ci" there`);
     }
     return require(file);
 }
@@ -47,25 +47,32 @@ export function wireResource(resource: CapturedResource, urn: string, props: Rec
 
 /** A running policy pack process and a client for it. */
 export class RunningPolicyPack {
-    private readonly messages = packModule("@pulumi/pulumi/proto/analyzer_pb.js");
-    private readonly struct = packModule("google-protobuf/google/protobuf/struct_pb.js");
-    private readonly empty = packModule("google-protobuf/google/protobuf/empty_pb.js");
+    private readonly messages: any;
+    private readonly struct: any;
+    private readonly empty: any;
 
-    private constructor(private readonly process: ChildProcess, private readonly client: any) {}
+    private constructor(private readonly process: ChildProcess, private readonly client: any, packDir: string) {
+        this.messages = packModule("@pulumi/pulumi/proto/analyzer_pb.js", packDir);
+        this.struct = packModule("google-protobuf/google/protobuf/struct_pb.js", packDir);
+        this.empty = packModule("google-protobuf/google/protobuf/empty_pb.js", packDir);
+    }
 
-    /** Starts the pack with the environment variables the CLI would set, and waits for its port. */
-    static async start(variables: Record<string, string>): Promise<RunningPolicyPack> {
-        const grpc = packModule("@grpc/grpc-js");
-        const services = packModule("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
-        const runner = path.join(PACK_DIR, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: PACK_DIR, env: { ...process.env, ...variables }, stdio: ["ignore", "pipe", "pipe"] });
+    /**
+     * Starts the pack in packDir (policy-pack/, or a built and installed pack) with the environment variables
+     * the CLI would set, and waits for its port.
+     */
+    static async start(variables: Record<string, string>, packDir: string = PACK_DIR): Promise<RunningPolicyPack> {
+        const grpc = packModule("@grpc/grpc-js", packDir);
+        const services = packModule("@pulumi/pulumi/proto/analyzer_grpc_pb.js", packDir);
+        const runner = path.join(packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, env: { ...process.env, ...variables }, stdio: ["ignore", "pipe", "pipe"] });
         let errors = "";
         child.stderr!.on("data", (chunk) => (errors += String(chunk)));
         const port = await new Promise<string>((resolve, reject) => {
             child.stdout!.once("data", (chunk) => resolve(String(chunk).trim()));
             child.once("exit", (code) => reject(new Error(`the policy pack exited with ${code} before serving:\n${errors}`)));
         });
-        return new RunningPolicyPack(child, new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+        return new RunningPolicyPack(child, new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()), packDir);
     }
 
     stop(): void {
@@ -77,11 +84,13 @@ export class RunningPolicyPack {
         return new Promise((resolve, reject) => this.client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
     }
 
-    /** Policy names with their default levels and config schema properties. */
-    async info(): Promise<{ name: string; policies: Array<{ name: string; level: string; config: string[] }> }> {
+    /** The pack's name and version, and its policies with their default levels and config schema properties. */
+    async info(): Promise<{ name: string; version: string; policies: Array<{ name: string; level: string; config: string[] }> }> {
         const response: any = await this.call("getAnalyzerInfo", new this.empty.Empty());
         return {
             name: response.getName(),
+            // The pack's version: the policy SDK reads it from package.json in the pack's folder.
+            version: response.getVersion(),
             policies: response.getPoliciesList().map((policy: any) => ({
                 name: policy.getName(),
                 level: WIRE_LEVELS[policy.getEnforcementlevel()],

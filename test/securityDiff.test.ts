@@ -1,0 +1,246 @@
+import { describe, expect, it } from "vitest";
+import type { PolicyResult } from "../offline/policyCheck";
+import { formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/securityDiff";
+import type { WorkloadFacts } from "../offline/securityReport";
+import { DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER } from "../policy-pack/policies";
+import { parseFlowchart } from "./helpers/mermaid";
+
+/**
+ * The security diff's decisions, in-process, on two hand-written sides of the dev stack (the shape `npm run plan
+ * -- --format json` prints). test/diffCli.test.ts runs the real command end to end on scratch commits.
+ */
+
+const DEV_WORKLOADS: WorkloadFacts[] = [
+    { entity: "kube-system/coredns[Pod]", labels: { "k8s-app": "kube-dns" }, fqdns: [] },
+    { entity: "monitoring/monitoring-agent[Pod]", labels: { "app.kubernetes.io/name": "prometheus" }, fqdns: [] },
+    { entity: "shop/backend[Pod]", labels: { app: "backend", tier: "api" }, fqdns: ["api.stripe.com Https:443"] },
+    { entity: "shop/database[Pod]", labels: { app: "database", tier: "data" }, fqdns: [] },
+    { entity: "shop/frontend[Pod]", labels: { app: "frontend", tier: "web" }, fqdns: [] },
+];
+
+const DEV_CONNECTIONS = [
+    "monitoring/monitoring-agent[Pod] => default/kubernetes[APIServer] : TCP 443",
+    "monitoring/monitoring-agent[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
+    "monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187",
+    "shop/backend[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
+    "shop/backend[Pod] => shop/database[Pod] : TCP 5432",
+    "shop/backend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+    "shop/backend[Pod] => 11.0.0.0-100.63.255.255[External] : TCP 443",
+    "shop/frontend[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
+    "shop/frontend[Pod] => shop/backend[Pod] : TCP 80",
+];
+
+const PASSING: PolicyResult[] = [
+    { policy: WEB_TIER_NEVER_REACHES_DATA_TIER, enforcementLevel: "mandatory", violations: [] },
+    { policy: DATA_TIER_INGRESS_ALLOWLIST, enforcementLevel: "mandatory", violations: [] },
+    { policy: "policy-budgets", enforcementLevel: "advisory", violations: [] },
+];
+
+const FRONTEND_TO_DATABASE = "shop/frontend => shop/database : TCP 5432.";
+const FAILING: PolicyResult[] = [
+    { policy: WEB_TIER_NEVER_REACHES_DATA_TIER, enforcementLevel: "mandatory", violations: [{ message: `${FRONTEND_TO_DATABASE} The web tier must go through the api tier.` }] },
+    { policy: DATA_TIER_INGRESS_ALLOWLIST, enforcementLevel: "mandatory", violations: [{ message: `${FRONTEND_TO_DATABASE} Only the api tier may reach the data tier.` }] },
+    { policy: "policy-budgets", enforcementLevel: "advisory", violations: [] },
+];
+
+function side(changes: Partial<PlanSecurityJson> = {}): PlanSecurityJson {
+    return {
+        firewallRules: [{ collection: "workload-egress/workload-fqdns", priority: "300/100", rule: "shop-backend", source: "10.10.16.0/22", destination: "api.stripe.com", ports: "Https:443" }],
+        policySets: [{ namespace: "shop", mode: "audit", policies: 6, budget: 10 }],
+        globalPolicies: { count: 3, budget: 20 },
+        enforcedConnectionLines: DEV_CONNECTIONS,
+        intentCheck: { passed: true, violations: [] },
+        workloads: DEV_WORKLOADS,
+        policies: PASSING,
+        ...changes,
+    };
+}
+
+const withFrontendToDatabase = side({ enforcedConnectionLines: [...DEV_CONNECTIONS, "shop/frontend[Pod] => shop/database[Pod] : TCP 5432"], policies: FAILING });
+
+describe("the security diff's verdict", () => {
+    it("leads with the mandatory policies a change breaks, then the connection into the data tier", () => {
+        const diff = securityDiff(side(), withFrontendToDatabase);
+        expect(diff.blocksMerge).toBe(true);
+        expect(verdictLine(diff)).toBe(
+            `blocks merge: 2 mandatory policies fail (${WEB_TIER_NEVER_REACHES_DATA_TIER}, ${DATA_TIER_INGRESS_ALLOWLIST}); opens 1 connection into tier=data; policy pack PASS -> FAIL (2 mandatory); intent check PASS`,
+        );
+    });
+
+    it("names each new violation's policy, resource and the pack's remediation text", () => {
+        const diff = securityDiff(side(), withFrontendToDatabase, new Map([[WEB_TIER_NEVER_REACHES_DATA_TIER, "Route the web tier through the api tier."]]));
+        expect(diff.policiesIntroduced.map((finding) => finding.policy)).toEqual([WEB_TIER_NEVER_REACHES_DATA_TIER, DATA_TIER_INGRESS_ALLOWLIST]);
+        expect(diff.policiesIntroduced[0]).toMatchObject({ enforcementLevel: "mandatory", message: `${FRONTEND_TO_DATABASE} The web tier must go through the api tier.`, remediation: "Route the web tier through the api tier." });
+        const text = formatSecurityDiff(diff, "dev", "text");
+        expect(text).toContain(`! ${WEB_TIER_NEVER_REACHES_DATA_TIER} (mandatory) on the stack`);
+        expect(text).toContain("remediation: Route the web tier through the api tier.");
+    });
+
+    it("takes the remediation text from the policy pack itself by default", () => {
+        const diff = securityDiff(side(), withFrontendToDatabase);
+        expect(diff.policiesIntroduced.every((finding) => (finding.remediation ?? "").length > 20)).toBe(true);
+    });
+
+    it("names the resource of a resource policy's violation", () => {
+        const broken: PolicyResult[] = [...PASSING, { policy: "firewall-rules-no-wildcards", enforcementLevel: "mandatory", violations: [{ message: "rule cluster allows *.example.com", resource: "urn:pulumi:dev::aks-zero-trust::azure-native:network:FirewallPolicyRuleCollectionGroup::workload-egress" }] }];
+        const diff = securityDiff(side(), side({ policies: broken }));
+        expect(diff.policiesIntroduced[0]?.resource).toBe("workload-egress (azure-native:network:FirewallPolicyRuleCollectionGroup)");
+        expect(verdictLine(diff)).toBe("blocks merge: 1 mandatory policy fails (firewall-rules-no-wildcards); policy pack PASS -> FAIL (1 mandatory); intent check PASS");
+    });
+
+    it("credits a change that fixes a mandatory violation, and does not block it", () => {
+        const diff = securityDiff(withFrontendToDatabase, side());
+        expect(diff.blocksMerge).toBe(false);
+        expect(verdictLine(diff)).toBe(`fixes 2 mandatory policies (${WEB_TIER_NEVER_REACHES_DATA_TIER}, ${DATA_TIER_INGRESS_ALLOWLIST}); closes 1 connection into tier=data; policy pack FAIL (2 mandatory) -> PASS; intent check PASS`);
+    });
+
+    it("does not block a change for a violation the base already had", () => {
+        const diff = securityDiff(withFrontendToDatabase, side({ ...withFrontendToDatabase, policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
+        expect(diff.blocksMerge).toBe(false);
+        expect(diff.policiesIntroduced).toEqual([]);
+        expect(verdictLine(diff)).toBe("switches shop: audit -> enforce; policy pack FAIL (2 mandatory); intent check PASS");
+    });
+
+    it("blocks a change that breaks the intent check", () => {
+        const diff = securityDiff(side(), side({ intentCheck: { passed: false, violations: ["shop/frontend -> shop/backend: TCP 80 declared but denied"] } }));
+        expect(diff.blocksMerge).toBe(true);
+        expect(verdictLine(diff)).toBe("blocks merge: the intent check fails (1 new violation); policy pack PASS; intent check PASS -> FAIL (1)");
+    });
+
+    it("lists an FQDN added to a workload under internet egress, without blocking", () => {
+        const workloads = DEV_WORKLOADS.map((workload) => (workload.entity === "shop/backend[Pod]" ? { ...workload, fqdns: ["api.stripe.com Https:443", "hooks.slack.com Https:443"] } : workload));
+        const after = side({ workloads, firewallRules: [{ ...side().firewallRules[0]!, destination: "api.stripe.com, hooks.slack.com" }] });
+        const diff = securityDiff(side(), after);
+        expect(diff.blocksMerge).toBe(false);
+        const internet = diff.groups.find((group) => group.name === "internet")!;
+        expect(internet.fqdnsAdded).toEqual(["hooks.slack.com Https:443 (shop/backend)"]);
+        expect(internet.firewallAllows).toEqual(["shop/backend: api.stripe.com Https:443, hooks.slack.com Https:443"]);
+        expect(verdictLine(diff)).toBe("internet egress: adds FQDN hooks.slack.com Https:443 (shop/backend); policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "dev", "text")).toContain("To the internet (0 opened, 0 closed, 1 FQDN added, 0 removed):\n  + FQDN hooks.slack.com Https:443 (shop/backend)\n");
+    });
+
+    it("lists a cluster-wide FQDN (egress.fqdns) under internet egress too", () => {
+        const after = side({ firewallRules: [...side().firewallRules, { collection: "workload-egress/workload-fqdns", priority: "300/100", rule: "cluster", source: "10.10.16.0/22", destination: "ghcr.io", ports: "Https:443" }] });
+        expect(verdictLine(securityDiff(side(), after))).toBe("internet egress: adds FQDN ghcr.io; policy pack PASS; intent check PASS");
+    });
+
+    it("names a namespace moving from audit to enforce", () => {
+        const diff = securityDiff(side(), side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
+        expect(verdictLine(diff)).toBe("switches shop: audit -> enforce; policy pack PASS; intent check PASS");
+    });
+
+    it("says so when nothing changes", () => {
+        expect(verdictLine(securityDiff(side(), side()))).toBe("no security change; policy pack PASS; intent check PASS");
+    });
+});
+
+describe("risk groups", () => {
+    it("puts each changed connection in the first group it crosses, with counts in text and Markdown", () => {
+        const after = side({
+            enforcedConnectionLines: [
+                ...DEV_CONNECTIONS.filter((line) => !line.startsWith("shop/frontend[Pod] => shop/backend")),
+                "shop/frontend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+                "shop/frontend[Pod] => default/kubernetes[APIServer] : TCP 443",
+                "shop/frontend[Pod] => monitoring/monitoring-agent[Pod] : TCP 9090",
+                "monitoring/monitoring-agent[Pod] => shop/frontend[Pod] : TCP 9090",
+                "1.2.3.0-1.2.3.255[External] => shop/frontend[Pod] : TCP 8080",
+                "monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 5432,9090,9187",
+            ],
+        });
+        const diff = securityDiff(side(), after);
+        const byName = Object.fromEntries(diff.groups.map((group) => [group.name, [group.opened, group.closed]]));
+        expect(byName).toEqual({
+            // Cross-namespace, but into tier=data: the data tier comes first.
+            "data-tier": [["monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 5432"], []],
+            internet: [["shop/frontend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443"], []],
+            "from-outside": [["1.2.3.0-1.2.3.255[External] => shop/frontend[Pod] : TCP 8080"], []],
+            "api-server": [["shop/frontend[Pod] => default/kubernetes[APIServer] : TCP 443"], []],
+            "cross-namespace": [["monitoring/monitoring-agent[Pod] => shop/frontend[Pod] : TCP 9090", "shop/frontend[Pod] => monitoring/monitoring-agent[Pod] : TCP 9090"], []],
+            "within-namespace": [[], ["shop/frontend[Pod] => shop/backend[Pod] : TCP 80"]],
+        });
+        expect(verdictLine(diff)).toBe("opens 1 connection into tier=data; internet egress: opens 1 connection; opens 4 connections elsewhere; closes 1 connection; policy pack PASS; intent check PASS");
+        const internet = diff.groups.find((group) => group.name === "internet")!;
+        expect(internet.firewallAllows).toEqual(["shop/frontend: no FQDN of its own (only the cluster-wide ones)"]);
+        const text = formatSecurityDiff(diff, "dev", "text");
+        expect(text).toContain(
+            [
+                "What the changed connections cross:",
+                "  Into the data tier (tier=data): 1 opened, 0 closed",
+                "  To the internet: 1 opened, 0 closed, 0 FQDNs added, 0 removed",
+                "  From outside the cluster: 1 opened, 0 closed",
+                "  To the Kubernetes API server: 1 opened, 0 closed",
+                "  Across namespaces: 2 opened, 0 closed",
+                "  Within a namespace: 0 opened, 1 closed",
+            ].join("\n"),
+        );
+        expect(text).toContain("Across namespaces (2 opened, 0 closed):");
+        expect(text).toContain("Within a namespace (0 opened, 1 closed):\n  - shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
+        const md = formatSecurityDiff(diff, "dev", "md");
+        expect(md).toContain("| Into the data tier (tier=data) | 1 | 0 |");
+        expect(md).toContain("| Across namespaces | 2 | 0 |");
+        expect(md).toContain("| Within a namespace | 0 | 1 |");
+    });
+
+    it("derives the data tier from the tier=data label, not from workload names", () => {
+        const relabelled = DEV_WORKLOADS.map((workload) =>
+            workload.entity === "shop/database[Pod]" ? { ...workload, labels: { app: "database", tier: "cache" } } : workload.entity === "shop/backend[Pod]" ? { ...workload, labels: { app: "ledger", tier: "data" } } : workload,
+        );
+        const after = side({ workloads: relabelled, enforcedConnectionLines: [...DEV_CONNECTIONS, "shop/frontend[Pod] => shop/database[Pod] : TCP 5432", "monitoring/monitoring-agent[Pod] => shop/backend[Pod] : TCP 9187"] });
+        const diff = securityDiff(side({ workloads: relabelled }), after);
+        const dataTier = diff.groups.find((group) => group.name === "data-tier")!;
+        expect(dataTier.opened).toEqual(["monitoring/monitoring-agent[Pod] => shop/backend[Pod] : TCP 9187"]);
+        expect(diff.groups.find((group) => group.name === "within-namespace")!.opened).toEqual(["shop/frontend[Pod] => shop/database[Pod] : TCP 5432"]);
+    });
+});
+
+describe("the Markdown comment's picture", () => {
+    it("is a flowchart Mermaid parses, whose edges are exactly the connection diff", async () => {
+        const after = side({
+            enforcedConnectionLines: [
+                ...DEV_CONNECTIONS.filter((line) => !line.startsWith("shop/frontend[Pod] => shop/backend")),
+                "shop/frontend[Pod] => shop/database[Pod] : TCP 5432",
+                "shop/frontend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443",
+                "shop/frontend[Pod] => 11.0.0.0-100.63.255.255[External] : TCP 443",
+                "shop/frontend[Pod] => default/kubernetes[APIServer] : TCP 443",
+            ],
+            policies: FAILING,
+        });
+        const diff = securityDiff(side(), after);
+        const md = formatSecurityDiff(diff, "dev", "md");
+        const block = /```mermaid\n([\s\S]*?)```/.exec(md)?.[1];
+        expect(block).toBeDefined();
+        const parsed = await parseFlowchart(block!);
+        expect(parsed.type).toBe("flowchart-v2");
+        // Map Mermaid's vertices back to entities: a workload is its subgraph's title plus its text.
+        const namespaceOf = new Map(parsed.subgraphs.flatMap((subgraph) => subgraph.nodes.map((node) => [node, subgraph.title] as const)));
+        const entityOf = (id: string) => {
+            const vertex = parsed.vertices.get(id)!;
+            return namespaceOf.has(id) ? `${namespaceOf.get(id)}/${vertex.text}` : vertex.text;
+        };
+        const edges = parsed.edges.map((edge) => `${entityOf(edge.start)} -> ${entityOf(edge.end)} ${edge.text} (${edge.stroke}, ${edge.style.join(";")})`).sort();
+        const added = "normal, stroke:#1a7f37;stroke-width:3px;fill:none";
+        const removed = "dotted, stroke:#cf222e;stroke-width:3px;stroke-dasharray:6 4;fill:none";
+        expect(edges).toEqual([
+            `shop/frontend -> Kubernetes API server + TCP 443 (${added})`,
+            // The external ranges the frontend now reaches, merged into one node.
+            `shop/frontend -> outside the cluster + TCP 443 (${added})`,
+            `shop/frontend -> shop/backend - TCP 80 (${removed})`,
+            `shop/frontend -> shop/database + TCP 5432 (${added})`,
+        ]);
+        expect(diff.opened.length + diff.closed.length).toBe(5);
+        // Only the affected workloads are drawn; the rest of a namespace is one node.
+        expect([...parsed.vertices.values()].map((vertex) => vertex.text).sort()).toEqual(["Kubernetes API server", "backend", "database", "frontend", "outside the cluster"]);
+    });
+
+    it("counts the namespace's unaffected workloads instead of drawing them", () => {
+        const diff = securityDiff(side(), withFrontendToDatabase);
+        const graph = securityDiffFlowchart(diff);
+        expect(graph.edges).toEqual([{ from: "shop/frontend[Pod]", to: "shop/database[Pod]", change: "added", label: "+ TCP 5432" }]);
+        expect(graph.text).toContain('["1 more, unchanged"]');
+        expect(graph.text).toContain('[("database")]:::data');
+    });
+
+    it("is left out when no connection changes", () => {
+        expect(formatSecurityDiff(securityDiff(side(), side()), "dev", "md")).not.toContain("```mermaid");
+    });
+});
