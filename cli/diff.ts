@@ -7,7 +7,7 @@
  * policy violation or an intent-check violation. --policy-pack-config evaluates both sides with that pack config,
  * as `npm run plan` and `pulumi preview` do.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,7 +25,7 @@ const WORK_DIR = process.cwd();
 class DiffInputError extends Error {}
 
 /** Runs the security diff; returns the exit code. */
-export function diffCommand(argv: string[], output: CommandOutput): number {
+export async function diffCommand(argv: string[], output: CommandOutput): Promise<number> {
     const options = parseOptions(argv);
     const relativeStackFile = path.relative(gitRoot(), stackFilePath(WORK_DIR, options.stack)).split(path.sep).join("/");
     const baseText = gitShow(options.base, relativeStackFile);
@@ -33,9 +33,11 @@ export function diffCommand(argv: string[], output: CommandOutput): number {
     const baseFile = path.join(scratch, `Pulumi.${options.stack}.base.yaml`);
     fs.writeFileSync(baseFile, baseText);
     const packConfig = options.policyPackConfig ? ["--policy-pack-config", path.resolve(WORK_DIR, options.policyPackConfig)] : [];
-    const before = planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`);
-    const after = planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`);
-    fs.rmSync(scratch, { recursive: true, force: true });
+    // The two sides are independent processes: plan them at the same time.
+    const [before, after] = await Promise.all([
+        planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
+        planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`),
+    ]).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
     const diff = securityDiff(before, after);
     output.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
     if (options.failOn === "mandatory" && diff.blocksMerge) {
@@ -51,16 +53,29 @@ export function diffCommand(argv: string[], output: CommandOutput): number {
 }
 
 /** One side's security section and policy pack results, from the plan's JSON. */
-function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): PlanSecurityJson {
+async function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): Promise<PlanSecurityJson> {
     const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
     // Each side runs in its own process: Pulumi's runtime state is global.
-    const result = spawnSync(tsx, [path.join(PROJECT_DIR, "cli", "plan.ts"), "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const result = await runProcess(tsx, [path.join(PROJECT_DIR, "cli", "plan.ts"), "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"]);
     if (!result.stdout.trim()) {
         throw new DiffInputError(`cannot plan ${label}:\n${result.stderr.trim()}`);
     }
     // The plan runs the policy pack in-process (offline/policyCheck.ts) and prints its results next to the security section.
     const plan = JSON.parse(result.stdout) as { security: PlanSecurityJson; policies?: PlanSecurityJson["policies"] };
     return plan.policies ? { ...plan.security, policies: plan.policies } : plan.security;
+}
+
+/** Runs a process to its end, collecting its output (stdout and stderr as text). */
+function runProcess(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        child.on("error", reject);
+        child.on("close", () => resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+    });
 }
 
 function gitRoot(): string {
