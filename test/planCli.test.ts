@@ -22,9 +22,11 @@ function plan(args: readonly string[]): Promise<CliResult> {
 }
 
 /** Prod's text plan, shared by the tests that only read it. */
+/** Prod's text plan with --out, shared by the tests that only read it (the --out files do not change stdout). */
+const prodOut = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
 let prodText: Promise<CliResult> | undefined;
 function prodTextPlan(): Promise<CliResult> {
-    prodText ??= plan(["--stack", "prod"]);
+    prodText ??= plan(["--stack", "prod", "--out", prodOut]);
     return prodText;
 }
 
@@ -130,8 +132,8 @@ describe("npm run plan in a 120-column terminal", () => {
 
 describe("npm run plan -- --out DIR", () => {
     it("writes every Kubernetes object the prod stack applies, and one representative pod per workload", async () => {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-        const result = await plan(["--stack", "prod", "--out", out]);
+        const out = prodOut;
+        const result = await prodTextPlan();
         expect(result.status).toBe(0);
         expect(result.stderr).toBe(`wrote 9 manifests and 5 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
