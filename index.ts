@@ -4,7 +4,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { readStackConfig, StackConfig } from "./core/config";
 import { ConfigError } from "./core/errors";
 import { azureNames, predictedFirewallPrivateIp } from "./core/names";
-import { planFirewallRules } from "./core/firewallRules";
+import { API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, apiServerEgressGroup, needsApiServerEgressGroup, planFirewallRules } from "./core/firewallRules";
 import { projectConfigValues } from "./core/stackConfigSource";
 import { Network } from "./components/network";
 import { EgressFirewall } from "./components/egressFirewall";
@@ -14,10 +14,10 @@ import { NamespacePolicySet } from "./components/namespacePolicySet";
 import { InfrastructurePolicies } from "./components/infrastructurePolicies";
 import { renderSegmentation, RenderedSegmentation } from "./core/policies";
 
-/** Reads and validates the whole stack config before any resource exists; a bad config stops here, cleanly. */
-function loadConfig(): StackConfig {
+/** Stops on a user mistake with the ConfigError's message, cleanly (no stack trace). */
+function orStopOnConfigError<T>(step: () => T): T {
     try {
-        return readStackConfig(projectConfigValues(pulumi.runtime.allConfig()), pulumi.getStack());
+        return step();
     } catch (error) {
         if (error instanceof ConfigError) {
             throw new pulumi.RunError(error.message);
@@ -26,13 +26,14 @@ function loadConfig(): StackConfig {
     }
 }
 
-const config = loadConfig();
+// The config is read and validated, and the policies rendered (budgets checked), before any resource exists.
+const config: StackConfig = orStopOnConfigError(() => readStackConfig(projectConfigValues(pulumi.runtime.allConfig()), pulumi.getStack()));
 const names = azureNames(config);
 const tags = { environment: config.environment, "managed-by": "pulumi", project: "aks-zero-trust", ...config.tags };
 const stateful = { protect: config.protect };
 // One intent drives both boundaries: the east-west policies and the firewall's workload FQDN rules.
 const segmentation: RenderedSegmentation = config.segmentation
-    ? renderSegmentation(config.segmentation)
+    ? orStopOnConfigError(() => renderSegmentation(config.segmentation!))
     : { namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
 
 const resourceGroup = new resources.ResourceGroup("platform", {
@@ -91,6 +92,9 @@ const nodeSubnet = new NodeSubnet("nodes", {
     subnetName: names.nodeSubnet,
     subnetCidr: config.network.nodeSubnetCidr,
     routeTableName: names.routeTable,
+    networkSecurityGroupName: names.nodeNetworkSecurityGroup,
+    podCidr: config.cluster.podCidr,
+    workspaceId: workspace.id,
     firewallPrivateIp: firewall.privateIp,
     firewallPublicIps: firewall.publicIpAddresses,
     after: [network.firewallManagementSubnet ?? network.firewallSubnet],
@@ -120,6 +124,7 @@ const cluster = new AksCluster("aks", {
     egressPublicIps: firewall.publicIpAddresses,
     disableLocalAccounts: config.cluster.disableLocalAccounts,
     adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+    deployerPrincipalType: config.cluster.deployerPrincipalType,
     localDns: config.cluster.localDns,
     monitoringAddon: config.cluster.monitoringAddon,
     azurePolicyAddon: config.cluster.azurePolicyAddon,
@@ -129,6 +134,11 @@ const cluster = new AksCluster("aks", {
     protect: config.protect,
     tags,
 });
+
+// Pods that call the Kubernetes API reach the public API server through the firewall, by the cluster's own FQDN.
+if (needsApiServerEgressGroup(config)) {
+    firewall.addRuleCollectionGroupAfter(API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, cluster.cluster.fqdn.apply((fqdn) => apiServerEgressGroup(config, fqdn)), [cluster.cluster]);
+}
 
 const policySets = segmentation.namespaces.map((plan) => new NamespacePolicySet(plan.namespace, { plan }, { provider: cluster.provider }));
 new InfrastructurePolicies("infrastructure", { globalPolicies: segmentation.globalPolicies, after: policySets }, { provider: cluster.provider });

@@ -5,6 +5,9 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/deployerIdentity";
+import { containerInsightsDataCollection } from "../core/monitoring";
+import { AKS_AAD_SERVER_APP_ID, kubeconfigOnceAuthorized } from "./kubernetesApiAccess";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
 export const ROLE_NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -84,6 +87,8 @@ export interface AksClusterArgs {
     readonly disableLocalAccounts: boolean;
     /** Entra ID groups with cluster admin. */
     readonly adminGroupObjectIds: readonly string[];
+    /** Kind of identity running `pulumi up`; derived from its access token when undefined. */
+    readonly deployerPrincipalType?: DeployerPrincipalType;
     /** Turn on AKS LocalDNS on every pool. */
     readonly localDns: boolean;
     /** Container Insights add-on. */
@@ -113,6 +118,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly cluster: containerservice.ManagedCluster;
     /** User node pools. */
     public readonly userPools: containerservice.AgentPool[];
+    /** Container Insights' data collection rule (containers, inventory, node kernel log), when monitoring is on. */
+    public readonly dataCollectionRule: monitor.DataCollectionRule | undefined;
     /** Kubeconfig for Entra ID users (exec plugin: kubelogin). A secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** Kubernetes provider for resources inside the cluster. */
@@ -147,9 +154,11 @@ export class AksCluster extends pulumi.ComponentResource {
             metrics: [{ category: "AllMetrics", enabled: true }],
         }, { parent: this });
 
+        this.dataCollectionRule = args.monitoringAddon ? collectContainerInsights(name, args, this.cluster, this) : undefined;
+
         // Whoever runs `pulumi up` applies the in-cluster policies, so it needs cluster admin through Azure RBAC.
         const deployer = authorization.getClientConfigOutput({ parent: this });
-        const deployerAdmin = grantRole(`${name}-deployer-cluster-admin`, this.cluster.id, ROLE_AKS_RBAC_CLUSTER_ADMIN, deployer.objectId, undefined, this);
+        const deployerAdmin = grantRole(`${name}-deployer-cluster-admin`, this.cluster.id, ROLE_AKS_RBAC_CLUSTER_ADMIN, deployer.objectId, deployerPrincipalType(args, this), this);
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({
             resourceGroupName: args.resourceGroupName,
@@ -165,8 +174,14 @@ export class AksCluster extends pulumi.ComponentResource {
             return Buffer.from(encoded, "base64").toString("utf8");
         }));
 
+        // Azure RBAC can take minutes to reach the API server: the provider's kubeconfig resolves only once the
+        // deployer's token is allowed in, after the role assignment exists, so in-cluster objects never race it.
+        const apiToken = authorization.getClientTokenOutput({ endpoint: AKS_AAD_SERVER_APP_ID }, { parent: this }).token;
+        const authorizedKubeconfig = pulumi.secret(pulumi.all([this.kubeconfig, apiToken, deployerAdmin.id])
+            .apply(([kubeconfig, token]) => kubeconfigOnceAuthorized(kubeconfig, token)));
+
         this.provider = new k8s.Provider(`${name}-kubernetes`, {
-            kubeconfig: this.kubeconfig,
+            kubeconfig: authorizedKubeconfig,
             enableServerSideApply: true,
         }, { parent: this, dependsOn: [deployerAdmin, ...this.userPools] });
 
@@ -251,6 +266,28 @@ function createManagedCluster(
     });
 }
 
+/**
+ * Container Insights with managed-identity auth collects only what a DCR associated with the cluster names; ARM
+ * (unlike the az CLI) creates neither (core/monitoring.ts). Named like the CLI's `MSCI-<region>-<cluster>`.
+ */
+function collectContainerInsights(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): monitor.DataCollectionRule {
+    const rule = new monitor.DataCollectionRule(`${name}-container-insights`, {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        dataCollectionRuleName: `MSCI-${args.location}-${args.clusterName}`.slice(0, 64),
+        description: "Container Insights and the nodes' kernel log (Calico denied-flow lines) for the AKS cluster",
+        ...containerInsightsDataCollection(args.workspaceId),
+        tags: args.tags,
+    }, { parent });
+    new monitor.DataCollectionRuleAssociation(`${name}-container-insights`, {
+        associationName: "ContainerInsightsExtension",
+        resourceUri: cluster.id,
+        dataCollectionRuleId: rule.id,
+        description: "Association of the Container Insights data collection rule with the AKS cluster",
+    }, { parent });
+    return rule;
+}
+
 function createUserPool(name: string, args: AksClusterArgs, pool: UserPoolSettings, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): containerservice.AgentPool {
     return new containerservice.AgentPool(`${name}-pool-${pool.name}`, {
         resourceGroupName: args.resourceGroupName,
@@ -274,6 +311,24 @@ function createUserPool(name: string, args: AksClusterArgs, pool: UserPoolSettin
 }
 
 /**
+ * The deploying identity's principal type: the stack's override, else what its ARM access token says. The token is
+ * a credential: it is read inside the invoke's output and never leaves it; only "User" or "ServicePrincipal" does.
+ */
+function deployerPrincipalType(args: AksClusterArgs, parent: pulumi.Resource): pulumi.Input<DeployerPrincipalType> {
+    if (args.deployerPrincipalType) {
+        return args.deployerPrincipalType;
+    }
+    const token = authorization.getClientTokenOutput({}, { parent }).token;
+    return pulumi.unsecret(token.apply((value) => {
+        const principalType = principalTypeFromAccessToken(value);
+        if (!principalType) {
+            throw new Error("cannot tell from the Azure access token whether pulumi up runs as a user or a service principal; set aks-zero-trust:cluster.deployerPrincipalType");
+        }
+        return principalType;
+    }));
+}
+
+/**
  * A role assignment. Its name must be a GUID; a RandomUuid whose keepers are the scope, role and
  * principal keeps it stable across runs and replaces it only when one of those changes.
  */
@@ -282,7 +337,7 @@ function grantRole(
     scope: pulumi.Input<string>,
     roleId: string,
     principalId: pulumi.Input<string>,
-    principalType: "ServicePrincipal" | undefined,
+    principalType: pulumi.Input<DeployerPrincipalType>,
     parent: pulumi.Resource,
 ): authorization.RoleAssignment {
     const subscriptionScope = pulumi.output(scope).apply((id) => id.split("/").slice(0, 3).join("/"));
@@ -293,7 +348,8 @@ function grantRole(
         roleAssignmentName: assignmentName.result,
         scope,
         principalId,
-        // Set for identities created in this run: Entra ID replication can lag behind the assignment.
+        // Always set: it must match the principal (UnmatchedPrincipalType otherwise), and for identities created in
+        // this run it spares ARM a directory lookup that replication can lag behind.
         principalType,
         roleDefinitionId: pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
     }, { parent });

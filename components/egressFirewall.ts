@@ -72,10 +72,14 @@ export class EgressFirewall extends pulumi.ComponentResource {
     public readonly privateIp: pulumi.Output<string>;
     /** The frontend public IP addresses. */
     public readonly publicIpAddresses: pulumi.Output<string>[];
+    private readonly resourceGroupName: pulumi.Input<string>;
+    private readonly componentName: string;
 
     constructor(name: string, args: EgressFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-zero-trust:firewall:EgressFirewall", name, {}, opts);
         const zones = args.zones.length > 0 ? [...args.zones] : undefined;
+        this.resourceGroupName = args.resourceGroupName;
+        this.componentName = name;
 
         this.publicIps = args.publicIpNames.map((ipName, index) => createPublicIp(`${name}-pip-${String(index + 1).padStart(2, "0")}`, ipName, args, zones, this));
         this.policy = createPolicy(name, args, this);
@@ -129,6 +133,24 @@ export class EgressFirewall extends pulumi.ComponentResource {
 
         this.registerOutputs({ firewallId: this.firewall.id, privateIp: this.privateIp });
     }
+
+    /**
+     * Adds a rule collection group whose rules are known only once other resources exist (the API server's FQDN).
+     * It waits for the firewall, the last group and `after`, so no two writes hit the policy at once.
+     */
+    addRuleCollectionGroupAfter(groupName: string, priority: number, plan: pulumi.Output<RuleCollectionGroupPlan>, after: pulumi.Resource[]): network.FirewallPolicyRuleCollectionGroup {
+        const previous = this.ruleCollectionGroups[this.ruleCollectionGroups.length - 1];
+        const group = new network.FirewallPolicyRuleCollectionGroup(`${this.componentName}-rcg-${groupName}`, {
+            resourceGroupName: this.resourceGroupName,
+            firewallPolicyName: this.policy.name,
+            ruleCollectionGroupName: groupName,
+            priority,
+            ruleCollections: plan.apply((planned) => toRuleCollections(planned) as pulumi.Unwrap<network.FirewallPolicyRuleCollectionGroupArgs["ruleCollections"]>),
+        }, { parent: this, dependsOn: [this.firewall, ...(previous ? [previous] : []), ...after] });
+        this.ruleCollectionGroups.push(group);
+        return group;
+    }
+
 }
 
 function createPublicIp(resourceName: string, ipName: string, args: EgressFirewallArgs, zones: string[] | undefined, parent: pulumi.Resource): network.PublicIPAddress {
@@ -168,11 +190,15 @@ function createRuleCollectionGroups(name: string, args: EgressFirewallArgs, poli
             firewallPolicyName: policy.name,
             ruleCollectionGroupName: plan.name,
             priority: plan.priority,
-            ruleCollections: plan.ruleCollections.map((collection) => ({
-                ...collection,
-                rules: collection.rules.map((rule) => ({ ...rule })),
-            })) as network.FirewallPolicyRuleCollectionGroupArgs["ruleCollections"],
+            ruleCollections: toRuleCollections(plan),
         }, { parent, dependsOn: previous ? [previous] : [] }));
     }
     return groups;
+}
+
+function toRuleCollections(plan: RuleCollectionGroupPlan): network.FirewallPolicyRuleCollectionGroupArgs["ruleCollections"] {
+    return plan.ruleCollections.map((collection) => ({
+        ...collection,
+        rules: collection.rules.map((rule) => ({ ...rule })),
+    })) as network.FirewallPolicyRuleCollectionGroupArgs["ruleCollections"];
 }

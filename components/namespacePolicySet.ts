@@ -11,7 +11,8 @@ export interface NamespacePolicySetArgs {
 
 /**
  * One app namespace and its zero-trust policy set. The Namespace comes first; the allow policies next;
- * the default deny and the denied-flow logger last, so that a new set never blocks flows it is about to allow.
+ * the denied-flow logger and then the default deny last, so that a new set never blocks flows it is about to allow
+ * and never denies without logging.
  */
 export class NamespacePolicySet extends pulumi.ComponentResource {
     /** The namespace. */
@@ -29,7 +30,12 @@ export class NamespacePolicySet extends pulumi.ComponentResource {
         }, childOptions);
 
         const allows = plan.allowPolicies.map((object) => applyObject(name, object, { ...childOptions, dependsOn: [this.namespace] }));
-        const denies = plan.denyPolicies.map((object) => applyObject(name, object, { ...childOptions, dependsOn: [this.namespace, ...allows] }));
+        // A chain: each deny policy depends on the previous one, so `default-deny-all` is created after
+        // `log-denied` and deleted before it (no window in which audit mode enforces without logging).
+        const denies: pulumi.CustomResource[] = [];
+        for (const object of plan.denyPolicies) {
+            denies.push(applyObject(name, object, { ...childOptions, dependsOn: [this.namespace, ...allows, ...denies.slice(-1)] }));
+        }
         this.policies = [...allows, ...denies];
         this.registerOutputs({ namespace: plan.namespace, policyCount: this.policies.length });
     }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { NSG_LOG_CATEGORIES, nodeSubnetSecurityRules } from "../core/nodeSubnetSecurity";
 
 /** Arguments of the node subnet and its egress route table. */
 export interface NodeSubnetArgs {
@@ -15,6 +17,12 @@ export interface NodeSubnetArgs {
     readonly subnetCidr: string;
     /** Name of the route table. */
     readonly routeTableName: string;
+    /** Name of the network security group. */
+    readonly networkSecurityGroupName: string;
+    /** Overlay pod CIDR: pod traffic between nodes carries these addresses through the subnet's NSG. */
+    readonly podCidr: string;
+    /** Log Analytics workspace for the NSG's logs. */
+    readonly workspaceId: pulumi.Input<string>;
     /** Private IP of the firewall: the next hop for all internet-bound traffic. */
     readonly firewallPrivateIp: pulumi.Input<string>;
     /** Public IPs of the firewall, routed straight to the internet to avoid asymmetric routing. */
@@ -34,6 +42,8 @@ export class NodeSubnet extends pulumi.ComponentResource {
     public readonly routeTable: network.RouteTable;
     /** The node subnet. */
     public readonly subnet: network.Subnet;
+    /** The node subnet's network security group. */
+    public readonly networkSecurityGroup: network.NetworkSecurityGroup;
 
     constructor(name: string, args: NodeSubnetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-zero-trust:network:NodeSubnet", name, {}, opts);
@@ -56,12 +66,28 @@ export class NodeSubnet extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
+        this.networkSecurityGroup = new network.NetworkSecurityGroup(`${name}-nsg`, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            networkSecurityGroupName: args.networkSecurityGroupName,
+            securityRules: nodeSubnetSecurityRules(args.subnetCidr, args.podCidr).map((rule) => ({ ...rule })),
+            tags: args.tags,
+        }, { parent: this });
+
+        new monitor.DiagnosticSetting(`${name}-nsg-diagnostics`, {
+            name: "to-log-analytics",
+            resourceUri: this.networkSecurityGroup.id,
+            workspaceId: args.workspaceId,
+            logs: NSG_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+        }, { parent: this });
+
         this.subnet = new network.Subnet(`${name}-subnet`, {
             resourceGroupName: args.resourceGroupName,
             virtualNetworkName: args.virtualNetworkName,
             subnetName: args.subnetName,
             addressPrefix: args.subnetCidr,
             routeTable: { id: this.routeTable.id },
+            networkSecurityGroup: { id: this.networkSecurityGroup.id },
             // No implicit outbound access: the only way out is the route to the firewall.
             defaultOutboundAccess: false,
         }, { parent: this, dependsOn: args.after });

@@ -3,7 +3,9 @@ import { ProblemList } from "./errors";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "./cidr";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
 import { intentSchema, validateIntent, SegmentationIntent } from "./intent";
-import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, policyCount, renderSegmentation } from "./policies";
+import { AKS_VERSION_CALENDAR_READ_ON, supportedMinorVersions, versionSupport } from "./aksVersions";
+import { isAzureRegion, regionsLike } from "./azureRegions";
+import { READABLE_VM_FAMILIES, vmSizeCapacity } from "./vmSizes";
 
 /** The Pulumi project name; stack config keys are `aks-zero-trust:<key>`. */
 export const PROJECT = "aks-zero-trust";
@@ -22,8 +24,8 @@ const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const nodePoolSchema = z.strictObject({
     /** Azure VM size, e.g. Standard_D4ds_v5. */
-    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "expected an Azure VM size such as Standard_D4ds_v5"),
-    /** Autoscaler lower bound. */
+    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_-]+$/, "expected an Azure VM size such as Standard_D4ds_v5"),
+    /** Autoscaler lower bound; a system pool keeps at least one node. */
     minCount: count(1, 1000),
     /** Autoscaler upper bound. */
     maxCount: count(1, 1000),
@@ -32,6 +34,8 @@ const nodePoolSchema = z.strictObject({
 });
 
 const userPoolSchema = nodePoolSchema.extend({
+    /** Autoscaler lower bound; user pools may scale to zero (AKS docs, "Manage system node pools": user pools can contain zero or more nodes). */
+    minCount: count(0, 1000),
     /** Agent pool name: lowercase letters and digits, starting with a letter, at most 12 characters (Azure's rule). */
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, "expected 1-12 lowercase letters or digits, starting with a letter"),
     /** Kubernetes labels put on the pool's nodes. */
@@ -61,7 +65,7 @@ export const stackConfigSchema = z.strictObject({
         nodeSubnetCidr: cidr,
     }),
     cluster: z.strictObject({
-        /** Kubernetes minor or patch version, e.g. "1.33". */
+        /** Kubernetes minor or patch version inside AKS standard support, e.g. "1.36" (calendar: core/aksVersions.ts). */
         kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "expected a version such as 1.33 or 1.33.2"),
         /** AKS pricing tier; Standard carries the uptime SLA. */
         skuTier: z.enum(["Free", "Standard", "Premium"]).default("Free"),
@@ -92,12 +96,20 @@ export const stackConfigSchema = z.strictObject({
          * (Azure CNI powered by Cilium) and `none` exist so that the policy pack can be seen refusing them.
          */
         networkPolicy: z.enum(["calico", "cilium", "none"]).default("calico"),
-        /** AKS LocalDNS on the node pools (pods then resolve through 169.254.10.10/11). */
+        /**
+         * AKS LocalDNS on the node pools (pods then resolve through 169.254.10.10/11). Needs Kubernetes 1.31+ and
+         * at least 4 vCPUs per node; turning it on or off reimages every node of every pool.
+         */
         localDns: z.boolean().default(false),
         /** Container Insights add-on, sending container logs to the workspace. */
         monitoringAddon: z.boolean().default(true),
         /** Azure Policy add-on (Gatekeeper). */
         azurePolicyAddon: z.boolean().default(false),
+        /**
+         * Kind of identity that runs `pulumi up`, for its cluster-admin role assignment. Derived from the Azure
+         * access token when unset; set it when the derivation is wrong for your login (managed identities are ServicePrincipal).
+         */
+        deployerPrincipalType: z.enum(["User", "ServicePrincipal"]).optional(),
     }),
     firewall: z.strictObject({
         /** Azure Firewall SKU tier. Premium enables IDPS. */
@@ -157,6 +169,8 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
         throw new Error("unreachable: schema failed without issues");
     }
     const raw = parsed.data;
+    checkLocation(raw, problems);
+    checkKubernetesVersion(raw, problems);
     checkNetwork(raw, problems);
     checkFirewall(raw, problems);
     checkApiServer(raw, problems);
@@ -165,9 +179,6 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     const segmentation = raw.segmentation
         ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
         : undefined;
-    if (segmentation && problems.isEmpty) {
-        checkPolicyBudgets(segmentation, problems);
-    }
     problems.throwIfAny();
     return {
         ...raw,
@@ -263,7 +274,7 @@ function unwrap(schema: unknown): unknown {
 }
 
 function checkNetwork(config: RawStackConfig, problems: ProblemList): void {
-    const { network, cluster, firewall } = config;
+    const { network, cluster } = config;
     const vnet = parseIpv4Block(network.vnetCidr);
     const subnets: Array<{ key: string; block: Ipv4Block; minimumPrefix?: number; why?: string }> = [
         { key: "network.firewallSubnetCidr", block: parseIpv4Block(network.firewallSubnetCidr), minimumPrefix: 26, why: "AzureFirewallSubnet must be at least a /26" },
@@ -287,9 +298,6 @@ function checkNetwork(config: RawStackConfig, problems: ProblemList): void {
             }
         }
     }
-    if (firewall.tier === "Basic" && !network.firewallManagementSubnetCidr) {
-        problems.add(configPath(["network", "firewallManagementSubnetCidr"]), "is required when firewall.tier is Basic (Azure Firewall Basic needs AzureFirewallManagementSubnet)");
-    }
 
     const pod = parseIpv4Block(cluster.podCidr);
     const service = parseIpv4Block(cluster.serviceCidr);
@@ -302,7 +310,8 @@ function checkNetwork(config: RawStackConfig, problems: ProblemList): void {
     if (overlaps(service, pod)) {
         problems.add(configPath(["cluster", "serviceCidr"]), `${service.cidr} overlaps the pod CIDR ${pod.cidr} (cluster.podCidr)`);
     }
-    if (service.prefix < 12) {
+    // AKS docs, "Configure Azure CNI Overlay networking": the service CIDR must be smaller than /12.
+    if (service.prefix <= 12) {
         problems.add(configPath(["cluster", "serviceCidr"]), `${service.cidr} is too large: AKS requires a service CIDR smaller than /12`);
     }
     for (const reserved of AKS_RESERVED_RANGES.map(parseIpv4Block)) {
@@ -327,8 +336,44 @@ function checkFirewall(config: RawStackConfig, problems: ProblemList): void {
     if (firewall.idpsMode !== undefined && firewall.tier !== "Premium") {
         problems.add(configPath(["firewall", "idpsMode"]), `IDPS needs firewall.tier Premium, but the tier is ${firewall.tier}`);
     }
-    if (firewall.tier === "Basic" && firewall.publicIpCount > 1) {
-        problems.add(configPath(["firewall", "publicIpCount"]), "Azure Firewall Basic supports one public IP");
+    // Azure Firewall docs, "Azure Firewall Basic features" (learn.microsoft.com/azure/firewall/basic-features, read
+    // 2026-12-01): Basic lists no DNS proxy and no FQDNs in network rules, "threat intelligence in alert mode" only,
+    // and multiple public IP addresses. This design needs the DNS proxy: the VNet resolves through the firewall,
+    // and `ntp.ubuntu.com` is an FQDN network rule. So Basic is refused rather than built without them.
+    if (firewall.tier === "Basic") {
+        problems.add(configPath(["firewall", "tier"]), "Basic is not supported: Azure Firewall Basic has no DNS proxy, which the VNet's DNS and the FQDN network rules need; use Standard or Premium");
+        if (firewall.threatIntelMode !== "Alert") {
+            problems.add(configPath(["firewall", "threatIntelMode"]), `Azure Firewall Basic runs threat intelligence in Alert mode only, got ${JSON.stringify(firewall.threatIntelMode)}`);
+        }
+    }
+}
+
+function checkLocation(config: RawStackConfig, problems: ProblemList): void {
+    if (!isAzureRegion(config.location)) {
+        const like = regionsLike(config.location);
+        const hint = like.length > 0 ? `; did you mean ${like.map((region) => JSON.stringify(region)).join(" or ")}?` : " (see core/azureRegions.ts)";
+        problems.add(configPath(["location"]), `${JSON.stringify(config.location)} is not an Azure region${hint}`);
+    }
+}
+
+/** AKS refuses to create clusters on a version past its end of standard support (core/aksVersions.ts). */
+function checkKubernetesVersion(config: RawStackConfig, problems: ProblemList): void {
+    const version = config.cluster.kubernetesVersion;
+    // Judged on the day the calendar was read, so that the same config always plans the same; the policy pack
+    // warns with the real date when support is about to end.
+    const support = versionSupport(version, AKS_VERSION_CALENDAR_READ_ON);
+    const supported = `supported: ${supportedMinorVersions(AKS_VERSION_CALENDAR_READ_ON).join(", ")}`;
+    const key = configPath(["cluster", "kubernetesVersion"]);
+    switch (support.status) {
+        case "end-of-life":
+            problems.add(key, `${version} reached the end of AKS support on ${support.endOfLife} (AKS calendar read ${AKS_VERSION_CALENDAR_READ_ON}; ${supported})`);
+            break;
+        case "not-yet-available":
+            problems.add(key, `${version} is not generally available on AKS before ${support.generallyAvailable} (${supported})`);
+            break;
+        case "unknown":
+            problems.add(key, `${version} is not in AKS's version calendar (${supported})`);
+            break;
     }
 }
 
@@ -345,6 +390,10 @@ function checkApiServer(config: RawStackConfig, problems: ProblemList): void {
     if (config.environment === "prod" && !apiServer.privateCluster && apiServer.authorizedIpRanges.length === 0) {
         problems.add(configPath(["cluster", "apiServer"]), "prod must restrict the API server: set privateCluster: true or list authorizedIpRanges");
     }
+    // AKS baseline: a break-glass Entra ID group keeps cluster admin when the deploying identity is gone.
+    if (config.environment === "prod" && config.cluster.adminGroupObjectIds.length === 0) {
+        problems.add(configPath(["cluster", "adminGroupObjectIds"]), "prod needs at least one Entra ID admin group (break-glass access through Azure RBAC)");
+    }
 }
 
 function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
@@ -357,6 +406,10 @@ function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
         if (pool.minCount > pool.maxCount) {
             problems.add(configPath([...key, "minCount"]), `minCount ${pool.minCount} is greater than maxCount ${pool.maxCount}`);
         }
+    }
+    checkSystemPoolMinimums(cluster.systemPool, problems);
+    if (cluster.localDns) {
+        checkLocalDnsRequirements(config, pools, problems);
     }
     const names = new Set<string>(["system"]);
     cluster.userPools.forEach((pool, index) => {
@@ -380,19 +433,45 @@ function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
     }
 }
 
-/** ADR 008's budgets, checked on the rendered policies so that the count is the real one. */
-function checkPolicyBudgets(intent: SegmentationIntent, problems: ProblemList): void {
-    const rendered = renderSegmentation(intent);
-    rendered.namespaces.forEach((set) => {
-        const count = policyCount(set);
-        if (count > NAMESPACE_POLICY_BUDGET) {
-            problems.add(
-                `${PROJECT}:segmentation.namespaces[${intent.namespaces.findIndex((ns) => ns.name === set.namespace)}]`,
-                `namespace ${set.namespace} needs ${count} policies, over the ADR 008 budget of ${NAMESPACE_POLICY_BUDGET}; give workloads that share flows one label set, or split the namespace`,
-            );
+/**
+ * AKS refuses a system pool below these (AKS docs, "Manage system node pools in AKS": at least 30 pods per node;
+ * the resource provider answers SystemPoolSkuTooLow below 2 vCPUs and 4 GB; the same page recommends 4 vCPUs).
+ */
+const SYSTEM_POOL_MIN_MAX_PODS = 30;
+const SYSTEM_POOL_MIN_VCPUS = 2;
+const SYSTEM_POOL_MIN_MEMORY_GIB = 4;
+
+function checkSystemPoolMinimums(pool: RawStackConfig["cluster"]["systemPool"], problems: ProblemList): void {
+    if (pool.maxPods < SYSTEM_POOL_MIN_MAX_PODS) {
+        problems.add(configPath(["cluster", "systemPool", "maxPods"]), `AKS requires a system pool to run at least ${SYSTEM_POOL_MIN_MAX_PODS} pods per node, got ${pool.maxPods}`);
+    }
+    const capacity = vmSizeCapacity(pool.vmSize);
+    const key = configPath(["cluster", "systemPool", "vmSize"]);
+    if (!capacity) {
+        problems.add(key, `cannot read vCPUs and memory from ${JSON.stringify(pool.vmSize)}; use one of ${READABLE_VM_FAMILIES}, e.g. Standard_D4ds_v5`);
+    } else if (capacity.vcpus < SYSTEM_POOL_MIN_VCPUS || capacity.memoryGiB < SYSTEM_POOL_MIN_MEMORY_GIB) {
+        problems.add(key, `${pool.vmSize} has ${capacity.vcpus} vCPU and ${capacity.memoryGiB} GiB; AKS requires at least ${SYSTEM_POOL_MIN_VCPUS} vCPUs and ${SYSTEM_POOL_MIN_MEMORY_GIB} GiB for a system pool`);
+    }
+}
+
+/**
+ * LocalDNS needs Kubernetes 1.31+, node pools on Azure Linux or Ubuntu 22.04+ (the pools here use AKS's default
+ * Linux OS SKU, Ubuntu) and VM sizes with at least 4 vCPUs (AKS docs, "Configure LocalDNS in AKS", prerequisites).
+ */
+const LOCAL_DNS_MIN_VCPUS = 4;
+const LOCAL_DNS_MIN_KUBERNETES = [1, 31];
+
+function checkLocalDnsRequirements(config: RawStackConfig, pools: Array<{ key: Array<string | number>; pool: { vmSize: string } }>, problems: ProblemList): void {
+    const [major, minor] = config.cluster.kubernetesVersion.split(".").map(Number);
+    if (major < LOCAL_DNS_MIN_KUBERNETES[0] || (major === LOCAL_DNS_MIN_KUBERNETES[0] && minor < LOCAL_DNS_MIN_KUBERNETES[1])) {
+        problems.add(configPath(["cluster", "localDns"]), `LocalDNS needs Kubernetes ${LOCAL_DNS_MIN_KUBERNETES.join(".")} or later, but cluster.kubernetesVersion is ${config.cluster.kubernetesVersion}`);
+    }
+    for (const { key, pool } of pools) {
+        const capacity = vmSizeCapacity(pool.vmSize);
+        if (!capacity) {
+            problems.add(configPath([...key, "vmSize"]), `cannot read vCPUs from ${JSON.stringify(pool.vmSize)} to check LocalDNS's minimum of ${LOCAL_DNS_MIN_VCPUS} vCPUs; use one of ${READABLE_VM_FAMILIES}`);
+        } else if (capacity.vcpus < LOCAL_DNS_MIN_VCPUS) {
+            problems.add(configPath([...key, "vmSize"]), `${pool.vmSize} has ${capacity.vcpus} vCPUs; cluster.localDns needs at least ${LOCAL_DNS_MIN_VCPUS} vCPUs per node`);
         }
-    });
-    if (rendered.globalPolicies.length > GLOBAL_POLICY_BUDGET) {
-        problems.add(`${PROJECT}:segmentation.infrastructure`, `the infrastructure needs ${rendered.globalPolicies.length} global policies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}`);
     }
 }

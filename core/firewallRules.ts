@@ -1,4 +1,5 @@
 import type { StackConfig } from "./config";
+import type { SegmentationIntent } from "./intent";
 
 /** A firewall application rule (layer 7, by host name or FQDN tag). */
 export interface ApplicationRule {
@@ -63,8 +64,11 @@ function azureMonitorFqdns(region: string): string[] {
     ];
 }
 
-/** Azure Policy add-on endpoints (same doc, Azure Policy section). */
-const AZURE_POLICY_FQDNS = ["data.policy.core.windows.net", "store.policy.core.windows.net"];
+/**
+ * Azure Policy add-on endpoints (same doc, Azure Policy section). The add-on sends its own telemetry to
+ * dc.services.visualstudio.com, so it is listed here too and does not depend on the monitoring add-on being on.
+ */
+const AZURE_POLICY_FQDNS = ["data.policy.core.windows.net", "dc.services.visualstudio.com", "store.policy.core.windows.net"];
 
 /** One workload's (or infrastructure namespace's) allowed address range outside the VNet, for the firewall. */
 export interface CidrAllowance {
@@ -74,9 +78,12 @@ export interface CidrAllowance {
     readonly ports: ReadonlyArray<{ readonly protocol: "TCP" | "UDP" | "SCTP"; readonly port: number; readonly endPort?: number }>;
 }
 
-/** Rule collection group priorities: AKS's own needs first, then workloads. */
+/** Rule collection group priorities: AKS's own needs first, then workloads, then the API server (known after the cluster). */
 export const AKS_REQUIRED_GROUP_PRIORITY = 200;
 export const WORKLOAD_GROUP_PRIORITY = 300;
+export const API_SERVER_GROUP_PRIORITY = 400;
+/** Name of the group that lets pods reach the cluster's public API server. */
+export const API_SERVER_GROUP_NAME = "aks-apiserver";
 
 /**
  * The firewall rule collection groups for a stack, in the order they must be created.
@@ -93,12 +100,11 @@ export function planFirewallRules(config: StackConfig, workloadFqdns: readonly F
 
 function aksRequiredGroup(config: StackConfig): RuleCollectionGroupPlan {
     const source = [config.network.nodeSubnetCidr];
-    const azureCloud = `AzureCloud.${config.location}`;
-    // AKS docs, "limit-egress-traffic" / "outbound-rules-control-egress": required network rules.
+    // AKS docs, "Outbound network and FQDN rules for AKS clusters": UDP 1194 and TCP 9000 to AzureCloud.<region> are
+    // not needed for clusters with konnectivity-agent (every current AKS version), and TCP 443 to the API server's
+    // IP only for pods that call the API server: that rule is `apiServerEgressGroup`, to the cluster's own FQDN.
+    // Nodes reach the API server (`*.hcp.<region>.azmk8s.io`) through the AzureKubernetesService FQDN tag.
     const networkRules: NetworkRule[] = [
-        { ruleType: "NetworkRule", name: "aks-apiserver-udp-1194", sourceAddresses: source, ipProtocols: ["UDP"], destinationPorts: ["1194"], destinationAddresses: [azureCloud] },
-        { ruleType: "NetworkRule", name: "aks-apiserver-tcp-9000", sourceAddresses: source, ipProtocols: ["TCP"], destinationPorts: ["9000"], destinationAddresses: [azureCloud] },
-        { ruleType: "NetworkRule", name: "aks-azurecloud-tcp-443", sourceAddresses: source, ipProtocols: ["TCP"], destinationPorts: ["443"], destinationAddresses: [azureCloud] },
         // FQDNs in network rules need the firewall's DNS proxy, which the policy turns on.
         { ruleType: "NetworkRule", name: "aks-ntp", sourceAddresses: source, ipProtocols: ["UDP"], destinationPorts: ["123"], destinationFqdns: ["ntp.ubuntu.com"] },
     ];
@@ -124,6 +130,40 @@ function aksRequiredGroup(config: StackConfig): RuleCollectionGroupPlan {
             { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aks-application", priority: 200, action: { type: "Allow" }, rules: applicationRules },
         ],
     };
+}
+
+/** Whether any workload or infrastructure namespace of the intent calls the Kubernetes API. */
+export function intentCallsKubernetesApi(intent: SegmentationIntent | undefined): boolean {
+    if (!intent) return false;
+    return intent.namespaces.some((namespace) => namespace.workloads.some((workload) => workload.egress.kubernetesApi))
+        || intent.infrastructure.some((infra) => infra.egress.kubernetesApi);
+}
+
+/**
+ * Pods that call the Kubernetes API reach a public API server at its public IP: the `kubernetes` service's
+ * endpoint is that address, and overlay SNATs the packet to the node. AKS's egress docs ask for TCP 443 to the
+ * API server's address; a network rule to the cluster's own FQDN gives exactly that, resolved through the
+ * firewall's DNS proxy, and follows the address if AKS moves it. A private cluster's API server is a private
+ * endpoint inside the VNet, which the VNet's own route reaches without the firewall: no rule then.
+ * The FQDN is known only once the cluster exists, so this group is created after it, last in the chain.
+ */
+export function apiServerEgressGroup(config: StackConfig, apiServerFqdn: string): RuleCollectionGroupPlan {
+    return {
+        name: API_SERVER_GROUP_NAME,
+        priority: API_SERVER_GROUP_PRIORITY,
+        ruleCollections: [{
+            ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+            name: "aks-apiserver",
+            priority: 100,
+            action: { type: "Allow" },
+            rules: [{ ruleType: "NetworkRule", name: "kubernetes-api-clients", sourceAddresses: [config.network.nodeSubnetCidr], ipProtocols: ["TCP"], destinationPorts: ["443"], destinationFqdns: [apiServerFqdn] }],
+        }],
+    };
+}
+
+/** Whether the stack needs `apiServerEgressGroup`: a workload asks for the API, and the API server is public. */
+export function needsApiServerEgressGroup(config: StackConfig): boolean {
+    return !config.cluster.apiServer.privateCluster && intentCallsKubernetesApi(config.segmentation);
 }
 
 function workloadEgressGroup(config: StackConfig, workloadFqdns: readonly FqdnAllowance[], workloadCidrs: readonly CidrAllowance[]): RuleCollectionGroupPlan | undefined {

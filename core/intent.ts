@@ -2,12 +2,19 @@ import { z } from "zod";
 import { ProblemList } from "./errors";
 import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "./cidr";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "./fqdn";
+import { calicoPolicyProblems } from "./calicoValidation";
+import { SYSTEM_NAMESPACES } from "./systemNamespaces";
 
-/** Namespaces that belong to AKS, Calico or Gatekeeper; app policy sets must never touch them. */
-export const SYSTEM_NAMESPACES = ["calico-system", "gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"] as const;
+/** Namespaces that belong to Kubernetes, AKS, Calico or add-ons (one list, with sources, in core/systemNamespaces.ts). */
+export { SYSTEM_NAMESPACES } from "./systemNamespaces";
 
 /** RFC 1918 private ranges, plus link-local (includes the instance metadata endpoint 169.254.169.254). */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] as const;
+
+/** Azure's platform endpoint (DNS, health, wire server); workloads have no business talking to it directly. */
+export const AZURE_PLATFORM_ADDRESS = "168.63.129.16/32";
+/** Shared address space (RFC 6598), never the internet. */
+export const SHARED_ADDRESS_SPACE = "100.64.0.0/10";
 
 /** Kubernetes names: DNS-1123 labels. */
 const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "expected a DNS-1123 label: lowercase letters, digits and inner hyphens");
@@ -50,6 +57,18 @@ const egressSchema = z.strictObject({
     kubernetesApi: z.boolean().default(false),
 });
 
+/** Sources outside the declared flows: a declared namespace (optionally some of its pods) or an address range. */
+const ingressFromSchema = z
+    .array(
+        z.strictObject({
+            namespace: dnsLabel.optional(),
+            podLabels: labels.optional(),
+            cidr: cidrSchema.optional(),
+            ports: z.array(portSchema).min(1),
+        }),
+    )
+    .default([]);
+
 const workloadSchema = z.strictObject({
     name: dnsLabel,
     /** Pod labels that identify the workload; by convention include tier=web|api|data. */
@@ -57,16 +76,7 @@ const workloadSchema = z.strictObject({
     /** Container ports, used to resolve named ports and to build representative pods. */
     ports: z.array(containerPortSchema).default([]),
     /** Ingress from outside the declared flows, e.g. an ingress controller's namespace or an internal range. */
-    ingressFrom: z
-        .array(
-            z.strictObject({
-                namespace: dnsLabel.optional(),
-                podLabels: labels.optional(),
-                cidr: cidrSchema.optional(),
-                ports: z.array(portSchema).min(1),
-            }),
-        )
-        .default([]),
+    ingressFrom: ingressFromSchema,
     egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
     /** Explicit override: lets a tier=data workload have internet egress. */
     allowDataTierInternetEgress: z.boolean().default(false),
@@ -75,10 +85,13 @@ const workloadSchema = z.strictObject({
 /** Policy kinds an override may add to a namespace's set. */
 export const OVERRIDE_API_VERSIONS = ["networking.k8s.io/v1", "crd.projectcalico.org/v1"] as const;
 
+/** Kubernetes object names: DNS-1123 subdomains (Calico v1 overrides are further limited to labels, see validateIntent). */
+const dnsSubdomain = z.string().max(253).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "expected a DNS-1123 name: lowercase letters, digits, inner hyphens and dots");
+
 const overrideSchema = z.strictObject({
     apiVersion: z.enum(OVERRIDE_API_VERSIONS),
     kind: z.literal("NetworkPolicy"),
-    metadata: z.strictObject({ name: dnsLabel, labels: labels.optional() }),
+    metadata: z.strictObject({ name: dnsSubdomain, labels: labels.optional() }),
     spec: z.record(z.string(), z.unknown()),
 });
 
@@ -113,6 +126,19 @@ const infrastructureSchema = z.strictObject({
     podPorts: z.array(portSchema).default([]),
     /** Where these pods may send data (e.g. a log sink). */
     egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
+    /** The only sources that may reach the namespace's pods (nothing else does, in any mode). */
+    ingressFrom: ingressFromSchema,
+});
+
+const peerSchema = z.strictObject({
+    /** A namespace the platform needs but the app does not own, e.g. ingress-nginx or cert-manager. */
+    name: dnsLabel,
+    /** Which of its pods the allowances apply to; all pods of the namespace when omitted. */
+    podLabels: labels.optional(),
+    /** Sources that may reach these pods (e.g. the load balancer's clients). */
+    ingressFrom: ingressFromSchema,
+    /** Where these pods may go besides the app workloads that accept them (`ingressFrom` with this namespace). */
+    egress: egressSchema.default({ fqdns: [], cidrs: [], kubernetesApi: false }),
 });
 
 /** The raw shape of `aks-zero-trust:segmentation`. */
@@ -122,6 +148,8 @@ export const intentSchema = z.strictObject({
     namespaces: z.array(namespaceSchema).default([]),
     flows: z.array(flowSchema).default([]),
     infrastructure: z.array(infrastructureSchema).default([]),
+    /** Platform namespaces the app depends on (ingress controller, cert-manager): allowed explicitly, flow by flow. */
+    peers: z.array(peerSchema).default([]),
 });
 
 type RawIntent = z.output<typeof intentSchema>;
@@ -198,6 +226,18 @@ export interface InfrastructureIntent {
     readonly podLabels?: Readonly<Record<string, string>>;
     readonly podPorts: readonly PortSpec[];
     readonly egress: EgressIntent;
+    /** The only sources that may reach its pods. */
+    readonly ingressFrom: readonly ExternalIngress[];
+}
+
+/** A platform namespace the app depends on (ingress controller, cert-manager), allowed flow by flow. */
+export interface PeerIntent {
+    readonly name: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    /** Sources that may reach its pods. */
+    readonly ingressFrom: readonly ExternalIngress[];
+    /** Its egress besides the app workloads that accept it. */
+    readonly egress: EgressIntent;
 }
 
 /** Cluster facts the rendered policies depend on. */
@@ -210,13 +250,24 @@ export interface ClusterNetworkFacts {
 
 /** The validated east-west intent. Namespaces, workloads and flows are sorted by name. */
 export interface SegmentationIntent {
+    /** The stack's default mode; the cluster baseline follows it. */
+    readonly defaultMode: "audit" | "enforce";
     readonly namespaces: readonly NamespaceIntent[];
     readonly flows: readonly FlowIntent[];
     readonly infrastructure: readonly InfrastructureIntent[];
+    readonly peers: readonly PeerIntent[];
     readonly cluster: ClusterNetworkFacts;
 }
 
-const PATH = "aks-zero-trust:segmentation";
+/**
+ * A namespace no intent declares, for analysis only: the plan puts a representative pod there to prove that the
+ * cluster baseline isolates it. Reserved so that no declared namespace takes the name.
+ */
+export const UNDECLARED_NAMESPACE = "undeclared-namespace";
+
+/** Where the intent lives in stack config, for error paths. */
+export const SEGMENTATION_PATH = "aks-zero-trust:segmentation";
+const PATH = SEGMENTATION_PATH;
 
 /** Names the generated policies use; overrides must pick others. */
 const RESERVED_POLICY_NAMES = ["allow-dns", "allow-kubernetes-api", "default-deny-all", "log-denied"];
@@ -232,6 +283,9 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
         const nsPath = `${PATH}.namespaces[${nsIndex}]`;
         if (systemNamespaces.has(namespace.name)) {
             problems.add(`${nsPath}.name`, `"${namespace.name}" is a system namespace; app policy sets must not touch ${SYSTEM_NAMESPACES.join(", ")}`);
+        }
+        if (namespace.name === UNDECLARED_NAMESPACE) {
+            problems.add(`${nsPath}.name`, `"${UNDECLARED_NAMESPACE}" is reserved for the plan's proof that undeclared namespaces are isolated`);
         }
         if (namespaceNames.has(namespace.name)) {
             problems.add(`${nsPath}.name`, `duplicate namespace "${namespace.name}"`);
@@ -261,6 +315,7 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
             if (override.apiVersion === "crd.projectcalico.org/v1") {
                 if (typeof override.spec.order !== "number") problems.add(`${oPath}.spec.order`, "is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)");
                 if (!Array.isArray(override.spec.types)) problems.add(`${oPath}.spec.types`, "is required for Calico overrides: list Ingress and/or Egress");
+                checkCalicoOverride(override, oPath, problems);
             }
             overrideNames.add(override.metadata.name);
         });
@@ -298,21 +353,94 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
         if (namespaceNames.has(infra.name)) {
             problems.add(`${iPath}.name`, `"${infra.name}" is declared both as an app namespace and as infrastructure`);
         }
+        if (infra.name === UNDECLARED_NAMESPACE) {
+            problems.add(`${iPath}.name`, `"${UNDECLARED_NAMESPACE}" is reserved for the plan's proof that undeclared namespaces are isolated`);
+        }
         namespaceNames.add(infra.name);
         infrastructure.push({
             name: infra.name,
             podLabels: infra.podLabels,
             podPorts: normalisePorts(infra.podPorts, `${iPath}.podPorts`, problems),
             egress: normaliseEgress(infra.egress, `${iPath}.egress`, problems),
+            ingressFrom: normaliseIngressFrom(infra.ingressFrom, `${iPath}.ingressFrom`, problems),
         });
     });
 
+    const peers: PeerIntent[] = [];
+    raw.peers.forEach((peer, index) => {
+        const pPath = `${PATH}.peers[${index}]`;
+        if (systemNamespaces.has(peer.name)) {
+            problems.add(`${pPath}.name`, `"${peer.name}" is a system namespace; the cluster baseline leaves it alone, so it needs no peer entry`);
+        }
+        if (namespaceNames.has(peer.name) || peer.name === UNDECLARED_NAMESPACE) {
+            problems.add(`${pPath}.name`, `"${peer.name}" is already declared (app namespace, infrastructure or peer) or reserved`);
+        }
+        namespaceNames.add(peer.name);
+        peers.push({
+            name: peer.name,
+            podLabels: peer.podLabels,
+            ingressFrom: normaliseIngressFrom(peer.ingressFrom, `${pPath}.ingressFrom`, problems),
+            egress: normaliseEgress(peer.egress, `${pPath}.egress`, problems),
+        });
+    });
+
+    // The cluster baseline denies every undeclared namespace: a source namespace must be declared to send.
+    const checkSources = (entries: readonly ExternalIngress[], path: string) =>
+        entries.forEach((entry, index) => {
+            if (entry.namespace !== undefined && !namespaceNames.has(entry.namespace) && !systemNamespaces.has(entry.namespace)) {
+                problems.add(`${path}[${index}].namespace`, `namespace "${entry.namespace}" is not declared: the cluster baseline denies its egress; declare it under segmentation.peers (with its podLabels) or as an app namespace`);
+            }
+        });
+    raw.namespaces.forEach((namespace, nsIndex) =>
+        namespace.workloads.forEach((workload, wIndex) => checkSources(workload.ingressFrom as ExternalIngress[], `${PATH}.namespaces[${nsIndex}].workloads[${wIndex}].ingressFrom`)),
+    );
+    raw.infrastructure.forEach((infra, index) => checkSources(infra.ingressFrom as ExternalIngress[], `${PATH}.infrastructure[${index}].ingressFrom`));
+    raw.peers.forEach((peer, index) => checkSources(peer.ingressFrom as ExternalIngress[], `${PATH}.peers[${index}].ingressFrom`));
+
     return {
+        defaultMode: raw.defaultMode,
         namespaces: sortByName(namespaces),
         flows: flows.sort((a, b) => flowSortKey(a).localeCompare(flowSortKey(b))),
         infrastructure: sortByName(infrastructure),
+        peers: sortByName(peers),
         cluster,
     };
+}
+
+/** Ingress sources: a namespace (optionally with podLabels) or a CIDR, never the whole internet. */
+function normaliseIngressFrom(entries: z.output<typeof ingressFromSchema>, path: string, problems: ProblemList): ExternalIngress[] {
+    return entries.map((entry, index) => {
+        const ePath = `${path}[${index}]`;
+        const hasPods = entry.namespace !== undefined || entry.podLabels !== undefined;
+        if (entry.cidr !== undefined && hasPods) {
+            problems.add(ePath, "give either cidr or namespace/podLabels, not both");
+        } else if (entry.cidr === undefined && !hasPods) {
+            problems.add(ePath, "expected a namespace (optionally with podLabels) or a cidr");
+        }
+        if (entry.cidr !== undefined && entry.cidr !== "" && cidrProblem(entry.cidr) === undefined && parseIpv4Block(entry.cidr).prefix === 0) {
+            problems.add(`${ePath}.cidr`, `${entry.cidr} would let the whole internet into the cluster`);
+        }
+        return { ...entry, ports: normalisePorts(entry.ports, `${ePath}.ports`, problems) };
+    });
+}
+
+/**
+ * A Calico override as Felix will read it. Felix 3.29-3.31 takes a crd.projectcalico.org/v1 policy's tier from
+ * its name (libcalico-go lib/names/policy.go TierFromPolicyName: the part before the first dot, `default` without
+ * one) and ignores spec.tier; overrides belong to the namespace set, in the default tier. Then the CRD schema
+ * and Calico's validator rules (core/calicoValidation.ts): the v1 path validates nothing on the cluster.
+ */
+function checkCalicoOverride(override: RawIntent["namespaces"][number]["overrides"][number], path: string, problems: ProblemList): void {
+    if (override.metadata.name.includes(".")) {
+        problems.add(`${path}.metadata.name`, `"${override.metadata.name}" contains a dot: Calico 3.29-3.31 read the tier of a crd.projectcalico.org/v1 policy from its name ("${override.metadata.name.split(".")[0]}"); overrides live in the default tier, so use a name without dots`);
+    }
+    if (override.spec.tier !== undefined && override.spec.tier !== "default") {
+        problems.add(`${path}.spec.tier`, `is ${JSON.stringify(override.spec.tier)}, but Calico 3.29-3.31 ignore spec.tier on crd.projectcalico.org/v1 policies and take the tier from the name (no dot: default); the policy would land in the default tier. Remove spec.tier (overrides live in the default tier)`);
+    }
+    const object = { apiVersion: override.apiVersion, kind: override.kind, metadata: override.metadata, spec: override.spec };
+    for (const problem of calicoPolicyProblems(object)) {
+        problems.add(`${path}.${problem.path}`, problem.message);
+    }
 }
 
 function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][number]["workloads"][number], path: string, problems: ProblemList): WorkloadIntent {
@@ -328,19 +456,7 @@ function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][
             }
         });
     }
-    const ingressFrom: ExternalIngress[] = workload.ingressFrom.map((entry, index) => {
-        const ePath = `${path}.ingressFrom[${index}]`;
-        const hasPods = entry.namespace !== undefined || entry.podLabels !== undefined;
-        if (entry.cidr !== undefined && hasPods) {
-            problems.add(ePath, "give either cidr or namespace/podLabels, not both");
-        } else if (entry.cidr === undefined && !hasPods) {
-            problems.add(ePath, "expected a namespace (optionally with podLabels) or a cidr");
-        }
-        if (entry.cidr !== undefined && entry.cidr !== "" && cidrProblem(entry.cidr) === undefined && parseIpv4Block(entry.cidr).prefix === 0) {
-            problems.add(`${ePath}.cidr`, `${entry.cidr} would let the whole internet into the cluster`);
-        }
-        return { ...entry, ports: normalisePorts(entry.ports, `${ePath}.ports`, problems) };
-    });
+    const ingressFrom = normaliseIngressFrom(workload.ingressFrom, `${path}.ingressFrom`, problems);
     const names = new Set<string>();
     workload.ports.forEach((port, index) => {
         if (port.name !== undefined) {

@@ -3,7 +3,7 @@ import type { StackConfig } from "./config";
 
 /**
  * Azure resource names for a stack, following the Cloud Adoption Framework abbreviations
- * (rg-, vnet-, snet-, afw-, afwp-, pip-, rt-, aks-, id-, log-). Explicit names keep diffs stable:
+ * (rg-, vnet-, snet-, nsg-, afw-, afwp-, pip-, rt-, aks-, id-, log-). Explicit names keep diffs stable:
  * no provider-generated suffixes.
  */
 export interface AzureNames {
@@ -12,6 +12,7 @@ export interface AzureNames {
     readonly virtualNetwork: string;
     readonly nodeSubnet: string;
     readonly routeTable: string;
+    readonly nodeNetworkSecurityGroup: string;
     readonly firewall: string;
     readonly firewallPolicy: string;
     readonly firewallPublicIp: (index: number) => string;
@@ -31,6 +32,7 @@ export function azureNames(config: Pick<StackConfig, "prefix" | "stack" | "locat
         virtualNetwork: `vnet-${base}`,
         nodeSubnet: "snet-aks-nodes",
         routeTable: `rt-${base}-aks-egress`,
+        nodeNetworkSecurityGroup: `nsg-${base}-aks-nodes`,
         firewall: `afw-${base}`,
         firewallPolicy: `afwp-${base}`,
         firewallPublicIp: (index) => `pip-afw-${base}-${String(index + 1).padStart(2, "0")}`,

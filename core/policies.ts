@@ -9,16 +9,23 @@ import {
     MANAGED_BY_LABELS,
 } from "./calicoApi";
 import { parseIpv4Block, contains } from "./cidr";
+import { ProblemList } from "./errors";
+import { SYSTEM_NAMESPACES } from "./systemNamespaces";
 import type { CidrAllowance, FqdnAllowance } from "./firewallRules";
 import {
     comparePorts,
     EgressIntent,
+    ExternalIngress,
     InfrastructureIntent,
     NamespaceIntent,
     PortSpec,
     portKey,
     PRIVATE_RANGES,
+    AZURE_PLATFORM_ADDRESS,
+    SHARED_ADDRESS_SPACE,
+    SEGMENTATION_PATH,
     SegmentationIntent,
+    UNDECLARED_NAMESPACE,
     WorkloadIntent,
 } from "./intent";
 
@@ -31,18 +38,35 @@ export const POLICY_SET_LABEL = "aks-zero-trust.io/policy-set";
 /** Label carrying the namespace's rollout mode. */
 export const MODE_LABEL = "aks-zero-trust.io/mode";
 
-/** Calico orders: infrastructure exemptions first, then API access, then Kubernetes policies (1000), then the denied-flow logger. */
+/**
+ * Calico orders, all in the default tier: infrastructure and peer allowances first, then API access and the
+ * API-server deny, then Kubernetes policies (1000, Calico docs "Kubernetes policy"), then the namespace's
+ * denied-flow logger, then the cluster baseline. Lower orders decide first; Allow and Deny end evaluation.
+ */
 export const ORDER_INFRASTRUCTURE = 100;
 export const ORDER_KUBERNETES_API = 500;
+export const ORDER_DENY_KUBERNETES_API = 600;
 export const ORDER_LOG_DENIED = 2000;
+export const ORDER_BASELINE = 3000;
+
+/** The cluster-wide GlobalNetworkPolicy that isolates every pod outside the system namespaces. */
+export const BASELINE_POLICY = "zero-trust-baseline";
+
+/**
+ * Policies whose verdict follows the rollout mode: their last rule is `Allow` (audit) or `Deny` (enforce) after a
+ * `Log`, or, for the API-server deny, a lone `Log` in audit. The intent check evaluates them as enforce would.
+ */
+export const MODE_DEPENDENT_POLICIES = ["deny-kubernetes-api", "log-denied", BASELINE_POLICY] as const;
+
+/**
+ * Calico service match on the API server: "endpoint addresses and ports ... are automatically detected from the
+ * service" (Calico docs, "Use service rules in policy"), so it follows the API server wherever AKS puts it.
+ */
+const KUBERNETES_API: CalicoEntity = { services: { name: "kubernetes", namespace: "default" } };
 
 /** AKS LocalDNS listeners: 169.254.10.11 for pods (ClusterFirst), 169.254.10.10 for the node (AgentBaker localdns.sh). */
 export const LOCAL_DNS_ADDRESSES = ["169.254.10.10/32", "169.254.10.11/32"];
 
-/** Azure's platform endpoint (DNS, health, wire server); workloads have no business talking to it directly. */
-const AZURE_PLATFORM_ADDRESS = "168.63.129.16/32";
-/** Shared address space (RFC 6598), never the internet. */
-const SHARED_ADDRESS_SPACE = "100.64.0.0/10";
 
 /** The policy set of one app namespace. */
 export interface NamespacePolicySetPlan {
@@ -52,7 +76,7 @@ export interface NamespacePolicySetPlan {
     readonly namespaceObject: KubeObject;
     /** Allow policies, applied before the deny ones. */
     readonly allowPolicies: readonly KubeObject[];
-    /** Default deny and the denied-flow logger, applied last so that allows are in place first. */
+    /** The denied-flow logger, then the default deny: applied last, in this order, each after the one before. */
     readonly denyPolicies: readonly KubeObject[];
 }
 
@@ -71,14 +95,130 @@ export function policyCount(set: NamespacePolicySetPlan): number {
     return set.allowPolicies.length + set.denyPolicies.length;
 }
 
-/** Renders the whole intent. Pure and deterministic: same intent, same objects, same order. */
+/**
+ * Renders the whole intent. Pure and deterministic: same intent, same objects, same order.
+ * Throws ConfigError when the rendered policies exceed ADR 008's budgets (counted on what is rendered).
+ */
 export function renderSegmentation(intent: SegmentationIntent): RenderedSegmentation {
-    return {
+    const rendered: RenderedSegmentation = {
         namespaces: intent.namespaces.map((namespace) => renderNamespacePolicies(namespace, intent)),
-        globalPolicies: renderInfrastructurePolicies(intent),
+        globalPolicies: renderGlobalPolicies(intent),
         firewallFqdns: firewallFqdnAllowances(intent),
         firewallCidrs: firewallCidrAllowances(intent),
     };
+    const problems = new ProblemList();
+    checkPolicyBudgets(intent, rendered, problems);
+    problems.throwIfAny();
+    return rendered;
+}
+
+/** ADR 008's budgets, checked on the rendered policies so that the count is the real one. */
+function checkPolicyBudgets(intent: SegmentationIntent, rendered: RenderedSegmentation, problems: ProblemList): void {
+    rendered.namespaces.forEach((set) => {
+        const count = policyCount(set);
+        if (count > NAMESPACE_POLICY_BUDGET) {
+            problems.add(
+                `${SEGMENTATION_PATH}.namespaces[${intent.namespaces.findIndex((ns) => ns.name === set.namespace)}]`,
+                `namespace ${set.namespace} needs ${count} policies, over the ADR 008 budget of ${NAMESPACE_POLICY_BUDGET}; give workloads that share flows one label set, or split the namespace`,
+            );
+        }
+    });
+    if (rendered.globalPolicies.length > GLOBAL_POLICY_BUDGET) {
+        problems.add(`${SEGMENTATION_PATH}.infrastructure`, `the infrastructure needs ${rendered.globalPolicies.length} global policies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}`);
+    }
+}
+
+/** The cluster-wide Calico policies: infrastructure and peer allowances, then the baseline. */
+function renderGlobalPolicies(intent: SegmentationIntent): KubeObject[] {
+    return [...renderInfrastructurePolicies(intent), ...renderPeerPolicies(intent), renderBaselinePolicy(intent)];
+}
+
+/**
+ * Zero trust for every namespace, declared or not: every pod outside the system namespaces is isolated both
+ * ways, DNS excepted. Ordered after everything else in the default tier, it decides only what no earlier policy
+ * did: app namespaces' `log-denied` (order 2000) already decides all their traffic, so in practice it governs
+ * undeclared namespaces, peers beyond their allowances, and infrastructure pods outside their podLabels. Follows
+ * the stack's default mode: Log then Deny (enforce) or Log then Allow (audit).
+ */
+export function renderBaselinePolicy(intent: SegmentationIntent): KubeObject {
+    const verdict: CalicoRule = { action: intent.defaultMode === "enforce" ? "Deny" : "Allow" };
+    return calicoGlobalNetworkPolicy(BASELINE_POLICY, {
+        order: ORDER_BASELINE,
+        // The system namespaces are AKS's (core/systemNamespaces.ts); a GlobalNetworkPolicy with a namespaceSelector selects pods only.
+        namespaceSelector: `${NAMESPACE_NAME} not in {${SYSTEM_NAMESPACES.map((name) => `'${name}'`).join(", ")}}`,
+        selector: "all()",
+        types: ["Ingress", "Egress"],
+        ingress: [{ action: "Log" }, verdict],
+        egress: [...dnsRules(intent), { action: "Log" }, verdict],
+    });
+}
+
+/** Calico's namespace-name label (REFERENCE.md section 3). */
+const NAMESPACE_NAME = "projectcalico.org/name";
+
+/** DNS to CoreDNS (and the LocalDNS listeners when on), one Allow rule per protocol. */
+function dnsRules(intent: SegmentationIntent): CalicoRule[] {
+    const rules: CalicoRule[] = [];
+    const dns: CalicoEntity = { namespaceSelector: calicoNamespaceSelector("kube-system"), selector: "k8s-app == 'kube-dns'", ports: [53] };
+    rules.push({ action: "Allow", protocol: "UDP", destination: dns }, { action: "Allow", protocol: "TCP", destination: dns });
+    if (intent.cluster.localDns) {
+        const local: CalicoEntity = { nets: LOCAL_DNS_ADDRESSES, ports: [53] };
+        rules.push({ action: "Allow", protocol: "UDP", destination: local }, { action: "Allow", protocol: "TCP", destination: local });
+    }
+    return rules;
+}
+
+/**
+ * Peers (ingress controller, cert-manager): namespaces the platform needs but the app does not own. Their pods
+ * may reach the app workloads that accept them (`ingressFrom` naming the peer) on those ports, DNS and their own
+ * egress allowlist, and be reached from their declared sources. Everything else falls to the baseline.
+ */
+export function renderPeerPolicies(intent: SegmentationIntent): KubeObject[] {
+    return intent.peers.map((peer) => {
+        const ingress: CalicoRule[] = [];
+        for (const source of peer.ingressFrom) {
+            ingress.push(...portRules(source.ports, (ports) => ({ source: calicoSource(source), destination: { ports } })));
+        }
+        const egress: CalicoRule[] = [...dnsRules(intent)];
+        for (const workload of intent.namespaces.flatMap((namespace) => namespace.workloads)) {
+            for (const entry of workload.ingressFrom) {
+                if (entry.namespace !== peer.name) continue;
+                if (entry.podLabels && peer.podLabels && !Object.entries(entry.podLabels).every(([key, value]) => peer.podLabels![key] === value)) continue;
+                egress.push(...portRules(entry.ports, (ports) => ({ destination: { namespaceSelector: calicoNamespaceSelector(workload.namespace), selector: calicoLabelSelector(workload.labels), ports } })));
+            }
+        }
+        egress.push(...egressAllowlistRules(peer.egress, intent));
+        return calicoGlobalNetworkPolicy(`peer-${peer.name}`, {
+            order: ORDER_INFRASTRUCTURE,
+            namespaceSelector: calicoNamespaceSelector(peer.name),
+            selector: calicoLabelSelector(peer.podLabels),
+            types: ["Ingress", "Egress"],
+            ingress,
+            egress,
+        });
+    });
+}
+
+/** A Calico source for an ingress entry: a range, or pods of a namespace. */
+function calicoSource(source: ExternalIngress): CalicoEntity {
+    if (source.cidr !== undefined) return { nets: [source.cidr] };
+    return { namespaceSelector: calicoNamespaceSelector(source.namespace!), selector: calicoLabelSelector(source.podLabels) };
+}
+
+/** CIDR, internet and API-server allowances of an egress allowlist, as Calico rules. */
+function egressAllowlistRules(egress: EgressIntent, intent: SegmentationIntent): CalicoRule[] {
+    const rules: CalicoRule[] = [];
+    for (const entry of egress.cidrs) {
+        rules.push(...portRules(entry.ports, (ports) => ({ destination: { nets: [entry.cidr], ports } })));
+    }
+    const internetPorts = internetPortsOf(egress);
+    if (internetPorts.length > 0) {
+        rules.push(...portRules(internetPorts, (ports) => ({ destination: { nets: ["0.0.0.0/0"], notNets: nonInternetRanges(intent), ports } })));
+    }
+    if (egress.kubernetesApi) {
+        rules.push({ action: "Allow", destination: KUBERNETES_API });
+    }
+    return rules;
 }
 
 /** The policy set of one app namespace. */
@@ -100,16 +240,25 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
             order: ORDER_KUBERNETES_API,
             selector: apiClients.map((workload) => `(${calicoLabelSelector(workload.labels)})`).join(" || "),
             types: ["Egress"],
-            // Calico service match: follows the API server endpoints wherever AKS puts them (Calico docs, "Use service rules in policy").
-            egress: [{ action: "Allow", destination: { services: { name: "kubernetes", namespace: "default" } } }],
+            egress: [{ action: "Allow", destination: KUBERNETES_API }],
         }));
     }
+    // Before the Kubernetes allows: an internet allowance (0.0.0.0/0 minus private ranges) would otherwise reach a
+    // public API server, which the firewall passes for AKS. In audit mode the attempt is only logged.
+    allowPolicies.push(calicoNetworkPolicy("deny-kubernetes-api", name, {
+        order: ORDER_DENY_KUBERNETES_API,
+        selector: "all()",
+        types: ["Egress"],
+        egress: [{ action: "Log", destination: KUBERNETES_API }, ...(namespace.mode === "enforce" ? [{ action: "Deny" as const, destination: KUBERNETES_API }] : [])],
+    }));
     for (const override of namespace.overrides) {
         allowPolicies.push({ apiVersion: override.apiVersion, kind: override.kind, metadata: { name: override.metadata.name, namespace: name, labels: { ...override.metadata.labels, ...MANAGED_BY_LABELS } }, spec: { ...override.spec } });
     }
+    // Applied in this order, each after the one before: in audit mode a `default-deny-all` without its
+    // `log-denied` (Log, then Allow) would enforce silently, so the logger exists first and is deleted last.
     const denyPolicies: KubeObject[] = [
-        networkPolicy("default-deny-all", name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
         logDeniedPolicy(name, namespace.mode),
+        networkPolicy("default-deny-all", name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
     ];
     return { namespace: name, mode: namespace.mode, namespaceObject, allowPolicies, denyPolicies };
 }
@@ -267,12 +416,23 @@ export function renderInfrastructurePolicies(intent: SegmentationIntent): KubeOb
                 ingress: portRules(infra.podPorts, (ports) => ({ source: { namespaceSelector: calicoNamespaceSelector(infra.name), selector: infraPods }, destination: { ports } })),
             }));
         }
+        // Infrastructure is always enforced, whatever the mode: what its allowlist does not name is logged and
+        // denied here, before the baseline (order 3000) could let it through in audit mode.
         policies.push(calicoGlobalNetworkPolicy(`infra-${infra.name}-egress`, {
             order: ORDER_INFRASTRUCTURE,
             namespaceSelector: calicoNamespaceSelector(infra.name),
             selector: infraPods,
             types: ["Egress"],
-            egress: infrastructureEgressRules(infra, intent, appNamespaces),
+            egress: [...infrastructureEgressRules(infra, intent, appNamespaces), { action: "Log" }, { action: "Deny" }],
+        }));
+        // Isolated on ingress too: only the declared sources reach any pod of the namespace.
+        const accepted: CalicoRule[] = infra.ingressFrom.flatMap((source) => portRules(source.ports, (ports) => ({ source: calicoSource(source), destination: { ports } })));
+        policies.push(calicoGlobalNetworkPolicy(`infra-${infra.name}-accept`, {
+            order: ORDER_INFRASTRUCTURE,
+            namespaceSelector: calicoNamespaceSelector(infra.name),
+            selector: "all()",
+            types: ["Ingress"],
+            ingress: [...accepted, { action: "Log" }, { action: "Deny" }],
         }));
     }
     return policies;
@@ -280,25 +440,11 @@ export function renderInfrastructurePolicies(intent: SegmentationIntent): KubeOb
 
 /** Infrastructure pods' egress allowlist: DNS, the app pods' declared ports, their sinks, and the API server. */
 function infrastructureEgressRules(infra: InfrastructureIntent, intent: SegmentationIntent, appNamespaces: string): CalicoRule[] {
-    const rules: CalicoRule[] = [];
-    const dns: CalicoEntity = { namespaceSelector: calicoNamespaceSelector("kube-system"), selector: "k8s-app == 'kube-dns'", ports: [53] };
-    rules.push({ action: "Allow", protocol: "UDP", destination: dns }, { action: "Allow", protocol: "TCP", destination: dns });
-    if (intent.cluster.localDns) {
-        const local: CalicoEntity = { nets: LOCAL_DNS_ADDRESSES, ports: [53] };
-        rules.push({ action: "Allow", protocol: "UDP", destination: local }, { action: "Allow", protocol: "TCP", destination: local });
-    }
-    rules.push(...portRules(infra.podPorts, (ports) => ({ destination: { namespaceSelector: appNamespaces, ports } })));
-    for (const entry of infra.egress.cidrs) {
-        rules.push(...portRules(entry.ports, (ports) => ({ destination: { nets: [entry.cidr], ports } })));
-    }
-    const internetPorts = internetPortsOf(infra.egress);
-    if (internetPorts.length > 0) {
-        rules.push(...portRules(internetPorts, (ports) => ({ destination: { nets: ["0.0.0.0/0"], notNets: nonInternetRanges(intent), ports } })));
-    }
-    if (infra.egress.kubernetesApi) {
-        rules.push({ action: "Allow", destination: { services: { name: "kubernetes", namespace: "default" } } });
-    }
-    return rules;
+    return [
+        ...dnsRules(intent),
+        ...portRules(infra.podPorts, (ports) => ({ destination: { namespaceSelector: appNamespaces, ports } })),
+        ...egressAllowlistRules(infra.egress, intent),
+    ];
 }
 
 /** Calico rules carry one protocol each: one Allow rule per protocol, ports as numbers or "a:b" ranges. */
@@ -336,7 +482,8 @@ function egressOwners(intent: SegmentationIntent): Array<{ owner: string; egress
 }
 
 /**
- * One representative Pod per declared workload (plus one per infrastructure namespace and CoreDNS), with
+ * One representative Pod per declared workload (plus one per infrastructure namespace and peer, CoreDNS, and one
+ * in an undeclared namespace), with
  * the intent's labels and container ports. For analysis only: never applied.
  */
 export function renderRepresentativeWorkloads(intent: SegmentationIntent): KubeObject[] {
@@ -344,6 +491,11 @@ export function renderRepresentativeWorkloads(intent: SegmentationIntent): KubeO
     for (const infra of intent.infrastructure) {
         pods.push(pod(infra.name, `${infra.name}-agent`, infra.podLabels ?? { "app.kubernetes.io/name": `${infra.name}-agent` }, []));
     }
+    for (const peer of intent.peers) {
+        pods.push(pod(peer.name, `${peer.name}-peer`, peer.podLabels ?? { "app.kubernetes.io/name": `${peer.name}-peer` }, []));
+    }
+    // A pod in a namespace nobody declared: the intent check proves the baseline isolates it.
+    pods.push(pod(UNDECLARED_NAMESPACE, "probe", { app: "probe" }, [{ port: 8080, protocol: "TCP", name: "http" }]));
     for (const namespace of intent.namespaces) {
         for (const workload of namespace.workloads) {
             pods.push(pod(namespace.name, workload.name, workload.labels, workload.ports));

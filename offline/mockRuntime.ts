@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../core/config";
 import { numberToIpv4, parseIpv4Block } from "../core/cidr";
+import { useApiAccessProbe } from "../components/kubernetesApiAccess";
 
 /** A resource the program registered, as the offline plan and the tests see it. */
 export interface CapturedResource {
@@ -57,6 +58,9 @@ const NAME_PROPERTIES: Record<string, string> = {
     "azure-native:containerservice:ManagedCluster": "resourceName",
     "azure-native:containerservice:AgentPool": "agentPoolName",
     "azure-native:monitor:DiagnosticSetting": "name",
+    "azure-native:monitor:DataCollectionRule": "dataCollectionRuleName",
+    "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
+    "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
 };
 
 /** A stable fake GUID derived from a seed, so that every offline run prints the same values. */
@@ -113,11 +117,26 @@ function fakeKubeconfig(clusterName: string): string {
     ].join("\n");
 }
 
+/** Who runs `pulumi up` in an offline run: a CI workload identity (service principal) or a person. */
+export type OfflineDeployer = "service-principal" | "user";
+
+/** An unsigned JWT shaped like an ARM access token of that kind of identity (claims only; no signature). */
+export function fakeAccessToken(deployer: OfflineDeployer): string {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const common = { aud: "https://management.azure.com/", tid: TENANT, oid: stableUuid("deployer/object") };
+    const claims = deployer === "user"
+        ? { ...common, idtyp: "user", scp: "user_impersonation", upn: "operator@example.com" }
+        : { ...common, idtyp: "app", appid: stableUuid("deployer/client") };
+    return `${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.offline`;
+}
+
 class OfflineMocks implements pulumi.runtime.Mocks {
     /** Address prefixes of subnets by id, so that the firewall gets a realistic private IP. */
     private readonly subnetPrefixes = new Map<string, string>();
     /** Public IP addresses handed out so far. */
     private readonly publicIps = new Set<string>();
+
+    constructor(private readonly deployer: OfflineDeployer) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const nameProperty = NAME_PROPERTIES[args.type];
@@ -140,6 +159,15 @@ class OfflineMocks implements pulumi.runtime.Mocks {
                     privateIPAddress: index === 0 ? this.firewallPrivateIp(configuration) : undefined,
                 }));
                 break;
+            case "azure-native:containerservice:ManagedCluster": {
+                // AKS names the API server <dnsPrefix>-<hash>.hcp.<region>.azmk8s.io (private: .privatelink.).
+                const hash = createHash("sha256").update(azureName).digest("hex").slice(0, 8);
+                state.fqdn = `${String(args.inputs.dnsPrefix)}-${hash}.hcp.${String(args.inputs.location)}.azmk8s.io`;
+                if ((args.inputs.apiServerAccessProfile as { enablePrivateCluster?: boolean } | undefined)?.enablePrivateCluster) {
+                    state.privateFQDN = `${String(args.inputs.dnsPrefix)}-${hash}.${hash}.privatelink.${String(args.inputs.location)}.azmk8s.io`;
+                }
+                break;
+            }
             case "azure-native:managedidentity:UserAssignedIdentity":
                 state.principalId = stableUuid(`${azureName}/principal`);
                 state.clientId = stableUuid(`${azureName}/client`);
@@ -155,6 +183,8 @@ class OfflineMocks implements pulumi.runtime.Mocks {
         switch (args.token) {
             case "azure-native:authorization:getClientConfig":
                 return { clientId: stableUuid("deployer/client"), objectId: stableUuid("deployer/object"), subscriptionId: SUBSCRIPTION, tenantId: TENANT };
+            case "azure-native:authorization:getClientToken":
+                return { token: fakeAccessToken(this.deployer) };
             case "azure-native:containerservice:listManagedClusterUserCredentials":
                 return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig(String(args.inputs.resourceName))).toString("base64") }] };
             default:
@@ -178,6 +208,8 @@ export interface MockRunOptions {
     readonly config: Record<string, string>;
     /** The program to run; defaults to the project's index.ts. */
     readonly programPath?: string;
+    /** Who the mocks say runs `pulumi up`; defaults to a service principal, as in the deploy workflow. */
+    readonly deployer?: OfflineDeployer;
 }
 
 /**
@@ -185,7 +217,9 @@ export interface MockRunOptions {
  * Pulumi's runtime state is global: call this once per process (tests get a process per file).
  */
 export async function runProgramOffline(options: MockRunOptions): Promise<MockRun> {
-    await pulumi.runtime.setMocks(new OfflineMocks(), PROJECT, options.stack, false);
+    // No cluster to ask offline: the RBAC readiness check (components/kubernetesApiAccess.ts) answers at once.
+    useApiAccessProbe(async () => "allowed");
+    await pulumi.runtime.setMocks(new OfflineMocks(options.deployer ?? "service-principal"), PROJECT, options.stack, false);
     pulumi.runtime.setAllConfig(options.config);
 
     const captured: CapturedResource[] = [];

@@ -125,7 +125,16 @@ export function describeResource(resource: CapturedResource): string {
         case "azure-native:network:VirtualNetwork":
             return `${inputs.virtualNetworkName} ${(inputs.addressSpace?.addressPrefixes ?? []).join(", ")}`;
         case "azure-native:network:Subnet":
-            return `${inputs.subnetName} ${inputs.addressPrefix}${inputs.routeTable ? ", route table attached" : ""}`;
+            return `${inputs.subnetName} ${inputs.addressPrefix}${inputs.routeTable ? ", route table attached" : ""}${inputs.networkSecurityGroup ? ", NSG attached" : ""}`;
+        case "azure-native:network:NetworkSecurityGroup":
+            return `${inputs.networkSecurityGroupName}: ${(inputs.securityRules ?? []).map((rule: any) => `${rule.access} ${rule.sourceAddressPrefix} -> ${rule.destinationAddressPrefix}`).join("; ")}`;
+        case "azure-native:monitor:DataCollectionRule": {
+            const streams = (inputs.dataFlows ?? []).flatMap((flow: any) => flow.streams ?? []);
+            const syslog = (inputs.dataSources?.syslog ?? []).flatMap((source: any) => source.facilityNames ?? []);
+            return `${inputs.dataCollectionRuleName}: ${streams.length} streams${syslog.length > 0 ? `, syslog ${syslog.join(",")}` : ""} -> Log Analytics`;
+        }
+        case "azure-native:monitor:DataCollectionRuleAssociation":
+            return `${inputs.associationName} on ${String(inputs.resourceUri ?? "").split("/").pop()}`;
         case "azure-native:network:RouteTable":
             return describeRoutes(inputs.routes ?? []);
         case "azure-native:network:PublicIPAddress":
@@ -139,13 +148,13 @@ export function describeResource(resource: CapturedResource): string {
         case "azure-native:network:AzureFirewall":
             return `${inputs.azureFirewallName}, ${inputs.sku?.tier}, ${plural(inputs.ipConfigurations?.length ?? 0, "public IP")}${inputs.zones ? `, zones ${inputs.zones.join(",")}` : ""}`;
         case "azure-native:monitor:DiagnosticSetting":
-            return `${inputs.logs?.length ?? 0} log categories + metrics -> Log Analytics (${inputs.logAnalyticsDestinationType})`;
+            return `${inputs.logs?.length ?? 0} log categories${inputs.metrics ? " + metrics" : ""} -> Log Analytics (${inputs.logAnalyticsDestinationType ?? "AzureDiagnostics"})`;
         case "azure-native:managedidentity:UserAssignedIdentity":
             return `${inputs.resourceName}`;
         case "azure-native:authorization:RoleAssignment": {
             const roleId = String(inputs.roleDefinitionId ?? "").split("/").pop() ?? "";
             const scope = String(inputs.scope ?? "").split("/").pop();
-            return `${ROLE_NAMES[roleId] ?? roleId} on ${scope}`;
+            return `${ROLE_NAMES[roleId] ?? roleId} on ${scope}${inputs.principalType ? `, ${inputs.principalType}` : ""}`;
         }
         case "azure-native:containerservice:ManagedCluster": {
             const profile = inputs.networkProfile ?? {};

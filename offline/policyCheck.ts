@@ -4,6 +4,7 @@
  * shape CrossGuard gives them: resource policies get one resource's args, stack policies all resources.
  */
 import { PROJECT } from "../core/config";
+import { AKS_VERSION_CALENDAR_READ_ON } from "../core/aksVersions";
 import {
     DEFAULT_ENFORCEMENT_LEVEL,
     createPolicies,
@@ -172,7 +173,9 @@ function settle(policyName: string, outcome: unknown): void {
  * entry). Remediate counts as mandatory.
  */
 export function runPolicyPack(run: MockRun, options: PolicyCheckOptions): PolicyResult[] {
-    return runPolicies(createPolicies({ stackEnvironment: options.environment }), run, options);
+    // The offline plan judges dates on the day the AKS calendar was read, so its report does not change by clock;
+    // `pulumi preview --policy-pack` uses the real date.
+    return runPolicies(createPolicies({ stackEnvironment: options.environment, today: () => AKS_VERSION_CALENDAR_READ_ON }), run, options);
 }
 
 /** Runs the given policies (the pack's, from the sources or from a built pack) like runPolicyPack. */

@@ -5,7 +5,7 @@ import type { SegmentationIntent } from "../core/intent";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../core/policies";
 import { analyze, Connection, formatConnection } from "../reach";
 import { appliedObjects } from "./manifests";
-import { asEnforced, asManifests, checkIntent, IntentCheck } from "./intentCheck";
+import { asEnforced, asManifests, checkIntent, IntentCheck } from "../core/intentCheck";
 import type { MockRun } from "./mockRuntime";
 import { wrapParts } from "./planReport";
 

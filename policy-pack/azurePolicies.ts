@@ -3,7 +3,8 @@
  * access, the firewall policy and its rules, the egress route, and (stack-wide) protected prod state.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ENVIRONMENT_CONFIG_PROPERTY, PackContext, resolveEnvironment } from "./environment";
+import { SUPPORT_ENDING_WARNING_DAYS, minorOf, supportedMinorVersions, versionSupport } from "../core/aksVersions";
+import { ENVIRONMENT_CONFIG_PROPERTY, PackContext, resolveEnvironment, todayUtc } from "./environment";
 import { UNKNOWN, asList, at, isEverywhere, knownProps, sameText, shown } from "./values";
 
 /** Whether a type token is an azure-native resource, with or without an API version in the module (`network/v20240301`). */
@@ -14,6 +15,8 @@ export function isAzureType(type: string, module: string, kind: string): boolean
 
 export const AKS_NETWORK_PROFILE = "aks-network-profile";
 export const AKS_API_SERVER_ACCESS = "aks-api-server-access";
+export const AKS_API_SERVER_RESTRICTED_IN_DEV = "aks-api-server-restricted-in-dev";
+export const AKS_KUBERNETES_VERSION_SUPPORT = "aks-kubernetes-version-support";
 export const FIREWALL_POLICY_DNS_PROXY_THREAT_INTEL = "firewall-policy-dns-proxy-threat-intel";
 export const FIREWALL_RULES_NO_WILDCARDS = "firewall-rules-no-wildcards";
 export const ROUTE_DEFAULT_VIA_FIREWALL = "route-default-via-firewall";
@@ -80,6 +83,57 @@ export function aksApiServerAccessPolicy(context: PackContext): ResourceValidati
             if (isPrivate === UNKNOWN || isPrivate === true || ranges === UNKNOWN) return;
             if (ranges.length === 0) {
                 reportViolation("the API server is public and has no authorized IP ranges: in prod it must be private or restricted. Set apiServerAccessProfile.enablePrivateCluster to true or list authorizedIPRanges (stack config cluster.apiServer).");
+            }
+        },
+    };
+}
+
+/** Dev too: a public API server with no authorized ranges is reachable by anyone who steals a credential. Advisory. */
+export function aksApiServerRestrictedInDevPolicy(context: PackContext): ResourceValidationPolicy {
+    return {
+        name: AKS_API_SERVER_RESTRICTED_IN_DEV,
+        description: "Outside prod, the AKS API server should still be private or limited to authorized IP ranges (advisory).",
+        enforcementLevel: "advisory",
+        severity: "medium",
+        remediationSteps: "List your operators' and CI runners' egress ranges in stack config cluster.apiServer.authorizedIpRanges, or set cluster.apiServer.privateCluster to true.",
+        configSchema: { properties: { environment: ENVIRONMENT_CONFIG_PROPERTY } },
+        validateResource: (args, reportViolation) => {
+            if (!isAzureType(args.type, "containerservice", "ManagedCluster")) return;
+            const props = knownProps(args.props);
+            if (environmentOf(args, props, context) === "prod") return;
+            const isPrivate = at(props, "apiServerAccessProfile", "enablePrivateCluster");
+            const ranges = asList(at(props, "apiServerAccessProfile", "authorizedIPRanges"));
+            if (isPrivate === UNKNOWN || isPrivate === true || ranges === UNKNOWN) return;
+            if (ranges.length === 0) {
+                reportViolation("the API server is public and open to the whole internet (no authorized IP ranges). List authorizedIPRanges (stack config cluster.apiServer.authorizedIpRanges) or make the cluster private.");
+            }
+        },
+    };
+}
+
+/**
+ * The pinned Kubernetes version against AKS's calendar (core/aksVersions.ts) on the day the pack runs: advisory,
+ * because the date moves while the stack stays the same. Validation refuses versions already past end of life on
+ * the day the calendar was read; this catches the ones the calendar says will end soon.
+ */
+export function aksKubernetesVersionSupportPolicy(context: PackContext): ResourceValidationPolicy {
+    return {
+        name: AKS_KUBERNETES_VERSION_SUPPORT,
+        description: `The AKS Kubernetes version is inside AKS standard support and not within ${SUPPORT_ENDING_WARNING_DAYS} days of its end (advisory).`,
+        enforcementLevel: "advisory",
+        severity: "medium",
+        remediationSteps: "Upgrade: set stack config cluster.kubernetesVersion to a newer supported minor version and run pulumi up (AKS upgrades one minor version at a time).",
+        validateResource: (args, reportViolation) => {
+            if (!isAzureType(args.type, "containerservice", "ManagedCluster")) return;
+            const version = at(knownProps(args.props), "kubernetesVersion");
+            if (version === UNKNOWN || typeof version !== "string") return;
+            const today = (context.today ?? todayUtc)();
+            const support = versionSupport(version, today);
+            const supported = supportedMinorVersions(today).filter((minor) => minor !== minorOf(version)).join(", ");
+            if (support.status === "end-of-life") {
+                reportViolation(`kubernetesVersion ${version} left AKS standard support on ${support.endOfLife}: AKS no longer creates clusters on it. Upgrade to one of ${supported} (stack config cluster.kubernetesVersion).`);
+            } else if (support.status === "supported" && support.daysLeft <= SUPPORT_ENDING_WARNING_DAYS) {
+                reportViolation(`kubernetesVersion ${version} leaves AKS standard support on ${support.endOfLife}, in ${support.daysLeft} days. Plan the upgrade to one of ${supported} (stack config cluster.kubernetesVersion).`);
             }
         },
     };

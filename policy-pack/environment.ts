@@ -18,6 +18,16 @@ export const ENVIRONMENTS: readonly Environment[] = ["dev", "prod"];
 export interface PackContext {
     /** The stack's environment, when the stack says (config or name). */
     readonly stackEnvironment?: Environment;
+    /**
+     * Today's date (ISO, UTC) for date-aware policies; the real clock when unset. Only policy results depend on it,
+     * never resource inputs, so a plan's resources do not change with the date.
+     */
+    readonly today?: () => string;
+}
+
+/** The real clock's date, as an ISO day. */
+export function todayUtc(): string {
+    return new Date().toISOString().slice(0, 10);
 }
 
 /** The project's config key that names the environment (core/config.ts). */

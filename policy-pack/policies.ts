@@ -9,6 +9,8 @@
 import type { EnforcementLevel, Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     aksApiServerAccessPolicy,
+    aksApiServerRestrictedInDevPolicy,
+    aksKubernetesVersionSupportPolicy,
     aksNetworkProfilePolicy,
     firewallPolicyDnsProxyThreatIntelPolicy,
     firewallRulesNoWildcardsPolicy,
@@ -45,6 +47,8 @@ export function createPolicies(context: PackContext = {}): Policies {
     return [
         aksNetworkProfilePolicy(),
         aksApiServerAccessPolicy(context),
+        aksApiServerRestrictedInDevPolicy(context),
+        aksKubernetesVersionSupportPolicy(context),
         firewallPolicyDnsProxyThreatIntelPolicy(),
         firewallRulesNoWildcardsPolicy(),
         routeDefaultViaFirewallPolicy(),
@@ -66,6 +70,8 @@ export function isResourcePolicy(policy: ResourceValidationPolicy | StackValidat
 
 export {
     AKS_API_SERVER_ACCESS,
+    AKS_API_SERVER_RESTRICTED_IN_DEV,
+    AKS_KUBERNETES_VERSION_SUPPORT,
     AKS_NETWORK_PROFILE,
     FIREWALL_POLICY_DNS_PROXY_THREAT_INTEL,
     FIREWALL_RULES_NO_WILDCARDS,

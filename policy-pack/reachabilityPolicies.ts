@@ -19,7 +19,7 @@ import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidat
 import type { KubeObject } from "../core/calicoApi";
 import { parseIpv4Block } from "../core/cidr";
 import { LOCAL_DNS_ADDRESSES } from "../core/policies";
-import { asEnforced, asManifests } from "../offline/intentCheck";
+import { asEnforced, asManifests } from "../core/intentCheck";
 import { Analysis, Connection, ConnectionSet, Entity, InputError, Selector, SelectorSyntaxError, analyze, parseSelector } from "../reach";
 import { NAMESPACE_TYPE, NETWORK_POLICY_TYPE, StackKubernetesObject, isCalicoApiVersion, isCalicoPolicyType, matchLabelsOf, stackKubernetesObjects } from "./kubernetesObjects";
 import { TIER_LABEL } from "./kubernetesPolicies";

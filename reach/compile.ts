@@ -252,7 +252,7 @@ class Compiler {
     compile(policy: PolicyObject, id: number): CompiledPolicy | undefined {
         return policy.kind === "NetworkPolicy"
             ? this.kubernetesPolicy(policy.object, id, policy.source)
-            : this.calicoPolicy(policy.object, policy.kind, id, policy.source);
+            : this.calicoPolicy(policy.object, policy.kind, id, policy.source, policy.tierFromName === true);
     }
 
     // ---- Kubernetes NetworkPolicy ------------------------------------------------------------------
@@ -405,6 +405,7 @@ class Compiler {
         kind: "CalicoNetworkPolicy" | "GlobalNetworkPolicy",
         id: number,
         source: SourceLocation | undefined,
+        tierFromName: boolean,
     ): CompiledPolicy | undefined {
         const spec = object.spec ?? {};
         const global = kind === "GlobalNetworkPolicy";
@@ -415,7 +416,7 @@ class Compiler {
             this.warn(source, ["spec", spec.doNotTrack ? "doNotTrack" : "preDNAT"], `skipping ${display}: doNotTrack/preDNAT policies apply to host endpoints only`);
             return undefined;
         }
-        const tier = this.tier(spec.tier ?? "default", source);
+        const tier = this.tier(tierFromName ? this.tierOfV1Policy(object.metadata.name, spec.tier, display, source) : (spec.tier ?? "default"), source);
         const selector = this.selector(spec.selector ?? "all()", source, ["spec", "selector"]);
         let namespaces: NamespaceScope = namespace !== undefined ? { kind: "name", name: namespace } : { kind: "any" };
         if (global && spec.namespaceSelector != null && spec.namespaceSelector.trim() !== "") {
@@ -465,6 +466,19 @@ class Compiler {
                 : undefined,
             source,
         };
+    }
+
+    /**
+     * Felix 3.29-3.31 takes a crd.projectcalico.org/v1 policy's tier from its name and ignores spec.tier
+     * (libcalico-go lib/names/policy.go TierFromPolicyName, called by syncersv1/updateprocessors/networkpolicyprocessor.go).
+     */
+    private tierOfV1Policy(name: string, declared: string | undefined, display: string, source: SourceLocation | undefined): string {
+        const dot = name.indexOf(".");
+        const fromName = dot < 0 ? "default" : name.slice(0, dot);
+        if (declared !== undefined && declared !== fromName) {
+            this.warn(source, ["spec", "tier"], `${display}: Felix reads the tier of a crd.projectcalico.org/v1 policy from its name (${fromName}), not spec.tier (${declared})`);
+        }
+        return fromName;
     }
 
     private calicoRule(

@@ -12,8 +12,8 @@
  * through a label index) one by one, and against "every other workload" once.
  */
 import { type CompiledPolicy, type CompiledRule, type Direction, type EntityMatch, type NamespaceScope, type Selection, isAnywhere } from "./compile";
-import { type Intervals, intervalsContain, unionIntervals } from "./intervals";
-import { pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
+import { type Intervals, intervalsContain, intervalsCover, subtractIntervals, unionIntervals } from "./intervals";
+import { PUBLIC_API_SERVER_ADDRESSES, pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
 import {
     API_SERVER_KIND,
     type ClusterModel,
@@ -357,11 +357,22 @@ class Resolver {
         const apiServer =
             this.apiServerId !== undefined &&
             ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
-                namesApiServer(entity, this.model));
+                namesApiServer(entity, this.model) ||
+                coversPublicApiServer(entity));
         const resolved = { entity, allWorkloads, workloads, apiServer, pieces: this.pieces(entity) };
         this.entityCache.set(key, resolved);
         return resolved;
     }
+}
+
+/**
+ * True when the entity's address ranges hold every place a public API server can be (all public IPv4): the
+ * API server of a public AKS cluster is an address in public space, so such an ipBlock or `nets` reaches it.
+ */
+export function coversPublicApiServer(entity: EntityMatch): boolean {
+    if (entity.nets === undefined || entity.select !== undefined || entity.exclude !== undefined || entity.serviceAccounts !== undefined || entity.service !== undefined) return false;
+    const reached = entity.notNets !== undefined ? subtractIntervals(entity.nets, entity.notNets) : entity.nets;
+    return intervalsCover(reached, PUBLIC_API_SERVER_ADDRESSES);
 }
 
 /** True when the entity's `services` names the API server: default/kubernetes without a pod selector. */
@@ -419,7 +430,7 @@ export class ReachabilityEngine {
         this.serviceLookup = (namespace, name) => model.services.get(`${namespace}/${name}`)?.ports;
         const referencesApiServer = policies.some((policy) =>
             [policy.ingress ?? [], policy.egress ?? []].some((rules) =>
-                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model))),
+                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model) || coversPublicApiServer(entity))),
             ),
         );
         const endpoints: Endpoint[] = [...model.workloads];

@@ -99,6 +99,9 @@ export function explain(analysis: Analysis, source: string, destination: string)
     if ("endpoint" in to && engine.endpoints[to.endpoint]!.kind === API_SERVER_KIND) {
         verdict = verdict.intersect(ConnectionSet.ports("TCP", 443));
         notes.push("the API server pseudo-endpoint listens on TCP 443 only");
+        notes.push(
+            "the public API server's address is unknown offline: it is reached by a `services` match on default/kubernetes, by a rule with no address limit, or by an ipBlock/nets that covers all public IPv4",
+        );
     }
     if ("endpoint" in from && "endpoint" in to && engine.endpoints[from.endpoint]!.kind === API_SERVER_KIND && engine.endpoints[to.endpoint]!.kind === API_SERVER_KIND) {
         verdict = ConnectionSet.NONE;

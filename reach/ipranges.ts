@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { type Intervals, intervalsContain, intervalsOf } from "./intervals";
+import { type Intervals, intervalsContain, intervalsOf, subtractIntervals } from "./intervals";
 
 /** The highest IPv4 address as a number. */
 export const IPV4_MAX = 0xffffffff;
@@ -112,4 +112,28 @@ export function pieceInside(set: Intervals, start: number): boolean {
 /** An address set from ranges. */
 export function addressSet(ranges: readonly (readonly [number, number])[]): Intervals {
     return intervalsOf(ranges);
+}
+
+/**
+ * Where a public AKS API server can be: every public IPv4 address. Public means outside the IANA IPv4
+ * special-purpose registry (RFC 6890 and successors: this network, private, shared, loopback, link-local,
+ * IETF protocol assignments, documentation, 6to4 relay, benchmarking, multicast, reserved, read 2026-12-01)
+ * and outside Azure's platform address 168.63.129.16, which is never an API server (Azure docs, "What is IP
+ * address 168.63.129.16"). The real address is unknown offline, so a rule reaches "the public API server" only
+ * when it covers all of these.
+ */
+export const PUBLIC_API_SERVER_ADDRESSES: Intervals = publicApiServerAddresses();
+
+function publicApiServerAddresses(): Intervals {
+    const notPublic = [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+        "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+        "224.0.0.0/4", "240.0.0.0/4", "168.63.129.16/32",
+    ];
+    let addresses: Intervals = ALL_IPV4;
+    for (const text of notPublic) {
+        const parsed = parseCidr(text) as { range: readonly [number, number] };
+        addresses = subtractIntervals(addresses, [parsed.range[0], parsed.range[1]]);
+    }
+    return addresses;
 }

@@ -143,6 +143,8 @@ export type PolicyObject =
           readonly kind: "CalicoNetworkPolicy" | "GlobalNetworkPolicy";
           readonly object: CalicoPolicyObject;
           readonly source?: SourceLocation;
+          /** A crd.projectcalico.org/v1 object: Felix reads its tier from its name, not from spec.tier. */
+          readonly tierFromName?: boolean;
       };
 
 /** Everything read from the manifests. */
@@ -264,7 +266,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
                     const namespace = kind === "NetworkPolicy" ? (policy.metadata.namespace ?? "default") : "";
                     if (kind === "NetworkPolicy") usedNamespaces.add(namespace);
                     claim(`${policyKind}/${namespace}/${policy.metadata.name}`, `${kind} ${namespace ? `${namespace}/` : ""}${policy.metadata.name}`, source);
-                    policies.push({ kind: policyKind, object: policy, source });
+                    policies.push({ kind: policyKind, object: policy, source, tierFromName: group === "crd.projectcalico.org" });
                     continue;
                 }
                 case "Tier": {

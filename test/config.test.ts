@@ -86,9 +86,79 @@ describe("stack config validation", () => {
         ]);
     });
 
-    it("requires the management subnet for the Basic firewall", () => {
+    it("refuses the Basic firewall, which has no DNS proxy, and Basic threat intel other than Alert", () => {
         expect(problemsOf(devValues((v) => { v.firewall.tier = "Basic"; }))).toEqual([
-            "aks-zero-trust:network.firewallManagementSubnetCidr: is required when firewall.tier is Basic (Azure Firewall Basic needs AzureFirewallManagementSubnet)",
+            "aks-zero-trust:firewall.tier: Basic is not supported: Azure Firewall Basic has no DNS proxy, which the VNet's DNS and the FQDN network rules need; use Standard or Premium",
+        ]);
+        expect(problemsOf(devValues((v) => { v.firewall.tier = "Basic"; v.firewall.threatIntelMode = "Deny"; }))).toEqual([
+            "aks-zero-trust:firewall.tier: Basic is not supported: Azure Firewall Basic has no DNS proxy, which the VNet's DNS and the FQDN network rules need; use Standard or Premium",
+            'aks-zero-trust:firewall.threatIntelMode: Azure Firewall Basic runs threat intelligence in Alert mode only, got "Deny"',
+        ]);
+    });
+
+    it("refuses a Kubernetes version past AKS end of life, listing the supported ones", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.24"; }))).toEqual([
+            "aks-zero-trust:cluster.kubernetesVersion: 1.24 is not in AKS's version calendar (supported: 1.35, 1.36, 1.37)",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.33.2"; }))).toEqual([
+            "aks-zero-trust:cluster.kubernetesVersion: 1.33.2 reached the end of AKS support on 2026-07-31 (AKS calendar read 2026-12-01; supported: 1.35, 1.36, 1.37)",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.35.1"; }))).toEqual([]);
+    });
+
+    it("refuses a system pool below AKS's minimums: 30 pods, 2 vCPUs, 4 GiB, and sizes it cannot read", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.maxPods = 20; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.maxPods: AKS requires a system pool to run at least 30 pods per node, got 20",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B1s"; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.vmSize: Standard_B1s has 1 vCPU and 1 GiB; AKS requires at least 2 vCPUs and 4 GiB for a system pool",
+        ]);
+        // Exactly 2 vCPUs and 4 GiB is enough: B2s, and the low-memory D2ls_v5 (2 GiB per vCPU).
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B2s"; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_D2ls_v5"; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B1ms"; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.vmSize: Standard_B1ms has 1 vCPU and 2 GiB; AKS requires at least 2 vCPUs and 4 GiB for a system pool",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_F2s_v2"; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_D11_v2"; }))).toEqual([
+            'aks-zero-trust:cluster.systemPool.vmSize: cannot read vCPUs and memory from "Standard_D11_v2"; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes, e.g. Standard_D4ds_v5',
+        ]);
+    });
+
+    it("refuses a misspelt region and suggests the real one", () => {
+        expect(problemsOf(devValues((v) => { v.location = "westeurpoe"; }))).toEqual([
+            'aks-zero-trust:location: "westeurpoe" is not an Azure region; did you mean "westeurope"?',
+        ]);
+    });
+
+    it("refuses a service CIDR of /12 or larger (AKS wants smaller than /12)", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.serviceCidr = "10.96.0.0/12"; }))).toEqual([
+            "aks-zero-trust:cluster.serviceCidr: 10.96.0.0/12 is too large: AKS requires a service CIDR smaller than /12",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.serviceCidr = "10.96.0.0/13"; }))).toEqual([]);
+    });
+
+    it("checks LocalDNS's minimum of 4 vCPUs on every pool", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.vmSize: Standard_D2ds_v5 has 2 vCPUs; cluster.localDns needs at least 4 vCPUs per node",
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; v.cluster.userPools[0].vmSize = "Standard_NC6"; }))).toEqual([
+            'aks-zero-trust:cluster.userPools[0].vmSize: cannot read vCPUs from "Standard_NC6" to check LocalDNS\'s minimum of 4 vCPUs; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes',
+        ]);
+    });
+
+    it("lets user pools scale to zero, but not the system pool", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.userPools[0].minCount = 0; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.minCount = 0; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.minCount: expected at least 1, got 0",
+        ]);
+    });
+
+    it("requires a break-glass admin group in prod", () => {
+        const prod = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        prod.cluster.adminGroupObjectIds = [];
+        expect(problemsOf(prod, "prod")).toEqual([
+            "aks-zero-trust:cluster.adminGroupObjectIds: prod needs at least one Entra ID admin group (break-glass access through Azure RBAC)",
         ]);
     });
 

@@ -3,7 +3,8 @@ import type { KubeObject } from "../core/calicoApi";
 import { readStackConfig } from "../core/config";
 import { renderRepresentativeWorkloads, renderSegmentation } from "../core/policies";
 import { projectConfigValues } from "../core/stackConfigSource";
-import { checkIntent } from "../offline/intentCheck";
+import { asManifests, checkIntent } from "../core/intentCheck";
+import { analyze, formatConnection } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
 const intentOf = (stack: "dev" | "prod") => readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;
@@ -58,7 +59,36 @@ describe("intent check", () => {
             return { ...object, spec: { ...spec, egress: spec.egress.filter((rule) => !("ipBlock" in rule.to[0])) } };
         });
         const result = checkIntent(intent, withoutInternet, renderRepresentativeWorkloads(intent));
-        expect(result.violations).toEqual([expect.stringMatching(/^missing: shop\/backend\[Pod\] => internet : TCP 443 is declared \(FQDN egress\) but not allowed to 1 public range\(s\), e\.g\. 0\.0\.0\.0-255\.255\.255\.255\[External\]$/)]);
+        expect(result.violations).toEqual([expect.stringMatching(/^missing: shop\/backend\[Pod\] => internet : TCP 443 is declared \(FQDN egress\) but not allowed to \d+ public range\(s\), e\.g\. 0\.0\.0\.0-10\.19\.255\.255\[External\]$/)]);
+    });
+});
+
+describe("AKS LocalDNS", () => {
+    const prodWithLocalDns = () => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        values.cluster.localDns = true;
+        return readStackConfig(values, "prod").segmentation!;
+    };
+    const appliedOf = (intent: ReturnType<typeof prodWithLocalDns>) => {
+        const rendered = renderSegmentation(intent);
+        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+    };
+
+    it("DNS through the node-local listeners 169.254.10.10/11 is expected DNS, so prod with localDns passes", () => {
+        const intent = prodWithLocalDns();
+        expect(checkIntent(intent, appliedOf(intent), renderRepresentativeWorkloads(intent)).violations).toEqual([]);
+    });
+
+    it("anything but DNS to the LocalDNS listeners is still unexpected", () => {
+        const intent = prodWithLocalDns();
+        const wide: KubeObject = {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "hotfix", namespace: "shop" },
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.10.10/32" } }] }] },
+        };
+        const violations = checkIntent(intent, [...appliedOf(intent), wide], renderRepresentativeWorkloads(intent)).violations;
+        expect(violations).toContain("unexpected: shop/frontend[Pod] => 169.254.10.10-169.254.10.10[External] : TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP,OTHER is allowed but not declared");
     });
 });
 
@@ -104,5 +134,90 @@ describe("overrides: raw policies added to a namespace set", () => {
             "  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.types: is required for Calico overrides: list Ingress and/or Egress",
             "  - aks-zero-trust:segmentation.namespaces[0].overrides[1].metadata.name: \"workload-backend\" is already used by a generated policy",
         ].join("\n"));
+    });
+});
+
+describe("zero trust beyond the declared namespaces (prod)", () => {
+    const intent = intentOf("prod");
+    const pods = renderRepresentativeWorkloads(intent);
+    const lines = analyze(asManifests([...appliedFor("prod"), ...pods])).connections.map(formatConnection);
+    const PROBE = "undeclared-namespace/probe[Pod]";
+
+    it("a pod in a namespace nobody declared reaches DNS and nothing else, and nothing reaches it", () => {
+        expect(lines.filter((line) => line.startsWith(`${PROBE} =>`))).toEqual([`${PROBE} => kube-system/coredns[Pod] : TCP 53,UDP 53`]);
+        expect(lines.filter((line) => line.includes(`=> ${PROBE}`))).toEqual([]);
+    });
+
+    it("no external range reaches the monitoring namespace", () => {
+        expect(lines.filter((line) => line.includes("[External] => monitoring/"))).toEqual([]);
+    });
+
+    it("shop/backend does not reach the API server, though its internet allowance covers public IPv4", () => {
+        expect(lines.filter((line) => line.startsWith("shop/backend[Pod] => default/kubernetes"))).toEqual([]);
+    });
+
+    it("without the baseline, the check names the undeclared pod's open flows", () => {
+        const withoutBaseline = appliedFor("prod").filter((object) => object.metadata.name !== "zero-trust-baseline");
+        const violations = checkIntent(intent, withoutBaseline, pods).violations;
+        expect(violations).toContain(`unexpected: ${PROBE} => default/kubernetes[APIServer] : TCP 443 is allowed but not declared (via no egress policy selects it; a public API server is an address in public IPv4)`);
+        expect(violations).toContain(`unexpected: kube-system/coredns[Pod] => ${PROBE} : All Connections is allowed but not declared`);
+    });
+
+    it("without the API-server deny, the check fails naming the path through which backend reaches it", () => {
+        const withoutDeny = appliedFor("prod").filter((object) => object.metadata.name !== "deny-kubernetes-api");
+        expect(checkIntent(intent, withoutDeny, pods).violations).toEqual([
+            expect.stringMatching(/^unexpected: shop\/backend\[Pod\] => default\/kubernetes\[APIServer\] : TCP 443 is allowed but not declared \(via NetworkPolicy shop\/workload-backend .*; a public API server is an address in public IPv4\)$/),
+        ]);
+    });
+
+    it("in audit mode the API-server deny only logs, and the check still evaluates it as enforce would", () => {
+        const dev = intentOf("dev");
+        expect(checkIntent(dev, appliedFor("dev"), renderRepresentativeWorkloads(dev)).violations).toEqual([]);
+    });
+});
+
+describe("the check does not grade its own work", () => {
+    const prodWith = (change: (values: Record<string, any>) => void) => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        change(values);
+        return readStackConfig(values, "prod").segmentation!;
+    };
+    const appliedOf = (intent: ReturnType<typeof prodWith>) => {
+        const rendered = renderSegmentation(intent);
+        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+    };
+    const editBackendEgress = (objects: KubeObject[], edit: (rule: any) => void) =>
+        objects.map((object) => {
+            if (object.metadata.name !== "workload-backend") return object;
+            const copy = structuredClone(object) as any;
+            copy.spec.egress.forEach(edit);
+            return copy as KubeObject;
+        });
+
+    it("a pod CIDR outside RFC 1918 (198.18.0.0/16) stays out of the internet allowance, and the check knows it on its own", () => {
+        const intent = prodWith((v) => { v.cluster.podCidr = "198.18.0.0/16"; });
+        const applied = appliedOf(intent);
+        expect(checkIntent(intent, applied, renderRepresentativeWorkloads(intent)).violations).toEqual([]);
+        // A renderer that forgot the pod CIDR in its except list: backend would reach every pod by address.
+        const forgotPods = editBackendEgress(applied, (rule) => rule.to.forEach((peer: any) => peer.ipBlock && (peer.ipBlock.except = peer.ipBlock.except.filter((cidr: string) => cidr !== "198.18.0.0/16"))));
+        // No policy names 198.18.0.0/16 any more, so the engine reports the merged range that holds it.
+        expect(checkIntent(intent, forgotPods, renderRepresentativeWorkloads(intent)).violations).toEqual([
+            "unexpected: shop/backend[Pod] => 192.169.0.0-255.255.255.255[External] : TCP 443 is allowed but not declared",
+        ]);
+    });
+
+    it("a flow with endPort is allowed on the whole range, and a range rendered one short is caught", () => {
+        const intent = prodWith((v) => { v.segmentation.flows[0].ports = [80, { port: 8000, endPort: 8010, protocol: "TCP" }]; });
+        const applied = appliedOf(intent);
+        expect(checkIntent(intent, applied, renderRepresentativeWorkloads(intent)).violations).toEqual([]);
+        const oneShort = editBackendEgress(applied, () => undefined).map((object) => {
+            if (object.metadata.name !== "workload-frontend") return object;
+            const copy = structuredClone(object) as any;
+            copy.spec.egress.forEach((rule: any) => rule.ports.forEach((port: any) => port.endPort === 8010 && (port.endPort = 8009)));
+            return copy as KubeObject;
+        });
+        expect(checkIntent(intent, oneShort, renderRepresentativeWorkloads(intent)).violations).toEqual([
+            "missing: shop/frontend[Pod] => shop/backend[Pod] : TCP 8010 is declared but not allowed",
+        ]);
     });
 });

@@ -46,6 +46,19 @@ describe("npm run plan", () => {
         expect(JSON.stringify(byType("azure-native:network:FirewallPolicyRuleCollectionGroup"))).toContain('"fqdnTags":["AzureKubernetesService"]');
         expect(byType("azure-native:network:RouteTable")[0].inputs.routes).toContainEqual(expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }));
         expect(planned.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
+        // What a real subscription needs (issue 9): derived principal type, a supported version, a DCR that collects,
+        // no AzureCloud network rule, the API server rule after the cluster, an NSG on the node subnet.
+        const deployer = byType("azure-native:authorization:RoleAssignment").find((grant: { name: string }) => grant.name.endsWith("deployer-cluster-admin"));
+        expect(deployer.inputs.principalType).toBe("ServicePrincipal");
+        expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.kubernetesVersion).toBe("1.36");
+        expect(JSON.stringify(byType("azure-native:monitor:DataCollectionRule")[0].inputs)).toContain('"facilityNames":["kern"]');
+        expect(byType("azure-native:monitor:DataCollectionRuleAssociation")).toHaveLength(1);
+        const groups = byType("azure-native:network:FirewallPolicyRuleCollectionGroup");
+        expect(JSON.stringify(groups)).not.toContain("AzureCloud");
+        expect(groups.at(-1).inputs.ruleCollectionGroupName).toBe("aks-apiserver");
+        const names = planned.resources.map((resource: { type: string }) => resource.type);
+        expect(names.indexOf("azure-native:network:FirewallPolicyRuleCollectionGroup", names.indexOf("azure-native:containerservice:ManagedCluster"))).toBeGreaterThan(-1);
+        expect(byType("azure-native:network:NetworkSecurityGroup")).toHaveLength(1);
     });
 
     it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
@@ -56,7 +69,7 @@ describe("npm run plan", () => {
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
-        expect(result.stdout).toMatch(/ {2}shop +audit +6\/10\n/);
+        expect(result.stdout).toMatch(/ {2}shop +audit +7\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
         // The matrix shows what enforce would allow, then marks what audit lets through today.
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
@@ -101,6 +114,31 @@ describe("npm run plan", () => {
         expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
     });
 
+    it("refuses every config Azure would refuse, naming each key, with exit code 1 and no resource printed", async () => {
+        const edits: Array<[string, string]> = [
+            ["location: westeurope\n  aks-zero-trust:network", "location: westeurpoe\n  aks-zero-trust:network"],
+            ['kubernetesVersion: "1.36"', 'kubernetesVersion: "1.24"'],
+            ["serviceCidr: 10.96.0.0/16", "serviceCidr: 10.96.0.0/12"],
+            ["      vmSize: Standard_D2ds_v5\n      minCount: 1\n      maxCount: 2\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
+            ["tier: Standard\n    threatIntelMode: Alert", "tier: Basic\n    threatIntelMode: Deny"],
+            ["    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n"],
+        ];
+        const original = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+        const edited = edits.reduce((text, [from, to]) => {
+            if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
+            return text.replace(from, to);
+        }, original);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(file, edited);
+        const result = await plan(["--stack", "dev", "--config", file, "--format", "json"]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
+            expect(result.stderr).toContain(`  - aks-zero-trust:${key}: `);
+        }
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+
     it("rejects unknown options with usage and exit code 2", async () => {
         const result = await plan(["--stak", "dev"]);
         expect(result.status).toBe(2);
@@ -135,12 +173,16 @@ describe("npm run plan -- --out DIR", () => {
         const out = prodOut;
         const result = await prodTextPlan();
         expect(result.status).toBe(0);
-        expect(result.stderr).toBe(`wrote 9 manifests and 5 representative workloads under ${out}\n`);
+        expect(result.stderr).toBe(`wrote 13 manifests and 7 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
         expect(list("manifests")).toEqual([
+            "_cluster/calico-globalnetworkpolicy-infra-monitoring-accept.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-egress.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-ingress.yaml",
+            "_cluster/calico-globalnetworkpolicy-peer-ingress-nginx.yaml",
+            "_cluster/calico-globalnetworkpolicy-zero-trust-baseline.yaml",
             "_cluster/namespace-shop.yaml",
+            "shop/calico-networkpolicy-deny-kubernetes-api.yaml",
             "shop/calico-networkpolicy-log-denied.yaml",
             "shop/networkpolicy-allow-dns.yaml",
             "shop/networkpolicy-default-deny-all.yaml",
@@ -148,8 +190,62 @@ describe("npm run plan -- --out DIR", () => {
             "shop/networkpolicy-workload-database.yaml",
             "shop/networkpolicy-workload-frontend.yaml",
         ]);
-        expect(list("workloads")).toEqual(["kube-system/pod-coredns.yaml", "monitoring/pod-monitoring-agent.yaml", "shop/pod-backend.yaml", "shop/pod-database.yaml", "shop/pod-frontend.yaml"]);
+        expect(list("workloads")).toEqual([
+            "ingress-nginx/pod-ingress-nginx-peer.yaml",
+            "kube-system/pod-coredns.yaml",
+            "monitoring/pod-monitoring-agent.yaml",
+            "shop/pod-backend.yaml",
+            "shop/pod-database.yaml",
+            "shop/pod-frontend.yaml",
+            "undeclared-namespace/pod-probe.yaml",
+        ]);
         expect(fs.readFileSync(path.join(out, "workloads/shop/pod-database.yaml"), "utf8")).toContain("containerPort: 5432");
+        // The plan's matrix: the pod in an undeclared namespace reaches DNS only and nothing reaches it; monitoring
+        // takes no ingress from external ranges; backend's internet allowance does not reach the API server.
+        const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Policy pack"));
+        const lines = reach.split("\n").map((line) => line.trim());
+        expect(lines.filter((line) => line.includes("undeclared-namespace/"))).toEqual(["undeclared-namespace/probe[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53"]);
+        expect(lines.filter((line) => /\[External\] => monitoring\//.test(line))).toEqual([]);
+        expect(lines.filter((line) => line.startsWith("shop/backend[Pod] => default/kubernetes"))).toEqual([]);
+        expect(lines).toContain("ingress-nginx/ingress-nginx-peer[Pod] => shop/frontend[Pod] : TCP 8080");
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
+    });
+});
+
+describe("npm run plan with overrides Felix would read differently", () => {
+    const withOverride = (spec: string, name = "deny-legacy-db-port") =>
+        editedStackFile("prod", "        workloads:\n", [
+            "        overrides:",
+            "          - apiVersion: crd.projectcalico.org/v1",
+            "            kind: NetworkPolicy",
+            `            metadata: {name: ${name}}`,
+            `            spec: ${spec}`,
+            "        workloads:",
+            "",
+        ].join("\n"));
+
+    it("fails at validation on tier: security, naming the override and the field", async () => {
+        const file = withOverride("{order: 900, tier: security, selector: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5432]}}]}");
+        const result = await plan(["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.tier: is \"security\", but Calico 3.29-3.31 ignore spec.tier");
+    });
+
+    it("fails at validation on a field typo, naming the override and the field", async () => {
+        const file = withOverride("{order: 900, selctor: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5433]}}]}");
+        const result = await plan(["--stack", "prod", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.selctor: unknown field \"selctor\": the API server would silently drop it");
+    });
+});
+
+describe("npm run plan with AKS LocalDNS", () => {
+    it("plans prod with localDns: true and the intent check passes", async () => {
+        const file = editedStackFile("prod", "    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n");
+        const result = await plan(["--stack", "prod", "--config", file]);
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
 });
 

@@ -5,6 +5,8 @@ import { ConfigError } from "../core/errors";
 import { planFirewallRules } from "../core/firewallRules";
 import { policyCount, renderSegmentation } from "../core/policies";
 import { projectConfigValues } from "../core/stackConfigSource";
+import { SYSTEM_NAMESPACES } from "../core/systemNamespaces";
+import { matchesSelector, parseSelector } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
 function config(stack: "dev" | "prod", change: (values: Record<string, any>) => void = () => undefined): StackConfig {
@@ -13,9 +15,11 @@ function config(stack: "dev" | "prod", change: (values: Record<string, any>) => 
     return readStackConfig(values, stack);
 }
 
+/** Problems from reading the config and rendering its policies (the budgets are checked on what is rendered). */
 function problemsOf(change: (values: Record<string, any>) => void): string[] {
     try {
-        config("prod", change);
+        const read = config("prod", change);
+        if (read.segmentation) renderSegmentation(read.segmentation);
     } catch (error) {
         if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
         throw error;
@@ -36,8 +40,9 @@ describe("namespace policy sets rendered from the intent", () => {
             "networking.k8s.io/v1 NetworkPolicy workload-backend",
             "networking.k8s.io/v1 NetworkPolicy workload-database",
             "networking.k8s.io/v1 NetworkPolicy workload-frontend",
-            "networking.k8s.io/v1 NetworkPolicy default-deny-all",
+            "crd.projectcalico.org/v1 NetworkPolicy deny-kubernetes-api",
             "crd.projectcalico.org/v1 NetworkPolicy log-denied",
+            "networking.k8s.io/v1 NetworkPolicy default-deny-all",
         ]);
         expect(policyCount(shop)).toBeLessThanOrEqual(7);
     });
@@ -165,16 +170,128 @@ describe("infrastructure global policies", () => {
             JSON.stringify({ namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] }),
             JSON.stringify({ namespaceSelector: "aks-zero-trust.io/policy-set == 'enabled'", ports: [9090, 9187] }),
             JSON.stringify({ services: { name: "kubernetes", namespace: "default" } }),
+            undefined,
+            undefined,
         ]);
+        // Always enforced, whatever the mode: the rest is logged and denied before the baseline could allow it.
+        expect(spec.egress.slice(-2)).toEqual([{ action: "Log" }, { action: "Deny" }]);
+    });
+
+    it("isolate the monitoring namespace on ingress: with no declared sources, everything is logged and denied", () => {
+        expect(byName(globals, "infra-monitoring-accept").spec).toEqual({
+            order: 100,
+            namespaceSelector: "projectcalico.org/name == 'monitoring'",
+            selector: "all()",
+            types: ["Ingress"],
+            ingress: [{ action: "Log" }, { action: "Deny" }],
+        });
+        const withSource = renderSegmentation(config("prod", (v) => { v.segmentation.infrastructure[0].ingressFrom = [{ cidr: "10.20.32.0/24", ports: [9090] }]; }).segmentation!).globalPolicies;
+        expect((byName(withSource, "infra-monitoring-accept").spec as any).ingress[0]).toEqual({ action: "Allow", protocol: "TCP", source: { nets: ["10.20.32.0/24"] }, destination: { ports: [9090] } });
     });
 
     it("never select a system namespace nor reuse AKS's konnectivity policy name", () => {
         const text = JSON.stringify(globals);
-        for (const system of ["kube-system'", "calico-system", "tigera-operator", "gatekeeper-system"]) {
-            expect(globals.filter((policy) => String((policy.spec as any).namespaceSelector).includes(system))).toEqual([]);
+        for (const system of SYSTEM_NAMESPACES) {
+            const labels = new Map([["projectcalico.org/name", system], ["kubernetes.io/metadata.name", system]]);
+            expect(globals.filter((policy) => matchesSelector(parseSelector(String((policy.spec as any).namespaceSelector)), labels)).map((policy) => policy.metadata.name), system).toEqual([]);
         }
         expect(text).not.toContain("aaa-allow-konnectivity-agent");
         expect(globals.every((policy) => !policy.metadata.name.includes("."))).toBe(true);
+    });
+});
+
+describe("zero trust for every namespace: the cluster baseline", () => {
+    const baselineOf = (stack: "dev" | "prod", change?: (values: Record<string, any>) => void) => byName(renderSegmentation(config(stack, change).segmentation!).globalPolicies, "zero-trust-baseline");
+    const kubeDns = { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] };
+
+    it("isolates every non-system pod both ways, after everything else, allowing DNS; Log then Deny in an enforce stack", () => {
+        const spec = baselineOf("prod").spec as any;
+        expect(spec.order).toBeGreaterThan(2000); // after log-denied, which decides all of an app namespace's traffic
+        expect(spec.selector).toBe("all()");
+        expect(spec.types).toEqual(["Ingress", "Egress"]);
+        expect(spec.ingress).toEqual([{ action: "Log" }, { action: "Deny" }]);
+        expect(spec.egress).toEqual([
+            { action: "Allow", protocol: "UDP", destination: kubeDns },
+            { action: "Allow", protocol: "TCP", destination: kubeDns },
+            { action: "Log" },
+            { action: "Deny" },
+        ]);
+    });
+
+    it("only logs in an audit stack (the stack's default mode)", () => {
+        const spec = baselineOf("dev").spec as any;
+        expect(spec.ingress).toEqual([{ action: "Log" }, { action: "Allow" }]);
+        expect(spec.egress.slice(-2)).toEqual([{ action: "Log" }, { action: "Allow" }]);
+    });
+
+    it("selects undeclared namespaces and never the system ones (one list: core/systemNamespaces.ts)", () => {
+        const selector = parseSelector((baselineOf("prod").spec as any).namespaceSelector);
+        const selects = (name: string) => matchesSelector(selector, new Map([["projectcalico.org/name", name]]));
+        expect(["shop", "monitoring", "ingress-nginx", "some-team-namespace", "default"].filter(selects)).toEqual(["shop", "monitoring", "ingress-nginx", "some-team-namespace", "default"]);
+        expect(SYSTEM_NAMESPACES.filter(selects)).toEqual([]);
+        expect(SYSTEM_NAMESPACES).toEqual(expect.arrayContaining(["kube-system", "calico-system", "tigera-operator", "gatekeeper-system", "kube-public", "kube-node-lease", "app-routing-system"]));
+    });
+
+    it("lets DNS through the LocalDNS listeners too when LocalDNS is on", () => {
+        const spec = baselineOf("prod", (v) => { v.cluster.localDns = true; }).spec as any;
+        expect(spec.egress).toContainEqual({ action: "Allow", protocol: "UDP", destination: { nets: ["169.254.10.10/32", "169.254.10.11/32"], ports: [53] } });
+    });
+});
+
+describe("the API server, denied to app workloads that do not declare it", () => {
+    const apiServer = { services: { name: "kubernetes", namespace: "default" } };
+
+    it("in enforce mode every app namespace logs and denies egress to the API server before its allows", () => {
+        const deny = byName(shopOf(config("prod")).allowPolicies, "deny-kubernetes-api");
+        expect(deny.spec).toEqual({ order: 600, selector: "all()", types: ["Egress"], egress: [{ action: "Log", destination: apiServer }, { action: "Deny", destination: apiServer }] });
+    });
+
+    it("in audit mode it only logs", () => {
+        const deny = byName(shopOf(config("dev")).allowPolicies, "deny-kubernetes-api");
+        expect((deny.spec as any).egress).toEqual([{ action: "Log", destination: apiServer }]);
+    });
+
+    it("workloads with kubernetesApi are allowed first (order 500)", () => {
+        const shop = shopOf(config("prod", (v) => { v.segmentation.namespaces[0].workloads[1].egress.kubernetesApi = true; }));
+        expect((byName(shop.allowPolicies, "allow-kubernetes-api").spec as any).order).toBeLessThan((byName(shop.allowPolicies, "deny-kubernetes-api").spec as any).order);
+    });
+});
+
+describe("peers: platform namespaces the app needs but does not own", () => {
+    const peer = byName(renderSegmentation(config("prod").segmentation!).globalPolicies, "peer-ingress-nginx");
+
+    it("ingress-nginx reaches the workloads that accept it, on their ports, plus DNS and the API server; its clients reach it", () => {
+        expect(peer.spec).toEqual({
+            order: 100,
+            namespaceSelector: "projectcalico.org/name == 'ingress-nginx'",
+            selector: "app.kubernetes.io/name == 'ingress-nginx'",
+            types: ["Ingress", "Egress"],
+            ingress: [{ action: "Allow", protocol: "TCP", source: { nets: ["10.20.0.0/16"] }, destination: { ports: [80, 443] } }],
+            egress: [
+                { action: "Allow", protocol: "UDP", destination: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },
+                { action: "Allow", protocol: "TCP", destination: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },
+                { action: "Allow", protocol: "TCP", destination: { namespaceSelector: "projectcalico.org/name == 'shop'", selector: "app == 'frontend' && tier == 'web'", ports: [8080] } },
+                { action: "Allow", destination: { services: { name: "kubernetes", namespace: "default" } } },
+            ],
+        });
+    });
+
+    it("a workload accepting an undeclared namespace is rejected: the baseline would deny that namespace's egress", () => {
+        expect(problemsOf((v) => { v.segmentation.peers = []; })).toEqual([
+            "aks-zero-trust:segmentation.namespaces[0].workloads[0].ingressFrom[0].namespace: namespace \"ingress-nginx\" is not declared: the cluster baseline denies its egress; declare it under segmentation.peers (with its podLabels) or as an app namespace",
+        ]);
+    });
+
+    it("the namespace the plan uses to prove isolation cannot be declared", () => {
+        expect(problemsOf((v) => { v.segmentation.infrastructure[0].name = "undeclared-namespace"; })).toEqual([
+            "aks-zero-trust:segmentation.infrastructure[0].name: \"undeclared-namespace\" is reserved for the plan's proof that undeclared namespaces are isolated",
+        ]);
+    });
+
+    it("a peer may not be a system namespace", () => {
+        expect(problemsOf((v) => { v.segmentation.peers[0].name = "kube-system"; v.segmentation.namespaces[0].workloads[0].ingressFrom = []; })).toEqual([
+            "aks-zero-trust:segmentation.peers[0].name: \"kube-system\" is a system namespace; the cluster baseline leaves it alone, so it needs no peer entry",
+        ]);
     });
 });
 
@@ -188,7 +305,7 @@ describe("intent validation", () => {
 
     it("rejects app policy sets on system namespaces", () => {
         expect(problemsOf((v) => { v.segmentation.namespaces[0].name = "kube-system"; v.segmentation.flows = []; })).toEqual([
-            `${shop}.name: "kube-system" is a system namespace; app policy sets must not touch calico-system, gatekeeper-system, kube-node-lease, kube-public, kube-system, tigera-operator`,
+            `${shop}.name: "kube-system" is a system namespace; app policy sets must not touch ${SYSTEM_NAMESPACES.join(", ")}`,
         ]);
     });
 
@@ -237,15 +354,16 @@ describe("ADR 008 policy budgets", () => {
             }
         });
         expect(problems).toEqual([
-            "aks-zero-trust:segmentation.namespaces[0]: namespace shop needs 12 policies, over the ADR 008 budget of 10; give workloads that share flows one label set, or split the namespace",
+            "aks-zero-trust:segmentation.namespaces[0]: namespace shop needs 13 policies, over the ADR 008 budget of 10; give workloads that share flows one label set, or split the namespace",
         ]);
     });
 
     it("rejects infrastructure needing more than 20 global policies", () => {
         const problems = problemsOf((v) => {
-            v.segmentation.infrastructure = Array.from({ length: 11 }, (_, index) => ({ name: `infra-${index}`, podPorts: [9100] }));
+            v.segmentation.infrastructure = Array.from({ length: 7 }, (_, index) => ({ name: `infra-${index}`, podPorts: [9100] }));
         });
-        expect(problems).toEqual(["aks-zero-trust:segmentation.infrastructure: the infrastructure needs 22 global policies, over the ADR 008 budget of 20"]);
+        // 3 per infrastructure namespace (scrape, egress, accept), 1 per peer (ingress-nginx), 1 baseline.
+        expect(problems).toEqual(["aks-zero-trust:segmentation.infrastructure: the infrastructure needs 23 global policies, over the ADR 008 budget of 20"]);
     });
 });
 

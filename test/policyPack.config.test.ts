@@ -40,6 +40,8 @@ describe("the pack config file (pulumi preview --policy-pack-config, pulumi poli
         const reconciled = reconcilePolicyPackConfig(createPolicies({ stackEnvironment: "dev" }), DEFAULT_ENFORCEMENT_LEVEL, config, DEV_CONFIG);
         expect(Object.fromEntries([...reconciled].filter(([, entry]) => entry.enforcementLevel !== "mandatory" || Object.keys(entry.properties).length > 0))).toEqual({
             "aks-api-server-access": { enforcementLevel: "mandatory", properties: { environment: "dev" } },
+            "aks-api-server-restricted-in-dev": { enforcementLevel: "advisory", properties: {} },
+            "aks-kubernetes-version-support": { enforcementLevel: "advisory", properties: {} },
             "policy-budgets": { enforcementLevel: "advisory", properties: {} },
             "data-tier-egress-dns-only": { enforcementLevel: "advisory", properties: {} },
             "data-tier-ingress-allowlist": { enforcementLevel: "advisory", properties: {} },

@@ -6,6 +6,7 @@ import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from 
 import { createPolicies, stackEnvironmentFrom } from "../policy-pack/policies";
 import { UNKNOWN_VALUE, calicoPolicy, namespace, networkPolicy, resource, validateResource, validateStack, withInputs } from "./policyPack/harness";
 import { DATABASE, FRONTEND, KUBE_DNS_PEER, allowDns, defaultDeny, monitoringPolicies, shop, tcp } from "./policyPack/shop";
+import { SYSTEM_NAMESPACES } from "../core/systemNamespaces";
 
 const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
 
@@ -229,8 +230,8 @@ describe("calico-policy-not-in-system-namespaces", () => {
     });
 
     it("rejects global policies that select, or may select, system namespaces", () => {
-        expect(global()).toEqual([`spec.namespaceSelector is not set, so the GlobalNetworkPolicy applies to every namespace, system namespaces (calico-system, gatekeeper-system, kube-node-lease, kube-public, kube-system, tigera-operator) included. Select app namespaces only, e.g. ${hint}.`]);
-        expect(global("all()")).toEqual([`spec.namespaceSelector "all()" selects the system namespaces calico-system, gatekeeper-system, kube-node-lease, kube-public, kube-system, tigera-operator. Select app namespaces only, e.g. ${hint}.`]);
+        expect(global()).toEqual([`spec.namespaceSelector is not set, so the GlobalNetworkPolicy applies to every namespace, system namespaces (${SYSTEM_NAMESPACES.join(", ")}) included. Select app namespaces only, e.g. ${hint}.`]);
+        expect(global("all()")).toEqual([`spec.namespaceSelector "all()" selects the system namespaces ${SYSTEM_NAMESPACES.join(", ")}. Select app namespaces only, e.g. ${hint}.`]);
         expect(global("!has(aks-zero-trust.io/policy-set)")).toHaveLength(1);
         expect(global("projectcalico.org/name in {'kube-system', 'monitoring'}")).toEqual([`spec.namespaceSelector "projectcalico.org/name in {'kube-system', 'monitoring'}" selects the system namespaces kube-system. Select app namespaces only, e.g. ${hint}.`]);
     });
@@ -331,7 +332,8 @@ describe("tier reachability (web, data egress, data ingress)", () => {
 
     it("data egress to the internet is reported with the ports", () => {
         const internet = networkPolicy("database-egress", "shop", { podSelector: { matchLabels: DATABASE }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] }] });
-        expect(all([...shop(), internet]).egress).toEqual([`shop/database => 0.0.0.0-255.255.255.255 : TCP 443. ${egressRemedy}`]);
+        // All of public IPv4 holds the public API server too.
+        expect(all([...shop(), internet]).egress).toEqual([`shop/database => default/kubernetes[APIServer] : TCP 443. ${egressRemedy}`, `shop/database => 0.0.0.0-255.255.255.255 : TCP 443. ${egressRemedy}`]);
     });
 
     it("data egress beyond port 53 to kube-dns is reported, DNS itself is not", () => {
@@ -411,7 +413,9 @@ describe("the pack's environment and config", () => {
         for (const policy of policies) {
             expect(policy.description.length).toBeGreaterThan(20);
             expect(policy.remediationSteps?.length).toBeGreaterThan(20);
-            expect(policy.enforcementLevel).toBe(policy.name === "policy-budgets" ? "advisory" : "mandatory");
+            // Hygiene and date-dependent warnings are advisory; every security guarantee is mandatory.
+            const advisory = ["aks-api-server-restricted-in-dev", "aks-kubernetes-version-support", "policy-budgets"];
+            expect(policy.enforcementLevel).toBe(advisory.includes(policy.name) ? "advisory" : "mandatory");
         }
     });
 

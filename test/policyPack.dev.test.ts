@@ -5,6 +5,7 @@ import type { MockRun } from "../offline/mockRuntime";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
 import { createPolicies, isResourcePolicy, type PolicyPackConfig } from "../policy-pack/policies";
 import { ofType, runStack, single } from "./helpers/stack";
+import { breakEachPolicy } from "./policyPack/breakages";
 import { networkPolicy, validateResource, validateStack } from "./policyPack/harness";
 
 const devConfig = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "policy-pack", "policy-config.dev.json"), "utf8")) as PolicyPackConfig;
@@ -27,22 +28,38 @@ describe("policy pack on the dev stack", () => {
         }
     });
 
+    it("every policy finds something once the captured dev resources are broken for it (twin of the test above)", () => {
+        const breakages = breakEachPolicy(run.resources);
+        // Judged as dev; the two prod-only rules are shown finding dev's resources under prod rules below.
+        const prodOnly = new Set(["aks-api-server-access", "prod-stateful-resources-protected"]);
+        for (const policy of createPolicies({ stackEnvironment: "dev" }).filter((candidate) => !prodOnly.has(candidate.name))) {
+            const broken = breakages[policy.name]!;
+            const messages = isResourcePolicy(policy)
+                ? broken.flatMap((resource) => validateResource(policy.name, resource, { stackEnvironment: "dev", stackResources: broken }).messages)
+                : validateStack(policy.name, broken, { stackEnvironment: "dev" }).messages;
+            expect(messages.length, `${policy.name} finds its breakage in dev`).toBeGreaterThan(0);
+        }
+    });
+
+    it("judges a web-to-data hole in dev's audit namespace as enforcement would (twin of the audit test below)", () => {
+        const broken = breakEachPolicy(run.resources)["web-tier-never-reaches-data-tier"]!;
+        expect(validateStack("web-tier-never-reaches-data-tier", broken).messages).not.toEqual([]);
+    });
+
     it("passes as a whole, with and without the dev pack config", () => {
         const results = runPolicyPack(run, { stack: "dev", environment: "dev" });
-        expect(policyResultsText(results).split("\n").at(-1)).toBe("13 policies: 13 passed, 0 advisory warnings, 0 mandatory violations");
+        expect(policyResultsText(results).split("\n").at(-1)).toBe("15 policies: 15 passed, 0 advisory warnings, 0 mandatory violations");
         const relaxed = runPolicyPack(run, { stack: "dev", environment: "dev", config: devConfig });
         expect(relaxed.filter((result) => result.violations.length > 0)).toEqual([]);
         expect(relaxed.find((result) => result.policy === "data-tier-egress-dns-only")?.enforcementLevel).toBe("advisory");
     });
 
-    it("accepts dev's local accounts and public API server, which prod rules reject", () => {
+    it("runs dev Entra ID only, with authorized IP ranges, so prod's API server rules pass too", () => {
         const cluster = single(run, "azure-native:containerservice:ManagedCluster");
-        expect(cluster.inputs.disableLocalAccounts).toBe(false);
+        expect(cluster.inputs.disableLocalAccounts).toBe(true);
         expect(validateResource("aks-api-server-access", cluster, { stackEnvironment: "dev" }).messages).toEqual([]);
-        expect(validateResource("aks-api-server-access", cluster, { stackEnvironment: "prod" }).messages).toEqual([
-            "disableLocalAccounts is false: in prod only Entra ID identities may reach the API server. Set disableLocalAccounts to true (stack config cluster.disableLocalAccounts).",
-            "the API server is public and has no authorized IP ranges: in prod it must be private or restricted. Set apiServerAccessProfile.enablePrivateCluster to true or list authorizedIPRanges (stack config cluster.apiServer).",
-        ]);
+        expect(validateResource("aks-api-server-access", cluster, { stackEnvironment: "prod" }).messages).toEqual([]);
+        expect(validateResource("aks-api-server-restricted-in-dev", cluster, { stackEnvironment: "dev" }).messages).toEqual([]);
     });
 
     it("does not protect dev's stateful resources; configured as prod, the pack names all five", () => {
@@ -77,6 +94,6 @@ describe("policy pack on the dev stack", () => {
         const relaxed = runPolicyPack(changed, { stack: "dev", environment: "dev", config: devConfig });
         expect(hasMandatoryViolations(relaxed)).toBe(false);
         expect(relaxed.find((result) => result.policy === "data-tier-egress-dns-only")).toMatchObject({ enforcementLevel: "advisory", violations: [{ message: expect.stringMatching(/^shop\/database => 0\.0\.0\.0-9\.255\.255\.255, .* : TCP 443\. /) }] });
-        expect(policyResultsText(relaxed).split("\n").at(-1)).toBe("13 policies: 12 passed, 1 advisory warnings, 0 mandatory violations");
+        expect(policyResultsText(relaxed).split("\n").at(-1)).toBe("15 policies: 14 passed, 1 advisory warnings, 0 mandatory violations");
     });
 });

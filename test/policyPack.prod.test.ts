@@ -3,6 +3,7 @@ import type { MockRun } from "../offline/mockRuntime";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/policyCheck";
 import { createPolicies, isResourcePolicy } from "../policy-pack/policies";
 import { runStack, single } from "./helpers/stack";
+import { breakEachPolicy } from "./policyPack/breakages";
 import { UNKNOWN_VALUE, validateResource, validateStack, withInputs } from "./policyPack/harness";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -25,14 +26,28 @@ describe("policy pack on the prod stack", () => {
         }
     });
 
+    it("every policy finds something once the captured prod resources are broken for it (twin of the test above)", () => {
+        const breakages = breakEachPolicy(run.resources);
+        // Judged as prod; the dev-only rule is shown finding its breakage in the dev twin.
+        const devOnly = new Set(["aks-api-server-restricted-in-dev"]);
+        for (const policy of createPolicies({ stackEnvironment: "prod" }).filter((candidate) => !devOnly.has(candidate.name))) {
+            const broken = breakages[policy.name];
+            expect(broken, `a breakage for ${policy.name}`).toBeDefined();
+            const messages = isResourcePolicy(policy)
+                ? broken!.flatMap((resource) => validateResource(policy.name, resource, { stackEnvironment: "prod", stackResources: broken }).messages)
+                : validateStack(policy.name, broken!, { stackEnvironment: "prod" }).messages;
+            expect(messages.length, `${policy.name} finds its breakage`).toBeGreaterThan(0);
+        }
+    });
+
     it("passes as a whole: every policy PASS", () => {
         const results = runPolicyPack(run, { stack: "prod", environment: "prod" });
         expect(results.every((result) => result.violations.length === 0)).toBe(true);
         expect(hasMandatoryViolations(results)).toBe(false);
         const lines = policyResultsText(results).split("\n");
-        expect(lines).toHaveLength(14);
-        expect(lines.slice(0, 13).every((line) => line.startsWith("PASS  "))).toBe(true);
-        expect(lines[13]).toBe("13 policies: 13 passed, 0 advisory warnings, 0 mandatory violations");
+        expect(lines).toHaveLength(16);
+        expect(lines.slice(0, 15).every((line) => line.startsWith("PASS  "))).toBe(true);
+        expect(lines[15]).toBe("15 policies: 15 passed, 0 advisory warnings, 0 mandatory violations");
     });
 
     it("gives resources the URNs Pulumi would, parents' types included", () => {
@@ -55,7 +70,7 @@ describe("policy pack on the prod stack", () => {
         const text = policyResultsText(results);
         expect(text).toContain(`FAIL  aks-network-profile (mandatory)\n      - networkProfile.networkPolicy is "none"`);
         expect(text).toContain("[aks-cluster (azure-native:containerservice:ManagedCluster)]");
-        expect(text.split("\n").at(-1)).toBe("13 policies: 12 passed, 0 advisory warnings, 1 mandatory violations");
+        expect(text.split("\n").at(-1)).toBe("15 policies: 14 passed, 0 advisory warnings, 1 mandatory violations");
     });
 
     it("during a first preview the authorized ranges (they include the firewall's IPs) are unknown: skipped, not reported", () => {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACK_FILES, buildPolicyPack, type PolicyPackBuild } from "../cli/packPolicy";
 import type { MockRun } from "../offline/mockRuntime";
 import { runPolicies, runPolicyPack, urnOf } from "../offline/policyCheck";
+// Judge dates as the offline plan does (the calendar's read date), so the built pack and the sources agree on any day.
+import { AKS_VERSION_CALENDAR_READ_ON } from "../core/aksVersions";
 import type { PackContext, Policies } from "../policy-pack/policies";
 import { PROJECT_DIR, runStack, single } from "./helpers/stack";
 import { networkPolicy } from "./policyPack/harness";
@@ -138,7 +140,7 @@ describe("the published policy pack, extracted alone and installed", () => {
     });
 
     it("runs the same policies as the sources, with the same results: a pass on prod, and a violation", () => {
-        const policies = builtPolicies.createPolicies({ stackEnvironment: "prod" });
+        const policies = builtPolicies.createPolicies({ stackEnvironment: "prod", today: () => AKS_VERSION_CALENDAR_READ_ON });
         expect(policies.map((policy) => [policy.name, policy.enforcementLevel])).toEqual(runPolicyPack(run, { stack: "prod", environment: "prod" }).map((result) => [result.policy, result.enforcementLevel]));
 
         const clean = runPolicies(policies, run, { stack: "prod" });
@@ -149,7 +151,7 @@ describe("the published policy pack, extracted alone and installed", () => {
         const inputs = structuredClone(cluster.inputs) as { networkProfile: Record<string, unknown> };
         inputs.networkProfile.networkPolicy = "none";
         const withoutCalico: MockRun = { ...run, resources: run.resources.map((resource) => (resource === cluster ? { ...cluster, inputs } : resource)) };
-        const failed = runPolicies(builtPolicies.createPolicies({ stackEnvironment: "prod" }), withoutCalico, { stack: "prod" });
+        const failed = runPolicies(builtPolicies.createPolicies({ stackEnvironment: "prod", today: () => AKS_VERSION_CALENDAR_READ_ON }), withoutCalico, { stack: "prod" });
         expect(failed.find((result) => result.policy === "aks-network-profile")).toEqual({
             policy: "aks-network-profile",
             enforcementLevel: "mandatory",
@@ -165,7 +167,7 @@ describe("the published policy pack, extracted alone and installed", () => {
             egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
         });
         const withInternet: MockRun = { ...run, resources: [...run.resources, internet] };
-        const results = runPolicies(builtPolicies.createPolicies({ stackEnvironment: "prod" }), withInternet, { stack: "prod" });
+        const results = runPolicies(builtPolicies.createPolicies({ stackEnvironment: "prod", today: () => AKS_VERSION_CALENDAR_READ_ON }), withInternet, { stack: "prod" });
         const egress = results.find((result) => result.policy === "data-tier-egress-dns-only");
         expect(egress?.violations.map((violation) => violation.message)).toEqual([expect.stringMatching(/^shop\/database => 0\.0\.0\.0-9\.255\.255\.255, .* : TCP 443\. /)]);
         expect(results).toEqual(runPolicyPack(withInternet, { stack: "prod", environment: "prod" }));

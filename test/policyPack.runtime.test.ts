@@ -8,7 +8,7 @@ import { RunningPolicyPack, WireResource, wireResource } from "./policyPack/runt
 
 /**
  * The pack as Pulumi runs it: its own node_modules, ts-node type-checking index.ts and everything it loads
- * from the project (../reach, ../core, ../offline/intentCheck), served over the Analyzer gRPC protocol.
+ * from the project (../reach, ../core including core/intentCheck), served over the Analyzer gRPC protocol.
  */
 describe("the policy pack under Pulumi's policy runtime", () => {
     let run: MockRun;
@@ -28,8 +28,8 @@ describe("the policy pack under Pulumi's policy runtime", () => {
         const info = await pack.info();
         expect(info.name).toBe("aks-zero-trust");
         expect(info.policies.map((policy) => policy.name)).toEqual(createPolicies().map((policy) => policy.name));
-        expect(info.policies.filter((policy) => policy.level === "advisory").map((policy) => policy.name)).toEqual(["policy-budgets"]);
-        expect(info.policies.filter((policy) => policy.config.includes("environment")).map((policy) => policy.name)).toEqual(["aks-api-server-access", "prod-stateful-resources-protected"]);
+        expect(info.policies.filter((policy) => policy.level === "advisory").map((policy) => policy.name)).toEqual(["aks-api-server-restricted-in-dev", "aks-kubernetes-version-support", "policy-budgets"]);
+        expect(info.policies.filter((policy) => policy.config.includes("environment")).map((policy) => policy.name)).toEqual(["aks-api-server-access", "aks-api-server-restricted-in-dev", "prod-stateful-resources-protected"]);
         expect(await pack.pluginVersion()).toMatch(/^\d+\.\d+\.\d+/);
     });
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
-import { ofType, runStack, single } from "./helpers/stack";
+import { fakeAccessToken, type MockRun } from "../offline/mockRuntime";
+import { deployerRoleAssignment, ofType, runStack, single } from "./helpers/stack";
 import { expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
 
 describe("prod stack under mocks", () => {
@@ -49,6 +49,14 @@ describe("prod stack under mocks", () => {
             expect(ranges).toContain(`${ip}/32`);
         }
         expect(ranges).not.toContain("0.0.0.0/0");
+    });
+
+    it("grants the deploying service principal cluster admin with principalType ServicePrincipal, read from its token", () => {
+        const grant = deployerRoleAssignment(run);
+        expect(grant.inputs.principalType).toBe("ServicePrincipal");
+        expect(String(grant.inputs.roleDefinitionId)).toMatch(/\/roleDefinitions\/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b$/);
+        // The token is a credential: only the principal type derived from it reaches the resources.
+        expect(JSON.stringify(run.resources)).not.toContain(fakeAccessToken("service-principal"));
     });
 
     it("protects the stateful resources: resource group, cluster, firewall, firewall policy and workspace", () => {

@@ -19,6 +19,9 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(routeTable.inputs.routes).toContainEqual({ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: firewallIp });
     const nodeSubnet = ofType(run, "azure-native:network:Subnet").find((subnet) => subnet.inputs.subnetName === "snet-aks-nodes")!;
     expect(nodeSubnet.inputs.routeTable).toEqual({ id: expect.stringContaining(String(routeTable.inputs.routeTableName)) });
+    // BGP-learned routes must not bypass the firewall, and the subnet has no implicit internet path of its own.
+    expect(routeTable.inputs.disableBgpRoutePropagation).toBe(true);
+    expect(nodeSubnet.inputs.defaultOutboundAccess).toBe(false);
     expect(cluster.inputs.agentPoolProfiles).toEqual([expect.objectContaining({ vnetSubnetID: expect.stringContaining("snet-aks-nodes") })]);
 
     // DNS proxy on (required for FQDNs in network rules), and the VNet resolves through it.
@@ -30,20 +33,29 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     const required = groups.find((group) => group.inputs.ruleCollectionGroupName === "aks-required")!;
     const rules = (required.inputs.ruleCollections as Array<{ rules: Array<Record<string, unknown>> }>).flatMap((collection) => collection.rules);
     expect(rules).toContainEqual(expect.objectContaining({ ruleType: "ApplicationRule", fqdnTags: ["AzureKubernetesService"] }));
-    expect(rules).toContainEqual(expect.objectContaining({ ruleType: "NetworkRule", destinationAddresses: ["AzureCloud.westeurope"], destinationPorts: ["443"] }));
-    expect(rules).toContainEqual(expect.objectContaining({ ruleType: "NetworkRule", destinationAddresses: ["AzureCloud.westeurope"], destinationPorts: ["1194"], ipProtocols: ["UDP"] }));
     expect(rules).toContainEqual(expect.objectContaining({ targetFqdns: expect.arrayContaining(["westeurope.handler.control.monitor.azure.com", "*.ods.opinsights.azure.com"]) }));
-    expect(rules).toContainEqual(expect.objectContaining({ targetFqdns: ["data.policy.core.windows.net", "store.policy.core.windows.net"] }));
+    expect(rules).toContainEqual(expect.objectContaining({ targetFqdns: ["data.policy.core.windows.net", "dc.services.visualstudio.com", "store.policy.core.windows.net"] }));
+    // No network rule to a whole region's Azure addresses: konnectivity clusters need neither 1194 nor 9000, and
+    // pods reach the API server by its own FQDN (below), never AzureCloud.<region> on 443.
+    expect(JSON.stringify(groups.map((group) => group.inputs))).not.toContain("AzureCloud");
     for (const rule of rules) {
         expect(rule.sourceAddresses).toEqual([expect.stringMatching(/^10\.\d+\.16\.0\/2\d$/)]);
     }
 
-    // Rule collection groups are chained, and the firewall waits for all of them.
+    // Rule collection groups are chained, and the firewall waits for all of them but the API server's, which
+    // needs the cluster's FQDN and so comes after the firewall and the cluster.
     expect(groups.length).toBeGreaterThanOrEqual(2);
     groups.slice(1).forEach((group, index) => expect(group.dependsOn).toContain(keyOf(groups[index])));
     expect(groups[0].dependsOn).toEqual([]);
     const firewall = single(run, "azure-native:network:AzureFirewall");
-    expect(firewall.dependsOn).toEqual(expect.arrayContaining(groups.map(keyOf)));
+    const apiServerGroup = groups.find((group) => group.inputs.ruleCollectionGroupName === "aks-apiserver")!;
+    expect(groups[groups.length - 1]).toBe(apiServerGroup);
+    expect(firewall.dependsOn).toEqual(expect.arrayContaining(groups.slice(0, -1).map(keyOf)));
+    expect(apiServerGroup.dependsOn).toEqual(expect.arrayContaining([keyOf(firewall), keyOf(cluster)]));
+    const apiServerRules = (apiServerGroup.inputs.ruleCollections as Array<{ rules: Array<Record<string, unknown>> }>).flatMap((collection) => collection.rules);
+    expect(apiServerRules).toEqual([expect.objectContaining({
+        ruleType: "NetworkRule", ipProtocols: ["TCP"], destinationPorts: ["443"], destinationFqdns: [expect.stringMatching(/\.hcp\.westeurope\.azmk8s\.io$/)],
+    })]);
 
     // The cluster is created after its network grants and the egress route.
     const grants = ofType(run, "azure-native:authorization:RoleAssignment").filter((grant) => String(grant.inputs.roleDefinitionId).endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7"));
@@ -59,9 +71,40 @@ export function expectZeroTrustBoundary(run: MockRun): void {
     expect(String(run.outputs.kubeconfig.value)).toContain("kubelogin");
     expect(ofType(run, "pulumi:providers:kubernetes")).toHaveLength(1);
 
+    // The node subnet has an NSG that keeps overlay traffic open, lets the load balancer probe and denies the internet.
+    const nsg = single(run, "azure-native:network:NetworkSecurityGroup");
+    expect(nodeSubnet.inputs.networkSecurityGroup).toEqual({ id: expect.stringContaining(String(nsg.inputs.networkSecurityGroupName)) });
+    const nodeCidr = String(nodeSubnet.inputs.addressPrefix);
+    const podCidr = String((cluster.inputs.networkProfile as { podCidr: string }).podCidr);
+    const securityRules = nsg.inputs.securityRules as Array<Record<string, unknown>>;
+    const pairs = securityRules.map((rule) => `${rule.access} ${rule.sourceAddressPrefix} -> ${rule.destinationAddressPrefix}`);
+    expect(pairs).toEqual(expect.arrayContaining([
+        `Allow ${nodeCidr} -> ${nodeCidr}`, `Allow ${nodeCidr} -> ${podCidr}`, `Allow ${podCidr} -> ${podCidr}`, "Allow AzureLoadBalancer -> *", "Deny Internet -> *",
+    ]));
+    const nsgDiagnostics = ofType(run, "azure-native:monitor:DiagnosticSetting").find((setting) => String(setting.inputs.resourceUri).includes(String(nsg.inputs.networkSecurityGroupName)))!;
+    expect(nsgDiagnostics.inputs.workspaceId).toBe(run.outputs.workspaceId.value);
+
+    // Container Insights collects: a DCR with its streams and the nodes' kern syslog to the workspace, associated with the cluster.
+    const rule = single(run, "azure-native:monitor:DataCollectionRule");
+    const workspace = single(run, "azure-native:operationalinsights:Workspace");
+    const workspaceId = String(run.outputs.workspaceId.value);
+    expect(workspaceId).toContain(String(workspace.inputs.workspaceName));
+    expect(rule.inputs.destinations).toEqual({ logAnalytics: [{ name: "workspace", workspaceResourceId: workspaceId }] });
+    expect(rule.inputs.dataSources).toMatchObject({
+        extensions: [expect.objectContaining({ extensionName: "ContainerInsights", streams: expect.arrayContaining(["Microsoft-ContainerLogV2", "Microsoft-KubePodInventory"]) })],
+        syslog: [expect.objectContaining({ streams: ["Microsoft-Syslog"], facilityNames: ["kern"] })],
+    });
+    const flows = rule.inputs.dataFlows as Array<{ streams: string[]; destinations: string[] }>;
+    expect(flows.flatMap((flow) => flow.streams)).toEqual(expect.arrayContaining(["Microsoft-Syslog", "Microsoft-KubePodInventory"]));
+    expect(flows.every((flow) => flow.destinations.join() === "workspace")).toBe(true);
+    const association = single(run, "azure-native:monitor:DataCollectionRuleAssociation");
+    expect(association.inputs.resourceUri).toMatch(new RegExp(`/${String(cluster.inputs.resourceName)}$`));
+    expect(association.inputs.dataCollectionRuleId).toMatch(new RegExp(`/${String(rule.inputs.dataCollectionRuleName)}$`));
+
     // Logs go to the workspace, resource-specific tables.
+    // (NSG logs have no resource-specific table: AzureDiagnostics.)
     const diagnostics = ofType(run, "azure-native:monitor:DiagnosticSetting");
-    expect(diagnostics.map((setting) => setting.inputs.logAnalyticsDestinationType)).toEqual(["Dedicated", "Dedicated"]);
+    expect(diagnostics.map((setting) => setting.inputs.logAnalyticsDestinationType)).toEqual(["Dedicated", undefined, "Dedicated"]);
     expect(diagnostics.flatMap((setting) => (setting.inputs.logs as Array<{ category: string }>).map((log) => log.category))).toEqual(expect.arrayContaining(["AZFWNetworkRule", "AZFWApplicationRule", "kube-audit-admin"]));
 }
 
@@ -76,13 +119,23 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
     const namespace = single(run, "kubernetes:core/v1:Namespace");
     expect((namespace.inputs.metadata as any).labels["aks-zero-trust.io/mode"]).toBe(mode);
     const namespaced = kubernetesObjects.filter((object) => (object.inputs.metadata as any)?.namespace === "shop");
-    expect(namespaced.length).toBe(6);
+    expect(namespaced.length).toBe(7);
     for (const object of namespaced) {
         expect(object.dependsOn).toContain(keyOf(namespace));
     }
     const defaultDeny = namespaced.find((object) => (object.inputs.metadata as any).name === "default-deny-all")!;
     const allows = namespaced.filter((object) => /^(allow-|workload-)/.test((object.inputs.metadata as any).name));
     expect(defaultDeny.dependsOn).toEqual(expect.arrayContaining(allows.map(keyOf)));
+    // Created after, deleted before the denied-flow logger: audit never enforces silently.
+    const logDenied = namespaced.find((object) => (object.inputs.metadata as any).name === "log-denied")!;
+    expect(defaultDeny.dependsOn).toContain(keyOf(logDenied));
+    expect(logDenied.dependsOn).not.toContain(keyOf(defaultDeny));
+    // The cluster baseline comes after every allowance it would otherwise cut off (peers, infrastructure).
+    const globals = kubernetesObjects.filter((object) => object.type.endsWith(":GlobalNetworkPolicy"));
+    const baseline = globals.find((object) => (object.inputs.metadata as any).name === "zero-trust-baseline")!;
+    const allowances = globals.filter((object) => object !== baseline);
+    expect(allowances.map((object) => (object.inputs.metadata as any).name)).toContain("peer-ingress-nginx");
+    expect(baseline.dependsOn).toEqual(expect.arrayContaining(allowances.map(keyOf)));
     const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
     expect(JSON.stringify(groups.find((group) => group.inputs.ruleCollectionGroupName === "workload-egress")!.inputs)).toContain('"targetFqdns":["api.stripe.com"]');
 }

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { runProgramOffline, CapturedResource, MockRun, resourceKey } from "../../offline/mockRuntime";
+import { runProgramOffline, CapturedResource, MockRun, OfflineDeployer, resourceKey } from "../../offline/mockRuntime";
 import { readStackFile, stackFilePath, FlatConfig } from "../../offline/stackFile";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -10,8 +10,17 @@ export function stackConfig(stack: string): FlatConfig {
 }
 
 /** Runs index.ts under mocks with a checked-in stack's config (once per test file: Pulumi state is global). */
-export function runStack(stack: string, config: FlatConfig = stackConfig(stack)): Promise<MockRun> {
-    return runProgramOffline({ stack, config });
+export function runStack(stack: string, config: FlatConfig = stackConfig(stack), deployer?: OfflineDeployer): Promise<MockRun> {
+    return runProgramOffline({ stack, config, deployer });
+}
+
+/** The role assignment that gives whoever runs `pulumi up` cluster admin. */
+export function deployerRoleAssignment(run: MockRun): CapturedResource {
+    const found = ofType(run, "azure-native:authorization:RoleAssignment").filter((grant) => grant.name.endsWith("-deployer-cluster-admin"));
+    if (found.length !== 1) {
+        throw new Error(`expected one deployer role assignment, found ${found.length}`);
+    }
+    return found[0];
 }
 
 /** All resources of a type. */

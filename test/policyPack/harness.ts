@@ -2,6 +2,7 @@
  * Calls the policy pack's validate functions directly, with args shaped like CrossGuard's (built by the
  * same adapter the offline plan uses), and collects what they report. Never constructs the PolicyPack.
  */
+import { AKS_VERSION_CALENDAR_READ_ON } from "../../core/aksVersions";
 import type { CapturedResource } from "../../offline/mockRuntime";
 import { PolicyNotApplicable, resourceValidationArgs, stackValidationArgs, violationCollector, type PolicyViolation } from "../../offline/policyCheck";
 import { createPolicies, isResourcePolicy, type Environment, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "../../policy-pack/policies";
@@ -33,6 +34,8 @@ export interface ValidationOptions {
     readonly stackResources?: readonly CapturedResource[];
     /** Hand props over as during a preview: through the SDK's unknown-checking proxy. */
     readonly preview?: boolean;
+    /** The day the pack believes it is (ISO date), for date-aware policies; the AKS calendar's read date by default, so that no test depends on the clock. */
+    readonly today?: string;
 }
 
 /** What a validation produced: the violations, or the reason it declared itself not applicable. */
@@ -42,8 +45,8 @@ export interface ValidationOutcome {
     readonly notApplicable?: string;
 }
 
-function findPolicy(name: string, stackEnvironment?: Environment): ResourceValidationPolicy | StackValidationPolicy {
-    const found = createPolicies({ stackEnvironment }).find((policy) => policy.name === name);
+function findPolicy(name: string, stackEnvironment?: Environment, today?: string): ResourceValidationPolicy | StackValidationPolicy {
+    const found = createPolicies({ stackEnvironment, today: () => today ?? AKS_VERSION_CALENDAR_READ_ON }).find((policy) => policy.name === name);
     if (!found) throw new Error(`no policy named ${name}`);
     return found;
 }
@@ -61,7 +64,7 @@ function outcome(violations: PolicyViolation[], run: () => unknown): ValidationO
 
 /** Runs a resource policy's validateResource on one resource. */
 export function validateResource(policyName: string, resource: CapturedResource, options: ValidationOptions = {}): ValidationOutcome {
-    const policy = findPolicy(policyName, options.stackEnvironment);
+    const policy = findPolicy(policyName, options.stackEnvironment, options.today);
     if (!isResourcePolicy(policy)) throw new Error(`${policyName} is a stack policy`);
     const args = resourceValidationArgs(resource, { stack: "test", resources: options.stackResources ?? [resource], config: options.config });
     const previewArgs = options.preview ? { ...args, props: sdkProxy.unknownCheckingProxy(args.props) } : args;

@@ -3,8 +3,8 @@
  * tiers and orders, Allow/Deny/Log/Pass, end-of-tier drops, global policies and selector scoping.
  */
 import { describe, expect, it } from "vitest";
-import { type ManifestObject, analyze, compareConnections, formatConnection } from "../../reach/index";
-import { type Model, type Protocol, endpointsOf, model } from "./netpol/model";
+import { type ManifestObject, analyze, compareConnections, explain, formatConnection } from "../../reach/index";
+import { type Model, type Protocol, clusterObjects, endpointsOf, model } from "./netpol/model";
 import { Prober } from "./netpol/probe";
 import { Reachability } from "./netpol/truthtable";
 
@@ -126,6 +126,28 @@ describe("Calico policy order within a tier", () => {
             [calicoPolicy("x", "deny-y", { selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
             (r) => r.expect("y/a", "x/a", false),
         );
+    });
+});
+
+describe("the tier of a crd.projectcalico.org/v1 policy comes from its name (Felix 3.29-3.31)", () => {
+    // Denies y in tier `security` (before the default tier), passes the rest on; x's Kubernetes policy allows everything.
+    const denyYInSecurity = { tier: "security", order: 2000, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }] };
+    const allowAllIntoX = kubernetesPolicy("x", "allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] });
+
+    it("a projectcalico.org/v3 object keeps spec.tier: y is denied before the Kubernetes policy", () => {
+        expectTable(XYZ, [tier("security", 100), calicoPolicy("x", "deny-y", denyYInSecurity), allowAllIntoX], (r) => r.expect("y/a", "x/a", false));
+    });
+
+    it("a crd.projectcalico.org/v1 object named without a dot lands in the default tier after the Kubernetes policy, whatever spec.tier says", () => {
+        expectTable(XYZ, [tier("security", 100), calicoPolicy("x", "deny-y", denyYInSecurity, "crd.projectcalico.org/v1"), allowAllIntoX], (r) => r);
+        const { warnings } = analyze([tier("security", 100), calicoPolicy("x", "deny-y", denyYInSecurity, "crd.projectcalico.org/v1"), allowAllIntoX, ...clusterObjects(XYZ)]);
+        expect(warnings.map((warning) => warning.message)).toContain(
+            "Calico NetworkPolicy x/deny-y: Felix reads the tier of a crd.projectcalico.org/v1 policy from its name (default), not spec.tier (security)",
+        );
+    });
+
+    it("a crd.projectcalico.org/v1 object named security.deny-y is in tier security", () => {
+        expectTable(XYZ, [tier("security", 100), calicoPolicy("x", "security.deny-y", { ...denyYInSecurity, tier: undefined }, "crd.projectcalico.org/v1"), allowAllIntoX], (r) => r.expect("y/a", "x/a", false));
     });
 });
 
@@ -303,6 +325,40 @@ describe("Calico services rules", () => {
         const lines = connections.map(formatConnection);
         expect(lines).toContain("x/client[Pod] => default/kubernetes[APIServer] : TCP 443");
         expect(lines.filter((line) => line.startsWith("x/client[Pod] =>"))).toEqual(["x/client[Pod] => default/kubernetes[APIServer] : TCP 443"]);
+    });
+
+    describe("the public API server is somewhere in public IPv4", () => {
+        const client = pod("client");
+        const egressTo = (to: Record<string, unknown>) => kubernetesPolicy("x", "egress", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [to], ports: [{ protocol: "TCP", port: 443 }] }] });
+        const reachesApiServer = (objects: ManifestObject[]) => analyze(objects).connections.map(formatConnection).includes("x/client[Pod] => default/kubernetes[APIServer] : TCP 443");
+        const privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "168.63.129.16/32"];
+
+        it.each([
+            ["an ipBlock 0.0.0.0/0 minus private, shared and Azure platform ranges", egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } }), true],
+            ["an ipBlock 0.0.0.0/0", egressTo({ ipBlock: { cidr: "0.0.0.0/0" } }), true],
+            ["an ipBlock of one public /8 only", egressTo({ ipBlock: { cidr: "20.0.0.0/8" } }), false],
+            ["an ipBlock 0.0.0.0/0 minus one public /16", egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: ["20.1.0.0/16"] } }), false],
+            ["private ranges only", egressTo({ ipBlock: { cidr: "10.0.0.0/8" } }), false],
+        ])("%s: reaches it = %s", (_, policy, expected) => {
+            expect(reachesApiServer([client, policy])).toBe(expected);
+        });
+
+        it("a Calico nets/notNets rule covering all public IPv4 reaches it", () => {
+            const calico = calicoPolicy("x", "egress", { order: 10, selector: "all()", types: ["Egress"], egress: [{ action: "Allow", protocol: "TCP", destination: { nets: ["0.0.0.0/0"], notNets: privateRanges, ports: [443] } }] });
+            expect(reachesApiServer([client, calico])).toBe(true);
+        });
+
+        it("a services Deny on default/kubernetes ordered before the ipBlock allow keeps it out", () => {
+            const deny = calicoPolicy("x", "deny-kubernetes-api", { order: 600, selector: "all()", types: ["Egress"], egress: [{ action: "Deny", destination: { services: { name: "kubernetes", namespace: "default" } } }] });
+            expect(reachesApiServer([client, deny, egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } })])).toBe(false);
+        });
+
+        it("--explain says how the API server is reached offline", () => {
+            const analysis = analyze([client, egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } })]);
+            expect(explain(analysis, "x/client", "default/kubernetes[APIServer]").notes).toContain(
+                "the public API server's address is unknown offline: it is reached by a `services` match on default/kubernetes, by a rule with no address limit, or by an ipBlock/nets that covers all public IPv4",
+            );
+        });
     });
 
     it("the API server pseudo-endpoint is absent when no rule names it", () => {

@@ -24,6 +24,10 @@ function runReach(...args: string[]): { status: number; stdout: string; stderr: 
 }
 
 const SHOP_LINES = [
+    // The API server of a public cluster is somewhere in public IPv4: prometheus (no egress policy) and backend
+    // (0.0.0.0/0 minus private ranges on 443) both reach it.
+    "default/kubernetes[APIServer] => monitoring/prometheus[Deployment] : All Connections",
+    "monitoring/prometheus[Deployment] => default/kubernetes[APIServer] : TCP 443",
     "monitoring/prometheus[Deployment] => monitoring/prometheus[Deployment] : All Connections",
     "monitoring/prometheus[Deployment] => shop/database[Deployment] : TCP 9187",
     ...[
@@ -35,6 +39,7 @@ const SHOP_LINES = [
         "192.168.0.0-192.168.255.255",
         "192.169.0.0-255.255.255.255",
     ].map((range) => `monitoring/prometheus[Deployment] => ${range}[External] : All Connections`),
+    "shop/backend[Deployment] => default/kubernetes[APIServer] : TCP 443",
     "shop/backend[Deployment] => shop/database[Deployment] : TCP 5432",
     "shop/backend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443",
     "shop/backend[Deployment] => 11.0.0.0-172.15.255.255[External] : TCP 443",
@@ -58,7 +63,7 @@ describe("reach CLI (spawned)", () => {
         expect(result.status).toBe(0);
         expect(result.stdout).toBe(`${SHOP_LINES.join("\n")}\n`);
         expect(result.stderr).toContain(`warning: ${SHOP}/workloads.yaml:43: skipping unsupported kind ConfigMap\n`);
-        expect(result.stderr).toContain("22 connections between 4 workloads and 7 external ranges\n");
+        expect(result.stderr).toContain("25 connections between 5 workloads and 7 external ranges\n");
     });
 
     it("fails an expectation file with file:line per violation and exit code 3", () => {
@@ -79,6 +84,9 @@ describe("reach CLI (spawned)", () => {
         expect(result.status).toBe(0);
         expect(result.stdout).toBe(
             [
+                "- default/kubernetes[APIServer] => monitoring/prometheus[Deployment] : All Connections",
+                "- monitoring/prometheus[Deployment] => default/kubernetes[APIServer] : TCP 443",
+                "- shop/backend[Deployment] => default/kubernetes[APIServer] : TCP 443",
                 "- shop/backend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443",
                 "- shop/backend[Deployment] => 11.0.0.0-19.255.255.255[External] : TCP 443",
                 "- shop/backend[Deployment] => 20.1.0.0-20.1.255.255[External] : TCP 443",
@@ -115,7 +123,7 @@ describe("reach CLI (in process)", () => {
         expect(markdown.stdout.split("\n").slice(0, 3)).toEqual([
             "| Source | Destination | Connections |",
             "| --- | --- | --- |",
-            "| monitoring/prometheus[Deployment] | monitoring/prometheus[Deployment] | All Connections |",
+            "| default/kubernetes[APIServer] | monitoring/prometheus[Deployment] | All Connections |",
         ]);
         const json = JSON.parse(runReach("--format", "json", SHOP).stdout) as { connections: { source: { display: string }; ports: string; protocols: unknown }[] };
         expect(json.connections).toHaveLength(SHOP_LINES.length);

@@ -178,6 +178,7 @@ describe("the benchmark cluster", () => {
         const app = lines.filter((line) => line.includes("app-0000"));
         expect(app).toEqual([
             "app-0000/backend[Deployment] => app-0000/database[Deployment] : TCP 5432",
+            "app-0000/backend[Deployment] => default/kubernetes[APIServer] : TCP 443", // public API server, via 0.0.0.0/0 minus private ranges
             "app-0000/backend[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53",
             "app-0000/backend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443",
             "app-0000/backend[Deployment] => 11.0.0.0-172.15.255.255[External] : TCP 443",

@@ -1,0 +1,36 @@
+import type { CapturedResource } from "../../offline/mockRuntime";
+import { networkPolicy, withInputs } from "./harness";
+
+const CLUSTER = "azure-native:containerservice:ManagedCluster";
+
+/**
+ * For each policy of the pack, the captured resources of a real stack broken so that the policy must find
+ * something: the twin of "finds nothing on the real stack", so that a policy which never reports fails a test.
+ */
+export function breakEachPolicy(resources: readonly CapturedResource[]): Record<string, readonly CapturedResource[]> {
+    const replace = (type: string, change: (resource: CapturedResource) => CapturedResource, which: (resource: CapturedResource) => boolean = () => true) =>
+        resources.map((resource) => (resource.type === type && which(resource) ? change(resource) : resource));
+    const named = (name: string) => (resource: CapturedResource) => (resource.inputs.metadata as { name?: string } | undefined)?.name === name;
+    const data = { podSelector: { matchLabels: { app: "database", tier: "data" } } };
+    return {
+        "aks-network-profile": replace(CLUSTER, (cluster) => withInputs(cluster, { networkProfile: { networkPolicy: "none" } })),
+        "aks-api-server-access": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { authorizedIPRanges: [] } })),
+        "aks-api-server-restricted-in-dev": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { enablePrivateCluster: false, authorizedIPRanges: [] } })),
+        // 1.30 left AKS standard support in 2025 (core/aksVersions.ts), so the finding holds whatever the date.
+        "aks-kubernetes-version-support": replace(CLUSTER, (cluster) => withInputs(cluster, { kubernetesVersion: "1.30" })),
+        "firewall-policy-dns-proxy-threat-intel": replace("azure-native:network:FirewallPolicy", (policy) => withInputs(policy, { dnsSettings: { enableProxy: false } })),
+        "firewall-rules-no-wildcards": replace("azure-native:network:FirewallPolicyRuleCollectionGroup", (group) => {
+            const collections = group.inputs.ruleCollections as Array<{ rules: Array<Record<string, unknown>> }>;
+            return withInputs(group, { ruleCollections: [{ ...collections[0], rules: [{ ...collections[0].rules[0], targetFqdns: ["*"], fqdnTags: undefined }] }, ...collections.slice(1)] });
+        }, (group) => group.inputs.ruleCollectionGroupName === "workload-egress"),
+        "route-default-via-firewall": replace("azure-native:network:RouteTable", (table) => withInputs(table, { routes: (table.inputs.routes as Array<Record<string, unknown>>).map((route) => (route.addressPrefix === "0.0.0.0/0" ? { ...route, nextHopType: "Internet" } : route)) })),
+        "network-policy-no-open-ingress": [...resources, networkPolicy("open", "shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })],
+        "calico-policy-not-in-system-namespaces": replace("kubernetes:crd.projectcalico.org/v1:GlobalNetworkPolicy", (policy) => withInputs(policy, { spec: { namespaceSelector: undefined } }), named("zero-trust-baseline")),
+        "namespace-default-deny-and-dns": resources.filter((resource) => !named("default-deny-all")(resource)),
+        "policy-budgets": [...resources, ...Array.from({ length: 4 }, (_, index) => networkPolicy(`extra-${index}`, "shop", { podSelector: { matchLabels: { app: `extra-${index}` } }, policyTypes: ["Ingress"] }))],
+        "web-tier-never-reaches-data-tier": [...resources, networkPolicy("hotfix", "shop", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] })],
+        "data-tier-egress-dns-only": [...resources, networkPolicy("database-egress", "shop", { ...data, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "52.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] }] })],
+        "data-tier-ingress-allowlist": [...resources, networkPolicy("database-ingress", "shop", { ...data, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.20.0.0/16" } }] }] })],
+        "prod-stateful-resources-protected": replace("azure-native:network:AzureFirewall", (firewall) => ({ ...firewall, protect: false })),
+    };
+}

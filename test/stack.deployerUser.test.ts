@@ -1,0 +1,28 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { MockRun } from "../offline/mockRuntime";
+import { deployerRoleAssignment, ofType, runStack, stackConfig } from "./helpers/stack";
+
+/** Prod, with no workload or infrastructure namespace calling the Kubernetes API. */
+function prodWithoutApiClients() {
+    const config = { ...stackConfig("prod") };
+    const segmentation = JSON.parse(config["aks-zero-trust:segmentation"]) as { infrastructure: Array<{ egress?: { kubernetesApi?: boolean } }> };
+    for (const infra of segmentation.infrastructure) delete infra.egress;
+    config["aks-zero-trust:segmentation"] = JSON.stringify(segmentation);
+    return config;
+}
+
+describe("prod stack deployed by a person (az login), with no Kubernetes API clients", () => {
+    let run: MockRun;
+    beforeAll(async () => {
+        run = await runStack("prod", prodWithoutApiClients(), "user");
+    });
+
+    it("grants the deploying user cluster admin with principalType User, read from the access token", () => {
+        expect(deployerRoleAssignment(run).inputs.principalType).toBe("User");
+    });
+
+    it("plans no API server rule when no workload asks for the Kubernetes API", () => {
+        const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup").map((group) => group.inputs.ruleCollectionGroupName);
+        expect(groups).toEqual(["aks-required", "workload-egress"]);
+    });
+});
