@@ -88,7 +88,7 @@ describe("AKS LocalDNS", () => {
             spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.10.10/32" } }] }] },
         };
         const violations = checkIntent(intent, [...appliedOf(intent), wide], renderRepresentativeWorkloads(intent)).violations;
-        expect(violations).toContain("unexpected: shop/frontend[Pod] => 169.254.10.10-169.254.10.10[External] : TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP,OTHER is allowed but not declared");
+        expect(violations).toContain("unexpected: shop/frontend[Pod] => 169.254.10.10[External] : TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP,OTHER is allowed but not declared");
     });
 });
 

@@ -6,10 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIFF_INPUT_ERRORS, diffCommand } from "../cli/diff";
-import { PLAN_INPUT_ERRORS, planCommand } from "../cli/plan";
 import { run as reachRun } from "../reach/cli";
-import { CliResult, runInProcess } from "./helpers/cli";
+import { CliResult, runDiffInProcess, runPlanInProcess } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
@@ -74,8 +72,8 @@ function parse(command: string): ParsedCommand | undefined {
 }
 
 async function runTool(command: ParsedCommand): Promise<CliResult> {
-    if (command.tool === "plan") return runInProcess(planCommand, command.args, PLAN_INPUT_ERRORS);
-    if (command.tool === "diff") return runInProcess(diffCommand, command.args, DIFF_INPUT_ERRORS);
+    if (command.tool === "plan") return runPlanInProcess(command.args);
+    if (command.tool === "diff") return runDiffInProcess(command.args);
     let stdout = "";
     let stderr = "";
     const status = reachRun(command.args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; } });
