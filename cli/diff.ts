@@ -7,13 +7,14 @@
  * policy violation or an intent-check violation. --policy-pack-config evaluates both sides with that pack config,
  * as `npm run plan` and `pulumi preview` do.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/securityDiff";
 import { stackFilePath } from "../offline/stackFile";
-import { checkStackName, parseFlags, reportFailure, UsageError } from "./failure";
+import { checkStackName, parseFlags, UsageError } from "./failure";
+import { CommandOutput, runAsProcess } from "./command";
 import { projectDir } from "../offline/projectDir";
 
 const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json] [--fail-on mandatory] [--policy-pack-config FILE]";
@@ -24,7 +25,8 @@ const WORK_DIR = process.cwd();
 /** A side of the diff could not be planned; the message says which and why. */
 class DiffInputError extends Error {}
 
-function main(argv: string[]): number {
+/** Runs the security diff; returns the exit code. */
+export async function diffCommand(argv: string[], output: CommandOutput): Promise<number> {
     const options = parseOptions(argv);
     const relativeStackFile = path.relative(gitRoot(), stackFilePath(WORK_DIR, options.stack)).split(path.sep).join("/");
     const baseText = gitShow(options.base, relativeStackFile);
@@ -32,38 +34,53 @@ function main(argv: string[]): number {
     const baseFile = path.join(scratch, `Pulumi.${options.stack}.base.yaml`);
     fs.writeFileSync(baseFile, baseText);
     const packConfig = options.policyPackConfig ? ["--policy-pack-config", path.resolve(WORK_DIR, options.policyPackConfig)] : [];
-    const before = planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`);
-    const after = planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`);
-    fs.rmSync(scratch, { recursive: true, force: true });
+    // The two sides are independent processes: plan them at the same time.
+    const [before, after] = await Promise.all([
+        planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
+        planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`),
+    ]).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
     const diff = securityDiff(before, after);
-    process.stdout.write(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
+    output.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
     if (options.failOn === "mandatory" && diff.blocksMerge) {
         const policies = [...new Set(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy))];
         const reasons = [
             ...(policies.length > 0 ? [`mandatory policies ${policies.join(", ")}`] : []),
             ...(diff.newViolations.length > 0 ? [`${diff.newViolations.length} intent-check violation(s)`] : []),
         ];
-        process.stderr.write(`error: the change to stack ${options.stack} introduces ${reasons.join(" and ")} (--fail-on mandatory)\n`);
+        output.err(`error: the change to stack ${options.stack} introduces ${reasons.join(" and ")} (--fail-on mandatory)\n`);
         return 1;
     }
     return 0;
 }
 
 /** One side's security section and policy pack results, from the plan's JSON. */
-function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): PlanSecurityJson {
+async function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): Promise<PlanSecurityJson> {
     // Each side runs in its own process: Pulumi's runtime state is global. Compiled (dist/cli/diff.js), the plan
     // is the compiled sibling run by node; from the sources, tsx runs cli/plan.ts.
     const compiled = path.extname(__filename) === ".js";
     const [command, script] = compiled
         ? [process.execPath, path.join(__dirname, "plan.js")]
         : [path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), path.join(PROJECT_DIR, "cli", "plan.ts")];
-    const result = spawnSync(command, [script, "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const result = await runProcess(command, [script, "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"]);
     if (!result.stdout.trim()) {
         throw new DiffInputError(`cannot plan ${label}:\n${result.stderr.trim()}`);
     }
     // The plan runs the policy pack in-process (offline/policyCheck.ts) and prints its results next to the security section.
     const plan = JSON.parse(result.stdout) as { security: PlanSecurityJson; policies?: PlanSecurityJson["policies"] };
     return plan.policies ? { ...plan.security, policies: plan.policies } : plan.security;
+}
+
+/** Runs a process to its end, collecting its output (stdout and stderr as text). */
+function runProcess(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        child.on("error", reject);
+        child.on("close", () => resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+    });
 }
 
 function gitRoot(): string {
@@ -99,8 +116,10 @@ function parseOptions(argv: string[]): { base: string; stack: string; format: "t
     return { base: values.base, stack: checkStackName(values.stack), format: values.format, ...(failOn ? { failOn } : {}), ...(policyPackConfig ? { policyPackConfig } : {}) };
 }
 
-try {
-    process.exit(main(process.argv.slice(2)));
-} catch (error) {
-    process.exit(reportFailure(error, [DiffInputError]));
+/** The errors of this command that are the user's input, printed without a stack trace. */
+export const DIFF_INPUT_ERRORS = [DiffInputError];
+
+// Run only when executed directly, not when a test imports the command.
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
+    void runAsProcess(diffCommand, DIFF_INPUT_ERRORS);
 }

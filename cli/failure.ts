@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import { parseArgs, ParseArgsConfig } from "node:util";
 import { ConfigError } from "../core/errors";
 
@@ -14,18 +14,32 @@ export class UsageError extends Error {
  * Prints an error for a person and returns the exit code. User mistakes (bad config, bad files, bad
  * arguments) print their message only; anything else is a bug and keeps its stack trace.
  */
-export function reportFailure(error: unknown, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = []): number {
+export function reportFailure(
+    error: unknown,
+    userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = [],
+    output: { err(text: string): void } = { err: (text) => void process.stderr.write(text) },
+): number {
     if (error instanceof UsageError) {
-        process.stderr.write(`error: ${error.message}\n`);
+        output.err(`error: ${error.message}\n`);
         return 2;
     }
-    const isUserError = error instanceof ConfigError || pulumi.RunError.isInstance(error) || userErrorTypes.some((type) => error instanceof type);
+    const isUserError = error instanceof ConfigError || userErrorTypes.some((type) => error instanceof type) || isPulumiRunError(error);
     if (isUserError) {
-        process.stderr.write(`error: ${(error as Error).message}\n`);
+        output.err(`error: ${(error as Error).message}\n`);
         return 1;
     }
-    process.stderr.write(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
+    output.err(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
     return 3;
+}
+
+/**
+ * A program error Pulumi's runtime raised for the user (index.ts turns config errors into one). Pulumi is loaded
+ * only here, when such an error can have come from it: reach and usage errors print without loading the SDK.
+ */
+function isPulumiRunError(error: unknown): boolean {
+    if (typeof error !== "object" || error === null) return false;
+    const pulumi = require("@pulumi/pulumi") as typeof Pulumi;
+    return pulumi.RunError.isInstance(error);
 }
 
 /** Parses flags strictly (no positionals); a mistake becomes a UsageError that carries the usage line. */

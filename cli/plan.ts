@@ -10,10 +10,12 @@ import * as path from "node:path";
 import { runProgramOffline } from "../offline/mockRuntime";
 import { planJson, planText } from "../offline/planReport";
 import { readStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
-import { checkStackName, parseFlags, reportFailure, UsageError } from "./failure";
+import { checkStackName, parseFlags, UsageError } from "./failure";
+import { CommandOutput, runAsProcess } from "./command";
 import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/manifests";
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
+import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/securityReport";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/connectionGraph";
@@ -24,29 +26,34 @@ import { projectDir as findProjectDir } from "../offline/projectDir";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the plan; returns the exit code (0 ok, 1 bad input or a failed check, 2 bad usage). */
+export async function planCommand(argv: string[], output: CommandOutput): Promise<number> {
     const options = parseOptions(argv);
     const projectDir = findProjectDir(__dirname);
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
-    progress(`running the ${options.stack} program under Pulumi mocks...`);
-    const run = await runProgramOffline({ stack: options.stack, config });
+    // Validated before the program runs: a config mistake is reported once, with nothing planned.
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
-    progress("computing reachability and checking the intent...");
+    for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
+        output.err(`warning: ${warning}\n`);
+    }
+    progress(output, `running the ${options.stack} program under Pulumi mocks...`);
+    const run = await runProgramOffline({ stack: options.stack, config });
+    progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
-    progress("running the stack policy pack...");
+    progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
     const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
-    progress("");
+    progress(output, "");
     if (options.format === "mermaid") {
-        process.stdout.write(matrixFlowchart(security).text);
+        output.out(matrixFlowchart(security).text);
     } else if (options.format === "json") {
-        process.stdout.write(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
+        output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
-        process.stdout.write(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
+        output.out(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
     }
     if (options.out) {
         const intent = stackConfig.segmentation;
@@ -55,16 +62,16 @@ async function main(argv: string[]): Promise<number> {
             ...manifestFiles("workloads", intent ? renderRepresentativeWorkloads(intent) : []),
         ];
         writeManifestFiles(path.resolve(options.out), files);
-        process.stderr.write(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);
+        output.err(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);
     }
     let failed = false;
     if (hasMandatoryViolations(policies)) {
         const names = policies.filter((result) => result.enforcementLevel === "mandatory" && result.violations.length > 0).map((result) => result.policy);
-        process.stderr.write(`error: mandatory policies failed: ${names.join(", ")}; see "Policy pack" above\n`);
+        output.err(`error: mandatory policies failed: ${names.join(", ")}; see "Policy pack" above\n`);
         failed = true;
     }
     if (security.intentCheck && !security.intentCheck.passed) {
-        process.stderr.write(`error: the intent check failed: ${security.intentCheck.violations.length} violation(s); see "Intent check" above\n`);
+        output.err(`error: the intent check failed: ${security.intentCheck.violations.length} violation(s); see "Intent check" above\n`);
         failed = true;
     }
     if (failed) {
@@ -87,9 +94,9 @@ function splitAtIntentCheck(text: string): [string, string] {
 }
 
 /** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
-function progress(message: string): void {
-    if (process.stderr.isTTY) {
-        process.stderr.write(`\r\x1b[2K${message}`);
+function progress(output: CommandOutput, message: string): void {
+    if (output.errIsTerminal) {
+        output.err(`\r\x1b[2K${message}`);
     }
 }
 
@@ -107,7 +114,10 @@ function parseOptions(argv: string[]): { stack: string; config?: string; policyP
     return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error) => process.exit(reportFailure(error, [StackFileError, PolicyConfigError])),
-);
+/** The errors of this command that are the user's input, printed without a stack trace. */
+export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError];
+
+// Run only when executed directly, not when a test imports the command.
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
+    void runAsProcess(planCommand, PLAN_INPUT_ERRORS);
+}

@@ -161,7 +161,9 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     const parsed = stackConfigSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-            problems.add(configPath(issue.path), describeIssue(issue));
+            for (const problem of describeIssueAt(issue, issue.path)) {
+                problems.add(configPath(problem.path), problem.message);
+            }
         }
         problems.throwIfAny();
         throw new Error("unreachable: schema failed without issues");
@@ -200,6 +202,27 @@ export function configPath(path: readonly PropertyKey[]): string {
     return text;
 }
 
+/**
+ * A union that failed is described by the branch the value was written for (the one it has the type of): a port
+ * `{port: 80, protocol: tcp}` is an object port with a bad protocol, not "Invalid input". When the value has none of
+ * the branches' types, the union's own message says what is expected.
+ */
+function describeIssueAt(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): Array<{ path: readonly PropertyKey[]; message: string }> {
+    if (issue.code !== "invalid_union" || issue.errors.length === 0) {
+        return [{ path, message: describeIssue(issue) }];
+    }
+    const typeMismatch = (inner: z.core.$ZodIssue) => inner.code === "invalid_type" && inner.path.length === 0;
+    const meantFor = issue.errors.filter((branch) => !branch.some(typeMismatch));
+    if (meantFor.length === 1) {
+        return meantFor[0].flatMap((inner) => describeIssueAt(inner, [...path, ...inner.path]));
+    }
+    const found = issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : "";
+    const expected = [...new Set(issue.errors.flat().filter(typeMismatch).map((inner) => (inner as z.core.$ZodIssueInvalidType).expected))];
+    // zod's default union message is "Invalid input"; a schema that says more gets its own words printed.
+    const message = issue.message && issue.message !== "Invalid input" ? issue.message : `expected ${expected.join(" or ")}`;
+    return [{ path, message: `${message}${found}` }];
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
     const found = "input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : "";
     switch (issue.code) {
@@ -217,6 +240,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         case "too_small":
             return issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : `expected at least ${issue.minimum}${found}`;
         case "invalid_format":
+            // A pattern check carries the schema's own hint ("expected a version such as 1.33"), not "expected regex".
+            if (issue.format === "regex") return `${issue.message}${found}`;
             return `expected ${issue.format === "uuid" ? "a GUID such as 00000000-0000-0000-0000-000000000000" : issue.format}${found}`;
         case "custom":
             return issue.message;
@@ -404,7 +429,7 @@ function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
     const pod = parseIpv4Block(cluster.podCidr);
     const nodeRanges = pod.prefix <= 24 ? 2 ** (24 - pod.prefix) : 0;
     if (nodeRanges < nodesNeeded) {
-        problems.add(configPath(["cluster", "podCidr"]), `${pod.cidr} is too small: it holds ${nodeRanges} node /24 ranges, but the node pools can grow to ${nodesNeeded} nodes`);
+        problems.add(configPath(["cluster", "podCidr"]), `${pod.cidr} is too small: it holds ${nodeRanges} node /24 range${nodeRanges === 1 ? "" : "s"}, but the node pools can grow to ${nodesNeeded} nodes`);
     }
 }
 

@@ -33,7 +33,7 @@ const portSchema = z.union([
         endPort: portNumber.optional(),
         protocol: protocol.default("TCP"),
     }),
-]);
+], { error: "expected a port number (TCP) or {port, endPort, protocol: TCP, UDP or SCTP}" });
 
 const containerPortSchema = z.strictObject({
     /** Port the container listens on. */
@@ -478,11 +478,30 @@ function normaliseWorkload(namespace: string, workload: RawIntent["namespaces"][
 function normaliseEgress(egress: z.output<typeof egressSchema>, path: string, problems: ProblemList): EgressIntent {
     const fqdns = normaliseFqdnRules(egress.fqdns, `${path}.fqdns`, problems);
     const cidrs = egress.cidrs.map((entry, index) => ({ cidr: entry.cidr, ports: normalisePorts(entry.ports, `${path}.cidrs[${index}].ports`, problems) }));
+    egress.cidrs.forEach((entry, index) => {
+        const problem = broadEgressProblem(entry.cidr);
+        if (problem) problems.add(`${path}.cidrs[${index}].cidr`, problem);
+    });
     return {
         fqdns: fqdns.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
         cidrs: cidrs.sort((a, b) => a.cidr.localeCompare(b.cidr)),
         kubernetesApi: egress.kubernetesApi,
     };
+}
+
+/** The widest egress CIDR a workload may list: the largest private block (10.0.0.0/8); anything wider holds public addresses. */
+const WIDEST_EGRESS_CIDR_PREFIX = 8;
+
+/**
+ * Why an egress CIDR is too broad, if it is: 0.0.0.0/0 or any range wider than a /8 opens a large part of the
+ * internet past the firewall's FQDN filtering (network rules match addresses only), which the secure default forbids.
+ */
+function broadEgressProblem(cidr: string): string | undefined {
+    if (cidrProblem(cidr) !== undefined) return undefined;
+    const prefix = parseIpv4Block(cidr).prefix;
+    if (prefix >= WIDEST_EGRESS_CIDR_PREFIX) return undefined;
+    const what = prefix === 0 ? "the whole internet" : `${(2 ** (32 - prefix)).toLocaleString("en-US")} addresses, most of them public`;
+    return `${cidr} would open egress to ${what}; list the ranges the workload needs (at most a /${WIDEST_EGRESS_CIDR_PREFIX} each), or reach internet hosts by name under egress.fqdns, which the firewall filters`;
 }
 
 function normalisePorts(ports: readonly RawPort[], path: string, problems: ProblemList): PortSpec[] {

@@ -69,10 +69,25 @@ export function stableUuid(seed: string): string {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** A documentation-range (TEST-NET-3) address derived from a seed. */
-function stablePublicIp(seed: string): string {
-    const value = createHash("sha256").update(seed).digest()[0];
-    return `203.0.113.${(value % 250) + 2}`;
+/** Documentation ranges (RFC 5737 TEST-NET-3, then TEST-NET-2): mocked public IPs never collide with real ones. */
+const MOCK_PUBLIC_IP_RANGES = ["203.0.113", "198.51.100"];
+
+/**
+ * A documentation-range address derived from a seed, unique within one run: Azure never gives two public IPs the
+ * same address, and a collision would show up as a duplicate route. A taken address moves to the next free one.
+ */
+function stablePublicIp(seed: string, taken: Set<string>): string {
+    const slots = MOCK_PUBLIC_IP_RANGES.length * 254;
+    const start = createHash("sha256").update(seed).digest().readUInt16BE(0) % slots;
+    for (let step = 0; step < slots; step++) {
+        const slot = (start + step) % slots;
+        const address = `${MOCK_PUBLIC_IP_RANGES[Math.floor(slot / 254)]}.${(slot % 254) + 1}`;
+        if (!taken.has(address)) {
+            taken.add(address);
+            return address;
+        }
+    }
+    throw new Error(`more than ${slots} mocked public IPs`);
 }
 
 /** A kubeconfig in the shape AKS returns for Entra ID clusters (exec plugin: kubelogin). */
@@ -118,6 +133,8 @@ export function fakeAccessToken(deployer: OfflineDeployer): string {
 class OfflineMocks implements pulumi.runtime.Mocks {
     /** Address prefixes of subnets by id, so that the firewall gets a realistic private IP. */
     private readonly subnetPrefixes = new Map<string, string>();
+    /** Public IP addresses handed out so far. */
+    private readonly publicIps = new Set<string>();
 
     constructor(private readonly deployer: OfflineDeployer) {}
 
@@ -134,7 +151,7 @@ class OfflineMocks implements pulumi.runtime.Mocks {
                 this.subnetPrefixes.set(id, String(args.inputs.addressPrefix));
                 break;
             case "azure-native:network:PublicIPAddress":
-                state.ipAddress = stablePublicIp(azureName);
+                state.ipAddress = stablePublicIp(azureName, this.publicIps);
                 break;
             case "azure-native:network:AzureFirewall":
                 state.ipConfigurations = (args.inputs.ipConfigurations as Array<Record<string, unknown>> | undefined ?? []).map((configuration, index) => ({

@@ -45,6 +45,34 @@ export function planJson(run: MockRun): PlanJson {
     };
 }
 
+/** The width the resource tree keeps to (a 120-column terminal); longer settings wrap below their resource. */
+export const TREE_WIDTH = 120;
+
+/** More route prefixes than this per next hop are summarised in the tree (the JSON has them all). */
+const ROUTES_SHOWN_PER_HOP = 3;
+
+/** "1 rule", "2 rules". */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+    return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Splits "a, b; c" after its separators into lines of at most `width` characters (a longer part stays whole). */
+export function wrapParts(text: string, width: number, separators = ",;"): string[] {
+    const escaped = separators.replace(/[\]\\^-]/g, "\\$&");
+    const parts = text.match(new RegExp(`[^${escaped}]+(?:[${escaped}]\\s*|$)`, "g")) ?? [text];
+    const lines: string[] = [];
+    let current = "";
+    for (const part of parts) {
+        if (current && (current + part).trimEnd().length > width) {
+            lines.push(current.trimEnd());
+            current = "";
+        }
+        current += part;
+    }
+    if (current.trim()) lines.push(current.trimEnd());
+    return lines;
+}
+
 /** The plan as a tree with types, names and key settings, then a summary. */
 export function planText(run: MockRun): string {
     const children = new Map<string, CapturedResource[]>();
@@ -63,9 +91,17 @@ export function planText(run: MockRun): string {
         const branch = top ? "" : last ? "└─ " : "├─ ";
         const detail = describeResource(resource);
         const flags = resource.protect ? " [protected]" : "";
-        lines.push(`${indent}${branch}${resource.type} ${resource.name}${flags}${detail ? `  (${detail})` : ""}`);
         const kids = children.get(resourceKey(resource.type, resource.name)) ?? [];
         const nextIndent = top ? indent : indent + (last ? "   " : "│  ");
+        const head = `${indent}${branch}${resource.type} ${resource.name}${flags}`;
+        if (!detail || head.length + detail.length + 4 <= TREE_WIDTH) {
+            lines.push(`${head}${detail ? `  (${detail})` : ""}`);
+        } else {
+            // Too long for one line: the settings go below, wrapped, inside the tree's guide lines.
+            lines.push(head);
+            const guide = `${nextIndent}${kids.length > 0 ? "│  " : "   "}   `;
+            lines.push(...wrapParts(detail, TREE_WIDTH - guide.length).map((line) => `${guide}${line}`));
+        }
         kids.forEach((kid, index) => walk(kid, top ? "" : nextIndent, index === kids.length - 1, false));
     };
     roots.forEach((root) => walk(root, "", true, true));
@@ -100,17 +136,17 @@ export function describeResource(resource: CapturedResource): string {
         case "azure-native:monitor:DataCollectionRuleAssociation":
             return `${inputs.associationName} on ${String(inputs.resourceUri ?? "").split("/").pop()}`;
         case "azure-native:network:RouteTable":
-            return (inputs.routes ?? []).map((route: any) => `${route.addressPrefix} -> ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`).join("; ");
+            return describeRoutes(inputs.routes ?? []);
         case "azure-native:network:PublicIPAddress":
             return `${inputs.publicIpAddressName}, ${inputs.sku?.name}${inputs.zones ? `, zones ${inputs.zones.join(",")}` : ""}`;
         case "azure-native:network:FirewallPolicy":
             return `${inputs.sku?.tier}, threat intel ${inputs.threatIntelMode}, DNS proxy ${inputs.dnsSettings?.enableProxy ? "on" : "off"}${inputs.intrusionDetection ? `, IDPS ${inputs.intrusionDetection.mode}` : ""}`;
         case "azure-native:network:FirewallPolicyRuleCollectionGroup": {
             const rules = (inputs.ruleCollections ?? []).reduce((sum: number, collection: any) => sum + (collection.rules?.length ?? 0), 0);
-            return `priority ${inputs.priority}, ${inputs.ruleCollections?.length ?? 0} collections, ${rules} rules`;
+            return `priority ${inputs.priority}, ${plural(inputs.ruleCollections?.length ?? 0, "collection")}, ${plural(rules, "rule")}`;
         }
         case "azure-native:network:AzureFirewall":
-            return `${inputs.azureFirewallName}, ${inputs.sku?.tier}, ${inputs.ipConfigurations?.length ?? 0} public IPs${inputs.zones ? `, zones ${inputs.zones.join(",")}` : ""}`;
+            return `${inputs.azureFirewallName}, ${inputs.sku?.tier}, ${plural(inputs.ipConfigurations?.length ?? 0, "public IP")}${inputs.zones ? `, zones ${inputs.zones.join(",")}` : ""}`;
         case "azure-native:monitor:DiagnosticSetting":
             return `${inputs.logs?.length ?? 0} log categories${inputs.metrics ? " + metrics" : ""} -> Log Analytics (${inputs.logAnalyticsDestinationType ?? "AzureDiagnostics"})`;
         case "azure-native:managedidentity:UserAssignedIdentity":
@@ -124,20 +160,52 @@ export function describeResource(resource: CapturedResource): string {
             const profile = inputs.networkProfile ?? {};
             const access = inputs.apiServerAccessProfile?.enablePrivateCluster
                 ? "private API server"
-                : inputs.apiServerAccessProfile?.authorizedIPRanges ? `API server limited to ${inputs.apiServerAccessProfile.authorizedIPRanges.length} ranges` : "public API server";
-            return `k8s ${inputs.kubernetesVersion}, ${profile.networkPlugin}/${profile.networkPluginMode}/${profile.networkPolicy}, outbound ${profile.outboundType}, pods ${profile.podCidr}, services ${profile.serviceCidr}, ${access}, local accounts ${inputs.disableLocalAccounts ? "off" : "on"}`;
+                : inputs.apiServerAccessProfile?.authorizedIPRanges ? `API server limited to ${plural(inputs.apiServerAccessProfile.authorizedIPRanges.length, "range")}` : "public API server";
+            // The system pool is part of the cluster resource (agentPoolProfiles), not an AgentPool of its own.
+            const pools = (inputs.agentPoolProfiles ?? []).map((pool: any) => `${String(pool.mode ?? "node").toLowerCase()} pool ${describePool(pool.name, pool)}`);
+            return [
+                `k8s ${inputs.kubernetesVersion}`,
+                `${profile.networkPlugin}/${profile.networkPluginMode}/${profile.networkPolicy}`,
+                `outbound ${profile.outboundType}`,
+                `pods ${profile.podCidr}`,
+                `services ${profile.serviceCidr}`,
+                access,
+                `local accounts ${inputs.disableLocalAccounts ? "off" : "on"}`,
+                ...pools,
+            ].join(", ");
         }
         case "azure-native:containerservice:AgentPool":
-            return `${inputs.agentPoolName} ${inputs.vmSize} ${inputs.minCount}-${inputs.maxCount} nodes${inputs.availabilityZones ? `, zones ${inputs.availabilityZones.join(",")}` : ""}`;
+            return describePool(inputs.agentPoolName, inputs);
         default:
             return describeKubernetesObject(inputs);
     }
 }
 
+/** "apps Standard_D8ds_v5 3-12 nodes, zones 1,2,3" (the name is left out when it is the mode: "system"). */
+function describePool(name: string, pool: Record<string, any>): string {
+    const nodes = pool.minCount === pool.maxCount ? plural(pool.minCount, "node") : `${pool.minCount}-${pool.maxCount} nodes`;
+    const label = name === String(pool.mode ?? "").toLowerCase() ? "" : `${name} `;
+    return `${label}${pool.vmSize} ${nodes}${pool.availabilityZones ? `, zones ${pool.availabilityZones.join(",")}` : ""}`;
+}
+
+/** Routes grouped by next hop; a long group shows its first prefixes and a count. */
+function describeRoutes(routes: ReadonlyArray<{ addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }>): string {
+    const groups = new Map<string, string[]>();
+    for (const route of routes) {
+        const hop = `${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
+        groups.set(hop, [...(groups.get(hop) ?? []), route.addressPrefix]);
+    }
+    return [...groups].map(([hop, prefixes]) => {
+        if (prefixes.length <= ROUTES_SHOWN_PER_HOP) return `${prefixes.join(", ")} -> ${hop}`;
+        const more = prefixes.length - ROUTES_SHOWN_PER_HOP;
+        return `${prefixes.slice(0, ROUTES_SHOWN_PER_HOP).join(", ")} and ${more} more (${plural(prefixes.length, "route")}) -> ${hop}`;
+    }).join("; ");
+}
+
+/** The type already names apiVersion and kind, the logical name the object: the detail is its namespace/name. */
 function describeKubernetesObject(inputs: Record<string, any>): string {
     if (typeof inputs.kind === "string" && inputs.metadata) {
-        const namespace = inputs.metadata.namespace ? `${inputs.metadata.namespace}/` : "";
-        return `${inputs.apiVersion} ${inputs.kind} ${namespace}${inputs.metadata.name}`;
+        return inputs.metadata.namespace ? `${inputs.metadata.namespace}/${inputs.metadata.name}` : inputs.kind === "Namespace" ? inputs.metadata.name : "cluster-wide";
     }
     return "";
 }

@@ -7,6 +7,7 @@ import { analyze, Connection, formatConnection } from "../reach";
 import { appliedObjects } from "./manifests";
 import { asEnforced, asManifests, checkIntent, IntentCheck } from "../core/intentCheck";
 import type { MockRun } from "./mockRuntime";
+import { wrapParts } from "./planReport";
 
 /** One firewall rule as a row of the plan's table. */
 export interface FirewallRuleRow {
@@ -131,13 +132,18 @@ function policyBudgetRows(applied: readonly KubeObject[]): PolicyBudgetRow[] {
 /** The report as text sections, for the plan's terminal output. */
 export function securityReportText(report: SecurityReport): string {
     const lines: string[] = [];
-    lines.push("Firewall rules (source is the node subnet: overlay SNATs pod traffic to node IPs):");
-    lines.push(...table(["collection", "priority", "rule", "source", "destination (FQDNs, tags, addresses)", "ports"], report.firewallRules.map((row) => [row.collection, row.priority, row.rule, row.source, row.destination, row.ports])));
+    // Every rule's source is the node subnet (overlay SNATs pod traffic to node IPs): named once, not on every row.
+    const sources = [...new Set(report.firewallRules.map((row) => row.source))];
+    const oneSource = sources.length === 1;
+    lines.push(oneSource
+        ? `Firewall rules (source of every rule: ${sources[0]}, the node subnet; overlay SNATs pod traffic to node IPs):`
+        : "Firewall rules (source is the node subnet: overlay SNATs pod traffic to node IPs):");
+    lines.push(...firewallTable(report.firewallRules, !oneSource));
     lines.push("", "Policy sets (ADR 008 budget):");
-    lines.push(...table(["namespace", "mode", "policies"], report.policySets.map((row) => [row.namespace, row.mode, `${row.policies}/${row.budget}`])));
+    lines.push(...table([{ header: "namespace" }, { header: "mode" }, { header: "policies" }], report.policySets.map((row) => [row.namespace, row.mode, `${row.policies}/${row.budget}`])));
     lines.push(`  global policies: ${report.globalPolicies.count}/${report.globalPolicies.budget}`);
     lines.push("", "Reachability (computed from the objects the stack applies; representative pods stand for the declared workloads):");
-    lines.push(...(report.connectionLines.length > 0 ? report.connectionLines.map((line) => `  ${line}`) : ["  (no segmentation intent declared)"]));
+    lines.push(...reachabilityLines(report));
     const check = report.intentCheck;
     lines.push("", "Intent check:");
     if (!check) {
@@ -152,8 +158,82 @@ export function securityReportText(report: SecurityReport): string {
     return lines.join("\n");
 }
 
-function table(headers: readonly string[], rows: readonly string[][]): string[] {
+/** Tables keep to a 120-column terminal: the columns named as wrappable wrap their cells after a comma. */
+const TABLE_WIDTH = 120;
+
+/** A table column: its header, and where its cells may break when the table is too wide ("" never). */
+interface Column {
+    readonly header: string;
+    readonly breakAfter?: string;
+}
+
+function table(columns: readonly Column[], rows: readonly string[][]): string[] {
+    const { head, body } = tableParts(columns, rows);
+    return [...head, ...body.flat()];
+}
+
+/** The header lines and each row's lines (a wrapped row takes several), columns sized to fit TABLE_WIDTH. */
+function tableParts(columns: readonly Column[], rows: readonly string[][]): { head: string[]; body: string[][] } {
+    const headers = columns.map((column) => column.header);
+    const wrappable = columns.flatMap((column, index) => (column.breakAfter ? [index] : []));
+    const wrap = (cell: string, column: number, width: number) => wrapParts(cell, width, columns[column].breakAfter || ",");
     const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
-    const render = (cells: readonly string[]) => `  ${cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()}`;
-    return [render(headers), render(widths.map((width) => "-".repeat(width))), ...rows.map(render)];
+    // A cell breaks only after its separators, so its longest piece sets the narrowest the column can get.
+    const narrowest = headers.map((header, column) => Math.max(header.length, ...rows.flatMap((row) => wrap(row[column], column, 0).map((part) => part.length))));
+    const total = () => 2 + widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1);
+    // Narrow the wrappable columns, widest first, until the table fits or none can narrow further.
+    while (total() > TABLE_WIDTH) {
+        const candidates = wrappable.filter((column) => widths[column] > narrowest[column]);
+        if (candidates.length === 0) break;
+        const widest = candidates.reduce((best, column) => (widths[column] > widths[best] ? column : best));
+        widths[widest] -= 1;
+    }
+    const render = (cells: readonly string[]): string[] => {
+        const wrapped = cells.map((cell, column) => (cell.length > widths[column] ? wrap(cell, column, widths[column]) : [cell]));
+        const height = Math.max(...wrapped.map((lines) => lines.length));
+        return Array.from({ length: height }, (_, line) => `  ${wrapped.map((lines, column) => (lines[line] ?? "").padEnd(widths[column])).join("  ").trimEnd()}`);
+    };
+    return { head: [...render(headers), ...render(widths.map((width) => "-".repeat(width)))], body: rows.map(render) };
+}
+
+/**
+ * The firewall rules, one table; each rule collection group is a heading line above its rows, so that the rows
+ * carry only the collection's own name and priority.
+ */
+function firewallTable(rows: readonly FirewallRuleRow[], withSource: boolean): string[] {
+    const split = rows.map((row) => {
+        const [group, collection] = row.collection.split("/");
+        const [groupPriority, collectionPriority] = row.priority.split("/");
+        return { row, group: `${group} (priority ${groupPriority})`, collection: collection ?? group, priority: collectionPriority ?? groupPriority };
+    });
+    const { head, body } = tableParts(
+        [{ header: "collection" }, { header: "priority" }, { header: "rule" }, ...(withSource ? [{ header: "source", breakAfter: "," }] : []), { header: "destination (FQDNs, tags, addresses)", breakAfter: "," }, { header: "ports", breakAfter: "," }],
+        split.map(({ row, collection, priority }) => [collection, priority, row.rule, ...(withSource ? [row.source] : []), row.destination, row.ports]),
+    );
+    const lines = [...head];
+    split.forEach(({ group }, index) => {
+        if (index === 0 || split[index - 1].group !== group) lines.push(`  rule collection group ${group}:`);
+        lines.push(...body[index]);
+    });
+    return lines;
+}
+
+/**
+ * The connections of the declared workloads. Where a namespace audits, the list is what enforce would allow (what
+ * the intent promises), followed by what audit lets through today on top of it, marked: the Calico log-denied policy
+ * logs those flows and allows them.
+ */
+function reachabilityLines(report: SecurityReport): string[] {
+    if (!report.intentCheck && report.connectionLines.length === 0) return ["  (no segmentation intent declared)"];
+    const audit = report.intentCheck?.auditNamespaces ?? [];
+    if (audit.length === 0) return report.connectionLines.map((line) => `  ${line}`);
+    const enforced = new Set(report.enforcedConnectionLines);
+    const auditOnly = report.connectionLines.filter((line) => !enforced.has(line));
+    return [
+        `  as enforce would allow it (${audit.join(", ")} in audit mode):`,
+        ...report.enforcedConnectionLines.map((line) => `    ${line}`),
+        ...(auditOnly.length > 0
+            ? [`  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`, ...auditOnly.map((line) => `  ! ${line}`)]
+            : []),
+    ];
 }

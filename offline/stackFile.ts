@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 
 /** A stack file could not be used; the message names the file (and line). */
 export class StackFileError extends Error {
@@ -34,11 +34,15 @@ export function readStackFile(file: string): FlatConfig {
 
 /** Parses the text of a stack file; see `readStackFile`. */
 export function parseStackFile(text: string, file: string): FlatConfig {
-    const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    // Positions come from a LineCounter, reasons from the parser's plain message (no source excerpt), so that the
+    // error is one line: file:line:column: reason.
+    const lineCounter = new LineCounter();
+    const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
     if (document.errors.length > 0) {
         const error = document.errors[0];
-        const line = error.linePos?.[0].line;
-        throw new StackFileError(`${file}${line ? `:${line}` : ""}: invalid YAML: ${error.message.split("\n")[0]}`);
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        const source = text.split(/\r?\n/)[line - 1]?.replace(/\t/g, "\\t").trim();
+        throw new StackFileError(`${file}:${line}:${col}: invalid YAML: ${error.message.split("\n")[0]}${source ? ` (in: ${source})` : ""}`);
     }
     const root = document.toJS() as unknown;
     if (root === null || root === undefined) {

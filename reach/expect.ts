@@ -9,6 +9,8 @@
  *     - monitoring/prometheus -> shop/api: exactly TCP 9090
  *     - shop/api -> kube-system/kube-dns: allow       # some traffic
  *     - default/a[Pod] -> default/b[Pod]: all         # All Connections
+ *
+ * The list may also stand alone at the top of the file, without the `expectations:` key.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { Analysis } from "./analyze";
@@ -78,8 +80,8 @@ export function parseExpectations(text: string, file: string): Expectation[] {
         throw new InputError(`invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, file, error.linePos?.[0].line);
     }
     const root = document.contents;
-    const list = isMap(root) ? root.get("expectations", true) : undefined;
-    if (!isSeq(list)) throw new InputError("expected a top-level `expectations:` list", file, lineAt(root?.range?.[0]) ?? 1);
+    const list = isSeq(root) ? root : isMap(root) ? root.get("expectations", true) : undefined;
+    if (!isSeq(list)) throw new InputError("expected a list of expectations, at the top or under `expectations:`", file, lineAt(root?.range?.[0]) ?? 1);
     return list.items.map((item) => {
         const line = lineAt((item as { range?: [number, number, number] }).range?.[0]);
         if (!isMap(item) || item.items.length !== 1) {

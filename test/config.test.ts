@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readStackConfig, StackConfig } from "../core/config";
 import { ConfigError } from "../core/errors";
+import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
 import { projectConfigValues } from "../core/stackConfigSource";
 import { stackConfig } from "./helpers/stack";
 
@@ -205,5 +206,68 @@ describe("stack config validation", () => {
     it("reports every problem at once, and says how many", () => {
         const values = devValues((v) => { v.network.vnetCidr = "x"; v.firewall.threatIntelMode = "Sometimes"; });
         expect(() => readStackConfig(values, "dev")).toThrow(/^Invalid stack config \(2 problems\):\n  - aks-zero-trust:network\.vnetCidr: .*\n  - aks-zero-trust:firewall\.threatIntelMode: expected one of "Off", "Alert", "Deny", got "Sometimes"$/);
+    });
+});
+
+describe("config errors keep their hint", () => {
+    /** The dev intent's workload by name, for edits. */
+    const workload = (values: Record<string, any>, name: string) => values.segmentation.namespaces[0].workloads.find((w: { name: string }) => w.name === name);
+
+    it("prints a pattern check's own message, not zod's \"expected regex\"", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "v1.33"; }))).toEqual([
+            'aks-zero-trust:cluster.kubernetesVersion: expected a version such as 1.33 or 1.33.2, got "v1.33"',
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "D4ds_v5"; }))).toEqual([
+            'aks-zero-trust:cluster.systemPool.vmSize: expected an Azure VM size such as Standard_D4ds_v5, got "D4ds_v5"',
+        ]);
+        expect(problemsOf(devValues((v) => { v.segmentation.namespaces[0].name = "Shop"; }))).toContain(
+            'aks-zero-trust:segmentation.namespaces[0].name: expected a DNS-1123 label: lowercase letters, digits and inner hyphens, got "Shop"',
+        );
+    });
+
+    it("lists the allowed values of an enum", () => {
+        expect(problemsOf(devValues((v) => { v.segmentation.defaultMode = "Enforce"; }))).toEqual([
+            'aks-zero-trust:segmentation.defaultMode: expected one of "audit", "enforce", got "Enforce"',
+        ]);
+    });
+
+    it("says which protocols a port may name, at the protocol key", () => {
+        expect(problemsOf(devValues((v) => { v.segmentation.flows[0].ports = [{ port: 80, protocol: "tcp" }]; }))).toEqual([
+            'aks-zero-trust:segmentation.flows[0].ports[0].protocol: expected one of "TCP", "UDP", "SCTP", got "tcp"',
+        ]);
+        expect(problemsOf(devValues((v) => { v.segmentation.flows[0].ports = ["http"]; }))).toEqual([
+            'aks-zero-trust:segmentation.flows[0].ports[0]: expected a port number (TCP) or {port, endPort, protocol: TCP, UDP or SCTP}, got "http"',
+        ]);
+    });
+
+    it("rejects workload egress to 0.0.0.0/0 or a public range wider than a /8, naming the key", () => {
+        const problems = problemsOf(devValues((v) => {
+            workload(v, "backend").egress.cidrs = [{ cidr: "0.0.0.0/0", ports: [443] }, { cidr: "64.0.0.0/2", ports: [443] }, { cidr: "10.0.0.0/8", ports: [5432] }];
+        }));
+        expect(problems).toEqual([
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.cidrs\[0\]\.cidr: 0\.0\.0\.0\/0 would open egress to the whole internet; list the ranges the workload needs \(at most a \/8 each\), or reach internet hosts by name under egress\.fqdns/),
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.cidrs\[1\]\.cidr: 64\.0\.0\.0\/2 would open egress to 1,073,741,824 addresses, most of them public;/),
+        ]);
+    });
+
+    it("says a pod CIDR holds 1 node /24 range, not 1 ranges", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.podCidr = "10.244.0.0/24"; }))).toEqual([
+            expect.stringMatching(/^aks-zero-trust:cluster\.podCidr: 10\.244\.0\.0\/24 is too small: it holds 1 node \/24 range, but/),
+        ]);
+    });
+});
+
+describe("intent warnings", () => {
+    it("warns about a flow to a port the target workload does not declare, naming both workloads", () => {
+        const config = readStackConfig(devValues((v) => { v.segmentation.flows[0].ports = [81, { port: 80, protocol: "TCP" }]; }), "dev");
+        expect(undeclaredFlowPortWarnings(config.segmentation!)).toEqual([
+            "flow shop/frontend -> shop/backend on TCP 81: shop/backend does not declare that port (it declares TCP 80 (http), TCP 9090 (metrics))",
+        ]);
+    });
+
+    it("has nothing to say about the checked-in stacks", () => {
+        for (const stack of ["dev", "prod"]) {
+            expect(undeclaredFlowPortWarnings(readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!)).toEqual([]);
+        }
     });
 });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli";
+import { CliResult, runPlanInProcess } from "./helpers/cli";
 import { parseFlowchart } from "./helpers/mermaid";
 import { PROJECT_DIR } from "./helpers/stack";
 
@@ -15,14 +15,28 @@ function editedStackFile(stack: "dev" | "prod", from: string, to: string): strin
     return file;
 }
 
+/** `npm run plan -- args`, in this process. */
+function plan(args: readonly string[]): Promise<CliResult> {
+    return runPlanInProcess(args);
+}
+
+/** Prod's text plan, shared by the tests that only read it. */
+/** Prod's text plan with --out, shared by the tests that only read it (the --out files do not change stdout). */
+const prodOut = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+let prodText: Promise<CliResult> | undefined;
+function prodTextPlan(): Promise<CliResult> {
+    prodText ??= plan(["--stack", "prod", "--out", prodOut]);
+    return prodText;
+}
+
 describe("npm run plan", () => {
-    it("prints the prod stack as JSON with the cluster, firewall, DNS proxy, AKS FQDN tag and the forced route", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--format", "json"]);
+    it("prints the prod stack as JSON with the cluster, firewall, DNS proxy, AKS FQDN tag and the forced route", async () => {
+        const result = await plan(["--stack", "prod", "--format", "json"]);
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
-        const plan = JSON.parse(result.stdout);
-        expect(plan.stack).toBe("prod");
-        const byType = (type: string) => plan.resources.filter((resource: { type: string }) => resource.type === type);
+        const planned = JSON.parse(result.stdout);
+        expect(planned.stack).toBe("prod");
+        const byType = (type: string) => planned.resources.filter((resource: { type: string }) => resource.type === type);
         expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.networkProfile).toMatchObject({
             networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "calico", outboundType: "userDefinedRouting",
         });
@@ -30,7 +44,7 @@ describe("npm run plan", () => {
         expect(byType("azure-native:network:FirewallPolicy")[0].inputs.dnsSettings.enableProxy).toBe(true);
         expect(JSON.stringify(byType("azure-native:network:FirewallPolicyRuleCollectionGroup"))).toContain('"fqdnTags":["AzureKubernetesService"]');
         expect(byType("azure-native:network:RouteTable")[0].inputs.routes).toContainEqual(expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }));
-        expect(plan.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
+        expect(planned.resources[0]).toEqual({ type: expect.any(String), name: expect.any(String), parent: null, inputs: expect.any(Object) });
         // What a real subscription needs (issue 9): derived principal type, a supported version, a DCR that collects,
         // no AzureCloud network rule, the API server rule after the cluster, an NSG on the node subnet.
         const deployer = byType("azure-native:authorization:RoleAssignment").find((grant: { name: string }) => grant.name.endsWith("deployer-cluster-admin"));
@@ -41,25 +55,33 @@ describe("npm run plan", () => {
         const groups = byType("azure-native:network:FirewallPolicyRuleCollectionGroup");
         expect(JSON.stringify(groups)).not.toContain("AzureCloud");
         expect(groups.at(-1).inputs.ruleCollectionGroupName).toBe("aks-apiserver");
-        const names = plan.resources.map((resource: { type: string }) => resource.type);
+        const names = planned.resources.map((resource: { type: string }) => resource.type);
         expect(names.indexOf("azure-native:network:FirewallPolicyRuleCollectionGroup", names.indexOf("azure-native:containerservice:ManagedCluster"))).toBeGreaterThan(-1);
         expect(byType("azure-native:network:NetworkSecurityGroup")).toHaveLength(1);
     });
 
-    it("prints the dev stack as a tree with key settings and a summary, then the security sections", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "dev"]);
+    it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
+        const result = await plan(["--stack", "dev"]);
         expect(result.status).toBe(0);
-        expect(result.stdout).toContain("├─ azure-native:network:RouteTable nodes-route-table  (0.0.0.0/0 -> VirtualAppliance 10.10.0.4");
+        expect(result.stdout).toMatch(/├─ azure-native:network:RouteTable nodes-route-table\n│ +0\.0\.0\.0\/0 -> VirtualAppliance 10\.10\.0\.4; 203\.0\.113\.\d+\/32 -> Internet\n/);
         expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
-        expect(result.stdout).toMatch(/workload-egress\/workload-fqdns +300\/100 +shop-backend +10\.10\.16\.0\/22 +api\.stripe\.com +Https:443/);
+        expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
+        expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
         expect(result.stdout).toMatch(/ {2}shop +audit +7\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
+        // The matrix shows what enforce would allow, then marks what audit lets through today.
+        const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
+        const [enforced, auditOnly] = reach.split("audit lets through today");
+        expect(enforced).toContain("  as enforce would allow it (shop in audit mode):\n");
+        expect(enforced).toContain("    shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
+        expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
+        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections\n");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
     });
 
-    it("prints prod's reachability: exactly the intended flows, and PASS", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod"]);
+    it("prints prod's reachability: exactly the intended flows, and PASS", async () => {
+        const result = await prodTextPlan();
         expect(result.status).toBe(0);
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
         const shopLines = reach.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("shop/"));
@@ -78,18 +100,19 @@ describe("npm run plan", () => {
             "shop/frontend[Pod] => shop/backend[Pod] : TCP 80",
         ]);
         expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
+        expect(reach).not.toContain("audit lets through");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
 
-    it("fails on invalid config with the key named, exit code 1 and no stack trace", () => {
+    it("fails on invalid config with the key named, exit code 1 and no stack trace", async () => {
         const file = editedStackFile("dev", "dnsServiceIp: 10.96.0.10", "dnsServiceIp: 10.97.0.10");
-        const result = runCli("cli/plan.ts", ["--stack", "dev", "--config", file]);
+        const result = await plan(["--stack", "dev", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
         expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
     });
 
-    it("refuses every config Azure would refuse, naming each key, with exit code 1 and no resource printed", () => {
+    it("refuses every config Azure would refuse, naming each key, with exit code 1 and no resource printed", async () => {
         const edits: Array<[string, string]> = [
             ["location: westeurope\n  aks-zero-trust:network", "location: westeurpoe\n  aks-zero-trust:network"],
             ['kubernetesVersion: "1.36"', 'kubernetesVersion: "1.24"'],
@@ -105,7 +128,7 @@ describe("npm run plan", () => {
         }, original);
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
         fs.writeFileSync(file, edited);
-        const result = runCli("cli/plan.ts", ["--stack", "dev", "--config", file, "--format", "json"]);
+        const result = await plan(["--stack", "dev", "--config", file, "--format", "json"]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
         for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
@@ -114,18 +137,39 @@ describe("npm run plan", () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
-    it("rejects unknown options with usage and exit code 2", () => {
-        const result = runCli("cli/plan.ts", ["--stak", "dev"]);
+    it("rejects unknown options with usage and exit code 2", async () => {
+        const result = await plan(["--stak", "dev"]);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^error: Unknown option '--stak'/);
         expect(result.stderr).toContain("usage: npm run plan --");
     });
 });
 
+describe("npm run plan in a 120-column terminal", () => {
+    it("keeps every line of prod's plan within 160 characters, the resource tree and firewall table within 120", async () => {
+        const lines = (await prodTextPlan()).stdout.split("\n");
+        expect(lines.filter((line) => line.length > 160)).toEqual([]);
+        const tree = lines.slice(0, lines.indexOf("Summary:"));
+        const firewall = lines.slice(lines.findIndex((line) => line.startsWith("Firewall rules")) + 1, lines.indexOf("Policy sets (ADR 008 budget):"));
+        expect(firewall.length).toBeGreaterThan(10);
+        expect([...tree, ...firewall].filter((line) => line.length > 120)).toEqual([]);
+    });
+
+    it("summarises the 21 routes, shows the system pool and counts in the right number", async () => {
+        // Wrapped settings continue on lines under their resource: join them back for the checks.
+        const text = (await prodTextPlan()).stdout.replace(/\n│? +(?=\S)/g, " ");
+        expect(text).toMatch(/0\.0\.0\.0\/0 -> VirtualAppliance 10\.20\.0\.4; (\S+\/32, ){2}\S+\/32 and 17 more \(20 routes\) -> Internet\n/);
+        expect(text).toMatch(/system pool Standard_\w+ \d+-\d+ nodes, zones 1,2,3\n/);
+        expect(text).toContain("priority 300, 1 collection, 2 rules");
+        expect(text).toContain("20 public IPs");
+        expect(text).not.toMatch(/\b1 (collections|rules|public IPs|ranges)\b/);
+    });
+});
+
 describe("npm run plan -- --out DIR", () => {
-    it("writes every Kubernetes object the prod stack applies, and one representative pod per workload", () => {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--out", out]);
+    it("writes every Kubernetes object the prod stack applies, and one representative pod per workload", async () => {
+        const out = prodOut;
+        const result = await prodTextPlan();
         expect(result.status).toBe(0);
         expect(result.stderr).toBe(`wrote 13 manifests and 7 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
@@ -178,25 +222,25 @@ describe("npm run plan with overrides Felix would read differently", () => {
             "",
         ].join("\n"));
 
-    it("fails at validation on tier: security, naming the override and the field", () => {
+    it("fails at validation on tier: security, naming the override and the field", async () => {
         const file = withOverride("{order: 900, tier: security, selector: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5432]}}]}");
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.tier: is \"security\", but Calico 3.29-3.31 ignore spec.tier");
     });
 
-    it("fails at validation on a field typo, naming the override and the field", () => {
+    it("fails at validation on a field typo, naming the override and the field", async () => {
         const file = withOverride("{order: 900, selctor: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5433]}}]}");
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.selctor: unknown field \"selctor\": the API server would silently drop it");
     });
 });
 
 describe("npm run plan with AKS LocalDNS", () => {
-    it("plans prod with localDns: true and the intent check passes", () => {
+    it("plans prod with localDns: true and the intent check passes", async () => {
         const file = editedStackFile("prod", "    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n");
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
@@ -204,7 +248,7 @@ describe("npm run plan with AKS LocalDNS", () => {
 });
 
 describe("npm run plan with a broken override", () => {
-    it("fails the intent check and names the declared flow it breaks", () => {
+    it("fails the intent check and names the declared flow it breaks", async () => {
         const override = [
             "        overrides:",
             "          - apiVersion: crd.projectcalico.org/v1",
@@ -214,7 +258,7 @@ describe("npm run plan with a broken override", () => {
             "",
         ].join("\n");
         const file = editedStackFile("prod", "        workloads:\n", `${override}        workloads:\n`);
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("  missing: shop/backend[Pod] => shop/database[Pod] : TCP 5432 is declared but not allowed\n  FAIL (1 violation)");
         expect(result.stderr).toBe("error: the intent check failed: 1 violation(s); see \"Intent check\" above\n");
@@ -222,8 +266,8 @@ describe("npm run plan with a broken override", () => {
 });
 
 describe("npm run plan runs the stack policy pack", () => {
-    it("shows every policy passing for prod", () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod"]);
+    it("shows every policy passing for prod", async () => {
+        const result = await prodTextPlan();
         expect(result.status).toBe(0);
         const section = result.stdout.slice(result.stdout.indexOf("Policy pack"), result.stdout.indexOf("Intent check:"));
         expect(section).toMatch(/PASS {2}aks-network-profile \(mandatory\)/);
@@ -231,45 +275,45 @@ describe("npm run plan runs the stack policy pack", () => {
         expect(section).toMatch(/ {2}(\d+) policies: \1 passed, 0 advisory warnings, 0 mandatory violations/);
     });
 
-    it("fails when the database gets internet egress through the explicit override, naming the policy and the remedy", () => {
+    it("fails when the database gets internet egress through the explicit override, naming the policy and the remedy", async () => {
         const file = editedStackFile(
             "prod",
             "            labels: {app: database, tier: data}\n",
             "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
         );
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (mandatory)");
         expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\. The data tier may only reach DNS/);
         expect(result.stderr).toBe("error: mandatory policies failed: data-tier-egress-dns-only; see \"Policy pack\" above\n");
     });
 
-    it("applies a pack config file as --policy-pack-config does: the dev relaxation makes the data-tier egress advisory", () => {
+    it("applies a pack config file as --policy-pack-config does: the dev relaxation makes the data-tier egress advisory", async () => {
         const file = editedStackFile(
             "prod",
             "            labels: {app: database, tier: data}\n",
             "            labels: {app: database, tier: data}\n            allowDataTierInternetEgress: true\n            egress:\n              fqdns:\n                - fqdn: backup.example.com\n",
         );
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file, "--policy-pack-config", path.join(PROJECT_DIR, "policy-pack", "policy-config.dev.json")]);
+        const result = await plan(["--stack", "prod", "--config", file, "--policy-pack-config", path.join(PROJECT_DIR, "policy-pack", "policy-config.dev.json")]);
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
         expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (advisory)");
         expect(result.stdout).toMatch(/ {2}\d+ policies: \d+ passed, 1 advisory warnings, 0 mandatory violations/);
     });
 
-    it("rejects a pack config file the CLI would reject, naming the file and the policy", () => {
+    it("rejects a pack config file the CLI would reject, naming the file and the policy", async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "policy-config.json");
         fs.writeFileSync(file, `{"data-tier-egress-dns-only": "warn"}`);
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--policy-pack-config", file]);
+        const result = await plan(["--stack", "prod", "--policy-pack-config", file]);
         expect(result.status).toBe(1);
         expect(result.stderr).toBe(`error: ${file}: data-tier-egress-dns-only: expected an enforcement level (advisory, mandatory, remediate, disabled), found "warn"\n`);
     });
 });
 
 describe("npm run plan with Calico turned off", () => {
-    it("fails the mandatory AKS network profile policy and says how to fix it", () => {
+    it("fails the mandatory AKS network profile policy and says how to fix it", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--config", file]);
+        const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
         expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
@@ -278,7 +322,7 @@ describe("npm run plan with Calico turned off", () => {
 
 describe("npm run plan -- --format mermaid", () => {
     it("prints prod's whole matrix, as enforced, as a flowchart Mermaid parses, one edge per allowed pair", async () => {
-        const result = runCli("cli/plan.ts", ["--stack", "prod", "--format", "mermaid"]);
+        const result = await plan(["--stack", "prod", "--format", "mermaid"]);
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
         const parsed = await parseFlowchart(result.stdout);

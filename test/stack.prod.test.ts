@@ -32,6 +32,14 @@ describe("prod stack under mocks", () => {
         expect(routes.filter((route) => route.nextHopType === "Internet")).toHaveLength(ips.length);
     });
 
+    it("gets a distinct address for every firewall public IP, so every route is distinct (as Azure assigns them)", () => {
+        const addresses = run.outputs.firewallPublicIps.value as string[];
+        expect(addresses).toHaveLength(ofType(run, "azure-native:network:PublicIPAddress").length);
+        expect(new Set(addresses).size).toBe(addresses.length);
+        const prefixes = (single(run, "azure-native:network:RouteTable").inputs.routes as Array<{ addressPrefix: string }>).map((route) => route.addressPrefix);
+        expect(new Set(prefixes).size).toBe(prefixes.length);
+    });
+
     it("limits the API server to authorized ranges plus the firewall's egress IPs, and disables local accounts", () => {
         const cluster = single(run, "azure-native:containerservice:ManagedCluster");
         expect(cluster.inputs.disableLocalAccounts).toBe(true);

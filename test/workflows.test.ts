@@ -169,6 +169,17 @@ const writes = (calls: readonly ApiCall[]) => calls.filter((call) => !call.metho
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("every workflow", () => {
+    it("sets up a Node version that package.json's engines allow (the dependencies need Node 22+)", () => {
+        const engines = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, "..", "..", "package.json"), "utf8")).engines.node as string;
+        const minimumMajor = Number(/^>=(\d+)/.exec(engines)?.[1]);
+        expect(minimumMajor).toBeGreaterThanOrEqual(22);
+        for (const { file, name, job } of allJobs()) {
+            for (const step of stepsUsing(job, "actions/setup-node")) {
+                expect(Number(step.with?.["node-version"]), `${file} ${name}`).toBeGreaterThanOrEqual(minimumMajor);
+            }
+        }
+    });
+
     it("grants nothing at the top and names each job's permissions; nothing is read-all or write-all", () => {
         for (const file of WORKFLOW_FILES) {
             expect(workflow(file).permissions, file).toEqual({});
@@ -285,10 +296,10 @@ describe("pull-request.yml", () => {
         expect(Object.keys(pr.on)).toEqual(["pull_request"]);
     });
 
-    it("test job: npm ci (and the policy pack's), tsc --noEmit, then npm test, on Node 20 with the npm cache", () => {
+    it("test job: npm ci (and the policy pack's), tsc --noEmit, then npm test, on Node 24 (LTS) with the npm cache", () => {
         const test = pr.jobs.test!;
         const setupNode = onlyStepUsing(test, "actions/setup-node");
-        expect(setupNode.with).toMatchObject({ "node-version": 20, cache: "npm" });
+        expect(setupNode.with).toMatchObject({ "node-version": 24, cache: "npm" });
         const order = [
             stepIndex(test, uses("actions/checkout")),
             stepIndex(test, runs(/^npm ci$/)),

@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { vi } from "vitest";
+import type { Command } from "../../cli/command";
 import { PROJECT_DIR } from "./stack";
 
 /** Result of running one of the project's command-line tools. */
@@ -9,9 +11,47 @@ export interface CliResult {
     readonly stderr: string;
 }
 
-/** Runs `tsx <script> args...` from the project folder, as `npm run` would. */
+/** Runs `tsx <script> args...` in its own process from the project folder, as `npm run` would (end-to-end tests). */
 export function runCli(script: string, args: readonly string[], cwd = PROJECT_DIR): CliResult {
     const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-    const result = spawnSync(tsx, [path.join(PROJECT_DIR, script), ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+    const result = spawnSync(tsx, [path.join(PROJECT_DIR, script), ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A command and the error types that are the user's input, as a CLI module exports them. */
+export interface LoadedCommand {
+    readonly command: Command;
+    readonly inputErrors?: ReadonlyArray<new (...args: any[]) => Error>;
+}
+
+/**
+ * Runs a command in this process with captured output: what `runCli` checks, without a process and a TypeScript
+ * load per call. The program under mocks (index.ts) registers its resources when it is imported, and modules keep
+ * state (the mock runtime swaps the API access probe of the module index.ts uses), so every run starts from a fresh
+ * module registry and loads the command from it: `load` imports the CLI module.
+ */
+export async function runInProcess(load: () => Promise<LoadedCommand>, args: readonly string[]): Promise<CliResult> {
+    vi.resetModules();
+    const { command, inputErrors } = await load();
+    const { runCommand } = await import("../../cli/command");
+    let stdout = "";
+    let stderr = "";
+    const status = await runCommand(command, [...args], { out: (text) => { stdout += text; }, err: (text) => { stderr += text; }, errIsTerminal: false }, inputErrors);
+    return { status, stdout, stderr };
+}
+
+/** `npm run plan -- args`, in this process. */
+export function runPlanInProcess(args: readonly string[]): Promise<CliResult> {
+    return runInProcess(async () => {
+        const { planCommand, PLAN_INPUT_ERRORS } = await import("../../cli/plan");
+        return { command: planCommand, inputErrors: PLAN_INPUT_ERRORS };
+    }, args);
+}
+
+/** `npm run diff -- args`, in this process (each side is still planned in its own process). */
+export function runDiffInProcess(args: readonly string[]): Promise<CliResult> {
+    return runInProcess(async () => {
+        const { diffCommand, DIFF_INPUT_ERRORS } = await import("../../cli/diff");
+        return { command: diffCommand, inputErrors: DIFF_INPUT_ERRORS };
+    }, args);
 }

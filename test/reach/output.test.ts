@@ -171,6 +171,30 @@ describe("presentation: what users read", () => {
     });
 });
 
+describe("external ranges", () => {
+    it("names a single address as the address, not as a one-address range", () => {
+        const { objects } = parseManifests(
+            `apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 168.63.129.16/32}}]
+    ports: [{port: 53, protocol: UDP}]
+`,
+            "m.yaml",
+        );
+        const lines = analyze(objects).connections.map(formatConnection);
+        expect(lines).toEqual(["shop/api[Pod] => 168.63.129.16[External] : UDP 53"]);
+    });
+});
+
 describe("expectations", () => {
     const analysis = analyze(
         parseManifests(
@@ -209,12 +233,19 @@ spec:
         expect(check("10.0.0.0/8 -> shop/api: deny").passed).toBe(true);
     });
 
+    it("reads README's bare list as well as the `expectations:` key, with the same lines", () => {
+        const bare = parseExpectations("# what must hold\n- shop/web -> shop/api: allow\n- shop/web -> shop/db: deny\n", "e.yaml");
+        const keyed = parseExpectations("expectations:\n  - shop/web -> shop/api: allow\n  - shop/web -> shop/db: deny\n", "e.yaml");
+        expect(bare.map((expectation) => [expectation.text, expectation.line])).toEqual([["shop/web -> shop/api: allow", 2], ["shop/web -> shop/db: deny", 3]]);
+        expect(keyed.map((expectation) => expectation.requirement)).toEqual(bare.map((expectation) => expectation.requirement));
+    });
+
     it("names the file and line of a bad expectation", () => {
         expect(() => parseExpectations("expectations:\n  - shop/web -> shop/api: sometimes\n", "e.yaml")).toThrow(
             /^e\.yaml:2: expected a protocol/,
         );
         expect(() => check("shop/nope -> shop/api: deny")).toThrow(new InputError("unknown workload shop/nope", "e.yaml", 2));
-        expect(() => parseExpectations("expect: []\n", "e.yaml")).toThrow(/^e\.yaml:1: expected a top-level `expectations:` list/);
+        expect(() => parseExpectations("expect: []\n", "e.yaml")).toThrow(/^e\.yaml:1: expected a list of expectations, at the top or under `expectations:`/);
     });
 });
 
