@@ -32,7 +32,8 @@ export const SYSLOG_STREAM = "Microsoft-Syslog";
 
 /**
  * Calico's `Log` action writes `calico-packet:` lines through the kernel (an iptables LOG rule), so facility
- * `kern` carries them; Felix does not log them at Debug, so Info and above is enough.
+ * `kern` carries them, at severity Notice: Felix renders `--jump LOG --log-prefix "<prefix>: " --log-level 5`
+ * (projectcalico/calico felix/iptables/actions.go, LogAction). Info and above includes it.
  */
 export const SYSLOG_FACILITIES = ["kern"] as const;
 export const SYSLOG_LOG_LEVELS = ["Info", "Notice", "Warning", "Error", "Critical", "Alert", "Emergency"] as const;
