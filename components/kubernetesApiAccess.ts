@@ -1,4 +1,5 @@
 import * as https from "node:https";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ApiAccess, DEFAULT_API_ACCESS_WAIT, waitForApiAccess } from "../core/apiAccess";
 
@@ -29,8 +30,11 @@ export const httpsApiAccessProbe: ApiAccessProbe = (kubeconfig, token) => {
             else if (status === 401) resolve("unauthorized");
             else reject(new Error(`the API server ${server} answered ${status} to the RBAC readiness check`));
         });
-        request.on("timeout", () => request.destroy(new Error(`the API server ${server} did not answer within 30s`)));
-        request.on("error", reject);
+        request.on("timeout", () => request.destroy(new Error("no answer within 30s")));
+        // Not a propagation delay: the runner cannot reach the API server at all, so waiting would not help.
+        request.on("error", (error) => reject(new Error(`cannot reach the API server ${server} from this machine (${error.message}); `
+            + "a private cluster needs a runner inside its network, a public one needs the runner's address in "
+            + "aks-zero-trust:cluster.apiServer.authorizedIpRanges")));
         request.end();
     });
 };
@@ -45,8 +49,14 @@ export function useApiAccessProbe(replacement: ApiAccessProbe): void {
 /**
  * Resolves with the kubeconfig once the deploying identity's Kubernetes RBAC works, so that everything applied
  * through a provider built from it waits for the role assignment to propagate (core/apiAccess.ts).
+ * A preview applies nothing, so it has nothing to wait for: it resolves at once. Otherwise a preview of an existing
+ * stack would ask the API server, and fail or wait the whole bound when the previewing identity may only read, or
+ * runs outside a private cluster's network or the authorized IP ranges.
  */
-export async function kubeconfigOnceAuthorized(kubeconfig: string, token: string): Promise<string> {
+export async function kubeconfigOnceAuthorized(kubeconfig: string, token: string, preview: boolean = pulumi.runtime.isDryRun()): Promise<string> {
+    if (preview) {
+        return kubeconfig;
+    }
     await waitForApiAccess(() => probe(kubeconfig, token), DEFAULT_API_ACCESS_WAIT, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     return kubeconfig;
 }

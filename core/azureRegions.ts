@@ -2,7 +2,9 @@
  * Azure public-cloud regions that take resources (physical regions), by the name ARM uses (`location`).
  * Source: the physical regions `az account list-locations --query "[?metadata.regionType=='Physical'].name"` returns
  * (Azure docs, "List of Azure regions"), cross-checked on 2026-12-01 against public lists of ARM location names
- * (Azure Verified Modules' region data among them), since this machine has no Azure access.
+ * (Azure Verified Modules' region data among them), since this machine has no Azure access, and against the
+ * programmatic names of Microsoft's "Azure regions list" (MicrosoftDocs/reliability-docs
+ * articles/reliability/regions-list.md, commit e92155a, read 2026-12-01), which added India South Central.
  * Restricted-access regions (e.g. Jio India, Sweden South, Norway West) are listed too: ARM knows them, and
  * whether a subscription may use one is Azure's call. A region missing here is refused at validation; add it
  * here when Azure opens it.
@@ -31,6 +33,7 @@ export const AZURE_REGIONS: readonly string[] = [
     "francesouth",
     "germanynorth",
     "germanywestcentral",
+    "indiasouthcentral",
     "indonesiacentral",
     "israelcentral",
     "italynorth",

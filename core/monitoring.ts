@@ -32,7 +32,8 @@ export const SYSLOG_STREAM = "Microsoft-Syslog";
 
 /**
  * Calico's `Log` action writes `calico-packet:` lines through the kernel (an iptables LOG rule), so facility
- * `kern` carries them; Felix does not log them at Debug, so Info and above is enough.
+ * `kern` carries them, at severity Notice: Felix renders `--jump LOG --log-prefix "<prefix>: " --log-level 5`
+ * (projectcalico/calico felix/iptables/actions.go, LogAction). Info and above includes it.
  */
 export const SYSLOG_FACILITIES = ["kern"] as const;
 export const SYSLOG_LOG_LEVELS = ["Info", "Notice", "Warning", "Error", "Critical", "Alert", "Emergency"] as const;
@@ -71,6 +72,10 @@ export function tableOfStream(stream: string): string {
  * Microsoft.Network/azureFirewalls" and "for Microsoft.ContainerService/managedClusters").
  */
 export function tableOfDiagnosticCategory(category: string): string {
+    // The one firewall category not named after its table: AZFWFqdnResolveFailure lands in
+    // AZFWInternalFqdnResolutionFailure (Azure Monitor Logs table reference, "AZFWInternalFqdnResolutionFailure":
+    // "internal Firewall FQDN resolution requests that resulted in failure"; there is no AZFWFqdnResolveFailure table).
+    if (category === "AZFWFqdnResolveFailure") return "AZFWInternalFqdnResolutionFailure";
     if (category.startsWith("AZFW")) return category;
     // NSG categories have no resource-specific table (Azure Monitor, "Supported logs for networkSecurityGroups").
     if (category.startsWith("NetworkSecurityGroup")) return "AzureDiagnostics";
@@ -80,7 +85,9 @@ export function tableOfDiagnosticCategory(category: string): string {
 }
 
 /**
- * Columns of the tables the runbook queries (Azure Monitor Logs table reference, one page per table).
+ * Columns of the tables the runbook queries (Azure Monitor Logs table reference, one page per table; checked
+ * 2026-12-01 against MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/<table>-include.md,
+ * commit 161a4d9, the last before those pages moved).
  * Only what is listed here may appear in the runbook's queries.
  */
 export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
@@ -95,7 +102,7 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     AZFWThreatIntel: ["TimeGenerated", "Protocol", "SourceIp", "SourcePort", "DestinationIp", "DestinationPort", "Fqdn", "TargetUrl", "Action", "ThreatDescription", "IsTlsInspected", "_ResourceId"],
     AZFWIdpsSignature: ["TimeGenerated", "Protocol", "SourceIp", "SourcePort", "DestinationIp", "DestinationPort", "Action", "SignatureId", "Category", "Description", "Severity", "_ResourceId"],
     AZFWDnsQuery: ["TimeGenerated", "SourceIp", "SourcePort", "QueryId", "QueryType", "QueryClass", "QueryName", "Protocol", "RequestSize", "ResponseCode", "ResponseFlags", "ResponseSize", "RequestDurationSecs", "ErrorNumber", "ErrorMessage", "_ResourceId"],
-    AZFWFqdnResolveFailure: ["TimeGenerated", "ServerIp", "ServerPort", "Fqdn", "Error", "_ResourceId"],
+    AZFWInternalFqdnResolutionFailure: ["TimeGenerated", "ServerIp", "ServerPort", "Fqdn", "Error", "Policy", "RuleCollectionGroup", "RuleCollection", "Rule", "_ResourceId"],
     AKSAuditAdmin: ["TimeGenerated", "Level", "AuditId", "Stage", "RequestUri", "Verb", "User", "SourceIps", "UserAgent", "ObjectRef", "ResponseStatus", "RequestObject", "ResponseObject", "_ResourceId"],
     AKSControlPlane: ["TimeGenerated", "Category", "Level", "Message", "PodName", "_ResourceId"],
 };

@@ -131,6 +131,13 @@ describe("stack config validation", () => {
         ]);
     });
 
+    it("accepts the regions of Microsoft's Azure regions list, the newest included", () => {
+        // Programmatic names from the Azure regions list (reliability-docs regions-list.md, read 2026-12-01).
+        for (const region of ["indiasouthcentral", "austriaeast", "belgiumcentral", "chilecentral", "denmarkeast", "malaysiawest"]) {
+            expect(problemsOf(devValues((v) => { v.location = region; })), region).toEqual([]);
+        }
+    });
+
     it("refuses a service CIDR of /12 or larger (AKS wants smaller than /12)", () => {
         expect(problemsOf(devValues((v) => { v.cluster.serviceCidr = "10.96.0.0/12"; }))).toEqual([
             "aks-zero-trust:cluster.serviceCidr: 10.96.0.0/12 is too large: AKS requires a service CIDR smaller than /12",

@@ -80,6 +80,19 @@ describe("the connection-refused runbook's KQL", () => {
         }
     });
 
+    it("names each firewall table as the workspace has it, not as its diagnostic category", () => {
+        // AZFWFqdnResolveFailure is a category; its rows land in AZFWInternalFqdnResolutionFailure.
+        expect(tableOfDiagnosticCategory("AZFWFqdnResolveFailure")).toBe("AZFWInternalFqdnResolutionFailure");
+        expect(tableOfDiagnosticCategory("AZFWNetworkRule")).toBe("AZFWNetworkRule");
+        const named = [...fs.readFileSync(RUNBOOK, "utf8").matchAll(/`(AZFW[A-Za-z]+)`/g)].map((match) => match[1]);
+        expect(named.length).toBeGreaterThan(0);
+        for (const name of named) {
+            // A name is either a table we know, or a category the runbook maps to its (different) table.
+            const table = tableOfDiagnosticCategory(name);
+            expect(TABLE_COLUMNS[name] ?? (table !== name ? TABLE_COLUMNS[table] : undefined), `the runbook names ${name}, which is not a table the stack fills`).toBeDefined();
+        }
+    });
+
     it("would notice a column the table does not have", () => {
         expect(columnsOf('Syslog\n| where Facilty == "kern"\n| project Node = Computer')).toEqual(["Facilty", "Computer"]);
     });

@@ -94,10 +94,16 @@ export function expectZeroTrustBoundary(run: MockRun): void {
         extensions: [expect.objectContaining({ extensionName: "ContainerInsights", streams: expect.arrayContaining(["Microsoft-ContainerLogV2", "Microsoft-KubePodInventory"]) })],
         syslog: [expect.objectContaining({ streams: ["Microsoft-Syslog"], facilityNames: ["kern"] })],
     });
+    // Felix logs at severity 5 (Notice): a level list without it would ship no calico-packet line.
+    expect((rule.inputs.dataSources as { syslog: Array<{ logLevels: string[] }> }).syslog[0].logLevels).toContain("Notice");
+    // What the az CLI creates (Container Insights docs): a Linux DCR named MSCI-<region>-<cluster>, associated as ContainerInsightsExtension.
+    expect(rule.inputs.kind).toBe("Linux");
+    expect(rule.inputs.dataCollectionRuleName).toBe(`MSCI-${String(cluster.inputs.location)}-${String(cluster.inputs.resourceName)}`.slice(0, 64));
     const flows = rule.inputs.dataFlows as Array<{ streams: string[]; destinations: string[] }>;
     expect(flows.flatMap((flow) => flow.streams)).toEqual(expect.arrayContaining(["Microsoft-Syslog", "Microsoft-KubePodInventory"]));
     expect(flows.every((flow) => flow.destinations.join() === "workspace")).toBe(true);
     const association = single(run, "azure-native:monitor:DataCollectionRuleAssociation");
+    expect(association.inputs.associationName).toBe("ContainerInsightsExtension");
     expect(association.inputs.resourceUri).toMatch(new RegExp(`/${String(cluster.inputs.resourceName)}$`));
     expect(association.inputs.dataCollectionRuleId).toMatch(new RegExp(`/${String(rule.inputs.dataCollectionRuleName)}$`));
 
