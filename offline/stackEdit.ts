@@ -36,7 +36,7 @@ function addFlow(document: Document, proposal: Extract<Proposal, { kind: "flow" 
         return;
     }
     const entry = document.createNode({ from: proposal.from, to: proposal.to, ports: [portValue(proposal.port)] }) as YAMLMap;
-    (entry.get("ports", true) as YAMLSeq).flow = true;
+    (entry.get("ports", true) as unknown as YAMLSeq).flow = true;
     if (flows) flows.items.push(entry);
     else document.setIn([...SEGMENTATION, "flows"], document.createNode([entry]));
 }
@@ -56,7 +56,7 @@ function addEgressCidr(document: Document, proposal: Extract<Proposal, { kind: "
         return;
     }
     const entry = document.createNode({ cidr: proposal.cidr, ports: [portValue(proposal.port)] }) as YAMLMap;
-    (entry.get("ports", true) as YAMLSeq).flow = true;
+    (entry.get("ports", true) as unknown as YAMLSeq).flow = true;
     if (isSeq(cidrs)) cidrs.items.push(entry);
     else if (isMap(document.getIn([...workloadPath, "egress"], true))) document.setIn([...workloadPath, "egress", "cidrs"], document.createNode([entry]));
     else document.setIn([...workloadPath, "egress"], document.createNode({ cidrs: [entry] }));
