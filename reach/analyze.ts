@@ -4,6 +4,7 @@ import type { Warning } from "./errors";
 import { type Connection, type ExternalEntity, ReachabilityEngine, type WorkloadEntity } from "./evaluate";
 import type { ManifestObject } from "./load";
 import { buildModel } from "./model";
+import type { PodWorkload } from "./workloads";
 
 /** Everything the analyzer found. */
 export interface Analysis {
@@ -15,6 +16,8 @@ export interface Analysis {
     readonly externals: readonly ExternalEntity[];
     /** Compiled policies in evaluation order (printable with formatPolicy). */
     readonly policies: readonly CompiledPolicy[];
+    /** The workload each pod is reported as (`namespace/name[Kind]`), sorted by namespace and pod name. */
+    readonly podWorkloads: readonly PodWorkload[];
     /** Non-fatal problems (unsupported kinds, unanalysed IPv6, ...). */
     readonly warnings: readonly Warning[];
     /** The compiled cluster, for explain(). */
@@ -32,7 +35,17 @@ export function analyze(objects: readonly ManifestObject[]): Analysis {
         workloads: engine.entities,
         externals,
         policies: compiled.policies,
+        podWorkloads: model.podWorkloads,
         warnings: [...model.warnings, ...compiled.warnings, ...engine.warnings],
         engine,
     };
+}
+
+/**
+ * The workload identity of every pod in the objects, without computing connectivity: each pod under its
+ * controlling owner, resolved up the chain as far as the owners are present (Pod → ReplicaSet → Deployment,
+ * Pod → Job → CronJob); bare pods as themselves. Names match `analyze()`'s entities. Throws InputError on bad input.
+ */
+export function podWorkloads(objects: readonly ManifestObject[]): readonly PodWorkload[] {
+    return buildModel(objects).podWorkloads;
 }

@@ -14,8 +14,9 @@ export { loadManifestPaths, parseManifests } from "./load";
 
 // Analysis.
 export type { Analysis } from "./analyze";
-/** Computes every allowed connection. */
-export { analyze } from "./analyze";
+/** Computes every allowed connection; podWorkloads() gives each pod's workload identity alone. */
+export { analyze, podWorkloads } from "./analyze";
+export type { PodWorkload } from "./workloads";
 export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./evaluate";
 /** Output ordering of entities and connections. */
 export { compareConnections, compareEntities } from "./evaluate";

@@ -31,8 +31,27 @@ function locator(document: Document, lineCounter: LineCounter, base: FieldPath):
     };
 }
 
+/** A list document: `kind: List` (mixed items, as `kubectl get -o yaml` writes) or a typed `PodList`, `NetworkPolicyList`, .... */
+function isList(record: Record<string, unknown>): record is Record<string, unknown> & { kind: string; items: unknown[] } {
+    return typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items);
+}
+
 /**
- * Parses multi-document YAML (or JSON) text. `List` objects are flattened into their items. Throws
+ * An item of a list, with the kind and apiVersion it inherits. The API server leaves both out of the items of a
+ * typed list (`GET /api/v1/pods` answers a `PodList` whose items have neither; dumps from client libraries and
+ * other analyzers' corpora look the same): the list's kind minus `List` is the item kind, and the list's
+ * apiVersion is the items'. Fields the item states itself win; `kind: List` items (kubectl's own wrapper) must
+ * state their own.
+ */
+function listItem(list: Record<string, unknown> & { kind: string }, item: unknown): unknown {
+    if (list.kind === "List" || item === null || typeof item !== "object" || Array.isArray(item)) return item;
+    const record = item as Record<string, unknown>;
+    if (typeof record.kind === "string" && typeof record.apiVersion === "string") return item;
+    return { ...record, kind: record.kind ?? list.kind.slice(0, -"List".length), apiVersion: record.apiVersion ?? list.apiVersion };
+}
+
+/**
+ * Parses multi-document YAML (or JSON) text. `List` and typed `*List` objects are flattened into their items. Throws
  * InputError ("file:line: invalid YAML: ...") on malformed input.
  */
 export function parseManifests(text: string, file: string): LoadResult {
@@ -57,10 +76,10 @@ export function parseManifests(text: string, file: string): LoadResult {
             continue;
         }
         const record = value as Record<string, unknown>;
-        if (typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items)) {
+        if (isList(record)) {
             record.items.forEach((item, index) => {
                 const itemLineOf = locator(document, lineCounter, ["items", index]);
-                objects.push({ object: item, source: { file, line: itemLineOf([]), lineOf: itemLineOf } });
+                objects.push({ object: listItem(record, item), source: { file, line: itemLineOf([]), lineOf: itemLineOf } });
             });
             continue;
         }

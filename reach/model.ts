@@ -5,13 +5,14 @@
 import { InputError, type SourceLocation, type Warning, fieldError } from "./errors";
 import { type Intervals, unionIntervals } from "./intervals";
 import { parseCidr } from "./ipranges";
-import type { ManifestObject } from "./load";
 import type { PortProtocol } from "./ports";
+import type { ManifestObject } from "./load";
 import {
     type CalicoPolicyObject,
     type MetadataObject,
     type NetworkPolicyObject,
     type PodSpecObject,
+    type PodStatusObject,
     calicoPolicyShape,
     cronJobShape,
     metadataOnlyShape,
@@ -24,6 +25,7 @@ import {
     tierShape,
 } from "./schema";
 import type { Labels } from "./selector";
+import { type ContainerPort, type PodWorkload, type WorkloadMember, groupWorkloads } from "./workloads";
 
 /** Kinds whose pods the analyzer reports as workloads. */
 export const WORKLOAD_KINDS: readonly string[] = [
@@ -46,15 +48,7 @@ export const DEFAULT_TIER_ORDER = 1_000_000;
 /** Label the API server puts on every namespace (immutable since Kubernetes 1.22). */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-/** A port a container listens on (for named-port resolution). */
-export interface ContainerPort {
-    /** Port name, for named-port references. */
-    readonly name?: string;
-    /** Port number. */
-    readonly port: number;
-    /** Protocol (TCP when omitted in the manifest). */
-    readonly protocol: PortProtocol;
-}
+export type { ContainerPort } from "./workloads";
 
 /** A workload (or the API server pseudo-endpoint): one traffic endpoint standing for all its pods. */
 export interface Endpoint {
@@ -76,6 +70,10 @@ export interface Endpoint {
     readonly ports: readonly ContainerPort[];
     /** Service account name. */
     readonly serviceAccount: string;
+    /** Names of the pods reported as this workload (empty when it stands for a pod template). */
+    readonly pods?: readonly string[];
+    /** IPv4 addresses of those pods as numbers, one entry per pod (undefined where unknown). */
+    readonly podIPs?: readonly (number | undefined)[];
     /** Where the workload is defined. */
     readonly source?: SourceLocation;
 }
@@ -149,6 +147,8 @@ export type PolicyObject =
 export interface ClusterModel {
     /** Workload endpoints, sorted by namespace, name, kind (ids follow that order). */
     readonly workloads: readonly Endpoint[];
+    /** The workload each pod is reported as, sorted by namespace and pod name. */
+    readonly podWorkloads: readonly PodWorkload[];
     /** Namespaces by name, declared or implied. */
     readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
     /** Services by "namespace/name". */
@@ -177,17 +177,6 @@ function labelsOf(record: Readonly<Record<string, string>> | null | undefined): 
     return new Map(Object.entries(record ?? {}));
 }
 
-interface PendingWorkload {
-    readonly kind: string;
-    readonly namespace: string;
-    readonly name: string;
-    readonly labels: Map<string, string>;
-    readonly ports: ContainerPort[];
-    readonly serviceAccount: string;
-    readonly controller?: { readonly kind: string; readonly name: string };
-    readonly source?: SourceLocation;
-}
-
 function containerPorts(spec: PodSpecObject | null | undefined): ContainerPort[] {
     const ports: ContainerPort[] = [];
     for (const container of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
@@ -198,10 +187,26 @@ function containerPorts(spec: PodSpecObject | null | undefined): ContainerPort[]
     return ports;
 }
 
+/** A pod's IPv4 address: status.podIPs lists every family (podIPs[0] equals podIP); IPv6 ones are not analysed. */
+function podIPv4(status: PodStatusObject | undefined, source: SourceLocation | undefined): number | undefined {
+    const candidates: { text: string; path: (string | number)[] }[] = [];
+    if (status?.podIP !== undefined) candidates.push({ text: status.podIP, path: ["status", "podIP"] });
+    (status?.podIPs ?? []).forEach((entry, index) => candidates.push({ text: entry.ip, path: ["status", "podIPs", index, "ip"] }));
+    for (const candidate of candidates) {
+        const parsed = parseCidr(candidate.text, true);
+        if (typeof parsed === "string") throw fieldError(source, candidate.path, parsed);
+        if (parsed.family === "ipv4") {
+            if (parsed.range[0] !== parsed.range[1]) throw fieldError(source, candidate.path, `expected an IP address, found ${JSON.stringify(candidate.text)}`);
+            return parsed.range[0];
+        }
+    }
+    return undefined;
+}
+
 /** Reads manifest objects into the cluster model. Unknown kinds are skipped with a warning; bad objects throw InputError. */
 export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
     const warnings: Warning[] = [];
-    const pending: PendingWorkload[] = [];
+    const pending: WorkloadMember[] = [];
     const declaredNamespaces = new Map<string, Map<string, string>>();
     const usedNamespaces = new Set<string>();
     const services = new Map<string, ServiceInfo>();
@@ -226,6 +231,8 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
         labels: Readonly<Record<string, string>> | null | undefined,
         spec: PodSpecObject | null | undefined,
         source: SourceLocation | undefined,
+        podIP?: number,
+        replicas?: number,
     ): void => {
         const namespace = metadata.namespace ?? "default";
         claim(`workload/${kind}/${namespace}/${metadata.name}`, `${kind} ${namespace}/${metadata.name}`, source);
@@ -239,8 +246,18 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
             ports: containerPorts(spec),
             serviceAccount: spec?.serviceAccountName ?? spec?.serviceAccount ?? "default",
             controller: controller ? { kind: controller.kind, name: controller.name } : undefined,
+            podIP,
+            replicas,
             source,
         });
+    };
+
+    // One warning per unsupported kind, at its first object: a dump's ConfigMapList should not drown the output.
+    const unsupported = new Map<string, { source: SourceLocation | undefined; count: number }>();
+    const skipUnsupported = (kind: string, source: SourceLocation | undefined): void => {
+        const seenKind = unsupported.get(kind);
+        if (seenKind) seenKind.count++;
+        else unsupported.set(kind, { source, count: 1 });
     };
 
     for (const { object, source } of objects) {
@@ -302,7 +319,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
                     continue;
                 }
             }
-            warnings.push({ source, message: `skipping unsupported kind ${kind}` });
+            skipUnsupported(kind, source);
             continue;
         }
         switch (kind) {
@@ -347,7 +364,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
             }
             case "Pod": {
                 const pod = parseShape(podShape, object, source);
-                addWorkload("Pod", pod.metadata, pod.metadata.labels, pod.spec, source);
+                addWorkload("Pod", pod.metadata, pod.metadata.labels, pod.spec, source, podIPv4(pod.status, source));
                 continue;
             }
             case "CronJob": {
@@ -364,35 +381,38 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
             case "ReplicationController": {
                 const workload = parseShape(templatedWorkloadShape, object, source);
                 const template = workload.spec?.template;
-                addWorkload(kind, workload.metadata, template?.metadata?.labels, template?.spec, source);
+                addWorkload(kind, workload.metadata, template?.metadata?.labels, template?.spec, source, undefined, workload.spec?.replicas);
                 continue;
             }
         }
-        warnings.push({ source, message: `skipping unsupported kind ${kind}` });
+        skipUnsupported(kind, source);
     }
 
-    // A pod (or ReplicaSet, Job) whose controlling owner is present is reported under that owner only.
-    const present = new Set(pending.map((workload) => `${workload.namespace}/${workload.kind}/${workload.name}`));
-    const reported = pending
-        .filter((workload) => !workload.controller || !present.has(`${workload.namespace}/${workload.controller.kind}/${workload.controller.name}`))
-        .sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name) || compareText(a.kind, b.kind));
+    for (const [kind, { source, count }] of unsupported) {
+        warnings.push({ source, message: `skipping unsupported kind ${kind}${count > 1 ? ` (${count} objects)` : ""}` });
+    }
 
-    const workloads: Endpoint[] = reported.map((workload, id) => {
-        const calicoLabels = new Map(workload.labels);
-        calicoLabels.set("projectcalico.org/namespace", workload.namespace);
+    // Pods under their controlling owner, as far up as the owners are present (see workloads.ts).
+    const grouping = groupWorkloads(pending);
+    warnings.push(...grouping.warnings);
+    const workloads: Endpoint[] = grouping.groups.map((group, id) => {
+        const calicoLabels = new Map(group.labels);
+        calicoLabels.set("projectcalico.org/namespace", group.namespace);
         calicoLabels.set("projectcalico.org/orchestrator", "k8s");
-        calicoLabels.set("projectcalico.org/serviceaccount", workload.serviceAccount);
+        calicoLabels.set("projectcalico.org/serviceaccount", group.serviceAccount);
         return {
             id,
-            kind: workload.kind,
-            namespace: workload.namespace,
-            name: workload.name,
-            display: `${workload.namespace}/${workload.name}[${workload.kind}]`,
-            labels: workload.labels,
+            kind: group.kind,
+            namespace: group.namespace,
+            name: group.name,
+            display: group.display,
+            labels: group.labels,
             calicoLabels,
-            ports: workload.ports,
-            serviceAccount: workload.serviceAccount,
-            source: workload.source,
+            ports: group.ports,
+            serviceAccount: group.serviceAccount,
+            pods: group.pods,
+            podIPs: group.podIPs,
+            source: group.source,
         };
     });
 
@@ -408,7 +428,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
 
     if (!tiers.has("default")) tiers.set("default", { name: "default", order: DEFAULT_TIER_ORDER, defaultAction: "Deny" });
 
-    return { workloads, namespaces, services, serviceAccounts, networkSets, tiers, policies, warnings };
+    return { workloads, podWorkloads: grouping.podWorkloads, namespaces, services, serviceAccounts, networkSets, tiers, policies, warnings };
 }
 
 /** Plain code-unit string order (locale-independent, so output is the same everywhere). */

@@ -180,13 +180,25 @@ interface PodTemplateObject {
 
 const podTemplate = object<PodTemplateObject>({ metadata: optional(object({ labels: optional(stringMap) })), spec: optional(podSpec) });
 
+/** A pod's status: only its addresses matter (Calico `nets`/`notNets` match pods by IP). */
+export interface PodStatusObject {
+    readonly podIP?: string;
+    readonly podIPs?: readonly { readonly ip: string }[];
+}
+
+const podStatus = object<PodStatusObject>({ podIP: optional(string), podIPs: optional(array(object({ ip: string }))) });
+
 /** A bare Pod. */
-export const podShape = object<{ metadata: MetadataObject; spec?: PodSpecObject }>({ metadata, spec: optional(podSpec) });
+export const podShape = object<{ metadata: MetadataObject; spec?: PodSpecObject; status?: PodStatusObject }>({
+    metadata,
+    spec: optional(podSpec),
+    status: optional(podStatus),
+});
 
 /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController. */
-export const templatedWorkloadShape = object<{ metadata: MetadataObject; spec?: { template?: PodTemplateObject } }>({
+export const templatedWorkloadShape = object<{ metadata: MetadataObject; spec?: { replicas?: number; template?: PodTemplateObject } }>({
     metadata,
-    spec: optional(object({ template: optional(podTemplate) })),
+    spec: optional(object({ replicas: optional(integer(0)), template: optional(podTemplate) })),
 });
 
 /** CronJob: the pod template sits under spec.jobTemplate.spec.template. */

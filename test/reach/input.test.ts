@@ -51,7 +51,7 @@ describe("loading manifests", () => {
 });
 
 describe("workloads", () => {
-    it("reports pods under their present controller, ReplicaSets under their Deployment", () => {
+    it("reports pods under their controller (present or not), ReplicaSets under their present Deployment", () => {
         const { analysis } = analyzeText(`
 apiVersion: apps/v1
 kind: Deployment
@@ -87,7 +87,7 @@ metadata: {name: report, namespace: shop}
 spec: {jobTemplate: {spec: {template: {metadata: {labels: {app: report}}}}}}
 `);
         expect(analysis.workloads.map((workload) => workload.display)).toEqual([
-            "shop/orphan-xyz[Pod]",
+            "shop/gone[ReplicaSet]",
             "shop/report[CronJob]",
             "shop/web[Deployment]",
         ]);
