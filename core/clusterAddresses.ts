@@ -3,17 +3,18 @@
  * `nodes`): pods by status.podIP/podIPs, nodes by status.hostIP of their pods and Node addresses, services by
  * spec.clusterIP(s). The rest of `suggest` only sees the narrow `ClusterAddresses` interface.
  *
- * Loading goes through the reachability engine's manifest reader (reach/load.ts flattens `kind: List`); the
- * workload a pod belongs to is its controlling owner as the pod names it (ownerReferences[controller]).
+ * Loading and workload identity are the reachability engine's (reach/): `parseManifests` flattens `kind: List`
+ * and typed lists (`PodList` items carry no kind), `podWorkloads` names each pod's workload by its controlling
+ * owner (`shop/backend-5c6d7e8f9[ReplicaSet]`), the same names the engine's connections use.
  */
-import { InputError, parseManifests, type ManifestObject } from "../reach";
+import { InputError, parseManifests, podWorkloads, type ManifestObject } from "../reach";
 
 /** A pod's workload: the controlling owner the pod names, or the pod itself. */
 export interface PodOwner {
     readonly kind: "pod";
     readonly namespace: string;
     readonly pod: string;
-    /** `namespace/name[Kind]` of the workload (the pod's controller, else the pod). */
+    /** `namespace/name[Kind]` of the workload, as reach names it (the pod's controlling owner, else the pod). */
     readonly workload: string;
     readonly labels: Readonly<Record<string, string>>;
     /** Container ports by name, for a Service's named targetPort. */
@@ -53,6 +54,7 @@ type Json = Record<string, any>;
 /** Reads a cluster dump; an object the dump cannot hold (two pods with one IP, ...) is an InputError naming file:line. */
 export function readClusterAddresses(text: string, file: string): ClusterAddresses {
     const { objects } = parseManifests(text, file);
+    const workloadOfPod = new Map(podWorkloads(objects).map((workload) => [`${workload.namespace}/${workload.pod}`, workload.display]));
     const owners = new Map<string, AddressOwner>();
     const pods: PodOwner[] = [];
     const namespaces = new Set<string>();
@@ -70,7 +72,7 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
     for (const manifest of objects) {
         const object = manifest.object as Json;
         if (object === null || typeof object !== "object") continue;
-        const kind = kindOf(object);
+        const kind = object.kind;
         const metadata = (object.metadata ?? {}) as Json;
         if (kind === "Namespace" && typeof metadata.name === "string") namespaces.add(metadata.name);
         if (kind === "Node") {
@@ -80,7 +82,6 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
         }
         if (kind === "Pod") {
             const namespace = String(metadata.namespace ?? "default");
-            const controller = ((metadata.ownerReferences ?? []) as Json[]).find((reference) => reference.controller === true);
             const namedPorts = new Map<string, number>();
             for (const container of (object.spec?.containers ?? []) as Json[]) {
                 for (const port of (container.ports ?? []) as Json[]) if (typeof port.name === "string") namedPorts.set(port.name, Number(port.containerPort));
@@ -89,7 +90,7 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
                 kind: "pod",
                 namespace,
                 pod: String(metadata.name),
-                workload: controller ? `${namespace}/${controller.name}[${controller.kind}]` : `${namespace}/${metadata.name}[Pod]`,
+                workload: workloadOfPod.get(`${namespace}/${metadata.name}`) ?? `${namespace}/${metadata.name}[Pod]`,
                 labels: (metadata.labels ?? {}) as Record<string, string>,
                 namedPorts,
                 hostNetwork: object.spec?.hostNetwork === true,
@@ -127,17 +128,4 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
         },
         namespaces,
     };
-}
-
-/**
- * The kind of a dump item. Items of a typed list (`PodList`, `ServiceList`, ...) carry no kind of their own
- * (the API server omits it), so those are recognised by their fields.
- */
-function kindOf(object: Json): string | undefined {
-    if (typeof object.kind === "string") return object.kind;
-    if (Array.isArray(object.spec?.containers)) return "Pod";
-    if (object.spec && ("clusterIP" in object.spec || "ports" in object.spec) && !("containers" in object.spec)) return "Service";
-    if (Array.isArray(object.status?.addresses)) return "Node";
-    if (object.status && "phase" in object.status && object.spec && "finalizers" in object.spec) return "Namespace";
-    return undefined;
 }
