@@ -45,8 +45,6 @@ export interface ClusterAddresses {
     ownerOf(address: string): AddressOwner | undefined;
     /** The pods a Service sends a port to, with the pod port after DNAT; empty when the selector matches nothing. */
     backendsOf(service: ServiceOwner, port: number, protocol: string): ReadonlyArray<{ readonly pod: PodOwner; readonly port: number }>;
-    /** Namespace names in the dump. */
-    readonly namespaces: ReadonlySet<string>;
 }
 
 type Json = Record<string, any>;
@@ -57,7 +55,6 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
     const workloadOfPod = new Map(podWorkloads(objects).map((workload) => [`${workload.namespace}/${workload.pod}`, workload.display]));
     const owners = new Map<string, AddressOwner>();
     const pods: PodOwner[] = [];
-    const namespaces = new Set<string>();
     const claim = (address: unknown, owner: AddressOwner, object: ManifestObject) => {
         if (typeof address !== "string" || address === "" || address === "None") return;
         const existing = owners.get(address);
@@ -74,7 +71,6 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
         if (object === null || typeof object !== "object") continue;
         const kind = object.kind;
         const metadata = (object.metadata ?? {}) as Json;
-        if (kind === "Namespace" && typeof metadata.name === "string") namespaces.add(metadata.name);
         if (kind === "Node") {
             for (const address of (object.status?.addresses ?? []) as Json[]) {
                 if (address.type === "InternalIP" || address.type === "ExternalIP") claim(address.address, { kind: "node", name: String(metadata.name) }, manifest);
@@ -126,6 +122,5 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
                     return Number.isInteger(target) && target > 0 ? [{ pod, port: target }] : [];
                 });
         },
-        namespaces,
     };
 }

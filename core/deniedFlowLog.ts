@@ -15,9 +15,11 @@
  *   [FRAG:n]`, then per protocol `PROTO=TCP SPT= DPT= [SEQ= ACK=] WINDOW= RES= <flags> URGP=`, `PROTO=UDP SPT= DPT=
  *   LEN=` (also UDPLITE), `PROTO=ICMP TYPE= CODE= ...`, or `PROTO=<number>` for others (SCTP prints `PROTO=132`,
  *   with no ports); `MARK=0x..` at the end when the packet carries a mark.
- * - Log Analytics: the Syslog table has TimeGenerated, Computer, HostName, Facility, SeverityLevel, SyslogMessage,
- *   ProcessName, ... (Azure Monitor Logs reference, "Syslog" table). `az monitor log-analytics query -o json` prints
- *   a JSON array with one object per row, every value as a string, plus `TableName` ("PrimaryResult").
+ * - Log Analytics: the Syslog table has TimeGenerated, Computer, HostName, HostIP, Facility, SeverityLevel,
+ *   SyslogMessage, ProcessName, ... (learn.microsoft.com/azure/azure-monitor/reference/tables/syslog).
+ *   `az monitor log-analytics query -o json` prints a JSON array with one object per row, every value as a string,
+ *   plus `TableName` ("PrimaryResult"); the query API itself answers `{tables: [{name, columns: [{name, type}],
+ *   rows: [[...]]}]}` (Log Analytics query API), which is read too.
  */
 import { LineCounter, isMap, isSeq, parseDocument } from "yaml";
 import { isIpv4Address } from "./cidr";

@@ -42,6 +42,13 @@ describe("reading Calico's denied-flow log", () => {
         }
     });
 
+    it("reads the Log Analytics query API's own tables/columns/rows shape as the same records", () => {
+        const rows = JSON.parse(logAnalyticsJson(ACCEPTANCE_PACKETS, "iptables", HOST_IPS)) as Array<Record<string, string>>;
+        const columns = ["TimeGenerated", "Computer", "SyslogMessage"];
+        const api = { tables: [{ name: "PrimaryResult", columns: columns.map((name) => ({ name, type: name === "TimeGenerated" ? "datetime" : "string" })), rows: rows.map((row) => columns.map((name) => row[name])) }] };
+        expect(essentials(parseDeniedFlowLog(JSON.stringify(api), "api.json").records)).toEqual(expectedRecords);
+    });
+
     it("takes the node but no time from classic syslog and dmesg lines, which carry no year", () => {
         const classic = parseDeniedFlowLog(iptablesLines(ACCEPTANCE_PACKETS.slice(0, 1), "classic"), "kern.log").records[0];
         expect(classic).toMatchObject({ node: "aks-apps-31415926-vmss000001", source: "10.244.1.7", destinationPort: 5432 });

@@ -169,3 +169,10 @@ function insertAfter(text: string, anchor: string, addition: string): string {
     if (index < 0 || text.indexOf(anchor, index + 1) >= 0) throw new Error(`anchor not found exactly once: ${anchor}`);
     return text.slice(0, index + anchor.length) + addition + text.slice(index + anchor.length);
 }
+
+describe("reading the cluster dump", () => {
+    it("names file:line when two pods of different workloads claim one address", () => {
+        const clash = clusterDump(SHOP_NAMESPACES, [...SHOP_PODS, { ...SHOP_PODS[3], name: "other-0", owner: { kind: "StatefulSet", name: "other" } }], []);
+        expect(() => readClusterAddresses(clash, "dump.json")).toThrow(/^dump\.json:\d+: 10\.244\.0\.30 belongs to two pods, shop\/database-0 and shop\/other-0/);
+    });
+});
