@@ -7,7 +7,7 @@
  * policy violation or an intent-check violation. --policy-pack-config evaluates both sides with that pack config,
  * as `npm run plan` and `pulumi preview` do.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,10 +15,9 @@ import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/s
 import { stackFilePath } from "../offline/stackFile";
 import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, runAsProcess } from "./command";
-import { projectDir } from "../offline/projectDir";
+import { planStackJson, PlanProcessError } from "./planProcess";
 
 const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json] [--fail-on mandatory] [--policy-pack-config FILE]";
-const PROJECT_DIR = projectDir(__dirname);
 /** Stack files and git history are read from the working directory (npm runs scripts from the project root). */
 const WORK_DIR = process.cwd();
 
@@ -55,32 +54,9 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
 
 /** One side's security section and policy pack results, from the plan's JSON. */
 async function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): Promise<PlanSecurityJson> {
-    // Each side runs in its own process: Pulumi's runtime state is global. Compiled (dist/cli/diff.js), the plan
-    // is the compiled sibling run by node; from the sources, tsx runs cli/plan.ts.
-    const compiled = path.extname(__filename) === ".js";
-    const [command, script] = compiled
-        ? [process.execPath, path.join(__dirname, "plan.js")]
-        : [path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), path.join(PROJECT_DIR, "cli", "plan.ts")];
-    const result = await runProcess(command, [script, "--stack", stack, "--config", configFile, ...packConfig, "--format", "json"]);
-    if (!result.stdout.trim()) {
-        throw new DiffInputError(`cannot plan ${label}:\n${result.stderr.trim()}`);
-    }
     // The plan runs the policy pack in-process (offline/policyCheck.ts) and prints its results next to the security section.
-    const plan = JSON.parse(result.stdout) as { security: PlanSecurityJson; policies?: PlanSecurityJson["policies"] };
+    const plan = await planStackJson(stack, configFile, label, packConfig);
     return plan.policies ? { ...plan.security, policies: plan.policies } : plan.security;
-}
-
-/** Runs a process to its end, collecting its output (stdout and stderr as text). */
-function runProcess(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-        child.on("error", reject);
-        child.on("close", () => resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
-    });
 }
 
 function gitRoot(): string {
@@ -117,7 +93,7 @@ function parseOptions(argv: string[]): { base: string; stack: string; format: "t
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */
-export const DIFF_INPUT_ERRORS = [DiffInputError];
+export const DIFF_INPUT_ERRORS = [DiffInputError, PlanProcessError];
 
 // Run only when executed directly, not when a test imports the command.
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {

@@ -1,12 +1,12 @@
 /**
- * `npx aks-zero-trust plan|diff|reach ...`: the project's command-line tools behind one `bin`. Unlike `npm run`,
+ * `npx aks-zero-trust plan|diff|suggest|reach ...`: the project's command-line tools behind one `bin`. Unlike `npm run`,
  * npx prints no "> aks-zero-trust@0.1.0 plan" banner on stdout (npm writes that banner itself before a script
  * starts, @npmcli/run-script), so the output pipes cleanly: `npx aks-zero-trust plan --format json | jq .summary`.
  */
 import { Command, runAsProcess } from "./command";
 import { UsageError } from "./failure";
 
-const USAGE = "usage: npx aks-zero-trust plan|diff|reach [options]   (the options of npm run plan, diff, reach)";
+const USAGE = "usage: npx aks-zero-trust plan|diff|suggest|reach [options]   (the options of npm run plan, diff, suggest, reach)";
 
 /** Loads a command only when it is asked for: reach needs no Pulumi runtime. */
 const COMMANDS: Record<string, () => { command: Command; inputErrors?: Array<new (...args: any[]) => Error> }> = {
@@ -17,6 +17,10 @@ const COMMANDS: Record<string, () => { command: Command; inputErrors?: Array<new
     diff: () => {
         const { diffCommand, DIFF_INPUT_ERRORS } = require("./diff") as typeof import("./diff");
         return { command: diffCommand, inputErrors: DIFF_INPUT_ERRORS };
+    },
+    suggest: () => {
+        const { suggestCommand, SUGGEST_INPUT_ERRORS } = require("./suggest") as typeof import("./suggest");
+        return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
     },
     reach: () => {
         const { main } = require("../reach/cli") as typeof import("../reach/cli");

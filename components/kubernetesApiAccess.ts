@@ -39,11 +39,21 @@ export const httpsApiAccessProbe: ApiAccessProbe = (kubeconfig, token) => {
     });
 };
 
-let probe: ApiAccessProbe = httpsApiAccessProbe;
+/**
+ * The replacement probe lives on the process's global object, not in this module: the compiled command lines
+ * (dist/cli/*.js) and the compiled program (dist/index.js) are separate bundles, each with its own copy of this
+ * module, and the offline runner in one must reach the program in the other.
+ */
+const PROBE_OVERRIDE = Symbol.for("aks-zero-trust.apiAccessProbe");
+type ProbeHolder = { [PROBE_OVERRIDE]?: ApiAccessProbe };
 
-/** Replaces the probe (the offline plan has no cluster to ask). */
+/** Replaces the probe for this process (the offline plan has no cluster to ask). */
 export function useApiAccessProbe(replacement: ApiAccessProbe): void {
-    probe = replacement;
+    (globalThis as ProbeHolder)[PROBE_OVERRIDE] = replacement;
+}
+
+function currentProbe(): ApiAccessProbe {
+    return (globalThis as ProbeHolder)[PROBE_OVERRIDE] ?? httpsApiAccessProbe;
 }
 
 /**
@@ -57,6 +67,7 @@ export async function kubeconfigOnceAuthorized(kubeconfig: string, token: string
     if (preview) {
         return kubeconfig;
     }
+    const probe = currentProbe();
     await waitForApiAccess(() => probe(kubeconfig, token), DEFAULT_API_ACCESS_WAIT, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     return kubeconfig;
 }

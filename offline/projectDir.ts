@@ -13,11 +13,14 @@ export function projectDir(moduleDir: string): string {
 }
 
 /**
- * The Pulumi program to run offline: index.ts from the sources (tsx, vitest), or the compiled dist/index.js
- * when running from the build (`npm run plan`), which plain node can load.
+ * The Pulumi program to run offline: index.ts from the sources (tsx, vitest), or, when running from a build
+ * (`npm run plan`), the compiled program of that same build, which plain node can load: the bundles sit one level
+ * below the build's folder (dist/cli/plan.js) beside the program (dist/index.js).
  */
 export function programPath(moduleDir: string): string {
-    const root = projectDir(moduleDir);
-    const compiled = path.join(root, "dist", "index.js");
-    return path.extname(__filename) === ".js" && fs.existsSync(compiled) ? compiled : path.join(root, "index.ts");
+    if (path.extname(__filename) === ".js") {
+        const compiled = path.resolve(moduleDir, "..", "index.js");
+        if (fs.existsSync(compiled)) return compiled;
+    }
+    return path.join(projectDir(moduleDir), "index.ts");
 }

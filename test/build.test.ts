@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../reach/cli";
+import { runPlanInProcess } from "./helpers/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 // Inside the project, so the bundles find node_modules as dist/ does (packages stay external).
@@ -36,5 +37,16 @@ describe("npm run build", () => {
         expect(compiled.status).toBe(status);
         expect(compiled.stdout).toBe(stdout);
         expect(compiled.stderr).toBe(stderr);
+    });
+
+    it("the compiled plan (its own bundle beside the compiled program) prints what the sources print, offline", async () => {
+        const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+        expect(build.status).toBe(0);
+        const args = ["--stack", "prod", "--format", "json"];
+        const compiled = spawnSync(process.execPath, [path.join(out, "cli", "plan.js"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        const sources = await runPlanInProcess(args);
+        expect(compiled.stderr).toBe(sources.stderr);
+        expect(compiled.status).toBe(0);
+        expect(compiled.stdout).toBe(sources.stdout);
     });
 });

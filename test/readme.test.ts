@@ -1,14 +1,16 @@
 /**
  * README's commands, run as written (placeholders replaced by scratch files), so that README cannot rot.
- * Plan and reach run in-process; the security diff is checked up to its git lookup (its own tests run it for real).
+ * Plan, reach and suggest run in-process (suggest still plans in child processes); the security diff is checked up
+ * to its git lookup (its own tests run it for real).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { run as reachRun } from "../reach/cli";
-import { CliResult, runDiffInProcess, runPlanInProcess } from "./helpers/cli";
+import { CliResult, runDiffInProcess, runInProcess, runPlanInProcess } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
+import { ACCEPTANCE_PACKETS, clusterDump, HOST_IPS, iptablesLines, logAnalyticsJson, SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES } from "./suggest/fixtures";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 
@@ -33,10 +35,21 @@ const outDir = path.join(scratch, "p");
 fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(scratch, "my-stack.yaml"));
 // The expectation README's comment gives as an example, in README's bare-list form.
 fs.writeFileSync(path.join(scratch, "expectations.yaml"), "- shop/frontend -> shop/database: deny\n");
+// Denied-flow logs for suggest: backend's retried connection to an external database (one proposal, one plan).
+const backendToExternalDatabase = ACCEPTANCE_PACKETS.filter((packet) => packet.destination === "10.30.0.12");
+fs.writeFileSync(path.join(scratch, "kern.log"), iptablesLines(backendToExternalDatabase));
+fs.writeFileSync(path.join(scratch, "syslog.json"), logAnalyticsJson(backendToExternalDatabase, "iptables", HOST_IPS));
+fs.writeFileSync(path.join(scratch, "cluster.json"), clusterDump(SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES));
+// `--write-patch Pulumi.dev.yaml` edits the stack file in place: here, a copy of it.
+fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(scratch, "Pulumi.dev.yaml"));
 const PLACEHOLDERS: Record<string, string> = {
     "my-stack.yaml": path.join(scratch, "my-stack.yaml"),
     "expectations.yaml": path.join(scratch, "expectations.yaml"),
     "/tmp/p": outDir,
+    "kern.log": path.join(scratch, "kern.log"),
+    "syslog.json": path.join(scratch, "syslog.json"),
+    "cluster.json": path.join(scratch, "cluster.json"),
+    "Pulumi.dev.yaml": path.join(scratch, "Pulumi.dev.yaml"),
     OLD: path.join(outDir, "manifests"),
     NEW: outDir,
     // No such revision here: the diff parses its options, then stops at the git lookup.
@@ -45,7 +58,7 @@ const PLACEHOLDERS: Record<string, string> = {
 };
 
 interface ParsedCommand {
-    readonly tool: "plan" | "diff" | "reach";
+    readonly tool: "plan" | "diff" | "suggest" | "reach";
     readonly args: string[];
     readonly jq?: string;
 }
@@ -65,7 +78,7 @@ function parse(command: string): ParsedCommand | undefined {
     } else {
         return undefined;
     }
-    if (tool !== "plan" && tool !== "diff" && tool !== "reach") return undefined;
+    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "reach") return undefined;
     const jq = pipe ? /^jq (\.\w+)$/.exec(pipe)?.[1] : undefined;
     if (pipe && !jq) throw new Error(`README pipes into something this test does not know: ${pipe}`);
     return { tool, args, jq };
@@ -74,6 +87,12 @@ function parse(command: string): ParsedCommand | undefined {
 async function runTool(command: ParsedCommand): Promise<CliResult> {
     if (command.tool === "plan") return runPlanInProcess(command.args);
     if (command.tool === "diff") return runDiffInProcess(command.args);
+    if (command.tool === "suggest") {
+        return runInProcess(async () => {
+            const { suggestCommand, SUGGEST_INPUT_ERRORS } = await import("../cli/suggest");
+            return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
+        }, command.args);
+    }
     let stdout = "";
     let stderr = "";
     const status = reachRun(command.args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; } });
@@ -109,6 +128,9 @@ describe("README's commands", () => {
             if (parsed.args.includes("json")) {
                 const json = JSON.parse(result.stdout);
                 if (parsed.jq) expect(json[parsed.jq.slice(1)], command).toBeDefined();
+            }
+            if (parsed.tool === "suggest") {
+                expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
             }
             if (parsed.args.includes("--expect")) {
                 expect(result.stdout, command).toMatch(/^PASS/m);

@@ -1,0 +1,46 @@
+/**
+ * Plans a stack file in a child process and reads the plan's JSON: Pulumi's runtime runs one program per process,
+ * so a command that needs several plans (the security diff's two sides, suggest's guardrail checks) starts one
+ * process each. Compiled (dist/cli/*.js), the plan is the compiled sibling run by node; from the sources, tsx runs
+ * cli/plan.ts.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { projectDir } from "../offline/projectDir";
+import type { PlanSecurityJson } from "../offline/securityDiff";
+
+/** A stack could not be planned; the message says which and why (the plan's own error output). */
+export class PlanProcessError extends Error {}
+
+/** The parts of `npm run plan -- --format json` that the diff and suggest read. */
+export interface PlannedStackJson {
+    readonly security: PlanSecurityJson;
+    readonly policies?: PlanSecurityJson["policies"];
+}
+
+/** Plans `configFile` as `stack` (`extraArgs`: further plan flags) and returns its JSON; `label` names it in errors. */
+export async function planStackJson(stack: string, configFile: string, label: string, extraArgs: readonly string[] = []): Promise<PlannedStackJson> {
+    const compiled = path.extname(__filename) === ".js";
+    const projectRoot = projectDir(__dirname);
+    const [command, script] = compiled
+        ? [process.execPath, path.join(__dirname, "plan.js")]
+        : [path.join(projectRoot, "node_modules", ".bin", "tsx"), path.join(projectRoot, "cli", "plan.ts")];
+    const result = await runProcess(command, [script, "--stack", stack, "--config", configFile, ...extraArgs, "--format", "json"]);
+    if (!result.stdout.trim()) {
+        throw new PlanProcessError(`cannot plan ${label}:\n${result.stderr.trim()}`);
+    }
+    return JSON.parse(result.stdout) as PlannedStackJson;
+}
+
+/** Runs a process to its end, collecting its output (stdout and stderr as text). */
+function runProcess(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        child.on("error", reject);
+        child.on("close", () => resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+    });
+}

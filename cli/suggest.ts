@@ -1,0 +1,166 @@
+/**
+ * `npm run suggest -- --logs FILE --cluster DUMP [--stack dev | --config FILE] [--since TIME] [--logs-format F]
+ *  [--log-prefix P] [--write-patch FILE] [--format text|md]`
+ * Turns Calico denied-flow records from audit mode into proposed intent changes, each checked against the stack's
+ * guardrails (config validation, the policy pack's mandatory policies, the intent check) before it is offered.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { readClusterAddresses } from "../core/clusterAddresses";
+import { readStackConfig } from "../core/config";
+import { LOG_FORMATS, LogInputError, parseDeniedFlowLog, type LogFormat } from "../core/deniedFlowLog";
+import { observeFlows, proposalsOf, proposalText, recordsSince, suggestionText, summariseNamespaces } from "../core/flowSuggestions";
+import { projectConfigValues } from "../core/stackConfigSource";
+import { InputError } from "../reach";
+import { formatSecurityDiff, securityDiff } from "../offline/securityDiff";
+import { parseStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
+import { checkProposals, type PlannedStack } from "../offline/suggestCheck";
+import { checkStackName, parseFlags, UsageError } from "./failure";
+import { CommandOutput, runAsProcess } from "./command";
+import { planStackJson, PlanProcessError } from "./planProcess";
+
+const USAGE = "usage: npm run suggest -- --logs FILE --cluster DUMP [--stack NAME | --config FILE] [--since TIME] [--logs-format auto|iptables|nftables|log-analytics] [--log-prefix PREFIX] [--write-patch FILE] [--format text|md]";
+
+/** A file named on the command line cannot be read, or the stack has nothing to suggest against. */
+class SuggestInputError extends Error {}
+
+interface Options {
+    readonly logs: string;
+    readonly cluster: string;
+    readonly stack: string;
+    readonly config?: string;
+    readonly since?: string;
+    readonly logsFormat?: LogFormat;
+    readonly logPrefix?: string;
+    readonly writePatch?: string;
+    readonly format: "text" | "md";
+}
+
+/** Runs suggest; returns the exit code. */
+export async function suggestCommand(argv: string[], output: CommandOutput): Promise<number> {
+    const options = parseOptions(argv);
+    const stackFile = options.config ? path.resolve(options.config) : stackFilePath(process.cwd(), options.stack);
+    const stackText = readText(stackFile, "stack file");
+    const config = readStackConfig(projectConfigValues(parseStackFile(stackText, stackFile)), options.stack);
+    const intent = config.segmentation;
+    if (!intent) throw new SuggestInputError(`${stackFile} declares no aks-zero-trust:segmentation: there is no intent to suggest changes to`);
+
+    const log = parseDeniedFlowLog(readText(options.logs, "log file"), options.logs, { format: options.logsFormat, prefix: options.logPrefix });
+    const cluster = readClusterAddresses(readText(options.cluster, "cluster dump"), options.cluster);
+    const records = recordsSince(log.records, options.since);
+    const flows = observeFlows(records, cluster, intent);
+    const proposals = proposalsOf(flows);
+
+    progress(output, `checking ${proposals.length} proposal(s) against the guardrails (one offline plan each)...`);
+    const result = await checkProposals(stackText, stackFile, options.stack, proposals, (text) => planStackText(text, options.stack));
+    progress(output, "");
+
+    const header = [
+        `Denied-flow log ${options.logs}: ${log.format} format, ${log.records.length} record(s)${options.since ? `, ${records.length} since ${options.since}` : ""}${log.skippedIpv6 > 0 ? `, ${log.skippedIpv6} IPv6 record(s) skipped (the intent is IPv4)` : ""}`,
+        `Cluster dump ${options.cluster}; stack ${options.stack} (${path.relative(process.cwd(), stackFile) || stackFile})`,
+    ];
+    const summaries = summariseNamespaces(flows, intent, result.verdicts);
+    const text = suggestionText(summaries, result.verdicts, header);
+    if (options.format === "md") {
+        // Both sides with their policy pack results, so that the verdict judges the pack as `npm run diff` does.
+        const side = (plan: PlannedStack) => ({ ...plan.security, policies: plan.policies });
+        const diff = securityDiff(side(result.before), side(result.after ?? result.before));
+        const accepted = result.accepted.map((proposal) => `- ${proposalText(proposal)}`);
+        output.out([
+            formatSecurityDiff(diff, options.stack, "md").trimEnd(),
+            "",
+            `#### Proposed from denied-flow logs (${accepted.length})`,
+            "",
+            ...(accepted.length > 0 ? accepted : ["_none_"]),
+            "",
+            "<details><summary>Every flow in the window</summary>",
+            "",
+            "```",
+            text.trimEnd(),
+            "```",
+            "",
+            "</details>",
+            "",
+        ].join("\n"));
+    } else {
+        output.out(text);
+    }
+    if (options.writePatch) {
+        fs.writeFileSync(path.resolve(options.writePatch), result.acceptedText);
+        output.err(`wrote ${result.accepted.length} accepted proposal(s) to ${options.writePatch}\n`);
+    }
+    return 0;
+}
+
+/** Plans a stack text in its own process (Pulumi's runtime runs one program per process), as `npm run diff` does. */
+async function planStackText(text: string, stack: string): Promise<PlannedStack> {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "suggest-"));
+    const file = path.join(scratch, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, text);
+    try {
+        const plan = await planStackJson(stack, file, "the stack with the proposals applied");
+        // The plan always runs the policy pack (offline/policyCheck.ts); a plan without results is not one to judge by.
+        if (!plan.policies) throw new PlanProcessError(`the plan of the stack with the proposals applied carries no policy pack results`);
+        return { policies: plan.policies, security: plan.security };
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
+}
+
+function readText(file: string, what: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        throw new SuggestInputError(`cannot read ${what} ${file}`);
+    }
+}
+
+/** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
+function progress(output: CommandOutput, message: string): void {
+    if (output.errIsTerminal) output.err(`\r\x1b[2K${message}`);
+}
+
+function parseOptions(argv: string[]): Options {
+    const values = parseFlags(argv, {
+        logs: { type: "string" },
+        cluster: { type: "string" },
+        stack: { type: "string", default: "dev" },
+        config: { type: "string" },
+        since: { type: "string" },
+        "logs-format": { type: "string", default: "auto" },
+        "log-prefix": { type: "string" },
+        "write-patch": { type: "string" },
+        format: { type: "string", default: "text" },
+    }, USAGE);
+    if (!values.logs) throw new UsageError(`--logs is required\n${USAGE}`);
+    if (!values.cluster) throw new UsageError(`--cluster is required\n${USAGE}`);
+    if (values.format !== "text" && values.format !== "md") throw new UsageError(`--format must be text or md, got "${values.format}"\n${USAGE}`);
+    const logsFormat = values["logs-format"];
+    if (logsFormat !== "auto" && !(LOG_FORMATS as readonly string[]).includes(logsFormat)) {
+        throw new UsageError(`--logs-format must be auto, ${LOG_FORMATS.join(", ")}, got "${logsFormat}"\n${USAGE}`);
+    }
+    if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(values.since)) {
+        throw new UsageError(`--since must be an ISO 8601 time such as 2026-12-01T08:00:00Z, got "${values.since}"\n${USAGE}`);
+    }
+    if (values["log-prefix"] !== undefined && values["log-prefix"].trim() === "") throw new UsageError(`--log-prefix must not be empty\n${USAGE}`);
+    return {
+        logs: values.logs,
+        cluster: values.cluster,
+        stack: checkStackName(values.stack),
+        ...(values.config ? { config: values.config } : {}),
+        ...(values.since ? { since: values.since } : {}),
+        ...(logsFormat !== "auto" ? { logsFormat: logsFormat as LogFormat } : {}),
+        ...(values["log-prefix"] ? { logPrefix: values["log-prefix"] } : {}),
+        ...(values["write-patch"] ? { writePatch: values["write-patch"] } : {}),
+        format: values.format,
+    };
+}
+
+/** The errors of this command that are the user's input, printed without a stack trace. */
+export const SUGGEST_INPUT_ERRORS = [SuggestInputError, LogInputError, InputError, StackFileError, PlanProcessError];
+
+// Run only when executed directly, not when a test imports the command.
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
+    void runAsProcess(suggestCommand, SUGGEST_INPUT_ERRORS);
+}

@@ -1,0 +1,48 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli";
+import { ACCEPTANCE_PACKETS, clusterDump, iptablesLines, SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES } from "./suggest/fixtures";
+
+function scratch(files: Record<string, string>): string {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "suggest-cli-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+    return folder;
+}
+
+describe("npm run suggest", () => {
+    it("prints usage and exits 2 on bad flags", () => {
+        const missing = runCli("cli/suggest.ts", ["--cluster", "dump.json"]);
+        expect(missing.status).toBe(2);
+        expect(missing.stderr).toMatch(/^error: --logs is required\nusage: npm run suggest -- --logs FILE --cluster DUMP/);
+        const format = runCli("cli/suggest.ts", ["--logs", "a", "--cluster", "b", "--logs-format", "syslog"]);
+        expect(format.status).toBe(2);
+        expect(format.stderr).toContain('--logs-format must be auto, iptables, nftables, log-analytics, got "syslog"');
+    });
+
+    it("names file:line of a bad log line and exits 1 without a stack trace", () => {
+        const folder = scratch({ "kern.log": "ok\nDec  1 09:00:00 node-a kernel: calico-packet: IN=eth0 OUT= SRC=10.244.0.300 DST=10.0.0.1 PROTO=TCP SPT=1 DPT=2\n", "dump.json": clusterDump(SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES) });
+        const result = runCli("cli/suggest.ts", ["--logs", path.join(folder, "kern.log"), "--cluster", path.join(folder, "dump.json")]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(`error: ${path.join(folder, "kern.log")}:2: SRC=10.244.0.300 is not an IPv4 address\n`);
+    });
+
+    it("acceptance: proposes backend's egress CIDR, refuses frontend -> database naming the policy, reports the unknown pod; the patch plans PASS", () => {
+        const folder = scratch({ "kern.log": iptablesLines(ACCEPTANCE_PACKETS), "dump.json": clusterDump(SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES) });
+        const patch = path.join(folder, "Pulumi.dev.yaml");
+        const result = runCli("cli/suggest.ts", ["--logs", path.join(folder, "kern.log"), "--cluster", path.join(folder, "dump.json"), "--write-patch", patch, "--format", "md"]);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("**internet egress: opens 1 connection; policy pack PASS; intent check PASS**");
+        expect(result.stdout).toContain("+ shop/backend[Pod] => 10.30.0.12[External] : TCP 5432");
+        expect(result.stdout).toContain("#### Proposed from denied-flow logs (1)\n\n- shop/backend egress.cidrs: 10.30.0.12/32 TCP 5432\n");
+        expect(result.stdout).toContain("    DO NOT ADD flows: shop/frontend -> shop/database TCP 5432: it breaks policy web-tier-never-reaches-data-tier (mandatory)");
+        expect(result.stdout).toContain("  10.244.3.99 (unknown) -> shop/backend TCP 80");
+        expect(result.stderr).toContain(`wrote 1 accepted proposal(s) to ${patch}`);
+        expect(fs.readFileSync(patch, "utf8")).toContain("              cidrs:\n                - cidr: 10.30.0.12/32\n                  ports: [5432]\n");
+
+        const plan = runCli("cli/plan.ts", ["--stack", "dev", "--config", patch]);
+        expect(plan.status).toBe(0);
+        expect(plan.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
+    });
+});
