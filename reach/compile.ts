@@ -572,9 +572,14 @@ class Compiler {
         const nets = entity.nets != null && entity.nets.length > 0 ? this.nets(entity.nets, true, source, [...path, "nets"]) : undefined;
         const notNets =
             entity.notNets != null && entity.notNets.length > 0 ? this.nets(entity.notNets, true, source, [...path, "notNets"]) : undefined;
+        // Felix uses services.namespace as written: updateprocessors/rules.go does not default it to the policy's
+        // namespace (3.29-3.31), and the Service "/<name>" never exists, so such a rule matches nothing.
+        if (entity.services != null && !isPresent(entity.services.namespace)) {
+            this.warn(source, [...path, "services", "namespace"], `services ${entity.services.name} has no namespace: Calico does not default it to the policy's namespace, so the rule matches nothing`);
+        }
         const service =
             entity.services != null
-                ? { name: entity.services.name, namespace: entity.services.namespace ?? namespace ?? "default" }
+                ? { name: entity.services.name, namespace: entity.services.namespace ?? "" }
                 : undefined;
         const text = entityText({
             view: "calico",

@@ -13,7 +13,7 @@
  */
 import { type CompiledPolicy, type CompiledRule, type Direction, type EntityMatch, type NamespaceScope, type Selection, isAnywhere } from "./compile";
 import { type Intervals, intervalsContain, intervalsCover, subtractIntervals, unionIntervals } from "./intervals";
-import { PUBLIC_API_SERVER_ADDRESSES, pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
+import { ALL_IPV4, PUBLIC_API_SERVER_ADDRESSES, pieceIndex, rangeText, splitAddressSpace } from "./ipranges";
 import {
     API_SERVER_KIND,
     type ClusterModel,
@@ -351,12 +351,14 @@ class Resolver {
                 if (this.matchesWorkload(entity, this.workloads[id]!)) workloads.add(id);
             }
         }
-        if (entity.service && !namesApiServer(entity, this.model) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
+        if (entity.service && entity.service.namespace !== "" && !namesApiServer(entity, this.model) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
             this.warnings.push({ message: `service ${entity.service.namespace}/${entity.service.name} is not defined (or has no selector); rules naming it match nothing` });
         }
         const apiServer =
             this.apiServerId !== undefined &&
-            ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
+            ((entity.select === undefined && entity.nets === undefined && entity.serviceAccounts === undefined && entity.service === undefined &&
+                // notNets alone still limits the addresses: it reaches the API server only if what is left holds all public IPv4.
+                (entity.notNets === undefined || intervalsCover(subtractIntervals(ALL_IPV4, entity.notNets), PUBLIC_API_SERVER_ADDRESSES))) ||
                 namesApiServer(entity, this.model) ||
                 coversPublicApiServer(entity));
         const resolved = { entity, allWorkloads, workloads, apiServer, pieces: this.pieces(entity) };

@@ -343,6 +343,25 @@ describe("Calico services rules", () => {
             expect(reachesApiServer([client, policy])).toBe(expected);
         });
 
+        // A rule with notNets and no nets covers every address but those: it holds the API server only if no public address is excluded.
+        it.each([
+            ["notNets of the private ranges", privateRanges, true],
+            ["notNets of one public /8", ["20.0.0.0/8"], false],
+            ["notNets of all IPv4 in two halves", ["0.0.0.0/1", "128.0.0.0/1"], false],
+        ])("a Calico rule with %s only: reaches it = %s", (_, notNets, expected) => {
+            const calico = calicoPolicy("x", "egress", {
+                order: 10,
+                selector: "all()",
+                types: ["Egress"],
+                egress: [
+                    { action: "Allow", protocol: "TCP", destination: { notNets, ports: [443] } },
+                    // Names the API server so that the analysis holds its pseudo-endpoint; it matches no traffic of the client.
+                    { action: "Allow", protocol: "UDP", destination: { services: { name: "kubernetes", namespace: "default" } } },
+                ],
+            });
+            expect(reachesApiServer([client, calico])).toBe(expected);
+        });
+
         it("a Calico nets/notNets rule covering all public IPv4 reaches it", () => {
             const calico = calicoPolicy("x", "egress", { order: 10, selector: "all()", types: ["Egress"], egress: [{ action: "Allow", protocol: "TCP", destination: { nets: ["0.0.0.0/0"], notNets: privateRanges, ports: [443] } }] });
             expect(reachesApiServer([client, calico])).toBe(true);
@@ -373,9 +392,31 @@ describe("Calico services rules", () => {
             pod("other", "x", { app: "other" }),
             { object: { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "x" }, spec: { selector: { app: "backend" }, ports: [{ port: 80, targetPort: "http" }] } } },
             denyEgress,
-            calicoPolicy("x", "to-backend", { order: 10, selector: "app == 'client'", egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "backend" } } }] }),
+            calicoPolicy("x", "to-backend", { order: 10, selector: "app == 'client'", egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "backend", namespace: "x" } } }] }),
         ];
         const lines = analyze(objects).connections.map(formatConnection).filter((line) => line.startsWith("x/client[Pod]"));
         expect(lines).toEqual(["x/client[Pod] => x/backend[Pod] : TCP 8080"]);
+    });
+
+    // Felix 3.29-3.31: updateprocessors/rules.go copies services.namespace as written and rule_scanner.go looks up
+    // "<namespace>/<name>"; nothing defaults an empty namespace to the policy's, so the IP set stays empty.
+    it.each([
+        ["an Allow without services.namespace allows nothing", "Allow", []],
+        ["a Deny without services.namespace denies nothing", "Deny", ["x/client[Pod] => x/backend[Pod] : TCP 8080"]],
+    ])("%s", (_, action, expected) => {
+        const objects = [
+            pod("client"),
+            pod("backend", "x", { app: "backend" }, [{ containerPort: 8080, name: "http" }]),
+            { object: { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "x" }, spec: { selector: { app: "backend" }, ports: [{ port: 80, targetPort: "http" }] } } },
+            calicoPolicy("x", "client-egress", {
+                order: 10,
+                selector: "app == 'client'",
+                types: ["Egress"],
+                egress: [{ action, protocol: "TCP", destination: { services: { name: "backend" } } }, ...(action === "Deny" ? [{ action: "Allow", protocol: "TCP", destination: { ports: [8080] } }] : [])],
+            }),
+        ];
+        const analysis = analyze(objects);
+        expect(analysis.connections.map(formatConnection).filter((line) => line.startsWith("x/client[Pod] => x/backend"))).toEqual(expected);
+        expect(analysis.warnings.map((warning) => warning.message)).toContain("services backend has no namespace: Calico does not default it to the policy's namespace, so the rule matches nothing");
     });
 });
