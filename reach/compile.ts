@@ -443,8 +443,13 @@ class Compiler {
                 }
                 types.add(type);
             });
+        } else if (tierFromName) {
+            // crd.projectcalico.org/v1 is not defaulted (only clientv3 Create/Update call defaultPolicyTypesField), and
+            // Felix reads empty types as both directions (felix/calc/policy_sorter.go ExtractPolicyMetadata, 3.29-3.31).
+            types.add("Ingress");
+            types.add("Egress");
         } else {
-            // Calico defaulting: Ingress when ingress rules exist or no egress rules do; Egress when egress rules exist.
+            // Calico v3 defaulting: Ingress when ingress rules exist or no egress rules do; Egress when egress rules exist.
             if (ingressRules.length > 0 || egressRules.length === 0) types.add("Ingress");
             if (egressRules.length > 0) types.add("Egress");
         }

@@ -120,10 +120,10 @@ describe("Calico policy order within a tier", () => {
         expectTable(XYZ, [allowAll, denyY(1500)], (r) => r);
     });
 
-    it("crd.projectcalico.org/v1 objects mean the same as projectcalico.org/v3", () => {
+    it("crd.projectcalico.org/v1 objects with explicit types mean the same as projectcalico.org/v3", () => {
         expectTable(
             XYZ,
-            [calicoPolicy("x", "deny-y", { selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
+            [calicoPolicy("x", "deny-y", { selector: "all()", types: ["Ingress"], ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
             (r) => r.expect("y/a", "x/a", false),
         );
     });
@@ -131,7 +131,8 @@ describe("Calico policy order within a tier", () => {
 
 describe("the tier of a crd.projectcalico.org/v1 policy comes from its name (Felix 3.29-3.31)", () => {
     // Denies y in tier `security` (before the default tier), passes the rest on; x's Kubernetes policy allows everything.
-    const denyYInSecurity = { tier: "security", order: 2000, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }] };
+    // Explicit types: a v1 object without them would also isolate egress (see "Calico types when the spec leaves them out").
+    const denyYInSecurity = { tier: "security", order: 2000, selector: "all()", types: ["Ingress"], ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }] };
     const allowAllIntoX = kubernetesPolicy("x", "allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] });
 
     it("a projectcalico.org/v3 object keeps spec.tier: y is denied before the Kubernetes policy", () => {
@@ -301,6 +302,22 @@ describe("Calico protocols and ports", () => {
         ];
         const lines = analyze(objects).connections.filter((c) => c.destination.display === "x/db[Pod]").map(formatConnection);
         expect(lines).toEqual(["x/api[Pod] => x/db[Pod] : TCP 5432"]);
+    });
+});
+
+describe("Calico types when the spec leaves them out", () => {
+    const pod = (name: string) => ({ object: { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "x", labels: { app: name } }, spec: { containers: [{ name: "c" }] } } });
+    const ingressOnly = { order: 10, selector: "app == 'a'", ingress: [{ action: "Allow" }] };
+
+    // projectcalico.org/v3 objects go through clientv3, which defaults types from the rule lists (Ingress here);
+    // crd.projectcalico.org/v1 objects are not defaulted and Felix reads empty types as Ingress and Egress
+    // (felix/calc/policy_sorter.go ExtractPolicyMetadata), so the policy isolates a's egress with no rule to allow it.
+    it.each([
+        ["projectcalico.org/v3: types default to Ingress, a's egress stays open", CALICO, ["x/a[Pod] => x/b[Pod] : All Connections"]],
+        ["crd.projectcalico.org/v1: no types means both, a's egress is dropped at the end of the default tier", "crd.projectcalico.org/v1", []],
+    ])("%s", (_, apiVersion, expected) => {
+        const lines = analyze([pod("a"), pod("b"), calicoPolicy("x", "only-ingress", ingressOnly, apiVersion)]).connections.map(formatConnection);
+        expect(lines.filter((line) => line.startsWith("x/a[Pod] => x/b"))).toEqual(expected);
     });
 });
 
