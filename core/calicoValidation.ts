@@ -145,6 +145,14 @@ function validatorProblems(kind: "NetworkPolicy" | "GlobalNetworkPolicy", specVa
         if (seenTypes.has(type)) problems.push({ path: `spec.types[${index}]`, message: `'${String(type)}' type specified more than once` });
         seenTypes.add(type);
     });
+    // Not a validator rule, but a silent no-op: Felix applies a policy to a direction only when types name it
+    // (empty types: both; felix/calc/policy_sorter.go ExtractPolicyMetadata), so rules of another direction are ignored.
+    const types = asList(spec.types);
+    for (const [direction, type] of [["ingress", "Ingress"], ["egress", "Egress"]] as const) {
+        if (types.length > 0 && types.every((value) => value === "Ingress" || value === "Egress") && asList(spec[direction]).length > 0 && !types.includes(type)) {
+            problems.push({ path: `spec.${direction}`, message: `has rules, but spec.types does not list ${type}: Felix would ignore them` });
+        }
+    }
     for (const direction of ["ingress", "egress"] as const) {
         asList(spec[direction]).forEach((ruleValue, index) => {
             const rule = asRecord(ruleValue);

@@ -128,6 +128,8 @@ describe("Calico overrides are read as Felix reads them", () => {
         ["an unknown type", { types: ["Inbound"] }, "spec.types[0]: expected Ingress or Egress, found \"Inbound\""],
         ["a repeated type", { types: ["Ingress", "Ingress"] }, "spec.types[1]: 'Ingress' type specified more than once"],
         ["a bad CIDR", { ingress: [{ action: "Deny", source: { nets: ["10.0.0.0/33"] } }] }, "spec.ingress[0].source.nets[0]: invalid CIDR \"10.0.0.0/33\": Calico would skip it, and a rule left without nets matches any address"],
+        // Felix governs a direction only when types name it (policy_sorter.go): these rules would never apply.
+        ["ingress rules with types: [Egress]", { types: ["Egress"] }, "spec.ingress: has rules, but spec.types does not list Ingress: Felix would ignore them"],
         // Go's net.ParseCIDR (Go >= 1.17) rejects leading zeros; libcalico-go's ConvertStringsToNets then skips the net.
         ["a CIDR with a leading zero", { ingress: [{ action: "Allow", source: { nets: ["010.0.0.0/8"] } }] }, "spec.ingress[0].source.nets[0]: invalid CIDR \"010.0.0.0/8\""],
         // Felix's v1 validatePort: MinPort < 1 is invalid, and the whole policy is dropped.
