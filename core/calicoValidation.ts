@@ -1,14 +1,19 @@
 /**
  * What the cluster would make of a Calico policy object, checked before it is applied.
  *
- * AKS-managed Calico serves only `crd.projectcalico.org/v1` (REFERENCE.md section 2). On that path nothing
- * validates: the API server prunes fields the CRD schema does not know (a typo such as `selctor` silently
- * becomes "no selector", i.e. everything), and Felix drops a semantically invalid policy as if it were missing
- * (felix/calc/validation_filter.go). So two checks run here:
+ * AKS-managed Calico serves only `crd.projectcalico.org/v1` (REFERENCE.md section 2). On that path the API
+ * server checks only the CRD's structural schema: it rejects the object when a field has the wrong type, and
+ * prunes fields the schema does not know (a typo such as `selctor` silently becomes "no selector", i.e.
+ * everything; at most a client-side warning). Nothing else validates before Felix, which converts the object
+ * (libcalico-go syncersv1/updateprocessors) and then validates the converted policy with
+ * libcalico-go/lib/validator/v1, dropping an invalid one as if it were missing (felix/calc/validation_filter.go).
+ * The conversion itself is silent about some mistakes: an unparsable CIDR is skipped (rules.go
+ * ConvertStringsToNets), so a rule whose every net is unparsable matches any address. So two checks run here:
  * - the CRD's structural schema (unknown fields and types), for every Calico version AKS ships;
- * - the rules Calico's v3 validator applies to policies (libcalico-go/lib/validator/v3/validator.go,
- *   `validateRule`, `validateEntityRule`, `validateNetworkPolicySpec`, `validateGlobalNetworkPolicySpec`,
- *   read at v3.29.7, v3.30.7 and v3.31.7 on 2026-12-01).
+ * - the rules of Calico's v3 validator (libcalico-go/lib/validator/v3/validator.go `validateRule`,
+ *   `validateEntityRule`, `validateNetworkPolicySpec`, `validateGlobalNetworkPolicySpec`), which are at least as
+ *   strict as what Felix's conversion and v1 validator accept, plus the conversion's silent cases; read at
+ *   v3.29.7, v3.30.7 and v3.31.7 on 2026-12-01.
  * Paths are relative to the object: `spec.ingress[0].destination.selctor`.
  * The schema walk is our own rather than a JSON-Schema library's: CRD schemas are Kubernetes structural schemas,
  * where an unknown field is pruned rather than rejected and `x-kubernetes-int-or-string` has no JSON-Schema
@@ -59,22 +64,25 @@ export function crdSchemaProblems(object: unknown, kind: "NetworkPolicy" | "Glob
     }));
 }
 
+/** Kubernetes validates a custom object against its CRD's schema: a type mismatch fails the create or update. */
+const REJECTED = ": the API server would reject the object";
+
 /** Kubernetes structural-schema semantics for the keywords the Calico CRDs use. */
 function walkSchema(value: unknown, node: CrdSchemaNode, path: string, problems: ObjectProblem[]): void {
     if (value === undefined || value === null) return;
     if (node["x-kubernetes-int-or-string"] || node.anyOf) {
-        if (typeof value !== "string" && !Number.isInteger(value)) problems.push({ path, message: `expected an integer or a string, found ${JSON.stringify(value)}` });
+        if (typeof value !== "string" && !Number.isInteger(value)) problems.push({ path, message: `expected an integer or a string, found ${JSON.stringify(value)}${REJECTED}` });
         return;
     }
     switch (node.type) {
         case "object": {
             if (typeof value !== "object" || Array.isArray(value)) {
-                problems.push({ path, message: `expected an object, found ${JSON.stringify(value)}` });
+                problems.push({ path, message: `expected an object, found ${JSON.stringify(value)}${REJECTED}` });
                 return;
             }
             const record = value as Record<string, unknown>;
             for (const field of node.required ?? []) {
-                if (record[field] === undefined) problems.push({ path: join(path, field), message: "is required" });
+                if (record[field] === undefined) problems.push({ path: join(path, field), message: `is required${REJECTED}` });
             }
             for (const [field, child] of Object.entries(record)) {
                 const known = node.properties?.[field];
@@ -84,29 +92,29 @@ function walkSchema(value: unknown, node: CrdSchemaNode, path: string, problems:
                     walkSchema(child, node.additionalProperties, join(path, field), problems);
                 } else if (node.properties !== undefined && node.additionalProperties !== true) {
                     const expected = Object.keys(node.properties).sort().join(", ");
-                    problems.push({ path: join(path, field), message: `unknown field "${field}": the API server would silently drop it (expected one of: ${expected})` });
+                    problems.push({ path: join(path, field), message: `unknown field "${field}": the API server would silently drop it, as the CRD's structural schema prunes unknown fields (expected one of: ${expected})` });
                 }
             }
             return;
         }
         case "array":
             if (!Array.isArray(value)) {
-                problems.push({ path, message: `expected a list, found ${JSON.stringify(value)}` });
+                problems.push({ path, message: `expected a list, found ${JSON.stringify(value)}${REJECTED}` });
                 return;
             }
             value.forEach((item, index) => node.items && walkSchema(item, node.items, `${path}[${index}]`, problems));
             return;
         case "string":
-            if (typeof value !== "string") problems.push({ path, message: `expected a string, found ${JSON.stringify(value)}` });
+            if (typeof value !== "string") problems.push({ path, message: `expected a string, found ${JSON.stringify(value)}${REJECTED}` });
             return;
         case "integer":
-            if (!Number.isInteger(value)) problems.push({ path, message: `expected an integer, found ${JSON.stringify(value)}` });
+            if (!Number.isInteger(value)) problems.push({ path, message: `expected an integer, found ${JSON.stringify(value)}${REJECTED}` });
             return;
         case "number":
-            if (typeof value !== "number") problems.push({ path, message: `expected a number, found ${JSON.stringify(value)}` });
+            if (typeof value !== "number") problems.push({ path, message: `expected a number, found ${JSON.stringify(value)}${REJECTED}` });
             return;
         case "boolean":
-            if (typeof value !== "boolean") problems.push({ path, message: `expected true or false, found ${JSON.stringify(value)}` });
+            if (typeof value !== "boolean") problems.push({ path, message: `expected true or false, found ${JSON.stringify(value)}${REJECTED}` });
             return;
         default:
             return;
@@ -137,6 +145,14 @@ function validatorProblems(kind: "NetworkPolicy" | "GlobalNetworkPolicy", specVa
         if (seenTypes.has(type)) problems.push({ path: `spec.types[${index}]`, message: `'${String(type)}' type specified more than once` });
         seenTypes.add(type);
     });
+    // Not a validator rule, but a silent no-op: Felix applies a policy to a direction only when types name it
+    // (empty types: both; felix/calc/policy_sorter.go ExtractPolicyMetadata), so rules of another direction are ignored.
+    const types = asList(spec.types);
+    for (const [direction, type] of [["ingress", "Ingress"], ["egress", "Egress"]] as const) {
+        if (types.length > 0 && types.every((value) => value === "Ingress" || value === "Egress") && asList(spec[direction]).length > 0 && !types.includes(type)) {
+            problems.push({ path: `spec.${direction}`, message: `has rules, but spec.types does not list ${type}: Felix would ignore them` });
+        }
+    }
     for (const direction of ["ingress", "egress"] as const) {
         asList(spec[direction]).forEach((ruleValue, index) => {
             const rule = asRecord(ruleValue);
@@ -175,7 +191,7 @@ function ruleProblems(kind: "NetworkPolicy" | "GlobalNetworkPolicy", direction: 
         }
         for (const field of ["nets", "notNets"]) {
             asList(entity[field]).forEach((net, index) => {
-                if (typeof net !== "string" || !isCidr(net)) problems.push({ path: `${here}.${field}[${index}]`, message: `invalid CIDR ${JSON.stringify(net)}` });
+                if (typeof net !== "string" || !isCidr(net)) problems.push({ path: `${here}.${field}[${index}]`, message: `invalid CIDR ${JSON.stringify(net)}: Calico would skip it, and a rule left without nets matches any address` });
             });
         }
         const services = asRecord(entity.services);
@@ -186,6 +202,17 @@ function ruleProblems(kind: "NetworkPolicy" | "GlobalNetworkPolicy", direction: 
     if (rule.icmp !== undefined && rule.protocol !== "ICMP" && rule.protocol !== "ICMPv6") {
         problems.push({ path: `${path}.icmp`, message: "icmp needs protocol ICMP or ICMPv6" });
     }
+    for (const field of ["icmp", "notICMP"]) {
+        const icmp = asRecord(rule[field]);
+        if (icmp) icmpProblems(icmp, `${path}.${field}`, problems);
+    }
+}
+
+/** validator.go validateICMPFields and the ICMPFields tags: type 0-254, code 0-255, a code needs a type. */
+function icmpProblems(icmp: Json, path: string, problems: ObjectProblem[]): void {
+    if (Number.isInteger(icmp.type) && ((icmp.type as number) < 0 || (icmp.type as number) > 254)) problems.push({ path: `${path}.type`, message: `expected an ICMP type 0-254, found ${icmp.type}` });
+    if (Number.isInteger(icmp.code) && ((icmp.code as number) < 0 || (icmp.code as number) > 255)) problems.push({ path: `${path}.code`, message: `expected an ICMP code 0-255, found ${icmp.code}` });
+    if (icmp.code !== undefined && icmp.code !== null && (icmp.type === undefined || icmp.type === null)) problems.push({ path: `${path}.code`, message: "ICMP code specified without an ICMP type" });
 }
 
 /** validateEntityRule and the policy-level services checks: a service match stands alone. */
@@ -202,6 +229,10 @@ function servicesProblems(kind: string, direction: "ingress" | "egress", side: "
     if (direction === "egress" && side === "source") problems.push({ path, message: "not allowed in an egress rule's source" });
     if (direction === "ingress" && side === "destination") problems.push({ path, message: "not allowed in an ingress rule's destination" });
     if (kind === "GlobalNetworkPolicy" && !present(services.namespace)) problems.push({ path: `${path}.namespace`, message: "is required in a GlobalNetworkPolicy" });
+    // The v3 API says an empty namespace means the policy's own, but nothing on the crd.projectcalico.org/v1 path
+    // fills it in: updateprocessors/rules.go copies it as is and Felix looks up the Service "/<name>", which never
+    // exists (felix/calc/rule_scanner.go), so the rule would match nothing (3.29-3.31).
+    if (kind === "NetworkPolicy" && !present(services.namespace)) problems.push({ path: `${path}.namespace`, message: "is required: Calico 3.29-3.31 do not default it to the policy's namespace on crd.projectcalico.org/v1, so the rule would match nothing" });
 }
 
 function selectorProblem(text: string, path: string, problems: ObjectProblem[]): void {
@@ -212,20 +243,28 @@ function selectorProblem(text: string, path: string, problems: ObjectProblem[]):
     }
 }
 
-/** A port: 0-65535, a range "a:b", or a port name. */
+/**
+ * A port: 1-65535, a range "a:b", or a port name. Port 0 fails Felix's validatePort ("port number must be between
+ * 0 and 65536" for MinPort < 1, libcalico-go/lib/validator/v1/validator.go), which drops the whole policy.
+ */
 function portProblem(port: unknown, path: string, problems: ObjectProblem[]): void {
-    if (Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65535) return;
+    const inRange = (value: number) => value >= 1 && value <= 65535;
+    if (Number.isInteger(port) && inRange(port as number)) return;
     if (typeof port === "string") {
         const range = /^(\d+):(\d+)$/.exec(port);
-        if (range && Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 65535) return;
-        if (/^\d+$/.test(port) && Number(port) <= 65535) return;
+        if (range && inRange(Number(range[1])) && Number(range[1]) <= Number(range[2]) && inRange(Number(range[2]))) return;
+        if (/^\d+$/.test(port) && inRange(Number(port))) return;
         if (/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(port) && /[a-z]/.test(port)) return;
     }
-    problems.push({ path, message: `expected a port 0-65535, a range such as "8000:8010" or a port name, found ${JSON.stringify(port)}` });
+    problems.push({ path, message: `expected a port 1-65535, a range such as "8000:8010" or a port name, found ${JSON.stringify(port)}` });
 }
 
+/**
+ * A CIDR or address as Go's net.ParseCIDR/ParseIP read it (libcalico-go net.ParseCIDROrIP): no leading zeros in
+ * an IPv4 octet (Go >= 1.17). The conversion skips what does not parse, so a typo widens the rule instead of failing.
+ */
 function isCidr(text: string): boolean {
-    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/.exec(text);
+    const v4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(\/(0|[1-9]\d?))?$/.exec(text);
     if (v4) return v4.slice(1, 5).every((octet) => Number(octet) <= 255) && (v4[6] === undefined || Number(v4[6]) <= 32);
     return /^[0-9a-fA-F:]+(\/\d{1,3})?$/.test(text) && text.includes(":");
 }

@@ -61,6 +61,13 @@ export const MODE_DEPENDENT_POLICIES = ["deny-kubernetes-api", "log-denied", BAS
 /**
  * Calico service match on the API server: "endpoint addresses and ports ... are automatically detected from the
  * service" (Calico docs, "Use service rules in policy"), so it follows the API server wherever AKS puts it.
+ * Felix 3.29-3.31 fill the rule's IP set with each EndpointSlice address and port of default/kubernetes
+ * (felix/serviceindex/serviceindex.go membersFromEndpointSlice; the ClusterIP is not in it). A pod dialling
+ * the ClusterIP (10.x.0.1:443) still matches: kube-proxy DNATs in nat PREROUTING, before Felix's filter FORWARD
+ * chains see the packet. A pod dialling the API server's FQDN matches too: on a public cluster that endpoint is
+ * the API server's public address (the AKS egress docs read "the IP address of API server endpoint" from
+ * `kubectl get endpoints kubernetes`), on a private one its private endpoint. The namespace is always set:
+ * Calico does not default it (updateprocessors/rules.go).
  */
 const KUBERNETES_API: CalicoEntity = { services: { name: "kubernetes", namespace: "default" } };
 
@@ -140,6 +147,11 @@ function renderGlobalPolicies(intent: SegmentationIntent): KubeObject[] {
  * undeclared namespaces, peers beyond their allowances, and infrastructure pods outside their podLabels. Follows
  * the stack's default mode: Log then Deny (enforce) or Log then Allow (audit).
  */
+// Kubelet probes keep working under the baseline: Felix does not police traffic from a node to its own pods
+// (felix/rules/static.go filterOutputChain returns packets leaving by a workload interface, 3.29-3.31), and the
+// pod's replies are conntrack-established. Node-to-pod traffic from other nodes and from the VNet is policed.
+// `selector: all()` with a namespaceSelector becomes `has(projectcalico.org/namespace) && pcns....` in Felix
+// (updateprocessors/globalnetworkpolicyprocessor.go), so host endpoints are never selected.
 export function renderBaselinePolicy(intent: SegmentationIntent): KubeObject {
     const verdict: CalicoRule = { action: intent.defaultMode === "enforce" ? "Deny" : "Allow" };
     return calicoGlobalNetworkPolicy(BASELINE_POLICY, {

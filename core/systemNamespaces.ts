@@ -23,6 +23,10 @@ export const SYSTEM_NAMESPACE_SOURCES = {
     "aks-istio-system": "AKS Istio add-on control plane",
     "aks-istio-ingress": "AKS Istio add-on ingress gateways",
     "aks-istio-egress": "AKS Istio add-on egress gateways",
+    // Not here on purpose: cluster extensions (Microsoft.KubernetesConfiguration: Flux, Dapr, Backup, ...) install
+    // into their own namespaces, which this stack neither enables nor creates. Exempting a name nobody uses would
+    // leave any namespace of that name open; a cluster that runs an extension declares its namespace as a peer
+    // or infrastructure, with the flows it needs.
 } as const;
 
 /** The system namespaces, sorted. */

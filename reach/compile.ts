@@ -443,8 +443,13 @@ class Compiler {
                 }
                 types.add(type);
             });
+        } else if (tierFromName) {
+            // crd.projectcalico.org/v1 is not defaulted (only clientv3 Create/Update call defaultPolicyTypesField), and
+            // Felix reads empty types as both directions (felix/calc/policy_sorter.go ExtractPolicyMetadata, 3.29-3.31).
+            types.add("Ingress");
+            types.add("Egress");
         } else {
-            // Calico defaulting: Ingress when ingress rules exist or no egress rules do; Egress when egress rules exist.
+            // Calico v3 defaulting: Ingress when ingress rules exist or no egress rules do; Egress when egress rules exist.
             if (ingressRules.length > 0 || egressRules.length === 0) types.add("Ingress");
             if (egressRules.length > 0) types.add("Egress");
         }
@@ -577,9 +582,14 @@ class Compiler {
         const nets = entity.nets != null && entity.nets.length > 0 ? this.nets(entity.nets, true, source, [...path, "nets"]) : undefined;
         const notNets =
             entity.notNets != null && entity.notNets.length > 0 ? this.nets(entity.notNets, true, source, [...path, "notNets"]) : undefined;
+        // Felix uses services.namespace as written: updateprocessors/rules.go does not default it to the policy's
+        // namespace (3.29-3.31), and the Service "/<name>" never exists, so such a rule matches nothing.
+        if (entity.services != null && !isPresent(entity.services.namespace)) {
+            this.warn(source, [...path, "services", "namespace"], `services ${entity.services.name} has no namespace: Calico does not default it to the policy's namespace, so the rule matches nothing`);
+        }
         const service =
             entity.services != null
-                ? { name: entity.services.name, namespace: entity.services.namespace ?? namespace ?? "default" }
+                ? { name: entity.services.name, namespace: entity.services.namespace ?? "" }
                 : undefined;
         const text = entityText({
             view: "calico",

@@ -396,7 +396,7 @@ class Resolver {
                 if (this.matchesWorkload(entity, this.workloads[id]!, uncertain)) workloads.add(id);
             }
         }
-        if (entity.service && !namesApiServer(entity, this.model) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
+        if (entity.service && entity.service.namespace !== "" && !namesApiServer(entity, this.model) && !this.model.services.get(`${entity.service.namespace}/${entity.service.name}`)?.selector) {
             this.warnings.push({ message: `service ${entity.service.namespace}/${entity.service.name} is not defined (or has no selector); rules naming it match nothing` });
         }
         const apiServer =

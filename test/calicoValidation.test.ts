@@ -65,9 +65,9 @@ describe("the Calico CRDs the objects are checked against", () => {
     it("the schema walk reports unknown fields and wrong types, naming the versions", () => {
         const object = { apiVersion: "crd.projectcalico.org/v1", kind: "GlobalNetworkPolicy", metadata: { name: "x" }, spec: { order: "first", selctor: "all()", egress: [{ action: "Allow", destination: { ports: [true] } }] } };
         expect(crdSchemaProblems(object, "GlobalNetworkPolicy").map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
-            "spec.order: expected a number, found \"first\" (Calico 3.29, 3.30, 3.31 GlobalNetworkPolicy CRD)",
-            expect.stringMatching(/^spec\.selctor: unknown field "selctor": the API server would silently drop it \(expected one of: .*selector.*\) \(Calico 3\.29, 3\.30, 3\.31 GlobalNetworkPolicy CRD\)$/),
-            "spec.egress[0].destination.ports[0]: expected an integer or a string, found true (Calico 3.29, 3.30, 3.31 GlobalNetworkPolicy CRD)",
+            "spec.order: expected a number, found \"first\": the API server would reject the object (Calico 3.29, 3.30, 3.31 GlobalNetworkPolicy CRD)",
+            expect.stringMatching(/^spec\.selctor: unknown field "selctor": the API server would silently drop it, as the CRD's structural schema prunes unknown fields \(expected one of: .*selector.*\) \(Calico 3\.29, 3\.30, 3\.31 GlobalNetworkPolicy CRD\)$/),
+            "spec.egress[0].destination.ports[0]: expected an integer or a string, found true: the API server would reject the object (Calico 3.29, 3.30, 3.31 GlobalNetworkPolicy CRD)",
         ]);
     });
 });
@@ -75,6 +75,21 @@ describe("the Calico CRDs the objects are checked against", () => {
 describe("Calico overrides are read as Felix reads them", () => {
     it("a correct override is accepted", () => {
         expect(problemsOf(valuesOf("prod", withCalicoOverride(denyLegacyPort)))).toEqual([]);
+    });
+
+    it("the edge values Felix accepts are accepted: ports 1 and 1:65535, ICMP type 254 with code 255, a service in another namespace", () => {
+        const edges = {
+            order: 900,
+            selector: "all()",
+            types: ["Ingress", "Egress"],
+            ingress: [
+                { action: "Deny", protocol: "TCP", destination: { ports: [1, "1:65535"] } },
+                { action: "Deny", protocol: "ICMP", icmp: { type: 254, code: 255 } },
+                { action: "Deny", source: { nets: ["0.0.0.0/0", "10.0.0.1"] } },
+            ],
+            egress: [{ action: "Deny", destination: { services: { name: "kubernetes", namespace: "default" } } }],
+        };
+        expect(problemsOf(valuesOf("prod", withCalicoOverride(edges)))).toEqual([]);
     });
 
     it("tier: security is rejected: Felix 3.29-3.31 take the tier of a v1 policy from its name", () => {
@@ -98,7 +113,7 @@ describe("Calico overrides are read as Felix reads them", () => {
     it("a field typo (selctor) fails at validation, naming the override and the field", () => {
         const typo = { ...denyLegacyPort, ingress: [{ action: "Deny", protocol: "TCP", destination: { selctor: "app == 'x'", ports: [5433] } }] };
         expect(problemsOf(valuesOf("prod", withCalicoOverride(typo)))).toEqual([
-            expect.stringMatching(new RegExp(`^${OVERRIDE.replace(/[[\].]/g, "\\$&")}\\.spec\\.ingress\\[0\\]\\.destination\\.selctor: unknown field "selctor": the API server would silently drop it`)),
+            expect.stringMatching(new RegExp(`^${OVERRIDE.replace(/[[\].]/g, "\\$&")}\\.spec\\.ingress\\[0\\]\\.destination\\.selctor: unknown field "selctor": the API server would silently drop it, as the CRD's structural schema prunes unknown fields`)),
         ]);
     });
 
@@ -112,7 +127,19 @@ describe("Calico overrides are read as Felix reads them", () => {
         ["an unknown action", { ingress: [{ action: "Drop" }] }, "spec.ingress[0].action: expected one of Allow, Deny, Log, Pass, found \"Drop\""],
         ["an unknown type", { types: ["Inbound"] }, "spec.types[0]: expected Ingress or Egress, found \"Inbound\""],
         ["a repeated type", { types: ["Ingress", "Ingress"] }, "spec.types[1]: 'Ingress' type specified more than once"],
-        ["a bad CIDR", { ingress: [{ action: "Deny", source: { nets: ["10.0.0.0/33"] } }] }, "spec.ingress[0].source.nets[0]: invalid CIDR \"10.0.0.0/33\""],
+        ["a bad CIDR", { ingress: [{ action: "Deny", source: { nets: ["10.0.0.0/33"] } }] }, "spec.ingress[0].source.nets[0]: invalid CIDR \"10.0.0.0/33\": Calico would skip it, and a rule left without nets matches any address"],
+        // Felix governs a direction only when types name it (policy_sorter.go): these rules would never apply.
+        ["ingress rules with types: [Egress]", { types: ["Egress"] }, "spec.ingress: has rules, but spec.types does not list Ingress: Felix would ignore them"],
+        // Go's net.ParseCIDR (Go >= 1.17) rejects leading zeros; libcalico-go's ConvertStringsToNets then skips the net.
+        ["a CIDR with a leading zero", { ingress: [{ action: "Allow", source: { nets: ["010.0.0.0/8"] } }] }, "spec.ingress[0].source.nets[0]: invalid CIDR \"010.0.0.0/8\""],
+        // Felix's v1 validatePort: MinPort < 1 is invalid, and the whole policy is dropped.
+        ["port 0", { ingress: [{ action: "Deny", protocol: "TCP", destination: { ports: [0] } }] }, "spec.ingress[0].destination.ports[0]: expected a port 1-65535"],
+        ["a range starting at 0", { ingress: [{ action: "Deny", protocol: "TCP", destination: { ports: ["0:80"] } }] }, "spec.ingress[0].destination.ports[0]: expected a port 1-65535"],
+        // ICMPFields: type 0-254, code 0-255, and a code needs a type (validateICMPFields).
+        ["an ICMP code without a type", { ingress: [{ action: "Deny", protocol: "ICMP", icmp: { code: 0 } }] }, "spec.ingress[0].icmp.code: ICMP code specified without an ICMP type"],
+        ["ICMP type 255", { ingress: [{ action: "Deny", protocol: "ICMP", icmp: { type: 255 } }] }, "spec.ingress[0].icmp.type: expected an ICMP type 0-254, found 255"],
+        // updateprocessors/rules.go copies services.namespace as is: empty never names a Service, so the rule matches nothing.
+        ["a services match without a namespace", { types: ["Egress"], ingress: undefined, egress: [{ action: "Deny", destination: { services: { name: "kubernetes" } } }] }, "spec.egress[0].destination.services.namespace: is required: Calico 3.29-3.31 do not default it to the policy's namespace"],
     ])("%s is rejected as Calico's validator would", (_, change, expected) => {
         const problems = problemsOf(valuesOf("prod", withCalicoOverride({ ...denyLegacyPort, ...change })));
         expect(problems).toEqual([expect.stringContaining(`${OVERRIDE}.${expected}`)]);

@@ -260,13 +260,17 @@ describe("the API server, denied to app workloads that do not declare it", () =>
 describe("peers: platform namespaces the app needs but does not own", () => {
     const peer = byName(renderSegmentation(config("prod").segmentation!).globalPolicies, "peer-ingress-nginx");
 
-    it("ingress-nginx reaches the workloads that accept it, on their ports, plus DNS and the API server; its clients reach it", () => {
+    it("ingress-nginx reaches the workloads that accept it, on their ports, plus DNS and the API server; its clients and the API server's webhook calls reach it", () => {
         expect(peer.spec).toEqual({
             order: 100,
             namespaceSelector: "projectcalico.org/name == 'ingress-nginx'",
             selector: "app.kubernetes.io/name == 'ingress-nginx'",
             types: ["Ingress", "Egress"],
-            ingress: [{ action: "Allow", protocol: "TCP", source: { nets: ["10.20.0.0/16"] }, destination: { ports: [80, 443] } }],
+            ingress: [
+                { action: "Allow", protocol: "TCP", source: { nets: ["10.20.0.0/16"] }, destination: { ports: [80, 443] } },
+                // The API server calls its admission webhook through konnectivity-agent (docs/runbook-connection-refused.md#webhooks).
+                { action: "Allow", protocol: "TCP", source: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "app == 'konnectivity-agent'" }, destination: { ports: [8443] } },
+            ],
             egress: [
                 { action: "Allow", protocol: "UDP", destination: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },
                 { action: "Allow", protocol: "TCP", destination: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },

@@ -120,10 +120,10 @@ describe("Calico policy order within a tier", () => {
         expectTable(XYZ, [allowAll, denyY(1500)], (r) => r);
     });
 
-    it("crd.projectcalico.org/v1 objects mean the same as projectcalico.org/v3", () => {
+    it("crd.projectcalico.org/v1 objects with explicit types mean the same as projectcalico.org/v3", () => {
         expectTable(
             XYZ,
-            [calicoPolicy("x", "deny-y", { selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
+            [calicoPolicy("x", "deny-y", { selector: "all()", types: ["Ingress"], ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Allow" }] }, "crd.projectcalico.org/v1")],
             (r) => r.expect("y/a", "x/a", false),
         );
     });
@@ -131,7 +131,8 @@ describe("Calico policy order within a tier", () => {
 
 describe("the tier of a crd.projectcalico.org/v1 policy comes from its name (Felix 3.29-3.31)", () => {
     // Denies y in tier `security` (before the default tier), passes the rest on; x's Kubernetes policy allows everything.
-    const denyYInSecurity = { tier: "security", order: 2000, selector: "all()", ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }] };
+    // Explicit types: a v1 object without them would also isolate egress (see "Calico types when the spec leaves them out").
+    const denyYInSecurity = { tier: "security", order: 2000, selector: "all()", types: ["Ingress"], ingress: [{ action: "Deny", source: fromNamespace("y") }, { action: "Pass" }] };
     const allowAllIntoX = kubernetesPolicy("x", "allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] });
 
     it("a projectcalico.org/v3 object keeps spec.tier: y is denied before the Kubernetes policy", () => {
@@ -304,6 +305,22 @@ describe("Calico protocols and ports", () => {
     });
 });
 
+describe("Calico types when the spec leaves them out", () => {
+    const pod = (name: string) => ({ object: { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "x", labels: { app: name } }, spec: { containers: [{ name: "c" }] } } });
+    const ingressOnly = { order: 10, selector: "app == 'a'", ingress: [{ action: "Allow" }] };
+
+    // projectcalico.org/v3 objects go through clientv3, which defaults types from the rule lists (Ingress here);
+    // crd.projectcalico.org/v1 objects are not defaulted and Felix reads empty types as Ingress and Egress
+    // (felix/calc/policy_sorter.go ExtractPolicyMetadata), so the policy isolates a's egress with no rule to allow it.
+    it.each([
+        ["projectcalico.org/v3: types default to Ingress, a's egress stays open", CALICO, ["x/a[Pod] => x/b[Pod] : All Connections"]],
+        ["crd.projectcalico.org/v1: no types means both, a's egress is dropped at the end of the default tier", "crd.projectcalico.org/v1", []],
+    ])("%s", (_, apiVersion, expected) => {
+        const lines = analyze([pod("a"), pod("b"), calicoPolicy("x", "only-ingress", ingressOnly, apiVersion)]).connections.map(formatConnection);
+        expect(lines.filter((line) => line.startsWith("x/a[Pod] => x/b"))).toEqual(expected);
+    });
+});
+
 describe("Calico services rules", () => {
     const pod = (name: string, namespace = "x", labels: Record<string, string> = { app: name }, ports: unknown[] = []) => ({
         object: { apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels }, spec: { containers: [{ name: "c", ports }] } },
@@ -343,6 +360,25 @@ describe("Calico services rules", () => {
             expect(reachesApiServer([client, policy])).toBe(expected);
         });
 
+        // A rule with notNets and no nets covers every address but those: it holds the API server only if no public address is excluded.
+        it.each([
+            ["notNets of the private ranges", privateRanges, true],
+            ["notNets of one public /8", ["20.0.0.0/8"], false],
+            ["notNets of all IPv4 in two halves", ["0.0.0.0/1", "128.0.0.0/1"], false],
+        ])("a Calico rule with %s only: reaches it = %s", (_, notNets, expected) => {
+            const calico = calicoPolicy("x", "egress", {
+                order: 10,
+                selector: "all()",
+                types: ["Egress"],
+                egress: [
+                    { action: "Allow", protocol: "TCP", destination: { notNets, ports: [443] } },
+                    // Names the API server so that the analysis holds its pseudo-endpoint; it matches no traffic of the client.
+                    { action: "Allow", protocol: "UDP", destination: { services: { name: "kubernetes", namespace: "default" } } },
+                ],
+            });
+            expect(reachesApiServer([client, calico])).toBe(expected);
+        });
+
         it("a Calico nets/notNets rule covering all public IPv4 reaches it", () => {
             const calico = calicoPolicy("x", "egress", { order: 10, selector: "all()", types: ["Egress"], egress: [{ action: "Allow", protocol: "TCP", destination: { nets: ["0.0.0.0/0"], notNets: privateRanges, ports: [443] } }] });
             expect(reachesApiServer([client, calico])).toBe(true);
@@ -373,9 +409,31 @@ describe("Calico services rules", () => {
             pod("other", "x", { app: "other" }),
             { object: { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "x" }, spec: { selector: { app: "backend" }, ports: [{ port: 80, targetPort: "http" }] } } },
             denyEgress,
-            calicoPolicy("x", "to-backend", { order: 10, selector: "app == 'client'", egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "backend" } } }] }),
+            calicoPolicy("x", "to-backend", { order: 10, selector: "app == 'client'", egress: [{ action: "Allow", protocol: "TCP", destination: { services: { name: "backend", namespace: "x" } } }] }),
         ];
         const lines = analyze(objects).connections.map(formatConnection).filter((line) => line.startsWith("x/client[Pod]"));
         expect(lines).toEqual(["x/client[Pod] => x/backend[Pod] : TCP 8080"]);
+    });
+
+    // Felix 3.29-3.31: updateprocessors/rules.go copies services.namespace as written and rule_scanner.go looks up
+    // "<namespace>/<name>"; nothing defaults an empty namespace to the policy's, so the IP set stays empty.
+    it.each([
+        ["an Allow without services.namespace allows nothing", "Allow", []],
+        ["a Deny without services.namespace denies nothing", "Deny", ["x/client[Pod] => x/backend[Pod] : TCP 8080"]],
+    ])("%s", (_, action, expected) => {
+        const objects = [
+            pod("client"),
+            pod("backend", "x", { app: "backend" }, [{ containerPort: 8080, name: "http" }]),
+            { object: { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "x" }, spec: { selector: { app: "backend" }, ports: [{ port: 80, targetPort: "http" }] } } },
+            calicoPolicy("x", "client-egress", {
+                order: 10,
+                selector: "app == 'client'",
+                types: ["Egress"],
+                egress: [{ action, protocol: "TCP", destination: { services: { name: "backend" } } }, ...(action === "Deny" ? [{ action: "Allow", protocol: "TCP", destination: { ports: [8080] } }] : [])],
+            }),
+        ];
+        const analysis = analyze(objects);
+        expect(analysis.connections.map(formatConnection).filter((line) => line.startsWith("x/client[Pod] => x/backend"))).toEqual(expected);
+        expect(analysis.warnings.map((warning) => warning.message)).toContain("services backend has no namespace: Calico does not default it to the policy's namespace, so the rule matches nothing");
     });
 });
