@@ -209,7 +209,7 @@ export function configPath(path: readonly PropertyKey[]): string {
  */
 function describeIssueAt(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): Array<{ path: readonly PropertyKey[]; message: string }> {
     if (issue.code !== "invalid_union" || issue.errors.length === 0) {
-        return [{ path, message: describeIssue(issue) }];
+        return [{ path, message: describeIssue(issue, path) }];
     }
     const typeMismatch = (inner: z.core.$ZodIssue) => inner.code === "invalid_type" && inner.path.length === 0;
     const meantFor = issue.errors.filter((branch) => !branch.some(typeMismatch));
@@ -223,16 +223,20 @@ function describeIssueAt(issue: z.core.$ZodIssue, path: readonly PropertyKey[]):
     return [{ path, message: `${message}${found}` }];
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): string {
     const found = "input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : "";
     switch (issue.code) {
         case "unrecognized_keys": {
-            const known = knownKeysAt(issue.path);
+            const known = knownKeysAt(path);
             const suffix = known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
             return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}${suffix}`;
         }
-        case "invalid_type":
-            return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}${found}`;
+        case "invalid_type": {
+            if (issue.input === undefined) return `is required (expected ${issue.expected})`;
+            // `cidrs: [0.0.0.0/0]` is an object written as a scalar: say which keys the object takes.
+            const keys = issue.expected === "object" ? knownKeysAt(path) : [];
+            return keys.length > 0 ? `expected an object {${keys.join(", ")}}${found}` : `expected ${issue.expected}${found}`;
+        }
         case "invalid_value":
             return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}${found}`;
         case "too_big":
@@ -461,6 +465,12 @@ function checkSystemPoolMinimums(pool: RawStackConfig["cluster"]["systemPool"], 
 const LOCAL_DNS_MIN_VCPUS = 4;
 const LOCAL_DNS_MIN_KUBERNETES = [1, 31];
 
+/** The same VM family with `vcpus` vCPUs (Standard_D2ds_v5 -> Standard_D4ds_v5) when that size is readable, else a common one. */
+function largerVmSize(vmSize: string, vcpus: number): string {
+    const candidate = vmSize.replace(/^(Standard_[A-Za-z]+)\d+/, `$1${vcpus}`);
+    return candidate !== vmSize && (vmSizeCapacity(candidate)?.vcpus ?? 0) >= vcpus ? candidate : "Standard_D4ds_v5";
+}
+
 function checkLocalDnsRequirements(config: RawStackConfig, pools: Array<{ key: Array<string | number>; pool: { vmSize: string } }>, problems: ProblemList): void {
     const [major, minor] = config.cluster.kubernetesVersion.split(".").map(Number);
     if (major < LOCAL_DNS_MIN_KUBERNETES[0] || (major === LOCAL_DNS_MIN_KUBERNETES[0] && minor < LOCAL_DNS_MIN_KUBERNETES[1])) {
@@ -471,7 +481,7 @@ function checkLocalDnsRequirements(config: RawStackConfig, pools: Array<{ key: A
         if (!capacity) {
             problems.add(configPath([...key, "vmSize"]), `cannot read vCPUs from ${JSON.stringify(pool.vmSize)} to check LocalDNS's minimum of ${LOCAL_DNS_MIN_VCPUS} vCPUs; use one of ${READABLE_VM_FAMILIES}`);
         } else if (capacity.vcpus < LOCAL_DNS_MIN_VCPUS) {
-            problems.add(configPath([...key, "vmSize"]), `${pool.vmSize} has ${capacity.vcpus} vCPUs; cluster.localDns needs at least ${LOCAL_DNS_MIN_VCPUS} vCPUs per node`);
+            problems.add(configPath([...key, "vmSize"]), `${pool.vmSize} has ${capacity.vcpus} vCPUs; cluster.localDns needs at least ${LOCAL_DNS_MIN_VCPUS} vCPUs per node: use a size such as ${largerVmSize(pool.vmSize, LOCAL_DNS_MIN_VCPUS)} for this pool, or leave localDns off`);
         }
     }
 }

@@ -145,10 +145,12 @@ describe("stack config validation", () => {
         expect(problemsOf(devValues((v) => { v.cluster.serviceCidr = "10.96.0.0/13"; }))).toEqual([]);
     });
 
-    it("checks LocalDNS's minimum of 4 vCPUs on every pool", () => {
+    it("checks LocalDNS's minimum of 4 vCPUs on every pool, and says which size of the family to take", () => {
         expect(problemsOf(devValues((v) => { v.cluster.localDns = true; }))).toEqual([
-            "aks-zero-trust:cluster.systemPool.vmSize: Standard_D2ds_v5 has 2 vCPUs; cluster.localDns needs at least 4 vCPUs per node",
+            "aks-zero-trust:cluster.systemPool.vmSize: Standard_D2ds_v5 has 2 vCPUs; cluster.localDns needs at least 4 vCPUs per node: use a size such as Standard_D4ds_v5 for this pool, or leave localDns off",
         ]);
+        // The size it names is one that the check accepts: dev turns LocalDNS on by following the hint.
+        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; }))).toEqual([]);
         expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; v.cluster.userPools[0].vmSize = "Standard_NC6"; }))).toEqual([
             'aks-zero-trust:cluster.userPools[0].vmSize: cannot read vCPUs from "Standard_NC6" to check LocalDNS\'s minimum of 4 vCPUs; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes',
         ]);
@@ -244,6 +246,15 @@ describe("config errors keep their hint", () => {
         ]);
         expect(problemsOf(devValues((v) => { v.segmentation.flows[0].ports = ["http"]; }))).toEqual([
             'aks-zero-trust:segmentation.flows[0].ports[0]: expected a port number (TCP) or {port, endPort, protocol: TCP, UDP or SCTP}, got "http"',
+        ]);
+    });
+
+    it("says which keys an object takes when a scalar is written in its place (egress.cidrs: [0.0.0.0/0])", () => {
+        expect(problemsOf(devValues((v) => { workload(v, "backend").egress.cidrs = ["0.0.0.0/0"]; }))).toEqual([
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.cidrs\[0\]: expected an object \{cidr, ports\}, got "0\.0\.0\.0\/0"$/),
+        ]);
+        expect(problemsOf(devValues((v) => { workload(v, "backend").egress.fqdns = ["api.stripe.com"]; }))).toEqual([
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.fqdns\[0\]: expected an object \{fqdn, ports, protocol\}, got "api\.stripe\.com"$/),
         ]);
     });
 
