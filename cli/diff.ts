@@ -43,7 +43,7 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
     if (options.failOn === "mandatory" && diff.blocksMerge) {
         const policies = [...new Set(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy))];
         const reasons = [
-            ...(policies.length > 0 ? [`mandatory policies ${policies.join(", ")}`] : []),
+            ...(policies.length > 0 ? [`violations of mandatory ${policies.length === 1 ? "policy" : "policies"} ${policies.join(", ")}`] : []),
             ...(diff.newViolations.length > 0 ? [`${diff.newViolations.length} intent-check violation(s)`] : []),
         ];
         output.err(`error: the change to stack ${options.stack} introduces ${reasons.join(" and ")} (--fail-on mandatory)\n`);

@@ -31,7 +31,7 @@ describe("npm run diff", () => {
         ));
         const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev", "--format", "md", "--fail-on", "mandatory"], dir);
         expect(result.status).toBe(1);
-        expect(result.stderr).toBe("error: the change to stack dev introduces mandatory policies web-tier-never-reaches-data-tier, data-tier-ingress-allowlist (--fail-on mandatory)\n");
+        expect(result.stderr).toBe("error: the change to stack dev introduces violations of mandatory policies web-tier-never-reaches-data-tier, data-tier-ingress-allowlist (--fail-on mandatory)\n");
         const lines = result.stdout.split("\n");
         expect(lines[0]).toBe("### Security diff: `dev`");
         expect(lines[2]).toBe("**blocks merge: 2 mandatory policies fail (web-tier-never-reaches-data-tier, data-tier-ingress-allowlist); opens 1 connection into tier=data; policy pack PASS -> FAIL (2 mandatory); intent check PASS**");
