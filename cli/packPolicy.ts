@@ -55,6 +55,7 @@ interface Manifest {
     readonly license?: string;
     readonly engines?: Record<string, string>;
     readonly dependencies?: Record<string, string>;
+    readonly allowScripts?: Record<string, boolean>;
 }
 
 interface LockEntry {
@@ -215,6 +216,8 @@ export async function buildPolicyPack(options: { readonly projectDir?: string; r
         main: "index.js",
         files: [...PACK_FILES],
         dependencies,
+        // npm 11 warns about every dependency install script not decided here; the pack's install needs none.
+        allowScripts: manifest.allowScripts,
     });
     writeJson(path.join(folder, "npm-shrinkwrap.json"), shrinkwrap);
     fs.copyFileSync(path.join(sourceDir, "PulumiPolicy.yaml"), path.join(folder, "PulumiPolicy.yaml"));

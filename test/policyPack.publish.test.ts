@@ -107,6 +107,9 @@ describe("the published policy pack, extracted alone and installed", () => {
         const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
         const source = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "package.json"), "utf8"));
         expect({ name: manifest.name, version: manifest.version, main: manifest.main, dependencies: manifest.dependencies }).toEqual({ name: source.name, version: source.version, main: "index.js", dependencies: source.dependencies });
+        // The install scripts the pack's dependencies carry stay decided (npm 11 warns on the install otherwise).
+        expect(manifest.allowScripts).toEqual(source.allowScripts);
+        expect(Object.keys(source.allowScripts)).toContain("protobufjs");
         expect(path.basename(built.tarball)).toBe(`${source.name}-${source.version}.tgz`);
         // The engine's packages: the project's ranges, so the pack runs what the project's tests run.
         const project = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
