@@ -431,15 +431,17 @@ function normaliseIngressFrom(entries: z.output<typeof ingressFromSchema>, path:
  * and Calico's validator rules (core/calicoValidation.ts): the v1 path validates nothing on the cluster.
  */
 function checkCalicoOverride(override: RawIntent["namespaces"][number]["overrides"][number], path: string, problems: ProblemList): void {
+    // The path names the override by position; each message also names it as the cluster will (kind and name).
+    const which = ` (override ${override.kind} ${override.metadata.name})`;
     if (override.metadata.name.includes(".")) {
         problems.add(`${path}.metadata.name`, `"${override.metadata.name}" contains a dot: Calico 3.29-3.31 read the tier of a crd.projectcalico.org/v1 policy from its name ("${override.metadata.name.split(".")[0]}"); overrides live in the default tier, so use a name without dots`);
     }
     if (override.spec.tier !== undefined && override.spec.tier !== "default") {
-        problems.add(`${path}.spec.tier`, `is ${JSON.stringify(override.spec.tier)}, but Calico 3.29-3.31 ignore spec.tier on crd.projectcalico.org/v1 policies and take the tier from the name (no dot: default); the policy would land in the default tier. Remove spec.tier (overrides live in the default tier)`);
+        problems.add(`${path}.spec.tier`, `is ${JSON.stringify(override.spec.tier)}, but Calico 3.29-3.31 ignore spec.tier on crd.projectcalico.org/v1 policies and take the tier from the name (no dot: default); the policy would land in the default tier. Remove spec.tier (overrides live in the default tier)${which}`);
     }
     const object = { apiVersion: override.apiVersion, kind: override.kind, metadata: override.metadata, spec: override.spec };
     for (const problem of calicoPolicyProblems(object)) {
-        problems.add(`${path}.${problem.path}`, problem.message);
+        problems.add(`${path}.${problem.path}`, `${problem.message}${which}`);
     }
 }
 

@@ -94,7 +94,7 @@ describe("Calico overrides are read as Felix reads them", () => {
 
     it("tier: security is rejected: Felix 3.29-3.31 take the tier of a v1 policy from its name", () => {
         expect(problemsOf(valuesOf("prod", withCalicoOverride({ ...denyLegacyPort, tier: "security" })))).toEqual([
-            `${OVERRIDE}.spec.tier: is "security", but Calico 3.29-3.31 ignore spec.tier on crd.projectcalico.org/v1 policies and take the tier from the name (no dot: default); the policy would land in the default tier. Remove spec.tier (overrides live in the default tier)`,
+            `${OVERRIDE}.spec.tier: is "security", but Calico 3.29-3.31 ignore spec.tier on crd.projectcalico.org/v1 policies and take the tier from the name (no dot: default); the policy would land in the default tier. Remove spec.tier (overrides live in the default tier) (override NetworkPolicy deny-legacy-db-port)`,
         ]);
     });
 

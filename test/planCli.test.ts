@@ -227,6 +227,7 @@ describe("npm run plan with overrides Felix would read differently", () => {
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.tier: is \"security\", but Calico 3.29-3.31 ignore spec.tier");
+        expect(result.stderr).toMatch(/spec\.tier: .* \(override NetworkPolicy deny-legacy-db-port\)\n/);
     });
 
     it("fails at validation on a field typo, naming the override and the field", async () => {
@@ -234,6 +235,7 @@ describe("npm run plan with overrides Felix would read differently", () => {
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.selctor: unknown field \"selctor\": the API server would silently drop it");
+        expect(result.stderr).toMatch(/spec\.selctor: .* \(override NetworkPolicy deny-legacy-db-port\)\n/);
     });
 });
 
