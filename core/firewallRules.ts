@@ -132,11 +132,14 @@ function aksRequiredGroup(config: StackConfig): RuleCollectionGroupPlan {
     };
 }
 
-/** Whether any workload or infrastructure namespace of the intent calls the Kubernetes API. */
+/** Whether any workload, infrastructure namespace or peer of the intent calls the Kubernetes API. */
 export function intentCallsKubernetesApi(intent: SegmentationIntent | undefined): boolean {
     if (!intent) return false;
+    // A peer's `egress.kubernetesApi` opens the API server in its Calico policy just as a workload's does, and its
+    // packets leave through the same firewall.
     return intent.namespaces.some((namespace) => namespace.workloads.some((workload) => workload.egress.kubernetesApi))
-        || intent.infrastructure.some((infra) => infra.egress.kubernetesApi);
+        || intent.infrastructure.some((infra) => infra.egress.kubernetesApi)
+        || intent.peers.some((peer) => peer.egress.kubernetesApi);
 }
 
 /**

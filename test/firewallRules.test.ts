@@ -28,9 +28,15 @@ describe("AKS-required firewall rules", () => {
 });
 
 describe("the API server rule", () => {
-    it("is planned only when a workload or infrastructure namespace calls the Kubernetes API on a public API server", () => {
+    it("is planned only when a workload, infrastructure namespace or peer calls the Kubernetes API on a public API server", () => {
         expect(needsApiServerEgressGroup(prodConfig())).toBe(true);
-        expect(needsApiServerEgressGroup(prodConfig((v) => { delete v.segmentation.infrastructure[0].egress; }))).toBe(false);
+        // prod: monitoring (infrastructure) and ingress-nginx (peer) call the API; no shop workload does.
+        const withoutInfrastructureApi = (v: Record<string, any>) => { delete v.segmentation.infrastructure[0].egress; };
+        const withoutPeerApi = (v: Record<string, any>) => { delete v.segmentation.peers[0].egress; };
+        expect(needsApiServerEgressGroup(prodConfig((v) => { withoutInfrastructureApi(v); withoutPeerApi(v); }))).toBe(false);
+        // A peer alone (an ingress controller watching Ingresses) reaches the API server through the firewall too.
+        expect(needsApiServerEgressGroup(prodConfig(withoutInfrastructureApi))).toBe(true);
+        expect(needsApiServerEgressGroup(prodConfig(withoutPeerApi))).toBe(true);
         // A private API server is an endpoint inside the VNet: the VNet route reaches it, not the firewall.
         expect(needsApiServerEgressGroup(prodConfig((v) => { v.cluster.apiServer = { privateCluster: true }; }))).toBe(false);
     });
