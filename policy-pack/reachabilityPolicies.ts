@@ -20,7 +20,7 @@ import type { KubeObject } from "../core/calicoApi";
 import { parseIpv4Block } from "../core/cidr";
 import { LOCAL_DNS_ADDRESSES } from "../core/policies";
 import { asEnforced, asManifests } from "../core/intentCheck";
-import { Analysis, Connection, ConnectionSet, Entity, InputError, Selector, SelectorSyntaxError, analyze, parseSelector } from "../reach";
+import { Analysis, Connection, ConnectionSet, Entity, InputError, Selector, SelectorSyntaxError, analyze, parseSelector, presentConnections } from "../reach";
 import { NAMESPACE_TYPE, NETWORK_POLICY_TYPE, StackKubernetesObject, isCalicoApiVersion, isCalicoPolicyType, matchLabelsOf, stackKubernetesObjects } from "./kubernetesObjects";
 import { TIER_LABEL } from "./kubernetesPolicies";
 import { UNKNOWN, asList, at, containsUnknown } from "./values";
@@ -248,10 +248,16 @@ export function entityText(entity: Entity): string {
     return entity.kind === "Pod" ? `${entity.namespace}/${entity.name}` : entity.display;
 }
 
-/** One violation per workload pair; external ranges are grouped per workload and port set. */
+/**
+ * One violation per workload pair; external ranges are grouped per workload and port set, after adjacent ranges
+ * with the same flagged ports are merged as reach prints them (other policies' CIDRs cut the address space into
+ * pieces that say nothing about this finding).
+ */
 function reportConnections(flagged: ReadonlyArray<{ connection: Connection; ports: ConnectionSet }>, remediation: string, reportViolation: ReportViolation): void {
     const grouped = new Map<string, { sources: Set<string>; destinations: Set<string>; ports: ConnectionSet }>();
-    for (const { connection, ports } of flagged) {
+    const merged = presentConnections(flagged.map(({ connection, ports }) => ({ ...connection, ports })), { self: true });
+    for (const connection of merged) {
+        const ports = connection.ports;
         const source = entityText(connection.source);
         const destination = entityText(connection.destination);
         const key = connection.source.type === "external"
