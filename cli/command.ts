@@ -13,6 +13,11 @@ export interface CommandOutput {
 /** A command line tool: parses argv, writes to `output`, returns its exit code. */
 export type Command = (argv: string[], output: CommandOutput) => Promise<number> | number;
 
+/** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
+export function progress(output: CommandOutput, message: string): void {
+    if (output.errIsTerminal) output.err(`\r\x1b[2K${message}`);
+}
+
 /** The process's own streams. */
 export function processOutput(): CommandOutput {
     return {

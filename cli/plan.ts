@@ -11,7 +11,7 @@ import { runProgramOffline } from "../offline/mockRuntime";
 import { planJson, planText } from "../offline/planReport";
 import { readStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
 import { checkStackName, parseFlags, UsageError } from "./failure";
-import { CommandOutput, runAsProcess } from "./command";
+import { CommandOutput, progress, runAsProcess } from "./command";
 import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/manifests";
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/stackConfigSource";
@@ -93,12 +93,6 @@ function splitAtIntentCheck(text: string): [string, string] {
     return index < 0 ? [text, ""] : [text.slice(0, index).trimEnd(), text.slice(index + 1)];
 }
 
-/** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
-function progress(output: CommandOutput, message: string): void {
-    if (output.errIsTerminal) {
-        output.err(`\r\x1b[2K${message}`);
-    }
-}
 
 function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string } {
     const values = parseFlags(argv, {

@@ -17,7 +17,7 @@ import { formatSecurityDiff, securityDiff } from "../offline/securityDiff";
 import { parseStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
 import { checkProposals, type PlannedStack } from "../offline/suggestCheck";
 import { checkStackName, parseFlags, UsageError } from "./failure";
-import { CommandOutput, runAsProcess } from "./command";
+import { CommandOutput, progress, runAsProcess } from "./command";
 import { planStackJson, PlanProcessError } from "./planProcess";
 
 const USAGE = "usage: npm run suggest -- --logs FILE --cluster DUMP [--stack NAME | --config FILE] [--since TIME] [--logs-format auto|iptables|nftables|log-analytics] [--log-prefix PREFIX] [--write-patch FILE] [--format text|md]";
@@ -116,10 +116,6 @@ function readText(file: string, what: string): string {
     }
 }
 
-/** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
-function progress(output: CommandOutput, message: string): void {
-    if (output.errIsTerminal) output.err(`\r\x1b[2K${message}`);
-}
 
 function parseOptions(argv: string[]): Options {
     const values = parseFlags(argv, {

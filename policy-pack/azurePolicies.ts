@@ -79,9 +79,7 @@ export function aksApiServerAccessPolicy(context: PackContext): ResourceValidati
             if (localAccounts !== UNKNOWN && localAccounts !== true) {
                 reportViolation(`disableLocalAccounts is ${shown(localAccounts)}: in prod only Entra ID identities may reach the API server. Set disableLocalAccounts to true (stack config cluster.disableLocalAccounts).`);
             }
-            const isPrivate = at(props, "apiServerAccessProfile", "enablePrivateCluster");
-            if (isPrivate === UNKNOWN || isPrivate === true || ranges === UNKNOWN) return;
-            if (ranges.length === 0) {
+            if (isPublicWithoutAuthorizedRanges(props)) {
                 reportViolation("the API server is public and has no authorized IP ranges: in prod it must be private or restricted. Set apiServerAccessProfile.enablePrivateCluster to true or list authorizedIPRanges (stack config cluster.apiServer).");
             }
         },
@@ -101,10 +99,7 @@ export function aksApiServerRestrictedInDevPolicy(context: PackContext): Resourc
             if (!isAzureType(args.type, "containerservice", "ManagedCluster")) return;
             const props = knownProps(args.props);
             if (environmentOf(args, props, context) === "prod") return;
-            const isPrivate = at(props, "apiServerAccessProfile", "enablePrivateCluster");
-            const ranges = asList(at(props, "apiServerAccessProfile", "authorizedIPRanges"));
-            if (isPrivate === UNKNOWN || isPrivate === true || ranges === UNKNOWN) return;
-            if (ranges.length === 0) {
+            if (isPublicWithoutAuthorizedRanges(props)) {
                 reportViolation("the API server is public and open to the whole internet (no authorized IP ranges). List authorizedIPRanges (stack config cluster.apiServer.authorizedIpRanges) or make the cluster private.");
             }
         },
@@ -137,6 +132,13 @@ export function aksKubernetesVersionSupportPolicy(context: PackContext): Resourc
             }
         },
     };
+}
+
+/** A public API server with no authorized IP ranges; false while either value is unknown (during a preview). */
+function isPublicWithoutAuthorizedRanges(props: unknown): boolean {
+    const isPrivate = at(props, "apiServerAccessProfile", "enablePrivateCluster");
+    const ranges = asList(at(props, "apiServerAccessProfile", "authorizedIPRanges"));
+    return isPrivate !== UNKNOWN && isPrivate !== true && ranges !== UNKNOWN && ranges.length === 0;
 }
 
 function environmentOf(args: ResourceValidationArgs, props: unknown, context: PackContext) {

@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { type Intervals, intervalsContain, intervalsOf, subtractIntervals } from "./intervals";
+import { type Intervals, subtractIntervals } from "./intervals";
 
 /** The highest IPv4 address as a number. */
 export const IPV4_MAX = 0xffffffff;
@@ -115,16 +115,6 @@ export function pieceIndex(starts: readonly number[], address: number): number {
         else hi = middle - 1;
     }
     return lo;
-}
-
-/** True when the piece starting at `start` lies inside `set` (pieces never straddle a boundary of the set). */
-export function pieceInside(set: Intervals, start: number): boolean {
-    return intervalsContain(set, start);
-}
-
-/** An address set from ranges. */
-export function addressSet(ranges: readonly (readonly [number, number])[]): Intervals {
-    return intervalsOf(ranges);
 }
 
 /**

@@ -28,18 +28,6 @@ import {
 import type { Labels } from "./selector";
 import { type ContainerPort, type PodWorkload, type WorkloadMember, groupWorkloads } from "./workloads";
 
-/** Kinds whose pods the analyzer reports as workloads. */
-export const WORKLOAD_KINDS: readonly string[] = [
-    "Pod",
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "ReplicationController",
-];
-
 /** Kind of the pseudo-endpoint standing for the Kubernetes API server. */
 export const API_SERVER_KIND = "APIServer";
 

@@ -14,8 +14,6 @@ export type PortProtocol = "TCP" | "UDP" | "SCTP";
 /** Port protocols in output order. */
 export const PORT_PROTOCOLS: readonly PortProtocol[] = ["TCP", "UDP", "SCTP"];
 
-/** IANA protocol numbers of the port protocols. */
-export const PROTOCOL_NUMBERS: Readonly<Record<PortProtocol, number>> = { TCP: 6, UDP: 17, SCTP: 132 };
 
 const ALL_PORTS: Intervals = [1, 65535];
 // Every IP protocol number except TCP (6), UDP (17) and SCTP (132), which are tracked with their ports.
