@@ -19,7 +19,8 @@ export const SYSTEM_NAMESPACE_SOURCES = {
     "app-routing-system": "AKS application routing add-on",
     // `az aks command invoke` runs its command-<id> pods here (AKS troubleshooting, "az aks command invoke failures").
     "aks-command": "AKS run command",
-    // Istio-based service mesh add-on (AKS docs, "istio-deploy-addon", "istio-deploy-ingress").
+    // Istio-based service mesh add-on (AKS docs, "istio-deploy-addon", "istio-deploy-ingress"; the egress gateways'
+    // default namespace is aks-istio-egress: ARM containerservice API reference, IstioEgressGateway.namespace).
     "aks-istio-system": "AKS Istio add-on control plane",
     "aks-istio-ingress": "AKS Istio add-on ingress gateways",
     "aks-istio-egress": "AKS Istio add-on egress gateways",
