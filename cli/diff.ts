@@ -11,8 +11,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/securityDiff";
-import { stackFilePath } from "../offline/stackFile";
+import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/report";
+import { stackFilePath } from "../offline/runtime";
 import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, runAsProcess } from "./command";
 import { planStackJson, PlanProcessError } from "./planProcess";
@@ -54,7 +54,7 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
 
 /** One side's security section and policy pack results, from the plan's JSON. */
 async function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): Promise<PlanSecurityJson> {
-    // The plan runs the policy pack in-process (offline/policyCheck.ts) and prints its results next to the security section.
+    // The plan runs the policy pack in-process (offline/runtime/policyCheck.ts) and prints its results next to the security section.
     const plan = await planStackJson(stack, configFile, label, packConfig);
     return plan.policies ? { ...plan.security, policies: plan.policies } : plan.security;
 }

@@ -7,22 +7,22 @@
  * (policy-pack/policy-config.dev.json) as `pulumi preview --policy-pack-config` does.
  */
 import * as path from "node:path";
-import { runProgramOffline } from "../offline/mockRuntime";
-import { planJson, planText } from "../offline/planReport";
-import { readStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
+import { runProgramOffline } from "../offline/runtime";
+import { planJson, planText } from "../offline/report";
+import { readStackFile, stackFilePath, StackFileError } from "../offline/runtime";
 import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
-import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/manifests";
+import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
 import { readStackConfig } from "../core/config";
-import { projectConfigValues } from "../core/stackConfigSource";
-import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
+import { projectConfigValues } from "../core/config";
+import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
-import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/securityReport";
-import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/connectionGraph";
-import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/securityDiff";
-import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
-import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/policyConfig";
-import { projectDir as findProjectDir } from "../offline/projectDir";
+import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/report";
+import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
+import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/report";
+import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
+import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
+import { projectDir as findProjectDir } from "../offline/runtime";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
 

@@ -7,15 +7,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readClusterAddresses } from "../core/clusterAddresses";
+import { readClusterAddresses } from "../core/evidence";
 import { readStackConfig } from "../core/config";
-import { LOG_FORMATS, LogInputError, parseDeniedFlowLog, type LogFormat } from "../core/deniedFlowLog";
-import { observeFlows, proposalsOf, proposalText, recordsSince, suggestionText, summariseNamespaces } from "../core/flowSuggestions";
-import { projectConfigValues } from "../core/stackConfigSource";
+import { LOG_FORMATS, LogInputError, parseDeniedFlowLog, type LogFormat } from "../core/evidence";
+import { observeFlows, proposalsOf, proposalText, recordsSince, suggestionText, summariseNamespaces } from "../core/evidence";
+import { projectConfigValues } from "../core/config";
 import { InputError } from "../reach";
-import { formatSecurityDiff, securityDiff } from "../offline/securityDiff";
-import { parseStackFile, stackFilePath, StackFileError } from "../offline/stackFile";
-import { checkProposals, type PlannedStack } from "../offline/suggestCheck";
+import { formatSecurityDiff, securityDiff } from "../offline/report";
+import { parseStackFile, stackFilePath, StackFileError } from "../offline/runtime";
+import { checkProposals, type PlannedStack } from "../offline/edit";
 import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
 import { planStackJson, PlanProcessError } from "./planProcess";
@@ -100,7 +100,7 @@ async function planStackText(text: string, stack: string): Promise<PlannedStack>
     fs.writeFileSync(file, text);
     try {
         const plan = await planStackJson(stack, file, "the stack with the proposals applied");
-        // The plan always runs the policy pack (offline/policyCheck.ts); a plan without results is not one to judge by.
+        // The plan always runs the policy pack (offline/runtime/policyCheck.ts); a plan without results is not one to judge by.
         if (!plan.policies) throw new PlanProcessError(`the plan of the stack with the proposals applied carries no policy pack results`);
         return { policies: plan.policies, security: plan.security };
     } finally {

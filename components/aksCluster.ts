@@ -5,8 +5,8 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/deployerIdentity";
-import { containerInsightsDataCollection } from "../core/monitoring";
+import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/azure";
+import { containerInsightsDataCollection } from "../core/azure";
 import { AKS_AAD_SERVER_APP_ID, kubeconfigOnceAuthorized } from "./kubernetesApiAccess";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
@@ -268,7 +268,7 @@ function createManagedCluster(
 
 /**
  * Container Insights with managed-identity auth collects only what a DCR associated with the cluster names; ARM
- * (unlike the az CLI) creates neither (core/monitoring.ts). Named like the CLI's `MSCI-<region>-<cluster>`.
+ * (unlike the az CLI) creates neither (core/azure/monitoring.ts). Named like the CLI's `MSCI-<region>-<cluster>`.
  */
 function collectContainerInsights(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): monitor.DataCollectionRule {
     const rule = new monitor.DataCollectionRule(`${name}-container-insights`, {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as monitor from "@pulumi/azure-native/monitor";
-import type { RuleCollectionGroupPlan } from "../core/firewallRules";
+import type { RuleCollectionGroupPlan } from "../core/firewall";
 
 /** Arguments of the egress firewall. */
 export interface EgressFirewallArgs {

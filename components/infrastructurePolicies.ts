@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { KubeObject } from "../core/calicoApi";
+import type { KubeObject } from "../core/calico";
 import { BASELINE_POLICY } from "../core/policies";
 import { applyObject } from "./namespacePolicySet";
 

@@ -1,7 +1,7 @@
 import * as https from "node:https";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { ApiAccess, DEFAULT_API_ACCESS_WAIT, waitForApiAccess } from "../core/apiAccess";
+import { ApiAccess, DEFAULT_API_ACCESS_WAIT, waitForApiAccess } from "../core/azure";
 
 /**
  * Entra ID application that AKS's API server accepts tokens for (the `--server-id` kubelogin passes). azure-native's
@@ -58,7 +58,7 @@ function currentProbe(): ApiAccessProbe {
 
 /**
  * Resolves with the kubeconfig once the deploying identity's Kubernetes RBAC works, so that everything applied
- * through a provider built from it waits for the role assignment to propagate (core/apiAccess.ts).
+ * through a provider built from it waits for the role assignment to propagate (core/azure/apiAccess.ts).
  * A preview applies nothing, so it has nothing to wait for: it resolves at once. Otherwise a preview of an existing
  * stack would ask the API server, and fail or wait the whole bound when the previewing identity may only read, or
  * runs outside a private cluster's network or the authorized IP ranges.

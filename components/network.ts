@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { FIREWALL_MANAGEMENT_SUBNET_NAME, FIREWALL_SUBNET_NAME } from "../core/names";
+import { FIREWALL_MANAGEMENT_SUBNET_NAME, FIREWALL_SUBNET_NAME } from "../core/config";
 
 /** Arguments of the platform network. */
 export interface NetworkArgs {

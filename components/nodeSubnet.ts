@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { NSG_LOG_CATEGORIES, nodeSubnetSecurityRules } from "../core/nodeSubnetSecurity";
+import { NSG_LOG_CATEGORIES, nodeSubnetSecurityRules } from "../core/azure";
 
 /** Arguments of the node subnet and its egress route table. */
 export interface NodeSubnetArgs {

@@ -3,7 +3,7 @@
  * access, the firewall policy and its rules, the egress route, and (stack-wide) protected prod state.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SUPPORT_ENDING_WARNING_DAYS, minorOf, supportedMinorVersions, versionSupport } from "../core/aksVersions";
+import { SUPPORT_ENDING_WARNING_DAYS, minorOf, supportedMinorVersions, versionSupport } from "../core/azure";
 import { ENVIRONMENT_CONFIG_PROPERTY, PackContext, resolveEnvironment, todayUtc } from "./environment";
 import { UNKNOWN, asList, at, isEverywhere, knownProps, sameText, shown } from "./values";
 
@@ -107,7 +107,7 @@ export function aksApiServerRestrictedInDevPolicy(context: PackContext): Resourc
 }
 
 /**
- * The pinned Kubernetes version against AKS's calendar (core/aksVersions.ts) on the day the pack runs: advisory,
+ * The pinned Kubernetes version against AKS's calendar (core/azure/aksVersions.ts) on the day the pack runs: advisory,
  * because the date moves while the stack stays the same. Validation refuses versions already past end of life on
  * the day the calendar was read; this catches the ones the calendar says will end soon.
  */

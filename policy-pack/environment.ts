@@ -30,7 +30,7 @@ export function todayUtc(): string {
     return new Date().toISOString().slice(0, 10);
 }
 
-/** The project's config key that names the environment (core/config.ts). */
+/** The project's config key that names the environment (core/config/stackConfig.ts). */
 const ENVIRONMENT_CONFIG_KEY = "aks-zero-trust:environment";
 
 function asEnvironment(value: unknown): Environment | undefined {

@@ -16,10 +16,10 @@
  * Named ports in rules do not resolve (representative pods declare no container ports).
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import type { KubeObject } from "../core/calicoApi";
-import { parseIpv4Block } from "../core/cidr";
+import type { KubeObject } from "../core/calico";
+import { parseIpv4Block } from "../core/common";
 import { LOCAL_DNS_ADDRESSES } from "../core/policies";
-import { asEnforced, asManifests } from "../core/intentCheck";
+import { asEnforced, asManifests } from "../core/proof";
 import { Analysis, Connection, ConnectionSet, Entity, InputError, Selector, SelectorSyntaxError, analyze, parseSelector, presentConnections } from "../reach";
 import { NAMESPACE_TYPE, NETWORK_POLICY_TYPE, StackKubernetesObject, isCalicoApiVersion, isCalicoPolicyType, matchLabelsOf, stackKubernetesObjects } from "./kubernetesObjects";
 import { TIER_LABEL } from "./kubernetesPolicies";

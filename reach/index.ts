@@ -5,49 +5,49 @@
  */
 
 // Input: manifests with their source locations.
-export type { FieldPath, SourceLocation, Warning } from "./errors";
+export type { FieldPath, SourceLocation, Warning } from "./input";
 /** A mistake in user input; its message reads "file:line: reason". */
-export { InputError, formatWarning } from "./errors";
-export type { LoadResult, ManifestObject } from "./load";
+export { InputError, formatWarning } from "./input";
+export type { LoadResult, ManifestObject } from "./input";
 /** Parses multi-document YAML text into manifest objects with locations. */
-export { loadManifestPaths, parseManifests } from "./load";
+export { loadManifestPaths, parseManifests } from "./input";
 
 // Analysis.
-export type { Analysis } from "./analyze";
+export type { Analysis } from "./engine";
 /** Computes every allowed connection; podWorkloads() gives each pod's workload identity alone. */
-export { analyze, podWorkloads } from "./analyze";
-export type { PodWorkload } from "./workloads";
-export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./evaluate";
+export { analyze, podWorkloads } from "./engine";
+export type { PodWorkload } from "./input";
+export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./engine";
 /** Output ordering of entities and connections. */
-export { compareConnections, compareEntities } from "./evaluate";
-export type { PortProtocol } from "./ports";
+export { compareConnections, compareEntities } from "./engine";
+export type { PortProtocol } from "./engine";
 /** Allowed protocols and ports, with the "TCP 80,443,UDP 53" / "All Connections" text form. */
-export { ConnectionSet, parseConnectionSet } from "./ports";
+export { ConnectionSet, parseConnectionSet } from "./engine";
 
 // Output.
-export type { OutputFormat, PresentationOptions } from "./format";
+export type { OutputFormat, PresentationOptions } from "./output";
 /** Connection lines, JSON and Markdown; self pairs left out and external ranges merged as users read them. */
-export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./format";
+export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./output";
 
 // Why: compiled policies and explained pairs.
-export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./compile";
+export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./engine";
 /** Prints a compiled policy. */
-export { formatPolicy } from "./compile";
-export type { EntityReference, Explanation } from "./explain";
+export { formatPolicy } from "./engine";
+export type { EntityReference, Explanation } from "./output";
 /** Explains one pair. */
-export { explain, formatExplanation, parseEntityReference } from "./explain";
+export { explain, formatExplanation, parseEntityReference } from "./output";
 
 // Intent checks.
-export type { Expectation, ExpectationResult, Requirement } from "./expect";
+export type { Expectation, ExpectationResult, Requirement } from "./output";
 /** Expectation files. */
-export { checkExpectations, formatExpectationResults, parseExpectations } from "./expect";
+export { checkExpectations, formatExpectationResults, parseExpectations } from "./output";
 
 // Diffs.
-export type { ConnectionDiff } from "./diff";
+export type { ConnectionDiff } from "./output";
 /** Port-level difference between two connection lists. */
-export { diffConnections, formatDiff } from "./diff";
+export { diffConnections, formatDiff } from "./output";
 
 // Selectors.
-export type { Labels, Selector } from "./selector";
+export type { Labels, Selector } from "./input";
 /** The Calico selector language. */
-export { SelectorSyntaxError, matchesSelector, parseSelector, selectorText } from "./selector";
+export { SelectorSyntaxError, matchesSelector, parseSelector, selectorText } from "./input";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { httpsApiAccessProbe, kubeconfigOnceAuthorized, useApiAccessProbe } from "../components/kubernetesApiAccess";
-import { ApiAccess, waitForApiAccess } from "../core/apiAccess";
+import { ApiAccess, waitForApiAccess } from "../core/azure";
 
 /** A probe that answers from a script, and a sleep that only records how long it was asked to wait. */
 function scripted(answers: ApiAccess[]) {

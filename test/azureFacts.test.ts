@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AKS_VERSION_CALENDAR, AKS_VERSION_CALENDAR_READ_ON, calendarEntry, supportedMinorVersions, versionSupport } from "../core/aksVersions";
+import { AKS_VERSION_CALENDAR, AKS_VERSION_CALENDAR_READ_ON, calendarEntry, supportedMinorVersions, versionSupport } from "../core/azure";
 import { readStackConfig } from "../core/config";
-import { projectConfigValues } from "../core/stackConfigSource";
+import { projectConfigValues } from "../core/config";
 import { stackConfig } from "./helpers/stack";
-import { vmSizeCapacity } from "../core/vmSizes";
+import { vmSizeCapacity } from "../core/azure";
 
 describe("AKS version calendar", () => {
     it("keeps minor versions in order, each with a window that ends after it starts", () => {

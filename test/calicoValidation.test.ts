@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CALICO_CRD_SCHEMAS } from "../core/calicoCrdSchemas";
-import { CALICO_VERSIONS, calicoPolicyProblems, crdSchemaProblems } from "../core/calicoValidation";
+import { CALICO_CRD_SCHEMAS } from "../core/calico";
+import { CALICO_VERSIONS, calicoPolicyProblems, crdSchemaProblems } from "../core/calico";
 import { readStackConfig } from "../core/config";
-import { ConfigError } from "../core/errors";
+import { ConfigError } from "../core/common";
 import { renderSegmentation } from "../core/policies";
-import { projectConfigValues } from "../core/stackConfigSource";
+import { projectConfigValues } from "../core/config";
 import { stackConfig } from "./helpers/stack";
 
 type Values = Record<string, any>;
@@ -49,7 +49,7 @@ describe("the Calico CRDs the objects are checked against", () => {
     it.each(["dev", "prod"] as const)("every Calico object the %s stack emits validates against all three CRDs and the validator rules", (stack) => {
         const variants = [
             valuesOf(stack),
-            // LocalDNS needs 4 vCPUs per node (core/config.ts), more than dev's system pool has.
+            // LocalDNS needs 4 vCPUs per node (core/config/stackConfig.ts), more than dev's system pool has.
             valuesOf(stack, (values) => { values.cluster.localDns = true; values.cluster.systemPool.vmSize = "Standard_D4ds_v5"; }),
             valuesOf(stack, (values) => { values.segmentation.namespaces[0].workloads[1].egress.kubernetesApi = true; }),
         ];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readStackConfig, StackConfig } from "../core/config";
-import { ConfigError } from "../core/errors";
-import { undeclaredFlowPortWarnings } from "../core/intentWarnings";
-import { projectConfigValues } from "../core/stackConfigSource";
+import { ConfigError } from "../core/common";
+import { undeclaredFlowPortWarnings } from "../core/intent";
+import { projectConfigValues } from "../core/config";
 import { stackConfig } from "./helpers/stack";
 
 /** The dev stack's config values, with one change applied by the test. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { principalTypeFromAccessToken } from "../core/deployerIdentity";
-import { fakeAccessToken } from "../offline/mockRuntime";
+import { principalTypeFromAccessToken } from "../core/azure";
+import { fakeAccessToken } from "../offline/runtime";
 
 const token = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
 

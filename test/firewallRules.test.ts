@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readStackConfig } from "../core/config";
-import { apiServerEgressGroup, needsApiServerEgressGroup, planFirewallRules } from "../core/firewallRules";
-import { projectConfigValues } from "../core/stackConfigSource";
+import { apiServerEgressGroup, needsApiServerEgressGroup, planFirewallRules } from "../core/firewall";
+import { projectConfigValues } from "../core/config";
 import { stackConfig } from "./helpers/stack";
 
 /** The prod stack's validated config, with one change applied to the raw values first. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../core/calicoApi";
+import type { KubeObject } from "../core/calico";
 import { readStackConfig } from "../core/config";
 import { renderRepresentativeWorkloads, renderSegmentation } from "../core/policies";
-import { projectConfigValues } from "../core/stackConfigSource";
-import { asManifests, checkIntent } from "../core/intentCheck";
+import { projectConfigValues } from "../core/config";
+import { asManifests, checkIntent } from "../core/proof";
 import { analyze, formatConnection } from "../reach";
 import { stackConfig } from "./helpers/stack";
 

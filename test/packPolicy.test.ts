@@ -12,9 +12,9 @@ function metafile(inputs: Record<string, string[]>, required: string[]): Metafil
 
 describe("npm run pack:policy refuses a pack that would not stand alone", () => {
     it("names the source files that import a package the pack does not declare", () => {
-        const meta = metafile({ "reach/load.ts": ["yaml", "node:fs"], "core/intent.ts": ["zod", "./errors"] }, ["yaml", "zod", "node:fs", "fs", "./policies.js"]);
+        const meta = metafile({ "reach/input/load.ts": ["yaml", "node:fs"], "core/intent/segmentationIntent.ts": ["zod", "./errors"] }, ["yaml", "zod", "node:fs", "fs", "./policies.js"]);
         expect(undeclaredImports(meta, { zod: "^4.6.7" })).toEqual([
-            `reach/load.ts import "yaml", but "yaml" is not in policy-pack/package.json dependencies: add it there (same range as the project's package.json) and run npm install in policy-pack/`,
+            `reach/input/load.ts import "yaml", but "yaml" is not in policy-pack/package.json dependencies: add it there (same range as the project's package.json) and run npm install in policy-pack/`,
         ]);
         // A type-only import esbuild dropped ("./errors") is in the inputs but not required by the output: not a problem.
         expect(undeclaredImports(meta, { zod: "^4.6.7", yaml: "^2.9.1" })).toEqual([]);

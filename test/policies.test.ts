@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { readStackConfig, StackConfig } from "../core/config";
-import { ConfigError } from "../core/errors";
-import { planFirewallRules } from "../core/firewallRules";
+import { ConfigError } from "../core/common";
+import { planFirewallRules } from "../core/firewall";
 import { policyCount, renderSegmentation } from "../core/policies";
-import { projectConfigValues } from "../core/stackConfigSource";
-import { SYSTEM_NAMESPACES } from "../core/systemNamespaces";
+import { projectConfigValues } from "../core/config";
+import { SYSTEM_NAMESPACES } from "../core/calico";
 import { matchesSelector, parseSelector } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
@@ -224,7 +224,7 @@ describe("zero trust for every namespace: the cluster baseline", () => {
         expect(spec.egress.slice(-2)).toEqual([{ action: "Log" }, { action: "Allow" }]);
     });
 
-    it("selects undeclared namespaces and never the system ones (one list: core/systemNamespaces.ts)", () => {
+    it("selects undeclared namespaces and never the system ones (one list: core/calico/systemNamespaces.ts)", () => {
         const selector = parseSelector((baselineOf("prod").spec as any).namespaceSelector);
         const selects = (name: string) => matchesSelector(selector, new Map([["projectcalico.org/name", name]]));
         expect(["shop", "monitoring", "ingress-nginx", "some-team-namespace", "default"].filter(selects)).toEqual(["shop", "monitoring", "ingress-nginx", "some-team-namespace", "default"]);

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
-import { runPolicies } from "../offline/policyCheck";
-import { PolicyConfigError, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../offline/policyConfig";
+import type { MockRun } from "../offline/runtime";
+import { runPolicies } from "../offline/runtime";
+import { PolicyConfigError, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../offline/runtime";
 import { DEFAULT_ENFORCEMENT_LEVEL, createPolicies, type Policies, type StackValidationPolicy } from "../policy-pack/policies";
 import { PROJECT_DIR } from "./helpers/stack";
 

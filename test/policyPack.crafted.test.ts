@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
-import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/policyCheck";
+import type { MockRun } from "../offline/runtime";
+import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/runtime";
 import { createPolicies, stackEnvironmentFrom } from "../policy-pack/policies";
 import { UNKNOWN_VALUE, calicoPolicy, namespace, networkPolicy, resource, validateResource, validateStack, withInputs } from "./policyPack/harness";
 import { DATABASE, FRONTEND, KUBE_DNS_PEER, allowDns, defaultDeny, monitoringPolicies, shop, tcp } from "./policyPack/shop";
-import { SYSTEM_NAMESPACES } from "../core/systemNamespaces";
+import { SYSTEM_NAMESPACES } from "../core/calico";
 
 const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
 

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
-import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/policyCheck";
+import type { MockRun } from "../offline/runtime";
+import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import type { PolicyPackConfig } from "../policy-pack/policies";
 import { runStack, stackConfig } from "./helpers/stack";
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
-import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/policyCheck";
+import type { MockRun } from "../offline/runtime";
+import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/runtime";
 import { createPolicies, isResourcePolicy } from "../policy-pack/policies";
 import { runStack, single } from "./helpers/stack";
 import { breakEachPolicy } from "./policyPack/breakages";

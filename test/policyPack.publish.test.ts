@@ -5,10 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACK_FILES, buildPolicyPack, type PolicyPackBuild } from "../cli/packPolicy";
-import type { MockRun } from "../offline/mockRuntime";
-import { runPolicies, runPolicyPack, urnOf } from "../offline/policyCheck";
+import type { MockRun } from "../offline/runtime";
+import { runPolicies, runPolicyPack, urnOf } from "../offline/runtime";
 // Judge dates as the offline plan does (the calendar's read date), so the built pack and the sources agree on any day.
-import { AKS_VERSION_CALENDAR_READ_ON } from "../core/aksVersions";
+import { AKS_VERSION_CALENDAR_READ_ON } from "../core/azure";
 import type { PackContext, Policies } from "../policy-pack/policies";
 import { PROJECT_DIR, runStack, single } from "./helpers/stack";
 import { networkPolicy } from "./policyPack/harness";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
-import { urnOf } from "../offline/policyCheck";
+import type { MockRun } from "../offline/runtime";
+import { urnOf } from "../offline/runtime";
 import { createPolicies } from "../policy-pack/policies";
 import { runStack, single } from "./helpers/stack";
 import { UNKNOWN_VALUE, networkPolicy } from "./policyPack/harness";

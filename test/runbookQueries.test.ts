@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TABLE_COLUMNS, tableOfDiagnosticCategory, tableOfStream } from "../core/monitoring";
-import type { MockRun } from "../offline/mockRuntime";
+import { TABLE_COLUMNS, tableOfDiagnosticCategory, tableOfStream } from "../core/azure";
+import type { MockRun } from "../offline/runtime";
 import { ofType, PROJECT_DIR, runStack, single } from "./helpers/stack";
 
 const RUNBOOK = path.join(PROJECT_DIR, "docs", "runbook-connection-refused.md");
@@ -71,7 +71,7 @@ describe("the connection-refused runbook's KQL", () => {
             expect(tables.length, `runbook line ${line}: no table`).toBeGreaterThan(0);
             for (const table of tables) {
                 expect(produced.has(table), `runbook line ${line}: ${table} is not filled by the DCR or a diagnostic setting`).toBe(true);
-                expect(TABLE_COLUMNS[table], `runbook line ${line}: no column list for ${table} in core/monitoring.ts`).toBeDefined();
+                expect(TABLE_COLUMNS[table], `runbook line ${line}: no column list for ${table} in core/azure/monitoring.ts`).toBeDefined();
             }
             const known = new Set(tables.flatMap((table) => TABLE_COLUMNS[table]));
             for (const column of columnsOf(query)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { PolicyResult } from "../offline/policyCheck";
-import { formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/securityDiff";
-import type { WorkloadFacts } from "../offline/securityReport";
+import type { PolicyResult } from "../offline/runtime";
+import { formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/report";
+import type { WorkloadFacts } from "../offline/report";
 import { DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER } from "../policy-pack/policies";
 import { parseFlowchart } from "./helpers/mermaid";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
+import type { MockRun } from "../offline/runtime";
 import { deployerRoleAssignment, ofType, runStack, stackConfig } from "./helpers/stack";
 
 /** Prod, with no workload, infrastructure namespace or peer calling the Kubernetes API. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
+import type { MockRun } from "../offline/runtime";
 import { ofType, runStack, single } from "./helpers/stack";
 import { expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
 

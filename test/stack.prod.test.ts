@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { fakeAccessToken, type MockRun } from "../offline/mockRuntime";
+import { fakeAccessToken, type MockRun } from "../offline/runtime";
 import { deployerRoleAssignment, ofType, runStack, single } from "./helpers/stack";
 import { expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
 

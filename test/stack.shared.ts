@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { MockRun } from "../offline/mockRuntime";
+import type { MockRun } from "../offline/runtime";
 import { keyOf, ofType, single } from "./helpers/stack";
 
 /** Promises every stack keeps, whatever its environment. */

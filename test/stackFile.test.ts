@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseStackFile } from "../offline/stackFile";
+import { parseStackFile } from "../offline/runtime";
 
 const parseError = (text: string): string => {
     try {

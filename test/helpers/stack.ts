@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { runProgramOffline, CapturedResource, MockRun, OfflineDeployer, resourceKey } from "../../offline/mockRuntime";
-import { readStackFile, stackFilePath, FlatConfig } from "../../offline/stackFile";
+import { runProgramOffline, CapturedResource, MockRun, OfflineDeployer, resourceKey } from "../../offline/runtime";
+import { readStackFile, stackFilePath, FlatConfig } from "../../offline/runtime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 

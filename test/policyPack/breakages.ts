@@ -1,4 +1,4 @@
-import type { CapturedResource } from "../../offline/mockRuntime";
+import type { CapturedResource } from "../../offline/runtime";
 import { networkPolicy, withInputs } from "./harness";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -16,7 +16,7 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
         "aks-network-profile": replace(CLUSTER, (cluster) => withInputs(cluster, { networkProfile: { networkPolicy: "none" } })),
         "aks-api-server-access": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { authorizedIPRanges: [] } })),
         "aks-api-server-restricted-in-dev": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { enablePrivateCluster: false, authorizedIPRanges: [] } })),
-        // 1.30 left AKS standard support in 2025 (core/aksVersions.ts), so the finding holds whatever the date.
+        // 1.30 left AKS standard support in 2025 (core/azure/aksVersions.ts), so the finding holds whatever the date.
         "aks-kubernetes-version-support": replace(CLUSTER, (cluster) => withInputs(cluster, { kubernetesVersion: "1.30" })),
         "firewall-policy-dns-proxy-threat-intel": replace("azure-native:network:FirewallPolicy", (policy) => withInputs(policy, { dnsSettings: { enableProxy: false } })),
         "firewall-rules-no-wildcards": replace("azure-native:network:FirewallPolicyRuleCollectionGroup", (group) => {

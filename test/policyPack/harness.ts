@@ -2,9 +2,9 @@
  * Calls the policy pack's validate functions directly, with args shaped like CrossGuard's (built by the
  * same adapter the offline plan uses), and collects what they report. Never constructs the PolicyPack.
  */
-import { AKS_VERSION_CALENDAR_READ_ON } from "../../core/aksVersions";
-import type { CapturedResource } from "../../offline/mockRuntime";
-import { PolicyNotApplicable, resourceValidationArgs, stackValidationArgs, violationCollector, type PolicyViolation } from "../../offline/policyCheck";
+import { AKS_VERSION_CALENDAR_READ_ON } from "../../core/azure";
+import type { CapturedResource } from "../../offline/runtime";
+import { PolicyNotApplicable, resourceValidationArgs, stackValidationArgs, violationCollector, type PolicyViolation } from "../../offline/runtime";
 import { createPolicies, isResourcePolicy, type Environment, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "../../policy-pack/policies";
 
 // The policy SDK's own unknown-value proxy (an internal module without types): `props` during a preview.

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CapturedResource } from "../../offline/mockRuntime";
+import type { CapturedResource } from "../../offline/runtime";
 
 export const PACK_DIR = path.resolve(__dirname, "..", "..", "policy-pack");
 

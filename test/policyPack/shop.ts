@@ -2,7 +2,7 @@
  * A hand-written "shop" namespace in the shape the stack renders (ADR 008 reference app): frontend (web)
  * -> backend (api) -> database (data), DNS allowed, default deny; plus a monitoring namespace that scrapes.
  */
-import type { CapturedResource } from "../../offline/mockRuntime";
+import type { CapturedResource } from "../../offline/runtime";
 import { calicoPolicy, namespace, networkPolicy } from "./harness";
 
 export const FRONTEND = { app: "frontend", tier: "web" };

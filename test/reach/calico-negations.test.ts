@@ -11,7 +11,7 @@
  *   included; `notNets: [0.0.0.0/0]` therefore matches no IPv4 address at all.
  */
 import { describe, expect, it } from "vitest";
-import { type ManifestObject, analyze, explain, formatExplanation } from "../../reach/index";
+import { type ManifestObject, analyze, explain, formatExplanation } from "../../reach";
 
 const CALICO = "projectcalico.org/v3";
 

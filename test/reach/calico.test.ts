@@ -3,7 +3,7 @@
  * tiers and orders, Allow/Deny/Log/Pass, end-of-tier drops, global policies and selector scoping.
  */
 import { describe, expect, it } from "vitest";
-import { type ManifestObject, analyze, compareConnections, explain, formatConnection } from "../../reach/index";
+import { type ManifestObject, analyze, compareConnections, explain, formatConnection } from "../../reach";
 import { type Model, type Protocol, clusterObjects, endpointsOf, model } from "./netpol/model";
 import { Prober } from "./netpol/probe";
 import { Reachability } from "./netpol/truthtable";

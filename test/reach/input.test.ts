@@ -1,6 +1,6 @@
 /** Reading manifests: locations, workloads and owners, namespaces, and errors that name the place. */
 import { describe, expect, it } from "vitest";
-import { InputError, analyze, formatConnection, formatWarning, parseManifests } from "../../reach/index";
+import { InputError, analyze, formatConnection, formatWarning, parseManifests } from "../../reach";
 
 function analyzeText(text: string, file = "manifests/app.yaml") {
     const loaded = parseManifests(text, file);

@@ -15,7 +15,7 @@ import {
     parseEntityDisplay,
     parseManifests,
     presentConnections,
-} from "../../reach/index";
+} from "../../reach";
 import { generateCluster } from "../../reach/bench";
 
 describe("ConnectionSet text form", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SelectorSyntaxError, matchesSelector, parseSelector, selectorText } from "../../reach/index";
+import { SelectorSyntaxError, matchesSelector, parseSelector, selectorText } from "../../reach";
 
 const labels = (record: Record<string, string>) => new Map(Object.entries(record));
 const web = labels({ app: "shop", tier: "web", "app.kubernetes.io/name": "frontend-v2" });

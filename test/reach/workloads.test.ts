@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { InputError, analyze, diffConnections, formatConnection, formatWarning, loadManifestPaths, parseManifests, podWorkloads } from "../../reach/index";
+import { InputError, analyze, diffConnections, formatConnection, formatWarning, loadManifestPaths, parseManifests, podWorkloads } from "../../reach";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reach-workloads-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LogInputError, parseDeniedFlowLog } from "../../core/deniedFlowLog";
-import { recordsSince } from "../../core/flowSuggestions";
+import { LogInputError, parseDeniedFlowLog } from "../../core/evidence";
+import { recordsSince } from "../../core/evidence";
 import { ACCEPTANCE_PACKETS, HOST_IPS, iptablesLines, logAnalyticsJson, nftablesLines } from "./fixtures";
 
 /** What a reader must get out of each acceptance packet, whatever the format. */

@@ -3,7 +3,7 @@
  * denied-flow records that the dump explains, written as the kernel writes them for Calico's iptables dataplane
  * (`calico-packet: IN=...`, LOG level 5 = notice), its nftables dataplane (`calico-packetIN=...`, level info) and as
  * the rows `az monitor log-analytics query -o json` prints for the runbook's Syslog query.
- * Field order and spelling follow the kernel's nf_log_syslog.c; see core/deniedFlowLog.ts for the sources.
+ * Field order and spelling follow the kernel's nf_log_syslog.c; see core/evidence/deniedFlowLog.ts for the sources.
  */
 
 /** A pod of the dump. */

@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readClusterAddresses } from "../../core/clusterAddresses";
+import { readClusterAddresses } from "../../core/evidence";
 import { readStackConfig, type StackConfig } from "../../core/config";
-import { parseDeniedFlowLog } from "../../core/deniedFlowLog";
-import { observeFlows, proposalKey, proposalsOf, summariseNamespaces, suggestionText, type ObservedFlow } from "../../core/flowSuggestions";
-import { projectConfigValues } from "../../core/stackConfigSource";
-import { applyProposalsToStackText } from "../../offline/stackEdit";
-import { parseStackFile } from "../../offline/stackFile";
+import { parseDeniedFlowLog } from "../../core/evidence";
+import { observeFlows, proposalKey, proposalsOf, summariseNamespaces, suggestionText, type ObservedFlow } from "../../core/evidence";
+import { projectConfigValues } from "../../core/config";
+import { applyProposalsToStackText } from "../../offline/edit";
+import { parseStackFile } from "../../offline/runtime";
 import { PROJECT_DIR, stackConfig } from "../helpers/stack";
 import {
     ACCEPTANCE_PACKETS,

@@ -2,12 +2,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readStackConfig } from "../../core/config";
-import { projectConfigValues } from "../../core/stackConfigSource";
-import { runProgramOffline } from "../../offline/mockRuntime";
-import { runPolicyPack } from "../../offline/policyCheck";
-import { buildSecurityReport } from "../../offline/securityReport";
-import { parseStackFile } from "../../offline/stackFile";
-import { checkProposals, type PlanStack } from "../../offline/suggestCheck";
+import { projectConfigValues } from "../../core/config";
+import { runProgramOffline } from "../../offline/runtime";
+import { runPolicyPack } from "../../offline/runtime";
+import { buildSecurityReport } from "../../offline/report";
+import { parseStackFile } from "../../offline/runtime";
+import { checkProposals, type PlanStack } from "../../offline/edit";
 import { PROJECT_DIR } from "../helpers/stack";
 
 /** Plans in this process, as `npm run plan` does; Pulumi's runtime allows one program run per process. */

@@ -8,7 +8,7 @@
  * addresses), so the ipBlock cases probe external hosts standing in for the pod IPs; endPort cases follow the
  * suite's shape for KEP-2079, as the current suite has none.
  */
-import type { ManifestObject } from "../../../reach/index";
+import type { ManifestObject } from "../../../reach";
 import { type Model, type Protocol, model } from "./model";
 import type { Reachability } from "./truthtable";
 

@@ -4,7 +4,7 @@
  * named serve-<port>-<protocol> (serve-80-tcp, serve-81-udp, ...). Pod IPs are unknown to the analyzer, so
  * cases about ipBlock add external hosts with fixed addresses.
  */
-import type { ManifestObject } from "../../../reach/index";
+import type { ManifestObject } from "../../../reach";
 
 /** Protocols the model serves. */
 export type Protocol = "TCP" | "UDP" | "SCTP";

@@ -2,7 +2,7 @@
  * The prober: asks the reachability engine (instead of a live cluster) whether one endpoint reaches
  * another on a port and protocol. Knows nothing about the expectations.
  */
-import { type Connection, ConnectionSet, type ManifestObject, analyze, parseEntityReference } from "../../../reach/index";
+import { type Connection, ConnectionSet, type ManifestObject, analyze, parseEntityReference } from "../../../reach";
 import { type Model, type Protocol, clusterObjects } from "./model";
 
 /** Answers probes for one cluster and one set of policies. */

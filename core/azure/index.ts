@@ -1,0 +1,12 @@
+/**
+ * Azure and AKS facts as data, each with its source and the day it was read: the version calendar, regions,
+ * VM sizes, monitoring tables, node-subnet NSG rules, the deployer's identity, waiting for API access.
+ * Imports core/common only. Other rooms import this one through this index.
+ */
+export * from "./aksVersions";
+export * from "./apiAccess";
+export * from "./azureRegions";
+export * from "./deployerIdentity";
+export * from "./monitoring";
+export * from "./nodeSubnetSecurity";
+export * from "./vmSizes";

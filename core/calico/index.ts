@@ -1,0 +1,9 @@
+/**
+ * The Calico API as the cluster sees it: object builders, the CRD schemas per Calico version, the validator's
+ * rules, and the system namespaces zero trust leaves alone.
+ * Imports core/common and reach/ (the selector parser). Other rooms import this one through this index.
+ */
+export * from "./calicoApi";
+export * from "./calicoCrdSchemas";
+export * from "./calicoValidation";
+export * from "./systemNamespaces";

@@ -1,0 +1,7 @@
+/**
+ * The vocabulary every room shares: the problem list behind config errors, IPv4 blocks, FQDN rules.
+ * Imports nothing from the project. Other rooms import this one through this index.
+ */
+export * from "./cidr";
+export * from "./errors";
+export * from "./fqdn";

@@ -1,0 +1,8 @@
+/**
+ * The stack's config: its schema and validation, Pulumi's flat config map decoded, and the Azure resource
+ * names derived from it.
+ * Imports core/common, core/azure and core/intent. Other rooms import this one through this index.
+ */
+export * from "./names";
+export * from "./stackConfig";
+export * from "./stackConfigSource";

@@ -1,0 +1,265 @@
+import { Ipv4Block, parseIpv4Block } from "../common";
+import type { KubeObject } from "../calico";
+import { AZURE_PLATFORM_ADDRESS, ExternalIngress, PortSpec, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "../intent";
+import { LOCAL_DNS_ADDRESSES, MODE_DEPENDENT_POLICIES } from "../policies";
+import { analyze, type Analysis, type Connection, ConnectionSet, type Entity, explain, type ManifestObject } from "../../reach";
+
+/** The outcome of checking the stack's policies against its declared intent. */
+export interface IntentCheck {
+    readonly passed: boolean;
+    /** One sentence per violation, naming the flow. */
+    readonly violations: readonly string[];
+    /** Namespaces in audit mode: the check evaluates them as enforce would. */
+    readonly auditNamespaces: readonly string[];
+    /** Number of pairs and ranges the check compared. */
+    readonly checkedPairs: number;
+}
+
+const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
+const API_SERVER = "default/kubernetes[APIServer]";
+const COREDNS = "kube-system/coredns[Pod]";
+
+/** Plain objects for the analyzer (built in code, so they carry no source location). */
+export function asManifests(objects: readonly KubeObject[]): ManifestObject[] {
+    return objects.map((object) => ({ object }));
+}
+
+/**
+ * What enforcement would give. The mode-dependent policies (denied-flow logger, API-server deny, cluster
+ * baseline) end with the mode's verdict: a bare `Allow` after `Log` in audit becomes `Deny`, and a lone `Log`
+ * rule (the API-server deny in audit) gets its `Deny` twin. Audit namespaces allow everything while they soak,
+ * so the intent is checked against the policies they will enforce.
+ */
+export function asEnforced(objects: readonly KubeObject[]): KubeObject[] {
+    const modeDependent = new Set<string>(MODE_DEPENDENT_POLICIES);
+    return objects.map((object) => {
+        if (!object.apiVersion.includes("projectcalico.org") || !modeDependent.has(object.metadata.name)) return object;
+        const spec = object.spec as { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> };
+        return { ...object, spec: { ...spec, ingress: enforceVerdict(spec.ingress), egress: enforceVerdict(spec.egress) } };
+    });
+}
+
+function enforceVerdict(rules: Array<Record<string, unknown>> | undefined): Array<Record<string, unknown>> | undefined {
+    if (!rules || rules.length === 0) return rules;
+    const last = rules[rules.length - 1]!;
+    if (last.action === "Log") return [...rules, { ...last, action: "Deny" }];
+    if (last.action === "Allow" && Object.keys(last).length === 1) return [...rules.slice(0, -1), { action: "Deny" }];
+    return rules;
+}
+
+/** A representative pod the check knows from the intent alone: its display name and labels. */
+interface DeclaredPod {
+    readonly display: string;
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Checks that every declared flow is allowed and nothing else is, for every representative pod: declared
+ * workloads (every pair, declared or not), infrastructure and peer pods, and a pod in an undeclared namespace
+ * (which may reach DNS and nothing else, and be reached by nothing). Destinations include the internet, address
+ * ranges, DNS and the API server. What counts as "internet" is derived here from the intent's network facts,
+ * not taken from the renderer, so that a renderer bug shows.
+ */
+export function checkIntent(intent: SegmentationIntent, applied: readonly KubeObject[], workloads: readonly KubeObject[]): IntentCheck {
+    const analysis = analyze(asManifests([...asEnforced(applied), ...workloads]));
+    const expected = expectedConnections(intent);
+    const inScope = (connection: Connection) => expected.subjects.has(connection.source.display) || expected.subjects.has(connection.destination.display);
+
+    const violations: string[] = [];
+    const allowed = new Map<string, Connection>();
+    for (const connection of analysis.connections) {
+        allowed.set(pairKey(connection.source, connection.destination), connection);
+        if (!inScope(connection)) continue;
+        const want = expectedFor(connection.source, connection.destination, expected);
+        const extra = connection.ports.subtract(want);
+        if (!extra.isEmpty()) {
+            const path = connection.destination.display === API_SERVER ? apiServerPath(analysis, connection) : "";
+            violations.push(`unexpected: ${connection.source.display} => ${connection.destination.display} : ${extra.format()} is allowed but not declared${path}`);
+        }
+    }
+    for (const [key, want] of expected.pairs) {
+        const [source, destination] = key.split(" => ");
+        const have = allowed.get(key)?.ports ?? ConnectionSet.NONE;
+        const missing = want.subtract(have);
+        if (!missing.isEmpty()) {
+            violations.push(`missing: ${source} => ${destination} : ${missing.format()} is declared but not allowed`);
+        }
+    }
+    const publicRanges = analysis.externals.filter((range) => touchesInternet(range, expected.nonInternet));
+    for (const [source, want] of expected.internet) {
+        const blocked = publicRanges.filter((range) => !(allowed.get(`${source} => ${range.display}`)?.ports ?? ConnectionSet.NONE).covers(want));
+        if (blocked.length > 0) {
+            violations.push(`missing: ${source} => internet : ${want.format()} is declared (FQDN egress) but not allowed to ${blocked.length} public range(s), e.g. ${blocked[0].display}`);
+        }
+    }
+    const auditNamespaces = intent.namespaces.filter((namespace) => namespace.mode === "audit").map((namespace) => namespace.name);
+    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, checkedPairs: allowed.size + expected.pairs.size };
+}
+
+/** The policies that let a workload reach the API server, so the violation names the path. */
+function apiServerPath(analysis: Analysis, connection: Connection): string {
+    const explanation = explain(analysis, connection.source.display, connection.destination.display);
+    const allowing = explanation.egress.tiers.flatMap((tier) => tier.steps.filter((step) => step.effect === "allowed").map((step) => `${step.policy.display}${step.rule ? ` rule ${step.rule.text}` : ""}`));
+    const via = allowing.length > 0 ? allowing.join("; ") : explanation.egress.tiers.length === 0 ? "no egress policy selects it" : "traffic no policy decided";
+    return ` (via ${via}; a public API server is an address in public IPv4)`;
+}
+
+interface AddressExpectation {
+    readonly start: number;
+    readonly end: number;
+    readonly ports: ConnectionSet;
+}
+
+interface ExpectedConnections {
+    /** Representative pods the check speaks for: every connection touching one is checked. */
+    readonly subjects: ReadonlySet<string>;
+    /** Pod pairs ("A => B") with exactly these ports. */
+    readonly pairs: Map<string, ConnectionSet>;
+    /** Internet ports per pod (public ranges only). */
+    readonly internet: Map<string, ConnectionSet>;
+    /** Ranges that are never the internet (private, link-local, shared, Azure platform, cluster). */
+    readonly nonInternet: readonly Ipv4Block[];
+    /** Declared range egress per pod. */
+    readonly cidrs: Map<string, AddressExpectation[]>;
+    /** Declared range ingress per pod. */
+    readonly ingressCidrs: Map<string, AddressExpectation[]>;
+}
+
+/** "Never the internet", derived from the intent's network facts alone (not from the renderer's except list). */
+function nonInternetBlocks(intent: SegmentationIntent): Ipv4Block[] {
+    const { podCidr, serviceCidr, vnetCidr } = intent.cluster;
+    return [...PRIVATE_RANGES, SHARED_ADDRESS_SPACE, AZURE_PLATFORM_ADDRESS, podCidr, serviceCidr, vnetCidr].map(parseIpv4Block);
+}
+
+function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
+    const pairs = new Map<string, ConnectionSet>();
+    const internet = new Map<string, ConnectionSet>();
+    const cidrs = new Map<string, AddressExpectation[]>();
+    const ingressCidrs = new Map<string, AddressExpectation[]>();
+    const add = (source: string, destination: string, ports: ConnectionSet) => {
+        const key = `${source} => ${destination}`;
+        pairs.set(key, (pairs.get(key) ?? ConnectionSet.NONE).union(ports));
+    };
+    const addRange = (map: Map<string, AddressExpectation[]>, pod: string, cidr: string, ports: ConnectionSet) => {
+        const block = parseIpv4Block(cidr);
+        map.set(pod, mergeAdjacent([...(map.get(pod) ?? []), { start: block.first, end: block.last, ports }]));
+    };
+
+    const appPods: DeclaredPod[] = intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => ({ display: podName(namespace.name, workload.name), namespace: namespace.name, labels: workload.labels })));
+    const infraPods: DeclaredPod[] = intent.infrastructure.map((infra) => ({ display: podName(infra.name, `${infra.name}-agent`), namespace: infra.name, labels: infra.podLabels ?? { "app.kubernetes.io/name": `${infra.name}-agent` } }));
+    const peerPods: DeclaredPod[] = intent.peers.map((peer) => ({ display: podName(peer.name, `${peer.name}-peer`), namespace: peer.name, labels: peer.podLabels ?? { "app.kubernetes.io/name": `${peer.name}-peer` } }));
+    const coredns: DeclaredPod = { display: COREDNS, namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+    const undeclared = podName(UNDECLARED_NAMESPACE, "probe");
+    const everyPod = [...appPods, ...infraPods, ...peerPods, coredns];
+    /** Pods an ingress entry names: a namespace (and labels) or a range. */
+    const accept = (destination: string, entries: readonly ExternalIngress[]) => {
+        for (const entry of entries) {
+            if (entry.cidr !== undefined) {
+                addRange(ingressCidrs, destination, entry.cidr, portSet(entry.ports));
+                continue;
+            }
+            for (const pod of everyPod) {
+                if (pod.namespace === entry.namespace && Object.entries(entry.podLabels ?? {}).every(([key, value]) => pod.labels[key] === value)) {
+                    add(pod.display, destination, portSet(entry.ports));
+                }
+            }
+        }
+    };
+    const egressOf = (source: string, egress: SegmentationIntent["infrastructure"][number]["egress"] | undefined) => {
+        add(source, COREDNS, DNS);
+        // With AKS LocalDNS, pods resolve through the node-local listeners: that is DNS too.
+        if (intent.cluster.localDns) LOCAL_DNS_ADDRESSES.forEach((cidr) => addRange(cidrs, source, cidr, DNS));
+        if (!egress) return;
+        if (egress.kubernetesApi) add(source, API_SERVER, ConnectionSet.ports("TCP", 443));
+        const internetPorts = egress.fqdns.flatMap((entry) => entry.ports.map((port) => ({ protocol: "TCP" as const, port })));
+        if (internetPorts.length > 0) internet.set(source, portSet(internetPorts));
+        egress.cidrs.forEach((entry) => addRange(cidrs, source, entry.cidr, portSet(entry.ports)));
+    };
+
+    for (const flow of intent.flows) {
+        add(podName(flow.from.namespace, flow.from.workload), podName(flow.to.namespace, flow.to.workload), portSet(flow.ports));
+    }
+    for (const namespace of intent.namespaces) {
+        for (const workload of namespace.workloads) {
+            const pod = podName(namespace.name, workload.name);
+            egressOf(pod, workload.egress);
+            accept(pod, workload.ingressFrom);
+        }
+    }
+    intent.infrastructure.forEach((infra, index) => {
+        const agent = infraPods[index]!.display;
+        egressOf(agent, infra.egress);
+        accept(agent, infra.ingressFrom);
+        if (infra.podPorts.length > 0) appPods.forEach((pod) => add(agent, pod.display, portSet(infra.podPorts)));
+    });
+    intent.peers.forEach((peer, index) => {
+        egressOf(peerPods[index]!.display, peer.egress);
+        accept(peerPods[index]!.display, peer.ingressFrom);
+    });
+    // Zero trust for namespaces nobody declared: DNS out, nothing else either way.
+    egressOf(undeclared, undefined);
+
+    const subjects = new Set([...appPods, ...infraPods, ...peerPods].map((pod) => pod.display).concat(undeclared));
+    return { subjects, pairs, internet, cidrs, ingressCidrs, nonInternet: nonInternetBlocks(intent) };
+}
+
+/** Joins touching or overlapping ranges that expect the same ports (the engine reports merged ranges). */
+function mergeAdjacent(ranges: readonly AddressExpectation[]): AddressExpectation[] {
+    const merged: Array<{ start: number; end: number; ports: ConnectionSet }> = [];
+    for (const range of [...ranges].sort((a, b) => a.start - b.start)) {
+        const last = merged.find((entry) => entry.ports.equals(range.ports) && range.start <= entry.end + 1 && entry.start <= range.end + 1);
+        if (last) {
+            last.start = Math.min(last.start, range.start);
+            last.end = Math.max(last.end, range.end);
+        } else {
+            merged.push({ ...range });
+        }
+    }
+    return merged;
+}
+
+function expectedFor(source: Entity, destination: Entity, expected: ExpectedConnections): ConnectionSet {
+    if (source.type !== "workload") {
+        return portsWithin(destination.display, source, expected.ingressCidrs);
+    }
+    if (destination.type === "workload") {
+        return expected.pairs.get(pairKey(source, destination)) ?? ConnectionSet.NONE;
+    }
+    let ports = portsWithin(source.display, destination, expected.cidrs);
+    if (isPublic(destination, expected.nonInternet)) {
+        ports = ports.union(expected.internet.get(source.display) ?? ConnectionSet.NONE);
+    }
+    return ports;
+}
+
+/** Ports the pod expects with an external range: those of every declared range that holds it. */
+function portsWithin(pod: string, range: { start: number; end: number }, ranges: Map<string, AddressExpectation[]>): ConnectionSet {
+    let ports = ConnectionSet.NONE;
+    for (const entry of ranges.get(pod) ?? []) {
+        if (entry.start <= range.start && range.end <= entry.end) ports = ports.union(entry.ports);
+    }
+    return ports;
+}
+
+/** Whether any address of the range is on the internet (not inside one of the non-internet ranges). */
+function touchesInternet(range: { start: number; end: number }, nonInternet: readonly Ipv4Block[]): boolean {
+    return !nonInternet.some((block) => block.first <= range.start && range.end <= block.last);
+}
+
+/** Whether every address of the range is on the internet. */
+function isPublic(range: { start: number; end: number }, nonInternet: readonly Ipv4Block[]): boolean {
+    return nonInternet.every((block) => range.end < block.first || block.last < range.start);
+}
+
+function portSet(ports: readonly PortSpec[]): ConnectionSet {
+    return ports.reduce((set, port) => set.union(ConnectionSet.ports(port.protocol, port.port, port.endPort ?? port.port)), ConnectionSet.NONE);
+}
+
+function podName(namespace: string, name: string): string {
+    return `${namespace}/${name}[Pod]`;
+}
+
+function pairKey(source: Entity, destination: Entity): string {
+    return `${source.display} => ${destination.display}`;
+}

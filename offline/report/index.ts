@@ -1,0 +1,9 @@
+/**
+ * What a plan shows: the resource report, the security report (firewall, policies, intent check), the security
+ * diff of two plans and its connection graph.
+ * Imports offline/runtime, core/ and reach/. Other rooms import this one through this index.
+ */
+export * from "./connectionGraph";
+export * from "./planReport";
+export * from "./securityDiff";
+export * from "./securityReport";

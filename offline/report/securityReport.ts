@@ -1,0 +1,239 @@
+import type { KubeObject } from "../../core/calico";
+import type { StackConfig } from "../../core/config";
+import type { FqdnRule } from "../../core/common";
+import type { SegmentationIntent } from "../../core/intent";
+import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../../core/policies";
+import { analyze, Connection, formatConnection } from "../../reach";
+import { appliedObjects } from "../runtime";
+import { asEnforced, asManifests, checkIntent, IntentCheck } from "../../core/proof";
+import type { MockRun } from "../runtime";
+import { wrapParts } from "./planReport";
+
+/** One firewall rule as a row of the plan's table. */
+export interface FirewallRuleRow {
+    readonly collection: string;
+    readonly priority: string;
+    readonly rule: string;
+    readonly source: string;
+    readonly destination: string;
+    readonly ports: string;
+}
+
+/** A namespace's policy count against the ADR budget. */
+export interface PolicyBudgetRow {
+    readonly namespace: string;
+    readonly mode: string;
+    readonly policies: number;
+    readonly budget: number;
+}
+
+/** A declared workload as the security diff needs it: its entity, its labels, the FQDNs the firewall allows it. */
+export interface WorkloadFacts {
+    /** Entity display, as in connection lines: `shop/backend[Pod]`. */
+    readonly entity: string;
+    readonly labels: Readonly<Record<string, string>>;
+    /** The workload's own firewall FQDN allowances (`api.stripe.com Https:443`), sorted. */
+    readonly fqdns: readonly string[];
+}
+
+/** The security half of the plan: what the boundary allows, and whether that matches the intent. */
+export interface SecurityReport {
+    readonly firewallRules: readonly FirewallRuleRow[];
+    readonly policySets: readonly PolicyBudgetRow[];
+    readonly globalPolicies: { readonly count: number; readonly budget: number };
+    /** Connections of the declared workloads, as the applied policies allow them (audit namespaces allow all). */
+    readonly connections: readonly Connection[];
+    /** Connection lines of `connections`, sorted. */
+    readonly connectionLines: readonly string[];
+    /** Connection lines as enforcement would allow them (audit namespaces evaluated as enforce); the security diff compares these. */
+    readonly enforcedConnectionLines: readonly string[];
+    readonly intentCheck: IntentCheck | undefined;
+    /** The declared workloads (and infrastructure and DNS pods), sorted by entity. */
+    readonly workloads: readonly WorkloadFacts[];
+}
+
+/** Builds the security report from what the program registered and the validated config. */
+export function buildSecurityReport(run: MockRun, config: StackConfig): SecurityReport {
+    const applied = appliedObjects(run);
+    const intent = config.segmentation;
+    const workloads = intent ? renderRepresentativeWorkloads(intent) : [];
+    const declared = new Set(workloads.filter((pod) => pod.metadata.namespace !== "kube-system").map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}[Pod]`));
+    const involvesDeclared = (connection: Connection) => declared.has(connection.source.display) || declared.has(connection.destination.display);
+    const connections = intent ? analyze(asManifests([...applied, ...workloads])).connections.filter(involvesDeclared) : [];
+    const enforced = intent ? analyze(asManifests([...asEnforced(applied), ...workloads])).connections.filter(involvesDeclared) : [];
+    return {
+        firewallRules: firewallRows(run),
+        policySets: policyBudgetRows(applied),
+        globalPolicies: { count: applied.filter((object) => object.kind === "GlobalNetworkPolicy").length, budget: GLOBAL_POLICY_BUDGET },
+        connections,
+        connectionLines: connections.map(formatConnection),
+        enforcedConnectionLines: enforced.map(formatConnection),
+        intentCheck: intent ? checkIntent(intent, applied, workloads) : undefined,
+        workloads: intent ? workloadFacts(intent, workloads) : [],
+    };
+}
+
+/** Labels of the representative pods, and each owner's FQDNs (the firewall rule of a workload is named after it). */
+function workloadFacts(intent: SegmentationIntent, pods: readonly KubeObject[]): WorkloadFacts[] {
+    const fqdnText = (rules: readonly FqdnRule[]) => rules.map((rule) => `${rule.fqdn} ${rule.protocol}:${rule.ports.join(",")}`).sort();
+    const fqdnsByWorkload = new Map<string, string[]>([
+        ...intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => [`${namespace.name}/${workload.name}`, fqdnText(workload.egress.fqdns)] as [string, string[]])),
+        ...intent.infrastructure.map((infra) => [`${infra.name}/${infra.name}-agent`, fqdnText(infra.egress.fqdns)] as [string, string[]]),
+    ]);
+    return pods
+        .map((pod) => {
+            const name = `${pod.metadata.namespace}/${pod.metadata.name}`;
+            return { entity: `${name}[${pod.kind}]`, labels: pod.metadata.labels ?? {}, fqdns: fqdnsByWorkload.get(name) ?? [] };
+        })
+        .sort((a, b) => a.entity.localeCompare(b.entity));
+}
+
+function firewallRows(run: MockRun): FirewallRuleRow[] {
+    const rows: FirewallRuleRow[] = [];
+    for (const group of run.resources.filter((resource) => resource.type === "azure-native:network:FirewallPolicyRuleCollectionGroup")) {
+        const inputs = group.inputs as { ruleCollectionGroupName: string; priority: number; ruleCollections: Array<{ name: string; priority: number; rules: Array<Record<string, any>> }> };
+        for (const collection of inputs.ruleCollections ?? []) {
+            for (const rule of collection.rules ?? []) {
+                const destination = [
+                    ...(rule.fqdnTags ?? []).map((tag: string) => `tag:${tag}`),
+                    ...(rule.targetFqdns ?? []),
+                    ...(rule.destinationFqdns ?? []),
+                    ...(rule.destinationAddresses ?? []),
+                ].join(", ");
+                const ports = rule.ruleType === "ApplicationRule"
+                    ? (rule.protocols ?? []).map((protocol: { protocolType: string; port: number }) => `${protocol.protocolType}:${protocol.port}`).join(", ")
+                    : `${(rule.ipProtocols ?? []).join("/")} ${(rule.destinationPorts ?? []).join(",")}`;
+                rows.push({
+                    collection: `${inputs.ruleCollectionGroupName}/${collection.name}`,
+                    priority: `${inputs.priority}/${collection.priority}`,
+                    rule: rule.name,
+                    source: (rule.sourceAddresses ?? []).join(", "),
+                    destination,
+                    ports,
+                });
+            }
+        }
+    }
+    return rows;
+}
+
+function policyBudgetRows(applied: readonly KubeObject[]): PolicyBudgetRow[] {
+    return applied
+        .filter((object) => object.kind === "Namespace")
+        .map((namespace) => ({
+            namespace: namespace.metadata.name,
+            mode: namespace.metadata.labels?.["aks-zero-trust.io/mode"] ?? "-",
+            policies: applied.filter((object) => object.metadata.namespace === namespace.metadata.name && object.kind.endsWith("NetworkPolicy")).length,
+            budget: NAMESPACE_POLICY_BUDGET,
+        }))
+        .sort((a, b) => a.namespace.localeCompare(b.namespace));
+}
+
+/** The report as text sections, for the plan's terminal output. */
+export function securityReportText(report: SecurityReport): string {
+    const lines: string[] = [];
+    // Every rule's source is the node subnet (overlay SNATs pod traffic to node IPs): named once, not on every row.
+    const sources = [...new Set(report.firewallRules.map((row) => row.source))];
+    const oneSource = sources.length === 1;
+    lines.push(oneSource
+        ? `Firewall rules (source of every rule: ${sources[0]}, the node subnet; overlay SNATs pod traffic to node IPs):`
+        : "Firewall rules (source is the node subnet: overlay SNATs pod traffic to node IPs):");
+    lines.push(...firewallTable(report.firewallRules, !oneSource));
+    lines.push("", "Policy sets (ADR 008 budget):");
+    lines.push(...table([{ header: "namespace" }, { header: "mode" }, { header: "policies" }], report.policySets.map((row) => [row.namespace, row.mode, `${row.policies}/${row.budget}`])));
+    lines.push(`  global policies: ${report.globalPolicies.count}/${report.globalPolicies.budget}`);
+    lines.push("", "Reachability (computed from the objects the stack applies; representative pods stand for the declared workloads):");
+    lines.push(...reachabilityLines(report));
+    const check = report.intentCheck;
+    lines.push("", "Intent check:");
+    if (!check) {
+        lines.push("  SKIPPED (no segmentation intent declared)");
+    } else {
+        if (check.auditNamespaces.length > 0) {
+            lines.push(`  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
+        }
+        lines.push(...check.violations.map((violation) => `  ${violation}`));
+        lines.push(check.passed ? `  PASS (${check.checkedPairs} pairs and ranges checked)` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);
+    }
+    return lines.join("\n");
+}
+
+/** Tables keep to a 120-column terminal: the columns named as wrappable wrap their cells after a comma. */
+const TABLE_WIDTH = 120;
+
+/** A table column: its header, and where its cells may break when the table is too wide ("" never). */
+interface Column {
+    readonly header: string;
+    readonly breakAfter?: string;
+}
+
+function table(columns: readonly Column[], rows: readonly string[][]): string[] {
+    const { head, body } = tableParts(columns, rows);
+    return [...head, ...body.flat()];
+}
+
+/** The header lines and each row's lines (a wrapped row takes several), columns sized to fit TABLE_WIDTH. */
+function tableParts(columns: readonly Column[], rows: readonly string[][]): { head: string[]; body: string[][] } {
+    const headers = columns.map((column) => column.header);
+    const wrappable = columns.flatMap((column, index) => (column.breakAfter ? [index] : []));
+    const wrap = (cell: string, column: number, width: number) => wrapParts(cell, width, columns[column].breakAfter || ",");
+    const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
+    // A cell breaks only after its separators, so its longest piece sets the narrowest the column can get.
+    const narrowest = headers.map((header, column) => Math.max(header.length, ...rows.flatMap((row) => wrap(row[column], column, 0).map((part) => part.length))));
+    const total = () => 2 + widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1);
+    // Narrow the wrappable columns, widest first, until the table fits or none can narrow further.
+    while (total() > TABLE_WIDTH) {
+        const candidates = wrappable.filter((column) => widths[column] > narrowest[column]);
+        if (candidates.length === 0) break;
+        const widest = candidates.reduce((best, column) => (widths[column] > widths[best] ? column : best));
+        widths[widest] -= 1;
+    }
+    const render = (cells: readonly string[]): string[] => {
+        const wrapped = cells.map((cell, column) => (cell.length > widths[column] ? wrap(cell, column, widths[column]) : [cell]));
+        const height = Math.max(...wrapped.map((lines) => lines.length));
+        return Array.from({ length: height }, (_, line) => `  ${wrapped.map((lines, column) => (lines[line] ?? "").padEnd(widths[column])).join("  ").trimEnd()}`);
+    };
+    return { head: [...render(headers), ...render(widths.map((width) => "-".repeat(width)))], body: rows.map(render) };
+}
+
+/**
+ * The firewall rules, one table; each rule collection group is a heading line above its rows, so that the rows
+ * carry only the collection's own name and priority.
+ */
+function firewallTable(rows: readonly FirewallRuleRow[], withSource: boolean): string[] {
+    const split = rows.map((row) => {
+        const [group, collection] = row.collection.split("/");
+        const [groupPriority, collectionPriority] = row.priority.split("/");
+        return { row, group: `${group} (priority ${groupPriority})`, collection: collection ?? group, priority: collectionPriority ?? groupPriority };
+    });
+    const { head, body } = tableParts(
+        [{ header: "collection" }, { header: "priority" }, { header: "rule" }, ...(withSource ? [{ header: "source", breakAfter: "," }] : []), { header: "destination (FQDNs, tags, addresses)", breakAfter: "," }, { header: "ports", breakAfter: "," }],
+        split.map(({ row, collection, priority }) => [collection, priority, row.rule, ...(withSource ? [row.source] : []), row.destination, row.ports]),
+    );
+    const lines = [...head];
+    split.forEach(({ group }, index) => {
+        if (index === 0 || split[index - 1].group !== group) lines.push(`  rule collection group ${group}:`);
+        lines.push(...body[index]);
+    });
+    return lines;
+}
+
+/**
+ * The connections of the declared workloads. Where a namespace audits, the list is what enforce would allow (what
+ * the intent promises), followed by what audit lets through today on top of it, marked: the Calico log-denied policy
+ * logs those flows and allows them.
+ */
+function reachabilityLines(report: SecurityReport): string[] {
+    if (!report.intentCheck && report.connectionLines.length === 0) return ["  (no segmentation intent declared)"];
+    const audit = report.intentCheck?.auditNamespaces ?? [];
+    if (audit.length === 0) return report.connectionLines.map((line) => `  ${line}`);
+    const enforced = new Set(report.enforcedConnectionLines);
+    const auditOnly = report.connectionLines.filter((line) => !enforced.has(line));
+    return [
+        `  as enforce would allow it (${audit.join(", ")} in audit mode):`,
+        ...report.enforcedConnectionLines.map((line) => `    ${line}`),
+        ...(auditOnly.length > 0
+            ? [`  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`, ...auditOnly.map((line) => `  ! ${line}`)]
+            : []),
+    ];
+}
