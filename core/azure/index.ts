@@ -1,6 +1,6 @@
 /**
- * Azure and AKS facts as data, each with its source and the day it was read: the version calendar, regions,
- * VM sizes, monitoring tables, node-subnet NSG rules, the deployer's identity, waiting for API access.
+ * Azure and AKS facts as data, each with its source and the day it was read: the version calendar, regions, VM
+ * sizes, monitoring tables, NSG rules, platform addresses (IMDS, WireServer), the deployer's identity, API access.
  * Imports core/common only. Other rooms import this one through this index.
  */
 export * from "./aksVersions";
@@ -9,4 +9,5 @@ export * from "./azureRegions";
 export * from "./deployerIdentity";
 export * from "./monitoring";
 export * from "./nodeSubnetSecurity";
+export * from "./platformAddresses";
 export * from "./vmSizes";

@@ -4,6 +4,7 @@ import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "../common";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "../common";
 import { calicoPolicyProblems } from "../calico";
 import { SYSTEM_NAMESPACES } from "../calico";
+import { WIRESERVER_ADDRESS } from "../azure";
 
 /** Namespaces that belong to Kubernetes, AKS, Calico or add-ons (one list, with sources, in core/calico/systemNamespaces.ts). */
 export { SYSTEM_NAMESPACES } from "../calico";
@@ -12,7 +13,7 @@ export { SYSTEM_NAMESPACES } from "../calico";
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] as const;
 
 /** Azure's platform endpoint (DNS, health, wire server); workloads have no business talking to it directly. */
-export const AZURE_PLATFORM_ADDRESS = "168.63.129.16/32";
+export const AZURE_PLATFORM_ADDRESS = WIRESERVER_ADDRESS;
 /** Shared address space (RFC 6598), never the internet. */
 export const SHARED_ADDRESS_SPACE = "100.64.0.0/10";
 
