@@ -1,3 +1,4 @@
+import { CommandContext, processContext } from "./commandLine";
 import { reportFailure } from "./failure";
 
 /** Where a command writes: the process streams, or buffers in tests that run a command in-process. */
@@ -10,8 +11,11 @@ export interface CommandOutput {
     readonly errIsTerminal: boolean;
 }
 
-/** A command line tool: parses argv, writes to `output`, returns its exit code. */
-export type Command = (argv: string[], output: CommandOutput) => Promise<number> | number;
+/**
+ * A command line tool: parses argv (cli/commandLine.ts), writes to `output`, returns its exit code. `context` says how
+ * the user started it (npm script or bin), for the usage lines; absent, the npm script.
+ */
+export type Command = (argv: string[], output: CommandOutput, context?: CommandContext) => Promise<number> | number;
 
 /** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
 export function progress(output: CommandOutput, message: string): void {
@@ -31,9 +35,9 @@ export function processOutput(): CommandOutput {
  * Runs a command and maps an error to its message and exit code (see reportFailure). Resolves to the exit code;
  * nothing here ends the process.
  */
-export async function runCommand(command: Command, argv: string[], output: CommandOutput, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = []): Promise<number> {
+export async function runCommand(command: Command, argv: string[], output: CommandOutput, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = [], context?: CommandContext): Promise<number> {
     try {
-        return await command(argv, output);
+        return await command(argv, output, context);
     } catch (error) {
         return reportFailure(error, userErrorTypes, output);
     }
@@ -47,13 +51,13 @@ export async function runCommand(command: Command, argv: string[], output: Comma
  * explicitly: after a config error Pulumi's runtime leaves the stack's own promise rejected, which Node would
  * otherwise print a second time, with a stack trace.
  */
-export async function runAsProcess(command: Command, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = [], argv = process.argv.slice(2)): Promise<void> {
+export async function runAsProcess(command: Command, userErrorTypes: ReadonlyArray<new (...args: any[]) => Error> = [], argv = process.argv.slice(2), context: CommandContext = processContext()): Promise<void> {
     // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
         if (error.code !== "EPIPE") throw error;
         process.exit(process.exitCode ?? 0);
     });
-    const code = await runCommand(command, argv, processOutput(), userErrorTypes);
+    const code = await runCommand(command, argv, processOutput(), userErrorTypes, context);
     process.exitCode = code;
     // The command has finished and reported its outcome; a rejection settling now is an echo of it.
     process.on("unhandledRejection", () => undefined);

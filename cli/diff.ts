@@ -11,22 +11,47 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { formatSecurityDiff, PlanSecurityJson, securityDiff } from "../offline/report";
-import { stackFilePath } from "../offline/runtime";
-import { checkStackName, parseFlags, UsageError } from "./failure";
+import { formatSecurityDiff, PlanSecurityJson, securityDiff, type SecurityDiff } from "../offline/report";
+import { stackFilePath, stacksIn } from "../offline/runtime";
+import { checkStackName } from "./failure";
 import { CommandOutput, runAsProcess } from "./command";
+import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
 import { planStackJson, PlanProcessError } from "./planProcess";
 
-const USAGE = "usage: npm run diff -- --base GIT_REF [--stack NAME] [--format text|md|json] [--fail-on mandatory] [--policy-pack-config FILE]";
+/** The security diff's command line: its options, help and examples. */
+export const DIFF: CommandSpec = {
+    name: "diff",
+    summary: "the security diff between the stack's config at a git revision and the working tree, for pull requests",
+    description:
+        "Plans the stack's config at --base and in the working tree, both offline, and prints what the change does to the " +
+        "boundary: policy pack and intent check verdicts, connections opened and closed (grouped by what they cross), firewall " +
+        "FQDNs and rules, policy budgets. --format md is the pull-request comment.",
+    options: [
+        { name: "base", value: "GIT_REF", required: true, description: "the git revision to compare the working tree against", example: "--base origin/main" },
+        { name: "stack", value: "NAME", default: "dev", description: "the stack whose config (Pulumi.NAME.yaml) is compared", example: "--stack prod" },
+        { name: "format", value: "FORMAT", choices: ["text", "md", "json"], default: "text", description: "text for a terminal, md for a pull-request comment, json for tools", example: "--format md" },
+        { name: "fail-on", value: "LEVEL", choices: ["mandatory"], description: "after printing, exit 1 when the change introduces a mandatory policy or intent-check violation", example: "--fail-on mandatory" },
+        { name: "policy-pack-config", value: "FILE", description: "evaluate both sides under this policy pack config", example: "--policy-pack-config policy-pack/policy-config.dev.json" },
+    ],
+    examples: [
+        "--base origin/main --stack dev            # +/- lines by group",
+        "--base HEAD~1 --stack prod --format md    # Markdown for a PR comment",
+        "--base origin/main --fail-on mandatory    # exit 1 (after printing) on a new mandatory or intent-check violation",
+    ],
+};
 /** Stack files and git history are read from the working directory (npm runs scripts from the project root). */
 const WORK_DIR = process.cwd();
 
 /** A side of the diff could not be planned; the message says which and why. */
 class DiffInputError extends Error {}
 
-/** Runs the security diff; returns the exit code. */
-export async function diffCommand(argv: string[], output: CommandOutput): Promise<number> {
-    const options = parseOptions(argv);
+/** Runs the security diff; returns the exit code (see EXIT_CODES). */
+export async function diffCommand(argv: string[], output: CommandOutput, context: CommandContext = processContext()): Promise<number> {
+    const options = parseOptions(argv, output, context);
+    if (!options) return 0;
+    if (!fs.existsSync(stackFilePath(WORK_DIR, options.stack))) {
+        throw new DiffInputError(`no stack file Pulumi.${options.stack}.yaml in ${WORK_DIR}: stacks here: ${stacksIn(WORK_DIR).join(", ") || "none"}`);
+    }
     const relativeStackFile = path.relative(gitRoot(), stackFilePath(WORK_DIR, options.stack)).split(path.sep).join("/");
     const baseText = gitShow(options.base, relativeStackFile);
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "security-diff-"));
@@ -37,9 +62,17 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
     const [before, after] = await Promise.all([
         planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
         planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`),
-    ]).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
+    ])
+        .catch((error: unknown) => {
+            // A pull-request comment shows why there is no diff (an invalid stack file), not an empty section.
+            if (options.format === "md" && error instanceof PlanProcessError) {
+                output.out(`### Security diff: \`${options.stack}\`\n\n**cannot compute the diff:**\n\n\`\`\`\n${error.message}\n\`\`\`\n`);
+            }
+            throw error;
+        })
+        .finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
     const diff = securityDiff(before, after);
-    output.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
+    output.out(securityDiffOutput(diff, options.stack, options.format));
     if (options.failOn === "mandatory" && diff.blocksMerge) {
         const policies = [...new Set(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy))];
         const reasons = [
@@ -50,6 +83,13 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
         return 1;
     }
     return 0;
+}
+
+/** The diff as the command prints it: text keeps to 120 columns; Markdown and JSON are read by programs, which wrap for themselves. */
+export function securityDiffOutput(diff: SecurityDiff, stack: string, format: "text" | "md" | "json"): string {
+    if (format === "json") return `${JSON.stringify(diff, null, 2)}\n`;
+    const text = formatSecurityDiff(diff, stack, format);
+    return format === "text" ? fitToWidth(text) : text;
 }
 
 /** One side's security section and policy pack results, from the plan's JSON. */
@@ -76,20 +116,14 @@ function gitShow(ref: string, file: string): string {
     }
 }
 
-function parseOptions(argv: string[]): { base: string; stack: string; format: "text" | "md" | "json"; failOn?: "mandatory"; policyPackConfig?: string } {
-    const values = parseFlags(argv, {
-        base: { type: "string" },
-        stack: { type: "string", default: "dev" },
-        format: { type: "string", default: "text" },
-        "fail-on": { type: "string" },
-        "policy-pack-config": { type: "string" },
-    }, USAGE);
-    if (!values.base) throw new UsageError(`--base is required\n${USAGE}`);
-    if (values.format !== "text" && values.format !== "md" && values.format !== "json") throw new UsageError(`--format must be text, md or json, got "${values.format}"\n${USAGE}`);
-    const failOn = values["fail-on"];
-    if (failOn !== undefined && failOn !== "mandatory") throw new UsageError(`--fail-on must be mandatory, got "${failOn}"\n${USAGE}`);
+/** The options, or undefined when --help was printed. */
+function parseOptions(argv: string[], output: CommandOutput, context: CommandContext): { base: string; stack: string; format: "text" | "md" | "json"; failOn?: "mandatory"; policyPackConfig?: string } | undefined {
+    const parsed = parseCommandLine(DIFF, argv, context, output.out);
+    if (!parsed) return undefined;
+    const values = parsed.values as Record<string, string | undefined>;
+    const failOn = values["fail-on"] as "mandatory" | undefined;
     const policyPackConfig = values["policy-pack-config"];
-    return { base: values.base, stack: checkStackName(values.stack), format: values.format, ...(failOn ? { failOn } : {}), ...(policyPackConfig ? { policyPackConfig } : {}) };
+    return { base: values.base!, stack: checkStackName(values.stack!), format: values.format as "text" | "md" | "json", ...(failOn ? { failOn } : {}), ...(policyPackConfig ? { policyPackConfig } : {}) };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */

@@ -9,12 +9,11 @@
 import * as path from "node:path";
 import { runProgramOffline } from "../offline/runtime";
 import { planJson, planText } from "../offline/report";
-import { readStackFile, stackFilePath, StackFileError } from "../offline/runtime";
-import { checkStackName, parseFlags, UsageError } from "./failure";
+import { loadStackFile, stackConfigOf, stackFilePath, StackFileError } from "../offline/runtime";
+import { checkStackName } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
+import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
 import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
-import { readStackConfig } from "../core/config";
-import { projectConfigValues } from "../core/config";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/report";
@@ -24,17 +23,42 @@ import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../off
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
+/** The plan's command line: its options, help and examples. */
+export const PLAN: CommandSpec = {
+    name: "plan",
+    summary: "run the stack's program offline under Pulumi mocks: resources, firewall rules, reachability, checks",
+    description:
+        "Runs the real Pulumi program (index.ts) under Pulumi's runtime mocks, with no cloud and no Pulumi CLI, and prints every " +
+        "resource the stack would create, the firewall rules, the policy sets against their budget, the reachability of the " +
+        "declared workloads, the policy pack's results and the intent check. Exits 1 on invalid config, a mandatory policy " +
+        "violation or a failed intent check. Nothing is written unless --out is given.",
+    options: [
+        { name: "stack", value: "NAME", default: "dev", description: "the stack to plan: its config is Pulumi.NAME.yaml in the project folder", example: "--stack prod" },
+        { name: "config", value: "FILE", description: "plan this stack file instead of Pulumi.NAME.yaml (--stack still names the stack)", example: "--config examples/my-stack.yaml" },
+        { name: "policy-pack-config", value: "FILE", description: "run the policy pack under this config file, as pulumi preview --policy-pack-config does", example: "--policy-pack-config policy-pack/policy-config.dev.json" },
+        { name: "format", value: "FORMAT", choices: ["text", "json", "mermaid"], default: "text", description: "text for people; json for tools; mermaid draws the connection matrix as enforced", example: "--format json" },
+        { name: "out", value: "DIR", description: "also write the Kubernetes objects it would apply (DIR/manifests) and one representative pod per workload (DIR/workloads), for reach", example: "--out /tmp/p" },
+        { name: "verbose", description: "list every connection audit mode lets through today (by default, one summary line per audit namespace)", example: "--verbose" },
+    ],
+    examples: [
+        "--stack prod                 # another stack",
+        "--stack prod --format json   # JSON for tools: resources, summary, security, policy results",
+        "--config examples/my-stack.yaml --stack dev   # any stack file",
+        "--stack prod --out /tmp/p    # also the objects and representative pods, for npm run reach",
+    ],
+};
 
-/** Runs the plan; returns the exit code (0 ok, 1 bad input or a failed check, 2 bad usage). */
-export async function planCommand(argv: string[], output: CommandOutput): Promise<number> {
-    const options = parseOptions(argv);
+/** Runs the plan; returns the exit code (see EXIT_CODES). */
+export async function planCommand(argv: string[], output: CommandOutput, context: CommandContext = processContext()): Promise<number> {
+    const options = parseOptions(argv, output, context);
+    if (!options) return 0;
     const projectDir = findProjectDir(__dirname);
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
-    const config = readStackFile(configFile);
+    const stackFile = loadStackFile(configFile);
+    const config = stackFile.config;
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
-    // Validated before the program runs: a config mistake is reported once, with nothing planned.
-    const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
+    // Validated before the program runs: a config mistake is reported once, with its line, and nothing planned.
+    const stackConfig = stackConfigOf(stackFile, options.stack);
     for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
         output.err(`warning: ${warning}\n`);
     }
@@ -51,9 +75,9 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     } else if (options.format === "json") {
         output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
     } else {
-        const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
+        const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security, { verbose: options.verbose }));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
-        output.out(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
+        output.out(fitToWidth(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`));
     }
     if (options.out) {
         const intent = stackConfig.segmentation;
@@ -94,18 +118,28 @@ function splitAtIntentCheck(text: string): [string, string] {
 }
 
 
-function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string } {
-    const values = parseFlags(argv, {
-        stack: { type: "string", default: "dev" },
-        config: { type: "string" },
-        "policy-pack-config": { type: "string" },
-        format: { type: "string", default: "text" },
-        out: { type: "string" },
-    }, USAGE);
-    if (values.format !== "text" && values.format !== "json" && values.format !== "mermaid") {
-        throw new UsageError(`--format must be text, json or mermaid, got "${values.format}"\n${USAGE}`);
-    }
-    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
+interface PlanOptions {
+    readonly stack: string;
+    readonly config?: string;
+    readonly policyPackConfig?: string;
+    readonly format: "text" | "json" | "mermaid";
+    readonly out?: string;
+    readonly verbose: boolean;
+}
+
+/** The options, or undefined when --help was printed. */
+function parseOptions(argv: string[], output: CommandOutput, context: CommandContext): PlanOptions | undefined {
+    const parsed = parseCommandLine(PLAN, argv, context, output.out);
+    if (!parsed) return undefined;
+    const values = parsed.values as Record<string, string | undefined> & { verbose?: boolean };
+    return {
+        stack: checkStackName(values.stack!),
+        config: values.config,
+        policyPackConfig: values["policy-pack-config"],
+        format: values.format as PlanOptions["format"],
+        out: values.out,
+        verbose: values.verbose === true,
+    };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */

@@ -8,19 +8,43 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readClusterAddresses } from "../core/evidence";
-import { readStackConfig } from "../core/config";
 import { LOG_FORMATS, LogInputError, parseDeniedFlowLog, type LogFormat } from "../core/evidence";
-import { observeFlows, proposalsOf, proposalText, recordsSince, suggestionText, summariseNamespaces } from "../core/evidence";
-import { projectConfigValues } from "../core/config";
+import { endpointText, observeFlows, proposalKey, proposalsOf, proposalText, recordsSince, suggestionText, summariseNamespaces, type GuardrailVerdicts, type NamespaceSummary } from "../core/evidence";
 import { InputError } from "../reach";
 import { formatSecurityDiff, securityDiff } from "../offline/report";
-import { parseStackFile, stackFilePath, StackFileError } from "../offline/runtime";
+import { parseStack, stackConfigOf, stackFilePath, stacksIn, StackFileError } from "../offline/runtime";
 import { checkProposals, type PlannedStack } from "../offline/edit";
-import { checkStackName, parseFlags, UsageError } from "./failure";
+import { checkStackName, UsageError } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
+import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
 import { planStackJson, PlanProcessError } from "./planProcess";
 
-const USAGE = "usage: npm run suggest -- --logs FILE --cluster DUMP [--stack NAME | --config FILE] [--since TIME] [--logs-format auto|iptables|nftables|log-analytics] [--log-prefix PREFIX] [--write-patch FILE] [--format text|md]";
+/** suggest's command line: its options, help and examples. */
+export const SUGGEST: CommandSpec = {
+    name: "suggest",
+    summary: "from audit-mode denied-flow logs to proposed intent changes, each checked against the guardrails",
+    description:
+        "Reads Calico's denied-flow log lines (calico-packet, from the iptables or nftables dataplane, or the Log Analytics " +
+        "JSON of the runbook's Syslog query) and a kubectl dump of namespaces, pods and services; maps addresses to workloads " +
+        "and proposes flows and egress CIDRs, each checked against config validation, the policy pack's mandatory policies " +
+        "and the intent check (one offline plan per proposal).",
+    options: [
+        { name: "logs", value: "FILE", required: true, description: "the denied-flow log: kernel log lines or a Log Analytics JSON export", example: "--logs examples/kern.log" },
+        { name: "cluster", value: "DUMP", required: true, description: "kubectl get namespaces,pods,services -A -o json, saved while the logs were written", example: "--cluster examples/cluster.json" },
+        { name: "stack", value: "NAME", default: "dev", description: "the stack whose intent the proposals change (Pulumi.NAME.yaml)", example: "--stack prod" },
+        { name: "config", value: "FILE", description: "a stack file other than Pulumi.NAME.yaml", example: "--config examples/my-stack.yaml" },
+        { name: "since", value: "TIME", description: "only records at or after this ISO 8601 time (the deployment of the last intent change)", example: "--since 2026-12-01T08:00:00Z" },
+        { name: "logs-format", value: "FORMAT", choices: ["auto", ...LOG_FORMATS], default: "auto", description: "the log's format; auto tells them apart", example: "--logs-format nftables" },
+        { name: "log-prefix", value: "PREFIX", description: "the log prefix Calico was configured with (default calico-packet)", example: "--log-prefix calico-packet" },
+        { name: "write-patch", value: "FILE", description: "write the stack file with the accepted proposals applied to FILE (it may be the stack file itself)", example: "--write-patch /tmp/Pulumi.dev.yaml" },
+        { name: "format", value: "FORMAT", choices: ["text", "md", "json"], default: "text", description: "text for people, md for a pull request (with the security diff), json for tools", example: "--format json" },
+    ],
+    examples: [
+        "--logs examples/kern.log --cluster examples/cluster.json --stack dev",
+        "--logs examples/syslog.json --cluster examples/cluster.json --format md",
+        "--logs examples/kern.log --cluster examples/cluster.json --format json",
+    ],
+};
 
 /** A file named on the command line cannot be read, or the stack has nothing to suggest against. */
 class SuggestInputError extends Error {}
@@ -34,15 +58,19 @@ interface Options {
     readonly logsFormat?: LogFormat;
     readonly logPrefix?: string;
     readonly writePatch?: string;
-    readonly format: "text" | "md";
+    readonly format: "text" | "md" | "json";
 }
 
-/** Runs suggest; returns the exit code. */
-export async function suggestCommand(argv: string[], output: CommandOutput): Promise<number> {
-    const options = parseOptions(argv);
+/** Runs suggest; returns the exit code (see EXIT_CODES). */
+export async function suggestCommand(argv: string[], output: CommandOutput, context: CommandContext = processContext()): Promise<number> {
+    const options = parseOptions(argv, output, context);
+    if (!options) return 0;
     const stackFile = options.config ? path.resolve(options.config) : stackFilePath(process.cwd(), options.stack);
+    if (!options.config && !fs.existsSync(stackFile)) {
+        throw new SuggestInputError(`no stack file ${path.basename(stackFile)}: stacks here: ${stacksIn(process.cwd()).join(", ") || "none"} (or --config FILE)`);
+    }
     const stackText = readText(stackFile, "stack file");
-    const config = readStackConfig(projectConfigValues(parseStackFile(stackText, stackFile)), options.stack);
+    const config = stackConfigOf(parseStack(stackText, stackFile), options.stack);
     const intent = config.segmentation;
     if (!intent) throw new SuggestInputError(`${stackFile} declares no aks-zero-trust:segmentation: there is no intent to suggest changes to`);
 
@@ -77,14 +105,16 @@ export async function suggestCommand(argv: string[], output: CommandOutput): Pro
             "<details><summary>Every flow in the window</summary>",
             "",
             "```",
-            text.trimEnd(),
+            fitToWidth(text.trimEnd()),
             "```",
             "",
             "</details>",
             "",
         ].join("\n"));
+    } else if (options.format === "json") {
+        output.out(`${JSON.stringify(suggestionJson(summaries, result.verdicts, { stack: options.stack, stackFile: path.relative(process.cwd(), stackFile) || stackFile, logs: options.logs, format: log.format, records: log.records.length, considered: records.length, skippedIpv6: log.skippedIpv6, cluster: options.cluster, since: options.since }, result.accepted.map(proposalText)), null, 2)}\n`);
     } else {
-        output.out(text);
+        output.out(fitToWidth(text));
     }
     if (options.writePatch) {
         fs.writeFileSync(path.resolve(options.writePatch), result.acceptedText);
@@ -117,39 +147,51 @@ function readText(file: string, what: string): string {
 }
 
 
-function parseOptions(argv: string[]): Options {
-    const values = parseFlags(argv, {
-        logs: { type: "string" },
-        cluster: { type: "string" },
-        stack: { type: "string", default: "dev" },
-        config: { type: "string" },
-        since: { type: "string" },
-        "logs-format": { type: "string", default: "auto" },
-        "log-prefix": { type: "string" },
-        "write-patch": { type: "string" },
-        format: { type: "string", default: "text" },
-    }, USAGE);
-    if (!values.logs) throw new UsageError(`--logs is required\n${USAGE}`);
-    if (!values.cluster) throw new UsageError(`--cluster is required\n${USAGE}`);
-    if (values.format !== "text" && values.format !== "md") throw new UsageError(`--format must be text or md, got "${values.format}"\n${USAGE}`);
-    const logsFormat = values["logs-format"];
-    if (logsFormat !== "auto" && !(LOG_FORMATS as readonly string[]).includes(logsFormat)) {
-        throw new UsageError(`--logs-format must be auto, ${LOG_FORMATS.join(", ")}, got "${logsFormat}"\n${USAGE}`);
-    }
-    if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(values.since)) {
-        throw new UsageError(`--since must be an ISO 8601 time such as 2026-12-01T08:00:00Z, got "${values.since}"\n${USAGE}`);
-    }
-    if (values["log-prefix"] !== undefined && values["log-prefix"].trim() === "") throw new UsageError(`--log-prefix must not be empty\n${USAGE}`);
+/** The report as data: every flow once, with what became of it, and each namespace's verdict. */
+function suggestionJson(summaries: readonly NamespaceSummary[], verdicts: GuardrailVerdicts, input: Record<string, string | number | undefined>, accepted: readonly string[]) {
+    const flows = new Map(summaries.flatMap((summary) => summary.flows.map((flow) => [flow.key, flow] as const)));
     return {
-        logs: values.logs,
-        cluster: values.cluster,
-        stack: checkStackName(values.stack),
+        input,
+        namespaces: summaries.map(({ flows: list, ...summary }) => ({ ...summary, flows: list.map((flow) => flow.key) })),
+        flows: [...flows.values()].map((flow) => ({
+            key: flow.key,
+            source: endpointText(flow.source),
+            destination: endpointText(flow.destination),
+            protocol: flow.protocol,
+            port: flow.port,
+            count: flow.count,
+            firstSeen: flow.firstSeen,
+            lastSeen: flow.lastSeen,
+            nodes: flow.nodes,
+            firstAt: flow.firstAt,
+            notes: flow.notes,
+            outcome: flow.outcome.kind,
+            ...(flow.outcome.kind === "proposal" ? { proposal: proposalText(flow.outcome.proposal), refusedBy: verdicts.get(proposalKey(flow.outcome.proposal)) ?? [] } : {}),
+            ...(flow.outcome.kind === "unknown" || flow.outcome.kind === "review" ? { reason: flow.outcome.reason } : {}),
+        })),
+        accepted,
+    };
+}
+
+/** The options, or undefined when --help was printed. */
+function parseOptions(argv: string[], output: CommandOutput, context: CommandContext): Options | undefined {
+    const parsed = parseCommandLine(SUGGEST, argv, context, output.out);
+    if (!parsed) return undefined;
+    const values = parsed.values as Record<string, string | undefined>;
+    const logsFormat = values["logs-format"]!;
+    if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(values.since)) {
+        throw new UsageError(`--since must be an ISO 8601 time such as 2026-12-01T08:00:00Z, got "${values.since}"`);
+    }
+    return {
+        logs: values.logs!,
+        cluster: values.cluster!,
+        stack: checkStackName(values.stack!),
         ...(values.config ? { config: values.config } : {}),
         ...(values.since ? { since: values.since } : {}),
         ...(logsFormat !== "auto" ? { logsFormat: logsFormat as LogFormat } : {}),
         ...(values["log-prefix"] ? { logPrefix: values["log-prefix"] } : {}),
         ...(values["write-patch"] ? { writePatch: values["write-patch"] } : {}),
-        format: values.format,
+        format: values.format as Options["format"],
     };
 }
 

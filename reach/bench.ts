@@ -1,5 +1,5 @@
 /**
- * Benchmark: `npm run bench [-- --runs R]`. Builds clusters of N namespaces, each running the ADR's three-tier
+ * Benchmark (its command line: cli/bench.ts, `npm run bench [-- --runs R]`). Builds clusters of N namespaces, each running the ADR's three-tier
  * app (frontend tier=web, backend tier=api, database tier=data) under default-deny microsegmentation, for
  * N = 1 (start-up), 10, 100, 1000, and prints two figures side by side:
  * - whole process: the cluster written as a folder of YAML files, and `node dist/reach/cli.js FOLDER` spawned
@@ -20,7 +20,8 @@ import { performance } from "node:perf_hooks";
 import * as jsyaml from "js-yaml";
 import { type ManifestObject, analyze } from "./index";
 
-const SIZES = [10, 100, 1000];
+/** The cluster sizes measured by default, in namespaces (after N=1, the start-up). */
+export const BENCHMARK_SIZES = [10, 100, 1000];
 
 function object(value: Record<string, unknown>): ManifestObject {
     return { object: value };
@@ -110,7 +111,7 @@ export function generateCluster(size: number): ManifestObject[] {
     return objects;
 }
 
-interface Measurement {
+export interface Measurement {
     readonly size: number;
     readonly workloads: number;
     readonly policies: number;
@@ -120,7 +121,8 @@ interface Measurement {
     readonly heapUsedMiB: number;
 }
 
-function measure(size: number): Measurement {
+/** Analyses the cluster of `size` namespaces in memory, timed (run it in a fresh process: cold). */
+export function measure(size: number): Measurement {
     const objects = generateCluster(size);
     const start = performance.now();
     const analysis = analyze(objects);
@@ -136,8 +138,9 @@ function measure(size: number): Measurement {
     };
 }
 
-function runChild(size: number): Measurement {
-    const result = spawnSync(process.execPath, [...process.execArgv, __filename, "--child", String(size)], { encoding: "utf8" });
+/** The engine's measurement for `size`, taken in a child process (`childArgs(size)` runs `measure` there and prints it as JSON). */
+function runChild(size: number, childArgs: (size: number) => string[]): Measurement {
+    const result = spawnSync(process.execPath, childArgs(size), { encoding: "utf8" });
     if (result.status !== 0) throw new Error(`benchmark child for N=${size} failed:\n${result.stderr}`);
     return JSON.parse(result.stdout.trim().split("\n").pop()!) as Measurement;
 }
@@ -157,13 +160,6 @@ function writeCluster(size: number, folder: string): void {
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(path.join(dir, `${namespace}.yaml`), objects.map((object) => jsyaml.dump(object, { noRefs: true })).join("---\n"));
     }
-}
-
-/** The compiled command line (dist/reach/cli.js): beside this file when it runs compiled, else under dist/. */
-function compiledCli(): string {
-    const cli = path.extname(__filename) === ".js" ? path.join(__dirname, "cli.js") : path.resolve(__dirname, "..", "dist", "reach", "cli.js");
-    if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm ci runs it)`);
-    return cli;
 }
 
 interface ProcessRun {
@@ -201,58 +197,65 @@ function median(values: readonly number[]): number {
 /** Whole-process targets on the 2-core development machine (issue #10). */
 const PROCESS_TARGETS: Readonly<Record<number, { seconds: number; mib?: number }>> = { 1: { seconds: 0.3 }, 100: { seconds: 0.45 }, 1000: { seconds: 1.5, mib: 300 } };
 
-function main(): void {
-    const childIndex = process.argv.indexOf("--child");
-    if (childIndex >= 0) {
-        process.stdout.write(`${JSON.stringify(measure(Number(process.argv[childIndex + 1])))}\n`);
-        return;
-    }
-    const runsIndex = process.argv.indexOf("--runs");
-    const runs = runsIndex >= 0 ? Math.max(1, Number(process.argv[runsIndex + 1]) || 1) : 3;
-    const cli = compiledCli();
+/** What a benchmark run needs from its caller (cli/bench.ts). */
+export interface BenchmarkOptions {
+    /** Runs per size; the median is reported. */
+    readonly runs: number;
+    /** Cluster sizes after N=1 (start-up), in namespaces. */
+    readonly sizes: readonly number[];
+    /** The compiled reach command line, spawned as a user runs it. */
+    readonly reachCli: string;
+    /** The node arguments that run `measure(size)` in a child process and print its JSON. */
+    readonly childArgs: (size: number) => string[];
+    /** `npm run reach` is also timed when npm is known (npm_execpath). */
+    readonly npm?: string;
+}
+
+/**
+ * Runs the benchmark, writing two lines per size (whole process, then engine; each within 120 columns) and a
+ * verdict against the targets.
+ */
+export function runBenchmark(options: BenchmarkOptions, write: (text: string) => void): void {
+    const { runs, reachCli: cli } = options;
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reach-bench-"));
     const preload = path.join(scratch, "max-rss.js");
     fs.writeFileSync(
         preload,
         'process.on("exit", () => { const u = process.resourceUsage(); process.stderr.write(`bench-usage ${u.maxRSS} ${u.userCPUTime} ${u.systemCPUTime}\\n`); });\n',
     );
-    process.stdout.write(`whole process: node ${path.relative(process.cwd(), cli)} FOLDER (YAML files, stdout piped), median of ${runs} runs; engine: analyze() in memory, cold, own process\n`);
+    write(`whole process: node ${path.relative(process.cwd(), cli)} FOLDER (YAML files, stdout piped), median of ${runs} runs\n`);
+    write("engine: analyze() on the objects in memory, cold, in its own process\n");
     try {
-        for (const size of [1, ...SIZES]) {
+        for (const size of [1, ...options.sizes]) {
             const folder = path.join(scratch, `n${size}`);
             writeCluster(size, folder);
             const processRuns = Array.from({ length: runs }, () => runProcess(cli, folder, preload));
             const seconds = median(processRuns.map((run) => run.seconds));
             const cpuSeconds = median(processRuns.map((run) => run.cpuSeconds));
             const mib = Math.max(...processRuns.map((run) => run.maxRssMiB));
-            const engine = runChild(size);
+            const engine = runChild(size, options.childArgs);
             const target = PROCESS_TARGETS[size];
-            const verdicts = target
-                ? `  target <= ${target.seconds} s${target.mib ? `, <= ${target.mib} MB` : ""}: ${seconds <= target.seconds && (!target.mib || mib * 1.048576 <= target.mib) ? "PASS" : "FAIL"}`
+            const verdict = target
+                ? `; target <= ${target.seconds} s${target.mib ? `, <= ${target.mib} MB` : ""}: ${seconds <= target.seconds && (!target.mib || mib * 1.048576 <= target.mib) ? "PASS" : "FAIL"}`
                 : "";
-            process.stdout.write(
+            write(
                 `N=${String(size).padEnd(5)} workloads ${String(engine.workloads).padStart(5)}  policies ${String(engine.policies).padStart(5)}  ` +
-                    `lines ${String(processRuns[0]!.lines).padStart(6)}  whole process ${seconds.toFixed(3)} s (runs ${processRuns.map((run) => run.seconds.toFixed(2)).join(" ")}; ` +
-                    `CPU ${cpuSeconds.toFixed(3)} s), peak RSS ${mib.toFixed(0)} MiB  |  engine ${engine.seconds.toFixed(3)} s, peak RSS ${engine.maxRssMiB.toFixed(0)} MiB${verdicts}\n`,
+                    `lines ${String(processRuns[0]!.lines).padStart(6)}  whole process ${seconds.toFixed(3)} s, CPU ${cpuSeconds.toFixed(3)} s, peak RSS ${mib.toFixed(0)} MiB\n`,
             );
+            write(`         runs ${processRuns.map((run) => run.seconds.toFixed(2)).join(" ")}  |  engine ${engine.seconds.toFixed(3)} s, peak RSS ${engine.maxRssMiB.toFixed(0)} MiB${verdict}\n`);
         }
         // What `npm run reach` adds on top: npm's own start-up (not ours to shorten), for the record.
-        const npm = process.env.npm_execpath;
-        if (npm) {
+        if (options.npm) {
+            const npm = options.npm;
             const timings = Array.from({ length: runs }, () => {
                 const start = performance.now();
                 const result = spawnSync(process.execPath, [npm, "run", "--silent", "reach", "--", path.join(scratch, "n1")], { encoding: "utf8" });
                 if (result.status !== 0) throw new Error(`npm run reach failed:\n${result.stderr}`);
                 return (performance.now() - start) / 1000;
             });
-            process.stdout.write(`N=1 through npm run --silent reach (npm's start-up included): ${median(timings).toFixed(3)} s\n`);
+            write(`N=1 through npm run --silent reach (npm's start-up included): ${median(timings).toFixed(3)} s\n`);
         }
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
-}
-
-// Run only when executed directly (npm run bench), not when imported.
-if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
-    main();
 }

@@ -7,8 +7,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { run } from "../reach/cli";
+import { run } from "../cli/reach";
 import { runPlanInProcess } from "./helpers/cli";
+import { widestLine } from "./helpers/width";
 
 const ROOT = path.resolve(__dirname, "..");
 // Inside the project, so the bundles find node_modules as dist/ does (packages stay external).
@@ -30,13 +31,30 @@ describe("npm run build", () => {
         expect(scripts.prepare).toContain("scripts/build.mjs");
 
         const args = ["--format", "json", "test/reach/fixtures/shop"];
-        const compiled = spawnSync(process.execPath, [path.join(out, "reach", "cli.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+        const compiled = spawnSync(process.execPath, [path.join(out, "cli", "reach.js"), ...args], { cwd: ROOT, encoding: "utf8" });
         let stdout = "";
         let stderr = "";
         const status = run(args, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
         expect(compiled.status).toBe(status);
         expect(compiled.stdout).toBe(stdout);
         expect(compiled.stderr).toBe(stderr);
+    });
+
+    it("the compiled bench: --help runs nothing; a small run prints its lines within 120 columns", () => {
+        const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+        expect(build.status).toBe(0);
+        const bench = path.join(out, "cli", "bench.js");
+        const help = spawnSync(process.execPath, [bench, "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_execpath: "" } });
+        expect(help.status).toBe(0);
+        expect(help.stdout).toMatch(/^usage: npm run bench -- \[--runs R\] \[--sizes N,N\]\n/);
+        expect(help.stdout).not.toMatch(/^N=1/m);
+        // Two sizes, one run each: the benchmark's own lines, not its timings (no test is timed).
+        const run = spawnSync(process.execPath, [bench, "--runs", "1", "--sizes", "2"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_execpath: "" } });
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+        expect(run.stdout).toMatch(/^N=1 {4} workloads/m);
+        expect(run.stdout).toMatch(/^N=2 {4} workloads/m);
+        expect(widestLine(run.stdout)).toBeLessThanOrEqual(120);
     });
 
     it("the compiled plan (its own bundle beside the compiled program) prints what the sources print, offline", async () => {

@@ -32,12 +32,46 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
         const result = spawnSync(process.execPath, [BIN, "plan", "--config", stackFile], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 120_000 });
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
-        expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
+        expect(result.stderr).toBe(`error: Invalid stack config (1 problem):\n  - ${stackFile}:15:19: aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n`);
     });
 
-    it("names the commands it knows when given another, with exit code 2", () => {
+    it("refuses an unquoted *.stripe.com with file:line:column and the advice to quote it, writing nothing", () => {
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "plan-alias-"));
+        const stackFile = path.join(folder, "Pulumi.dev.yaml");
+        fs.writeFileSync(stackFile, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace("- fqdn: api.stripe.com", "- fqdn: *.stripe.com"));
+        const out = path.join(folder, "out");
+        const result = spawnSync(process.execPath, [BIN, "plan", "--config", stackFile, "--out", out], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 120_000 });
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toMatch(new RegExp(`^error: ${stackFile.replace(/[.]/g, "\\.")}:\\d+:25: \\*\\.stripe\\.com is a YAML alias .*quote it: "\\*\\.stripe\\.com"\\n$`));
+        expect(result.stderr).not.toContain("internal error");
+        expect(fs.existsSync(out)).toBe(false);
+    });
+
+    it("names the commands it knows when given another, and the nearest, with exit code 2", () => {
         const result = spawnSync(process.execPath, [BIN, "apply"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust plan|diff|suggest|reach [options]   (the options of npm run plan, diff, suggest, reach)\n');
+        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust <command> [options]; commands: plan, diff, suggest, reach, bench (npx aks-zero-trust --help)\n');
+        expect(spawnSync(process.execPath, [BIN, "plna"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 }).stderr).toMatch(/^error: unknown command "plna" \(did you mean "plan"\?\)\n/);
+    });
+
+    it("lists its commands on --help and prints its version, exit code 0", () => {
+        const help = spawnSync(process.execPath, [BIN, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
+        expect(help.status).toBe(0);
+        for (const command of ["plan", "diff", "suggest", "reach", "bench"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
+        expect(help.stdout).toContain("exit codes: 0 done, 1 invalid input or a failed check, 2 command-line mistake, 3 internal error");
+        const version = spawnSync(process.execPath, [BIN, "--version"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
+        expect(version.status).toBe(0);
+        expect(version.stdout).toBe(`aks-zero-trust ${JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).version}\n`);
+    });
+
+    it("shows each command's help in the form the user typed (npx), exit code 0, running nothing", () => {
+        for (const command of ["plan", "diff", "suggest", "reach", "bench"]) {
+            const result = spawnSync(process.execPath, [BIN, command, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
+            expect(result.status, command).toBe(0);
+            expect(result.stdout, command).toMatch(new RegExp(`^usage: npx aks-zero-trust ${command} `));
+            expect(result.stdout, command).toContain("options:\n");
+            expect(result.stdout, command).not.toMatch(/whole process|Offline plan/);
+        }
     });
 });

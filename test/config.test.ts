@@ -152,7 +152,7 @@ describe("stack config validation", () => {
         // The size it names is one that the check accepts: dev turns LocalDNS on by following the hint.
         expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; }))).toEqual([]);
         expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; v.cluster.userPools[0].vmSize = "Standard_NC6"; }))).toEqual([
-            'aks-zero-trust:cluster.userPools[0].vmSize: cannot read vCPUs from "Standard_NC6" to check LocalDNS\'s minimum of 4 vCPUs; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes',
+            'aks-zero-trust:cluster.userPools[apps].vmSize: cannot read vCPUs from "Standard_NC6" to check LocalDNS\'s minimum of 4 vCPUs; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes',
         ]);
     });
 
@@ -193,13 +193,23 @@ describe("stack config validation", () => {
         ]);
     });
 
-    it("rejects unknown keys, at the top level and nested, listing the known ones", () => {
+    it("rejects unknown keys, at the top level and nested, naming the nearest known one or listing them", () => {
         expect(problemsOf(devValues((v) => { v.clsuter = {}; }))).toEqual([
-            'aks-zero-trust: unknown key "clsuter" (expected one of: cluster, egress, environment, firewall, location, network, prefix, protect, segmentation, tags)',
+            'aks-zero-trust: unknown key "clsuter" (did you mean "cluster"?)',
         ]);
         expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmsize = "x"; }))).toEqual([
-            'aks-zero-trust:cluster.systemPool: unknown key "vmsize" (expected one of: maxCount, maxPods, minCount, vmSize)',
+            'aks-zero-trust:cluster.systemPool: unknown key "vmsize" (did you mean "vmSize"?)',
         ]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.flavour = "x"; }))).toEqual([
+            'aks-zero-trust:cluster.systemPool: unknown key "flavour" (expected one of: maxCount, maxPods, minCount, vmSize)',
+        ]);
+    });
+
+    it("names an unknown key in backend's egress by namespace and workload, with the nearest key, in plain words", () => {
+        expect(problemsOf(devValues((v) => { v.segmentation.namespaces[0].workloads[1].egress.fqdns[0] = { fqdn: "api.stripe.com", port: [443] }; }))).toEqual([
+            'aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.fqdns[0]: unknown key "port" (did you mean "ports"?)',
+        ]);
+        expect(problemsOf(devValues((v) => { v.tags = ["a"]; }))).toEqual(['aks-zero-trust:tags: expected a mapping (key: value), got ["a"]']);
     });
 
     it("requires prod to restrict its API server, and never accepts 0.0.0.0/0", () => {
@@ -230,7 +240,7 @@ describe("config errors keep their hint", () => {
             'aks-zero-trust:cluster.systemPool.vmSize: expected an Azure VM size such as Standard_D4ds_v5, got "D4ds_v5"',
         ]);
         expect(problemsOf(devValues((v) => { v.segmentation.namespaces[0].name = "Shop"; }))).toContain(
-            'aks-zero-trust:segmentation.namespaces[0].name: expected a DNS-1123 label: lowercase letters, digits and inner hyphens, got "Shop"',
+            'aks-zero-trust:segmentation.namespaces[Shop].name: expected a DNS-1123 label: lowercase letters, digits and inner hyphens, got "Shop"',
         );
     });
 
@@ -251,10 +261,10 @@ describe("config errors keep their hint", () => {
 
     it("says which keys an object takes when a scalar is written in its place (egress.cidrs: [0.0.0.0/0])", () => {
         expect(problemsOf(devValues((v) => { workload(v, "backend").egress.cidrs = ["0.0.0.0/0"]; }))).toEqual([
-            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.cidrs\[0\]: expected an object \{cidr, ports\}, got "0\.0\.0\.0\/0"$/),
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[shop\]\.workloads\[backend\]\.egress\.cidrs\[0\]: expected a mapping \{cidr, ports\}, got "0\.0\.0\.0\/0"$/),
         ]);
         expect(problemsOf(devValues((v) => { workload(v, "backend").egress.fqdns = ["api.stripe.com"]; }))).toEqual([
-            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.fqdns\[0\]: expected an object \{fqdn, ports, protocol\}, got "api\.stripe\.com"$/),
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[shop\]\.workloads\[backend\]\.egress\.fqdns\[0\]: expected a mapping \{fqdn, ports, protocol\}, got "api\.stripe\.com"$/),
         ]);
     });
 
@@ -263,8 +273,8 @@ describe("config errors keep their hint", () => {
             workload(v, "backend").egress.cidrs = [{ cidr: "0.0.0.0/0", ports: [443] }, { cidr: "64.0.0.0/2", ports: [443] }, { cidr: "10.0.0.0/8", ports: [5432] }];
         }));
         expect(problems).toEqual([
-            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.cidrs\[0\]\.cidr: 0\.0\.0\.0\/0 would open egress to the whole internet; list the ranges the workload needs \(at most a \/8 each\), or reach internet hosts by name under egress\.fqdns/),
-            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[0\]\.workloads\[\d\]\.egress\.cidrs\[1\]\.cidr: 64\.0\.0\.0\/2 would open egress to 1,073,741,824 addresses, most of them public;/),
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[shop\]\.workloads\[backend\]\.egress\.cidrs\[0\]\.cidr: 0\.0\.0\.0\/0 would open egress to the whole internet; list the ranges the workload needs \(at most a \/8 each\), or reach internet hosts by name under egress\.fqdns/),
+            expect.stringMatching(/^aks-zero-trust:segmentation\.namespaces\[shop\]\.workloads\[backend\]\.egress\.cidrs\[1\]\.cidr: 64\.0\.0\.0\/2 would open egress to 1,073,741,824 addresses, most of them public;/),
         ]);
     });
 

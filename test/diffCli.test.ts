@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli";
+import { runCli, runDiffInProcess } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
+import { widestLine } from "./helpers/width";
 
 /** A scratch repository whose HEAD~1 holds the dev stack file and HEAD the changed one. */
 function scratchRepo(change: (text: string) => string): string {
@@ -54,6 +55,7 @@ describe("npm run diff", () => {
         expect(result.stdout.split("\n")[0]).toBe("Security diff of stack dev: internet egress: adds FQDN hooks.slack.com Https:443 (shop/backend); policy pack PASS; intent check PASS");
         expect(result.stdout).toContain("To the internet (0 opened, 0 closed, 1 FQDN added, 0 removed):\n  + FQDN hooks.slack.com Https:443 (shop/backend)\n    the firewall allows shop/backend: api.stripe.com Https:443, hooks.slack.com Https:443\n");
         expect(result.stdout).toContain("+ workload-egress/workload-fqdns/shop-backend: 10.10.16.0/22 -> api.stripe.com, hooks.slack.com (Https:443)");
+        expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
     });
 
     it("fails clearly for an unknown base revision", () => {
@@ -67,5 +69,20 @@ describe("npm run diff", () => {
         const result = runCli("cli/diff.ts", ["--base", "HEAD", "--fail-on", "advisory"], PROJECT_DIR);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^error: --fail-on must be mandatory, got "advisory"\n/);
+    });
+
+    it("describes its options on --help and asks for --base by example, without planning", async () => {
+        const help = await runDiffInProcess(["--help"]);
+        expect(help.status).toBe(0);
+        for (const option of ["--base GIT_REF", "--stack NAME", "--format FORMAT", "--fail-on LEVEL", "--policy-pack-config FILE"]) expect(help.stdout).toContain(option);
+        const missing = await runDiffInProcess([]);
+        expect(missing.status).toBe(2);
+        expect(missing.stderr).toMatch(/^error: --base is required, e\.g\. --base origin\/main\n/);
+    });
+
+    it("lists the stacks there are for an unknown one", async () => {
+        const result = await runDiffInProcess(["--base", "HEAD", "--stack", "staging"]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toMatch(/^error: no stack file Pulumi\.staging\.yaml in .*: stacks here: dev, prod\n$/);
     });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { CliResult, runPlanInProcess } from "./helpers/cli";
 import { parseFlowchart } from "./helpers/mermaid";
 import { PROJECT_DIR } from "./helpers/stack";
+import { widestLine } from "./helpers/width";
 
 /** A copy of a checked-in stack file, with one text replacement, in a scratch folder; returns its path. */
 function editedStackFile(stack: "dev" | "prod", from: string, to: string): string {
@@ -27,6 +28,13 @@ let prodText: Promise<CliResult> | undefined;
 function prodTextPlan(): Promise<CliResult> {
     prodText ??= plan(["--stack", "prod", "--out", prodOut]);
     return prodText;
+}
+
+/** Dev's text plan, shared by the tests that only read it. */
+let devText: Promise<CliResult> | undefined;
+function devTextPlan(): Promise<CliResult> {
+    devText ??= plan(["--stack", "dev"]);
+    return devText;
 }
 
 describe("npm run plan", () => {
@@ -61,7 +69,7 @@ describe("npm run plan", () => {
     });
 
     it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
-        const result = await plan(["--stack", "dev"]);
+        const result = await devTextPlan();
         expect(result.status).toBe(0);
         expect(result.stdout).toMatch(/├─ azure-native:network:RouteTable nodes-route-table\n│ +0\.0\.0\.0\/0 -> VirtualAppliance 10\.10\.0\.4; 203\.0\.113\.\d+\/32 -> Internet\n/);
         expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
@@ -70,14 +78,24 @@ describe("npm run plan", () => {
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
         expect(result.stdout).toMatch(/ {2}shop +audit +7\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
-        // The matrix shows what enforce would allow, then marks what audit lets through today.
+        // The matrix shows what enforce would allow, then one line for what audit lets through today.
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
-        const [enforced, auditOnly] = reach.split("audit lets through today");
-        expect(enforced).toContain("  as enforce would allow it (shop in audit mode):\n");
-        expect(enforced).toContain("    shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
-        expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
-        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections\n");
+        expect(reach).toContain("  as enforce would allow it (shop in audit mode):\n");
+        expect(reach).toContain("    shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
+        expect(reach).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
+        expect(reach).toMatch(/\n {2}! shop audit: everything else allowed and logged, \d+ pairs \(--verbose lists them\)\n/);
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
+    });
+
+    it("keeps prod's plan and reach --explain on its objects to 120 columns (dev and 12 namespaces: test/commandWidths.test.ts)", async () => {
+        const result = await prodTextPlan();
+        expect(result.status).toBe(0);
+        expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
+        const { run } = await import("../cli/reach");
+        let explained = "";
+        expect(run([prodOut, "--explain", "shop/frontend", "shop/database"], { out: (text) => (explained += text), err: () => undefined })).toBe(0);
+        expect(explained).toContain("verdict:");
+        expect(widestLine(explained)).toBeLessThanOrEqual(120);
     });
 
     it("prints prod's reachability: exactly the intended flows, and PASS", async () => {
@@ -109,7 +127,8 @@ describe("npm run plan", () => {
         const result = await plan(["--stack", "dev", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
-        expect(result.stderr).toBe("error: Invalid stack config (1 problem):\n  - aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n");
+        // The key's line and column in the file, from the YAML parser's positions.
+        expect(result.stderr).toBe(`error: Invalid stack config (1 problem):\n  - ${file}:15:19: aks-zero-trust:cluster.dnsServiceIp: 10.97.0.10 is outside the service CIDR 10.96.0.0/16 (cluster.serviceCidr)\n`);
     });
 
     it("refuses every config Azure would refuse, naming each key, with exit code 1 and no resource printed", async () => {
@@ -132,16 +151,38 @@ describe("npm run plan", () => {
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
         for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
-            expect(result.stderr).toContain(`  - aks-zero-trust:${key}: `);
+            expect(result.stderr).toMatch(new RegExp(`\\n  - \\S+Pulumi\\.dev\\.yaml:\\d+:\\d+: aks-zero-trust:${key.replace(/\./g, "\\.")}: `));
         }
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
-    it("rejects unknown options with usage and exit code 2", async () => {
+    it("lists, with --verbose, every pair audit lets through today, marked", async () => {
+        const result = await plan(["--stack", "dev", "--verbose"]);
+        expect(result.status).toBe(0);
+        const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
+        const [enforced, auditOnly] = reach.split("audit lets through today");
+        expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
+        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections\n");
+        const summary = /everything else allowed and logged, (\d+) pairs/.exec((await devTextPlan()).stdout);
+        expect(auditOnly.split("\n").filter((line) => line.startsWith("  ! ")).length).toBe(Number(summary?.[1]));
+    });
+
+    it("rejects an unknown option with the nearest known one, the usage and exit code 2", async () => {
         const result = await plan(["--stak", "dev"]);
         expect(result.status).toBe(2);
-        expect(result.stderr).toMatch(/^error: Unknown option '--stak'/);
-        expect(result.stderr).toContain("usage: npm run plan --");
+        expect(result.stderr).toMatch(/^error: unknown option --stak \(did you mean --stack\?\)\nusage: npm run plan -- \[--stack NAME\]/);
+        expect(result.stderr).toContain("(npm run plan -- --help describes every option)");
+    });
+
+    it("describes every option with an example on --help, and plans nothing", async () => {
+        const result = await plan(["--help"]);
+        expect(result.status).toBe(0);
+        expect(result.stderr).toBe("");
+        for (const option of ["--stack NAME", "--config FILE", "--policy-pack-config FILE", "--format FORMAT", "--out DIR", "--verbose", "--help"]) {
+            expect(result.stdout).toContain(option);
+        }
+        expect(result.stdout.match(/ e\.g\. --/g)?.length).toBe(6);
+        expect(result.stdout).not.toContain("Offline plan");
     });
 });
 
@@ -226,7 +267,7 @@ describe("npm run plan with overrides Felix would read differently", () => {
         const file = withOverride("{order: 900, tier: security, selector: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5432]}}]}");
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
-        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.tier: is \"security\", but Calico 3.29-3.31 ignore spec.tier");
+        expect(result.stderr).toMatch(/Pulumi\.prod\.yaml:\d+:\d+: aks-zero-trust:segmentation\.namespaces\[shop\]\.overrides\[deny-legacy-db-port\]\.spec\.tier: is "security", but Calico 3\.29-3\.31 ignore spec\.tier/);
         expect(result.stderr).toMatch(/spec\.tier: .* \(override NetworkPolicy deny-legacy-db-port\)\n/);
     });
 
@@ -234,7 +275,7 @@ describe("npm run plan with overrides Felix would read differently", () => {
         const file = withOverride("{order: 900, selctor: \"app == 'database'\", types: [Ingress], ingress: [{action: Deny, protocol: TCP, destination: {ports: [5433]}}]}");
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
-        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.selctor: unknown field \"selctor\": the API server would silently drop it");
+        expect(result.stderr).toContain("aks-zero-trust:segmentation.namespaces[shop].overrides[deny-legacy-db-port].spec.selctor: unknown field \"selctor\": the API server would silently drop it");
         expect(result.stderr).toMatch(/spec\.selctor: .* \(override NetworkPolicy deny-legacy-db-port\)\n/);
     });
 });
@@ -286,7 +327,7 @@ describe("npm run plan runs the stack policy pack", () => {
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("FAIL  data-tier-egress-dns-only (mandatory)");
-        expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\. The data tier may only reach DNS/);
+        expect(result.stdout).toMatch(/- shop\/database => .* : TCP 443\.\s+The data tier\s+may\s+only\s+reach\s+DNS/);
         expect(result.stderr).toBe("error: mandatory policies failed: data-tier-egress-dns-only; see \"Policy pack\" above\n");
     });
 

@@ -1,5 +1,5 @@
 /**
- * README's commands, run as written (placeholders replaced by scratch files), so that README cannot rot.
+ * README's commands, run as written (what they write goes to a scratch folder), so that README cannot rot.
  * Plan, reach and suggest run in-process (suggest still plans in child processes); the security diff is checked up
  * to its git lookup (its own tests run it for real).
  */
@@ -7,10 +7,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { run as reachRun } from "../reach/cli";
+import { run as reachRun } from "../cli/reach";
 import { CliResult, runDiffInProcess, runInProcess, runPlanInProcess } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
-import { ACCEPTANCE_PACKETS, clusterDump, HOST_IPS, iptablesLines, logAnalyticsJson, SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES } from "./suggest/fixtures";
+import { widestLine } from "./helpers/width";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 
@@ -29,29 +29,14 @@ const DEPLOYMENT_COMMANDS = /^(az |export |pulumi )/;
 /** npm's own commands: `npm ci` is what .ci/run starts with, `npm test` is this suite. */
 const NPM_ITSELF = new Set(["npm ci", "npm test"]);
 
-/** README placeholders and the scratch paths that stand for them. */
+/**
+ * README's commands read the repository's files (examples/, policy-pack/) as written; only what they write goes to a
+ * scratch folder instead of /tmp, and the security diff's revisions are made up (its own tests run it for real).
+ */
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "readme-"));
-const outDir = path.join(scratch, "p");
-fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(scratch, "my-stack.yaml"));
-// The expectation README's comment gives as an example, in README's bare-list form.
-fs.writeFileSync(path.join(scratch, "expectations.yaml"), "- shop/frontend -> shop/database: deny\n");
-// Denied-flow logs for suggest: backend's retried connection to an external database (one proposal, one plan).
-const backendToExternalDatabase = ACCEPTANCE_PACKETS.filter((packet) => packet.destination === "10.30.0.12");
-fs.writeFileSync(path.join(scratch, "kern.log"), iptablesLines(backendToExternalDatabase));
-fs.writeFileSync(path.join(scratch, "syslog.json"), logAnalyticsJson(backendToExternalDatabase, "iptables", HOST_IPS));
-fs.writeFileSync(path.join(scratch, "cluster.json"), clusterDump(SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES));
-// `--write-patch Pulumi.dev.yaml` edits the stack file in place: here, a copy of it.
-fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(scratch, "Pulumi.dev.yaml"));
-const PLACEHOLDERS: Record<string, string> = {
-    "my-stack.yaml": path.join(scratch, "my-stack.yaml"),
-    "expectations.yaml": path.join(scratch, "expectations.yaml"),
-    "/tmp/p": outDir,
-    "kern.log": path.join(scratch, "kern.log"),
-    "syslog.json": path.join(scratch, "syslog.json"),
-    "cluster.json": path.join(scratch, "cluster.json"),
-    "Pulumi.dev.yaml": path.join(scratch, "Pulumi.dev.yaml"),
-    OLD: path.join(outDir, "manifests"),
-    NEW: outDir,
+const SCRATCH_PATHS: Record<string, string> = {
+    "/tmp/p": path.join(scratch, "p"),
+    "/tmp/Pulumi.dev.proposed.yaml": path.join(scratch, "Pulumi.dev.proposed.yaml"),
     // No such revision here: the diff parses its options, then stops at the git lookup.
     "origin/main": "readme-test-no-such-revision",
     "HEAD~1": "readme-test-no-such-revision",
@@ -66,7 +51,7 @@ interface ParsedCommand {
 /** `npm run TOOL -- ARGS` or `npx aks-zero-trust TOOL ARGS`, optionally piped into `jq .key`. */
 function parse(command: string): ParsedCommand | undefined {
     const [main, pipe] = command.split(/\s*\|\s*/);
-    const words = main!.split(/\s+/).map((word) => PLACEHOLDERS[word] ?? word);
+    const words = main!.split(/\s+/).map((word) => SCRATCH_PATHS[word] ?? word);
     let tool: string | undefined;
     let args: string[];
     if (words[0] === "npm" && words[1] === "run") {
@@ -108,7 +93,16 @@ describe("README's commands", () => {
         expect(commands.filter((command) => parse(command)).length).toBeGreaterThanOrEqual(10);
     });
 
-    it("run as written, in README's order, and print what README says", async () => {
+    it("name only files that exist in the repository (or that an earlier command writes under /tmp)", () => {
+        const words = commands.filter((command) => parse(command)).flatMap((command) => command.split(/\s*\|\s*/)[0]!.split(/\s+/).slice(2));
+        const files = words.filter((word) => !word.startsWith("/tmp/") && (/\.(ya?ml|json|log)$/.test(word) || /^(examples|policy-pack|test)\//.test(word)));
+        expect(files).toContain("examples/my-stack.yaml");
+        expect(files).toContain("examples/expectations.yaml");
+        for (const file of files) expect(fs.existsSync(path.join(PROJECT_DIR, file)), file).toBe(true);
+    });
+
+    // Sequential (in-process plans share Pulumi's state) and long: a dozen plans, three suggest runs planning in child processes.
+    it("run as written, in README's order, and print what README says", { timeout: 180_000 }, async () => {
         const results = new Map<string, Promise<CliResult>>();
         for (const command of commands) {
             const parsed = parse(command);
@@ -125,12 +119,15 @@ describe("README's commands", () => {
             }
             expect(result.status, `${command}\n${result.stderr}`).toBe(0);
             expect(result.stdout, command).not.toBe("");
+            // Text for a terminal keeps to 120 columns (JSON, Markdown and Mermaid are read by programs).
+            if (!parsed.args.some((arg) => ["json", "md", "mermaid"].includes(arg))) expect(widestLine(result.stdout), command).toBeLessThanOrEqual(120);
             if (parsed.args.includes("json")) {
                 const json = JSON.parse(result.stdout);
                 if (parsed.jq) expect(json[parsed.jq.slice(1)], command).toBeDefined();
             }
             if (parsed.tool === "suggest") {
                 expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
+                if (parsed.args.includes("json")) expect(JSON.parse(result.stdout).accepted, command).toEqual(["shop/backend egress.cidrs: 10.30.0.12/32 TCP 5432"]);
             }
             if (parsed.args.includes("--expect")) {
                 expect(result.stdout, command).toMatch(/^PASS/m);

@@ -2,7 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli";
+import { CliResult, runCli, runInProcess } from "./helpers/cli";
+
+/** `npm run suggest -- args`, in this process (it still plans in child processes). */
+function suggest(args: readonly string[]): Promise<CliResult> {
+    return runInProcess(async () => {
+        const { suggestCommand, SUGGEST_INPUT_ERRORS } = await import("../cli/suggest");
+        return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
+    }, args);
+}
 import { ACCEPTANCE_PACKETS, clusterDump, iptablesLines, SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES } from "./suggest/fixtures";
 
 function scratch(files: Record<string, string>): string {
@@ -12,13 +20,30 @@ function scratch(files: Record<string, string>): string {
 }
 
 describe("npm run suggest", () => {
-    it("prints usage and exits 2 on bad flags", () => {
+    it("prints usage and exits 2 on bad flags", async () => {
         const missing = runCli("cli/suggest.ts", ["--cluster", "dump.json"]);
         expect(missing.status).toBe(2);
-        expect(missing.stderr).toMatch(/^error: --logs is required\nusage: npm run suggest -- --logs FILE --cluster DUMP/);
-        const format = runCli("cli/suggest.ts", ["--logs", "a", "--cluster", "b", "--logs-format", "syslog"]);
+        expect(missing.stderr).toMatch(/^error: --logs is required, e\.g\. --logs examples\/kern\.log\nusage: npm run suggest -- --logs FILE --cluster DUMP/);
+        const format = await suggest(["--logs", "a", "--cluster", "b", "--logs-format", "syslog"]);
         expect(format.status).toBe(2);
-        expect(format.stderr).toContain('--logs-format must be auto, iptables, nftables, log-analytics, got "syslog"');
+        expect(format.stderr).toContain('--logs-format must be auto, iptables, nftables or log-analytics, got "syslog"');
+        const json = await suggest(["--logs", "a", "--cluster", "b", "--format", "jsno"]);
+        expect(json.stderr).toContain('--format must be text, md or json, got "jsno" (did you mean json?)');
+    });
+
+    it("describes every option on --help, exit 0, reading nothing", async () => {
+        const help = await suggest(["--help"]);
+        expect(help.status).toBe(0);
+        for (const option of ["--logs FILE", "--cluster DUMP", "--stack NAME", "--config FILE", "--since TIME", "--logs-format FORMAT", "--log-prefix PREFIX", "--write-patch FILE", "--format FORMAT"]) {
+            expect(help.stdout).toContain(option);
+        }
+        expect(help.stdout.match(/ e\.g\. --/g)?.length).toBe(9);
+    });
+
+    it("lists the stacks there are for an unknown one", async () => {
+        const result = await suggest(["--logs", "examples/kern.log", "--cluster", "examples/cluster.json", "--stack", "staging"]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe("error: no stack file Pulumi.staging.yaml: stacks here: dev, prod (or --config FILE)\n");
     });
 
     it("names file:line of a bad log line and exits 1 without a stack trace", () => {

@@ -4,6 +4,8 @@ export interface Problem {
     readonly path: string;
     /** What was expected and what was found. */
     readonly message: string;
+    /** Where it is in a file, `Pulumi.dev.yaml:64:19`, when the config was read from one. */
+    readonly location?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export class ConfigError extends Error {
 
 function describeProblems(problems: readonly Problem[]): string {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    const lines = problems.map((problem) => `  - ${problem.path}: ${problem.message}`);
+    const lines = problems.map((problem) => `  - ${problem.location ? `${problem.location}: ` : ""}${problem.path}: ${problem.message}`);
     return [`Invalid stack config (${count}):`, ...lines].join("\n");
 }
 
@@ -40,10 +42,10 @@ export class ProblemList {
         return this.items.length === 0;
     }
 
-    /** Throws a ConfigError carrying every recorded problem, if any. */
-    throwIfAny(): void {
+    /** Throws a ConfigError carrying every recorded problem, if any; `rename` rewrites each path first. */
+    throwIfAny(rename: (path: string) => string = (path) => path): void {
         if (!this.isEmpty) {
-            throw new ConfigError(this.items);
+            throw new ConfigError(this.items.map((problem) => ({ ...problem, path: rename(problem.path) })));
         }
     }
 }

@@ -3,6 +3,7 @@
  * names derived from it.
  * Imports core/common, core/azure and core/intent. Other rooms import this one through this index.
  */
+export * from "./configPaths";
 export * from "./names";
 export * from "./stackConfig";
 export * from "./stackConfigSource";

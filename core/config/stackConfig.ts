@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ProblemList } from "../common";
+import { nearestName, ProblemList } from "../common";
+import { namedConfigPath } from "./configPaths";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "../common";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "../common";
 import { intentSchema, validateIntent, SegmentationIntent } from "../intent";
@@ -165,7 +166,7 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
                 problems.add(configPath(problem.path), problem.message);
             }
         }
-        problems.throwIfAny();
+        problems.throwIfAny((path) => namedConfigPath(path, values));
         throw new Error("unreachable: schema failed without issues");
     }
     const raw = parsed.data;
@@ -179,7 +180,8 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     const segmentation = raw.segmentation
         ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
         : undefined;
-    problems.throwIfAny();
+    // Errors name list elements by their names (namespaces[shop], not namespaces[1]).
+    problems.throwIfAny((path) => namedConfigPath(path, values));
     return {
         ...raw,
         stack,
@@ -217,7 +219,7 @@ function describeIssueAt(issue: z.core.$ZodIssue, path: readonly PropertyKey[]):
         return meantFor[0].flatMap((inner) => describeIssueAt(inner, [...path, ...inner.path]));
     }
     const found = issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : "";
-    const expected = [...new Set(issue.errors.flat().filter(typeMismatch).map((inner) => (inner as z.core.$ZodIssueInvalidType).expected))];
+    const expected = [...new Set(issue.errors.flat().filter(typeMismatch).map((inner) => typeInWords((inner as z.core.$ZodIssueInvalidType).expected)))];
     // zod's default union message is "Invalid input"; a schema that says more gets its own words printed.
     const message = issue.message && issue.message !== "Invalid input" ? issue.message : `expected ${expected.join(" or ")}`;
     return [{ path, message: `${message}${found}` }];
@@ -228,14 +230,15 @@ function describeIssue(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): s
     switch (issue.code) {
         case "unrecognized_keys": {
             const known = knownKeysAt(path);
-            const suffix = known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
+            const nearest = issue.keys.length === 1 ? nearestName(issue.keys[0]!, known) : undefined;
+            const suffix = nearest ? ` (did you mean "${nearest}"?)` : known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
             return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}${suffix}`;
         }
         case "invalid_type": {
-            if (issue.input === undefined) return `is required (expected ${issue.expected})`;
+            if (issue.input === undefined) return `is required (expected ${typeInWords(issue.expected)})`;
             // `cidrs: [0.0.0.0/0]` is an object written as a scalar: say which keys the object takes.
             const keys = issue.expected === "object" ? knownKeysAt(path) : [];
-            return keys.length > 0 ? `expected an object {${keys.join(", ")}}${found}` : `expected ${issue.expected}${found}`;
+            return keys.length > 0 ? `expected a mapping {${keys.join(", ")}}${found}` : `expected ${typeInWords(issue.expected)}${found}`;
         }
         case "invalid_value":
             return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}${found}`;
@@ -252,6 +255,22 @@ function describeIssue(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): s
         default:
             return `${issue.message}${found}`;
     }
+}
+
+/** A schema type as a YAML writer knows it ("expected a list", not "expected array"). */
+function typeInWords(expected: string): string {
+    const words: Record<string, string> = {
+        string: "text",
+        number: "a number",
+        int: "a whole number",
+        boolean: "true or false",
+        array: "a list",
+        object: "a mapping (key: value)",
+        record: "a mapping (key: value)",
+        map: "a mapping (key: value)",
+        null: "nothing",
+    };
+    return words[expected] ?? expected;
 }
 
 /** The keys the schema accepts at a path, for "did you mean" help on unknown keys. */

@@ -130,7 +130,7 @@ function policyBudgetRows(applied: readonly KubeObject[]): PolicyBudgetRow[] {
 }
 
 /** The report as text sections, for the plan's terminal output. */
-export function securityReportText(report: SecurityReport): string {
+export function securityReportText(report: SecurityReport, options: { readonly verbose?: boolean } = {}): string {
     const lines: string[] = [];
     // Every rule's source is the node subnet (overlay SNATs pod traffic to node IPs): named once, not on every row.
     const sources = [...new Set(report.firewallRules.map((row) => row.source))];
@@ -143,7 +143,7 @@ export function securityReportText(report: SecurityReport): string {
     lines.push(...table([{ header: "namespace" }, { header: "mode" }, { header: "policies" }], report.policySets.map((row) => [row.namespace, row.mode, `${row.policies}/${row.budget}`])));
     lines.push(`  global policies: ${report.globalPolicies.count}/${report.globalPolicies.budget}`);
     lines.push("", "Reachability (computed from the objects the stack applies; representative pods stand for the declared workloads):");
-    lines.push(...reachabilityLines(report));
+    lines.push(...reachabilityLines(report, options.verbose === true));
     const check = report.intentCheck;
     lines.push("", "Intent check:");
     if (!check) {
@@ -220,20 +220,35 @@ function firewallTable(rows: readonly FirewallRuleRow[], withSource: boolean): s
 
 /**
  * The connections of the declared workloads. Where a namespace audits, the list is what enforce would allow (what
- * the intent promises), followed by what audit lets through today on top of it, marked: the Calico log-denied policy
- * logs those flows and allows them.
+ * the intent promises), followed by what audit lets through today on top of it: the Calico log-denied policy logs
+ * those flows and allows them. That is nearly every pair of pods (it grows with the square of the namespaces), so
+ * each audit namespace gets one summary line, and `verbose` lists the pairs, marked `!`.
  */
-function reachabilityLines(report: SecurityReport): string[] {
+function reachabilityLines(report: SecurityReport, verbose: boolean): string[] {
     if (!report.intentCheck && report.connectionLines.length === 0) return ["  (no segmentation intent declared)"];
     const audit = report.intentCheck?.auditNamespaces ?? [];
     if (audit.length === 0) return report.connectionLines.map((line) => `  ${line}`);
     const enforced = new Set(report.enforcedConnectionLines);
-    const auditOnly = report.connectionLines.filter((line) => !enforced.has(line));
+    const auditOnly = report.connections.filter((connection) => !enforced.has(formatConnection(connection)));
+    const lines = [`  as enforce would allow it (${audit.join(", ")} in audit mode):`, ...report.enforcedConnectionLines.map((line) => `    ${line}`)];
+    if (auditOnly.length === 0) return lines;
+    if (verbose) {
+        return [...lines, `  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`, ...auditOnly.map((connection) => `  ! ${formatConnection(connection)}`).sort()];
+    }
+    // Each pair is counted under the audit namespace whose log-denied lets it through: the source's (egress) when it
+    // audits, else the destination's (ingress). Pairs between other namespaces (peers, undeclared ones) are let
+    // through by the zero-trust-baseline, which audits in an audit stack: they are counted together.
+    const auditing = new Set(audit);
+    const namespaceOf = (entity: Connection["source"]) => (entity.type === "workload" ? entity.namespace : undefined);
+    const others = "other namespaces (zero-trust-baseline)";
+    const counts = new Map<string, number>();
+    for (const connection of auditOnly) {
+        const namespace = [namespaceOf(connection.source), namespaceOf(connection.destination)].find((side) => side !== undefined && auditing.has(side)) ?? others;
+        counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
+    }
+    const order = [...counts.keys()].sort((a, b) => (a === others ? 1 : b === others ? -1 : a.localeCompare(b)));
     return [
-        `  as enforce would allow it (${audit.join(", ")} in audit mode):`,
-        ...report.enforcedConnectionLines.map((line) => `    ${line}`),
-        ...(auditOnly.length > 0
-            ? [`  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`, ...auditOnly.map((line) => `  ! ${line}`)]
-            : []),
+        ...lines,
+        ...order.map((namespace) => `  ! ${namespace} audit: everything else allowed and logged, ${counts.get(namespace)} pair${counts.get(namespace) === 1 ? "" : "s"} (--verbose lists them)`),
     ];
 }

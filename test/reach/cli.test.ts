@@ -5,14 +5,15 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../../reach/cli";
+import { fitToWidth } from "../../cli/commandLine";
+import { run } from "../../cli/reach";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SHOP = "test/reach/fixtures/shop";
 
 function spawnReach(...args: string[]): { status: number | null; stdout: string; stderr: string } {
     // tsx's own bin, not `npx tsx`: npx adds about 0.3 s of its own per spawn.
-    const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["reach/cli.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["cli/reach.ts", ...args], { cwd: ROOT, encoding: "utf8" });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -51,16 +52,17 @@ describe("reach CLI (spawned)", () => {
         expect(result.stderr).toContain(`${SHOP_LINES.length} connections between 5 workloads and 5 external ranges\n`);
     });
 
-    it("fails an expectation file with file:line per violation and exit code 3", () => {
+    it("fails an expectation file with file:line per violation and exit code 1 (a failed check)", () => {
         const result = spawnReach(SHOP, "--expect", "test/reach/fixtures/shop-expectations.yaml");
-        expect(result.status).toBe(3);
+        expect(result.status).toBe(1);
         expect(result.stdout).toBe(
+            fitToWidth(
             [
                 "FAIL test/reach/fixtures/shop-expectations.yaml:8: monitoring/prometheus -> shop/frontend: TCP 9090: expected at least TCP 9090, missing TCP 9090 (found no connection)",
                 "FAIL test/reach/fixtures/shop-expectations.yaml:9: shop/database -> 1.1.1.1: allow: expected some connection, found none",
                 "FAIL: 2 of 8 expectations violated",
                 "",
-            ].join("\n"),
+            ].join("\n")),
         );
     });
 
@@ -98,6 +100,7 @@ describe("reach CLI (spawned)", () => {
         const result = spawnReach("--colour", SHOP);
         expect(result.status).toBe(2);
         expect(result.stderr).toContain("error: unknown option --colour");
+        expect(spawnReach("--explian", "a", "b", SHOP).stderr).toContain("error: unknown option --explian (did you mean --explain?)");
         expect(result.stderr).toContain("usage: npm run reach --");
     });
 });
@@ -136,6 +139,7 @@ describe("reach CLI (in process)", () => {
         const result = runReach("--explain", "shop/frontend", "shop/backend[Deployment]", SHOP);
         expect(result.status).toBe(0);
         expect(result.stdout).toBe(
+            fitToWidth(
             [
                 "explain shop/frontend[Deployment] => shop/backend[Deployment]",
                 "egress of shop/frontend[Deployment]:",
@@ -152,7 +156,7 @@ describe("reach CLI (in process)", () => {
                 "  ingress allows: TCP 80",
                 "verdict: TCP 80",
                 "",
-            ].join("\n"),
+            ].join("\n")),
         );
     });
 
@@ -165,6 +169,7 @@ describe("reach CLI (in process)", () => {
     it("prints the compiled policies", () => {
         const result = runReach("--policies", SHOP);
         expect(result.stdout).toContain(
+            fitToWidth(
             [
                 `NetworkPolicy shop/database  [tier default order 1000000, policy order 1000]  (${SHOP}/policies.yaml:35)`,
                 '  applies to: namespace shop && pods tier == "data"',
@@ -172,7 +177,7 @@ describe("reach CLI (in process)", () => {
                 '    [0] Allow from namespace shop && pods tier == "api": TCP port named postgres',
                 '    [1] Allow from namespaces kubernetes.io/metadata.name == "monitoring" && pods app == "prometheus": TCP port named metrics',
                 "  egress: not applied",
-            ].join("\n"),
+            ].join("\n")),
         );
     });
 
