@@ -46,11 +46,13 @@ export function removalTargets(removals: readonly Removal[]): ReviewTarget[] {
 /** Checks the patch that removes `removals` (see the file comment). */
 export async function checkRemovals(stackText: string, file: string, stack: string, removals: readonly Removal[], planStack: PlanStack): Promise<RemovalCheck> {
     const patchedText = removeFromStackText(stackText, file, removalTargets(removals));
-    const before = await planStack(stackText);
-    if (removals.length === 0) return { accepted: false, problems: [], before, patchedText: stackText };
-    const invalid = validationProblems(patchedText, file, stack);
-    if (invalid.length > 0) return { accepted: false, problems: invalid.map((problem) => `${problem.guardrail}: ${problem.message}`), before, patchedText };
-    const after = await planStack(patchedText);
+    const invalid = removals.length > 0 ? validationProblems(patchedText, file, stack) : [];
+    if (removals.length === 0 || invalid.length > 0) {
+        const before = await planStack(stackText);
+        return { accepted: false, problems: invalid.map((problem) => `${problem.guardrail}: ${problem.message}`), before, patchedText: removals.length === 0 ? stackText : patchedText };
+    }
+    // The two plans are independent processes: run them side by side.
+    const [before, after] = await Promise.all([planStack(stackText), planStack(patchedText)]);
     const problems: string[] = [];
     if (!after.security.intentCheck?.passed) problems.push(`the patched stack's intent check does not pass: ${(after.security.intentCheck?.violations ?? ["it did not run"]).join("; ")}`);
     const known = violationsOf(before);
@@ -77,9 +79,19 @@ export function openings(before: PlanSecurityJson, after: PlanSecurityJson): str
 
 /** Whether rule `old` allows everything `row` does: same collection and source, a superset of destinations and ports. */
 function covers(old: FirewallRuleRow, row: FirewallRuleRow): boolean {
-    const items = (text: string) => new Set(text.split(", ").map((item) => item.trim()).filter(Boolean));
-    const within = (inner: string, outer: string) => [...items(inner)].every((item) => items(outer).has(item));
-    return old.collection === row.collection && old.source === row.source && within(row.destination, old.destination) && within(row.ports, old.ports);
+    const within = (inner: Set<string>, outer: Set<string>) => [...inner].every((item) => outer.has(item));
+    return old.collection === row.collection && old.source === row.source && within(listItems(row.destination), listItems(old.destination)) && within(portItems(row.ports), portItems(old.ports));
+}
+
+function listItems(text: string): Set<string> {
+    return new Set(text.split(", ").map((item) => item.trim()).filter(Boolean));
+}
+
+/** A rule's ports as single items: `Https:443, Http:80` (application rules) or `TCP/UDP 53,8000-8100` (network rules). */
+function portItems(text: string): Set<string> {
+    const network = /^([A-Za-z/]+) ([\d,-]+)$/.exec(text);
+    if (!network) return listItems(text);
+    return new Set(network[1].split("/").flatMap((protocol) => network[2].split(",").map((port) => `${protocol} ${port}`)));
 }
 
 /**
