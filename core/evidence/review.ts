@@ -170,7 +170,7 @@ export function reviewIntent(input: ReviewInput): Review {
     }
     for (const [kind, entries] of [["infrastructure", intent.infrastructure], ["peer", intent.peers]] as const) {
         for (const entry of entries) {
-            const target: ReviewTarget = kind === "infrastructure" ? { kind, name: entry.name } : { kind, name: entry.name };
+            const target: ReviewTarget = { kind, name: entry.name };
             if (cluster.namespaces && !cluster.namespaces.has(entry.name)) {
                 remove({ target, evidence: `namespace ${entry.name} is not in the cluster dump, which lists ${cluster.namespaces.size} namespace(s)`, confidence: "high", dependents: [] });
                 continue;
@@ -234,7 +234,7 @@ export function reviewIntent(input: ReviewInput): Review {
         const caveat = holder.kind === "cluster"
             ? "; cluster-wide allowances also serve the nodes (image pulls), which call them only when a node starts"
             : span.days < QUARTER_DAYS ? `; a span under ${QUARTER_DAYS} days can miss what runs once a quarter` : "";
-        remove({ target, evidence: `no ${what} in ${spanText(span)} (rule ${placed.group}/${placed.collection}/${placed.rule} logged other requests)${caveat}`, confidence, dependents: [] });
+        remove({ target, evidence: `no ${what} in ${spanText(span)} (its rule: ${placed.group}/${placed.collection}/${placed.rule}; that collection logged other requests)${caveat}`, confidence, dependents: [] });
     }
 
     // Flows: those naming a removed workload or namespace go with it; the rest need flow logs.

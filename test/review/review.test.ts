@@ -21,7 +21,7 @@ describe("the quarterly review (90 days of firewall logs, a dump without legacy-
         expect(removed(review)).toEqual(["shop/backend egress.fqdns invoices.legacy-partner.example", "workload shop/legacy-reporter"]);
         const [fqdn, workload] = review.removals;
         expect(fqdn.confidence).toBe("high");
-        expect(fqdn.evidence).toBe("no requests for invoices.legacy-partner.example in 90.9 days (2026-09-01 to 2026-11-30) (rule workload-egress/workload-fqdns/shop-backend logged other requests)");
+        expect(fqdn.evidence).toBe("no requests for invoices.legacy-partner.example in 90.9 days (2026-09-01 to 2026-11-30) (its rule: workload-egress/workload-fqdns/shop-backend; that collection logged other requests)");
         expect(workload.confidence).toBe("high");
         expect(workload.evidence).toMatch(/^no pod and no pod template .* has labels app=legacy-reporter,tier=api$/);
         expect(workload.dependents.map(targetText)).toEqual(["flow shop/legacy-reporter -> shop/database"]);
