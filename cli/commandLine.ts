@@ -39,6 +39,8 @@ export interface OptionSpec {
     /** The only values it takes. */
     readonly choices?: readonly string[];
     readonly required?: boolean;
+    /** Given several times (or, where the command expands it, with several values): its value is a list. */
+    readonly multiple?: boolean;
     /** How it is used: `--stack prod`. */
     readonly example?: string;
     /** Left out of the help (internal plumbing). */
@@ -85,7 +87,7 @@ export function commandPrefix(spec: CommandSpec, context: CommandContext): strin
 /** The help option every command has. */
 const HELP: OptionSpec = { name: "help", short: "h", description: "show this help and exit" };
 
-export type OptionValues = Record<string, string | boolean | undefined>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 /** A parsed command line: the options (defaults applied), the operands, and the tokens (for options that take two values). */
 export interface ParsedCommandLine {
@@ -161,7 +163,7 @@ export function commandLineMistake(spec: CommandSpec, context: CommandContext, m
 }
 
 function parseArgsOptions(options: readonly OptionSpec[]) {
-    return Object.fromEntries(options.map((option) => [option.name, { type: option.value ? ("string" as const) : ("boolean" as const), ...(option.short ? { short: option.short } : {}) }]));
+    return Object.fromEntries(options.map((option) => [option.name, { type: option.value ? ("string" as const) : ("boolean" as const), ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) }]));
 }
 
 /** util.parseArgs's messages, in this layer's words (its own mention `--foo <value>` forms and "To specify ..." advice). */

@@ -43,6 +43,13 @@ const COMMANDS: Record<string, CommandEntry> = {
             return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
         },
     },
+    review: {
+        summary: "ADR 008's quarterly review: propose removing intent entries the firewall logs and a cluster dump show unused",
+        load: () => {
+            const { reviewCommand, REVIEW_INPUT_ERRORS } = require("./review") as typeof import("./review");
+            return { command: reviewCommand, inputErrors: REVIEW_INPUT_ERRORS };
+        },
+    },
     reach: {
         summary: "which connections network policies allow, from manifests, a plan's --out folder or a cluster dump",
         load: () => {

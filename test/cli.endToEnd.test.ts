@@ -51,14 +51,14 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
     it("names the commands it knows when given another, and the nearest, with exit code 2", () => {
         const result = spawnSync(process.execPath, [BIN, "apply"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust <command> [options]; commands: plan, diff, suggest, reach, bench (npx aks-zero-trust --help)\n');
+        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust <command> [options]; commands: plan, diff, suggest, review, reach, bench (npx aks-zero-trust --help)\n');
         expect(spawnSync(process.execPath, [BIN, "plna"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 }).stderr).toMatch(/^error: unknown command "plna" \(did you mean "plan"\?\)\n/);
     });
 
     it("lists its commands on --help and prints its version, exit code 0", () => {
         const help = spawnSync(process.execPath, [BIN, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(help.status).toBe(0);
-        for (const command of ["plan", "diff", "suggest", "reach", "bench"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
+        for (const command of ["plan", "diff", "suggest", "review", "reach", "bench"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
         expect(help.stdout).toContain("exit codes: 0 done, 1 invalid input or a failed check, 2 command-line mistake, 3 internal error");
         const version = spawnSync(process.execPath, [BIN, "--version"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(version.status).toBe(0);
@@ -66,7 +66,7 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
     });
 
     it("shows each command's help in the form the user typed (npx), exit code 0, running nothing", () => {
-        for (const command of ["plan", "diff", "suggest", "reach", "bench"]) {
+        for (const command of ["plan", "diff", "suggest", "review", "reach", "bench"]) {
             const result = spawnSync(process.execPath, [BIN, command, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
             expect(result.status, command).toBe(0);
             expect(result.stdout, command).toMatch(new RegExp(`^usage: npx aks-zero-trust ${command} `));

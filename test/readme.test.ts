@@ -1,14 +1,16 @@
 /**
  * README's commands, run as written (what they write goes to a scratch folder), so that README cannot rot.
- * Plan, reach and suggest run in-process (suggest still plans in child processes); the security diff is checked up
+ * Plan and reach run in-process; suggest and review each in a process of their own, beside them (they spend their
+ * time in their own plans); the security diff is checked up
  * to its git lookup (its own tests run it for real).
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { run as reachRun } from "../cli/reach";
-import { CliResult, runDiffInProcess, runInProcess, runPlanInProcess } from "./helpers/cli";
+import { CliResult, runDiffInProcess, runPlanInProcess } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/stack";
 import { widestLine } from "./helpers/width";
 
@@ -43,7 +45,7 @@ const SCRATCH_PATHS: Record<string, string> = {
 };
 
 interface ParsedCommand {
-    readonly tool: "plan" | "diff" | "suggest" | "reach";
+    readonly tool: "plan" | "diff" | "suggest" | "review" | "reach";
     readonly args: string[];
     readonly jq?: string;
 }
@@ -63,7 +65,7 @@ function parse(command: string): ParsedCommand | undefined {
     } else {
         return undefined;
     }
-    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "reach") return undefined;
+    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "review" && tool !== "reach") return undefined;
     const jq = pipe ? /^jq (\.\w+)$/.exec(pipe)?.[1] : undefined;
     if (pipe && !jq) throw new Error(`README pipes into something this test does not know: ${pipe}`);
     return { tool, args, jq };
@@ -72,16 +74,28 @@ function parse(command: string): ParsedCommand | undefined {
 async function runTool(command: ParsedCommand): Promise<CliResult> {
     if (command.tool === "plan") return runPlanInProcess(command.args);
     if (command.tool === "diff") return runDiffInProcess(command.args);
-    if (command.tool === "suggest") {
-        return runInProcess(async () => {
-            const { suggestCommand, SUGGEST_INPUT_ERRORS } = await import("../cli/suggest");
-            return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
-        }, command.args);
-    }
+    if (command.tool === "suggest") return runInOwnProcess("cli/suggest.ts", command.args);
+    if (command.tool === "review") return runInOwnProcess("cli/review.ts", command.args);
     let stdout = "";
     let stderr = "";
     const status = reachRun(command.args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; } });
     return { status, stdout, stderr };
+}
+
+/**
+ * `tsx <script> args...` in a child process, without blocking: review and suggest share no state with the
+ * in-process tools and spend their time in their own plans, so they run beside them.
+ */
+function runInOwnProcess(script: string, args: readonly string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(PROJECT_DIR, script), ...args], { cwd: PROJECT_DIR });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString("utf8"); });
+        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
 }
 
 const commands = fencedCommands(README);
@@ -101,14 +115,20 @@ describe("README's commands", () => {
         for (const file of files) expect(fs.existsSync(path.join(PROJECT_DIR, file)), file).toBe(true);
     });
 
-    // Sequential (in-process plans share Pulumi's state) and long: a dozen plans, three suggest runs planning in child processes.
-    it("run as written, in README's order, and print what README says", { timeout: 180_000 }, async () => {
+    // Every README command in order, plans included (in-process plans share Pulumi's state, so they take turns):
+    // longer than the suite's 60 s guard per test on a loaded machine.
+    it("run as written, in README's order, and print what README says", async () => {
         const results = new Map<string, Promise<CliResult>>();
+        const keyOf = (parsed: ParsedCommand) => [parsed.tool, ...parsed.args].join(" ");
+        // Review and suggest run in their own processes: start them now, beside the in-process tools.
+        for (const parsed of commands.map(parse)) {
+            if (parsed?.tool === "review" || parsed?.tool === "suggest") results.set(keyOf(parsed), runTool(parsed));
+        }
         for (const command of commands) {
             const parsed = parse(command);
             if (!parsed) continue;
             // The same tool and arguments (a JSON plan, then the same plan piped) run once.
-            const key = [parsed.tool, ...parsed.args].join(" ");
+            const key = keyOf(parsed);
             if (!results.has(key)) results.set(key, runTool(parsed));
             const result = await results.get(key)!;
             if (parsed.tool === "diff") {
@@ -129,9 +149,13 @@ describe("README's commands", () => {
                 expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
                 if (parsed.args.includes("json")) expect(JSON.parse(result.stdout).accepted, command).toEqual(["shop/backend egress.cidrs: 10.30.0.12/32 TCP 5432"]);
             }
+            if (parsed.tool === "review") {
+                expect(result.stdout, command).toContain("| shop/backend egress.fqdns invoices.legacy-partner.example |");
+                expect(result.stdout, command).toContain("| shop | 8 | 7 | 10 |");
+            }
             if (parsed.args.includes("--expect")) {
                 expect(result.stdout, command).toMatch(/^PASS/m);
             }
         }
-    });
+    }, 180_000);
 });
