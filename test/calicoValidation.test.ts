@@ -35,7 +35,8 @@ const withCalicoOverride = (spec: Record<string, unknown>, name = "deny-legacy-d
     values.segmentation.namespaces[0].overrides = [{ apiVersion: "crd.projectcalico.org/v1", kind: "NetworkPolicy", metadata: { name }, spec }];
 };
 const denyLegacyPort = { order: 900, selector: "app == 'database'", types: ["Ingress"], ingress: [{ action: "Deny", protocol: "TCP", destination: { ports: [5433] } }] };
-const OVERRIDE = "aks-zero-trust:segmentation.namespaces[0].overrides[0]";
+/** Errors name the namespace and the override by name. */
+const OVERRIDE = "aks-zero-trust:segmentation.namespaces[shop].overrides[deny-legacy-db-port]";
 
 describe("the Calico CRDs the objects are checked against", () => {
     it("cover the versions AKS ships (3.29 on 1.32, 3.30 on 1.33, 3.31 on newer), each with its source and date", () => {
@@ -100,7 +101,7 @@ describe("Calico overrides are read as Felix reads them", () => {
 
     it("a name with a dot is rejected, with the tier Calico would read from it", () => {
         expect(problemsOf(valuesOf("prod", withCalicoOverride(denyLegacyPort, "security.deny-legacy")))).toEqual([
-            `${OVERRIDE}.metadata.name: "security.deny-legacy" contains a dot: Calico 3.29-3.31 read the tier of a crd.projectcalico.org/v1 policy from its name ("security"); overrides live in the default tier, so use a name without dots`,
+            `aks-zero-trust:segmentation.namespaces[shop].overrides[security.deny-legacy].metadata.name: "security.deny-legacy" contains a dot: Calico 3.29-3.31 read the tier of a crd.projectcalico.org/v1 policy from its name ("security"); overrides live in the default tier, so use a name without dots`,
         ]);
     });
 

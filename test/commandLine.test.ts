@@ -10,6 +10,7 @@ import { REACH } from "../cli/reach";
 import { SUGGEST } from "../cli/suggest";
 import { DIFF } from "../cli/diff";
 import { BENCH } from "../cli/bench";
+import { REVIEW } from "../cli/review";
 
 const NPM: CommandContext = { via: "npm", env: {} };
 const BIN: CommandContext = { via: "bin", env: {} };
@@ -64,7 +65,7 @@ describe("the command line of every command", () => {
     });
 
     it("--help describes every option with an example, and the exit codes", () => {
-        for (const spec of [PLAN, DIFF, SUGGEST, REACH, BENCH]) {
+        for (const spec of [PLAN, DIFF, SUGGEST, REVIEW, REACH, BENCH]) {
             const help = helpText(spec, NPM);
             expect(parse(spec, ["--help"])).toBe("help");
             for (const option of spec.options.filter((option) => !option.hidden)) {

@@ -130,9 +130,9 @@ describe("overrides: raw policies added to a namespace set", () => {
         ];
         expect(() => readStackConfig(values, "prod")).toThrow([
             "Invalid stack config (3 problems):",
-            "  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.order: is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)",
-            "  - aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.types: is required for Calico overrides: list Ingress and/or Egress",
-            "  - aks-zero-trust:segmentation.namespaces[0].overrides[1].metadata.name: \"workload-backend\" is already used by a generated policy",
+            "  - aks-zero-trust:segmentation.namespaces[shop].overrides[no-order].spec.order: is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)",
+            "  - aks-zero-trust:segmentation.namespaces[shop].overrides[no-order].spec.types: is required for Calico overrides: list Ingress and/or Egress",
+            "  - aks-zero-trust:segmentation.namespaces[shop].overrides[workload-backend].metadata.name: \"workload-backend\" is already used by a generated policy",
         ].join("\n"));
     });
 });

@@ -282,25 +282,25 @@ describe("peers: platform namespaces the app needs but does not own", () => {
 
     it("a workload accepting an undeclared namespace is rejected: the baseline would deny that namespace's egress", () => {
         expect(problemsOf((v) => { v.segmentation.peers = []; })).toEqual([
-            "aks-zero-trust:segmentation.namespaces[0].workloads[0].ingressFrom[0].namespace: namespace \"ingress-nginx\" is not declared: the cluster baseline denies its egress; declare it under segmentation.peers (with its podLabels) or as an app namespace",
+            "aks-zero-trust:segmentation.namespaces[shop].workloads[frontend].ingressFrom[0].namespace: namespace \"ingress-nginx\" is not declared: the cluster baseline denies its egress; declare it under segmentation.peers (with its podLabels) or as an app namespace",
         ]);
     });
 
     it("the namespace the plan uses to prove isolation cannot be declared", () => {
         expect(problemsOf((v) => { v.segmentation.infrastructure[0].name = "undeclared-namespace"; })).toEqual([
-            "aks-zero-trust:segmentation.infrastructure[0].name: \"undeclared-namespace\" is reserved for the plan's proof that undeclared namespaces are isolated",
+            "aks-zero-trust:segmentation.infrastructure[undeclared-namespace].name: \"undeclared-namespace\" is reserved for the plan's proof that undeclared namespaces are isolated",
         ]);
     });
 
     it("a peer may not be a system namespace", () => {
         expect(problemsOf((v) => { v.segmentation.peers[0].name = "kube-system"; v.segmentation.namespaces[0].workloads[0].ingressFrom = []; })).toEqual([
-            "aks-zero-trust:segmentation.peers[0].name: \"kube-system\" is a system namespace; the cluster baseline leaves it alone, so it needs no peer entry",
+            "aks-zero-trust:segmentation.peers[kube-system].name: \"kube-system\" is a system namespace; the cluster baseline leaves it alone, so it needs no peer entry",
         ]);
     });
 });
 
 describe("intent validation", () => {
-    const shop = "aks-zero-trust:segmentation.namespaces[0]";
+    const shop = "aks-zero-trust:segmentation.namespaces[shop]";
 
     it("rejects a flow to an unknown workload or namespace", () => {
         expect(problemsOf((v) => { v.segmentation.flows[0].to = "shop/payments"; })).toEqual(["aks-zero-trust:segmentation.flows[0].to: unknown workload \"payments\" in namespace shop"]);
@@ -309,7 +309,7 @@ describe("intent validation", () => {
 
     it("rejects app policy sets on system namespaces", () => {
         expect(problemsOf((v) => { v.segmentation.namespaces[0].name = "kube-system"; v.segmentation.flows = []; })).toEqual([
-            `${shop}.name: "kube-system" is a system namespace; app policy sets must not touch ${SYSTEM_NAMESPACES.join(", ")}`,
+            `aks-zero-trust:segmentation.namespaces[kube-system].name: "kube-system" is a system namespace; app policy sets must not touch ${SYSTEM_NAMESPACES.join(", ")}`,
         ]);
     });
 
@@ -321,30 +321,30 @@ describe("intent validation", () => {
 
     it("rejects ingress from 0.0.0.0/0", () => {
         expect(problemsOf((v) => { v.segmentation.namespaces[0].workloads[0].ingressFrom = [{ cidr: "0.0.0.0/0", ports: [443] }]; })).toEqual([
-            `${shop}.workloads[0].ingressFrom[0].cidr: 0.0.0.0/0 would let the whole internet into the cluster`,
+            `${shop}.workloads[frontend].ingressFrom[0].cidr: 0.0.0.0/0 would let the whole internet into the cluster`,
         ]);
     });
 
     it("rejects internet egress from a data-tier workload unless explicitly overridden", () => {
         const database = (v: Record<string, any>) => v.segmentation.namespaces[0].workloads[2];
         expect(problemsOf((v) => { database(v).egress = { fqdns: [{ fqdn: "backup.example.com" }] }; })).toEqual([
-            `${shop}.workloads[2].egress.fqdns: workload shop/database is tier=data and must not reach the internet; set allowDataTierInternetEgress: true to override`,
+            `${shop}.workloads[database].egress.fqdns: workload shop/database is tier=data and must not reach the internet; set allowDataTierInternetEgress: true to override`,
         ]);
         expect(problemsOf((v) => { database(v).egress = { cidrs: [{ cidr: "52.0.0.0/8", ports: [443] }] }; })).toEqual([
-            `${shop}.workloads[2].egress.cidrs[0].cidr: 52.0.0.0/8 is an internet range, but workload shop/database is tier=data; set allowDataTierInternetEgress: true to override`,
+            `${shop}.workloads[database].egress.cidrs[0].cidr: 52.0.0.0/8 is an internet range, but workload shop/database is tier=data; set allowDataTierInternetEgress: true to override`,
         ]);
         expect(problemsOf((v) => { database(v).egress = { fqdns: [{ fqdn: "backup.example.com" }] }; database(v).allowDataTierInternetEgress = true; })).toEqual([]);
     });
 
     it("rejects workloads whose labels cannot tell them apart", () => {
         expect(problemsOf((v) => { v.segmentation.namespaces[0].workloads[1].labels = { app: "frontend" }; })).toEqual([
-            `${shop}.workloads[1].labels: the labels of backend and frontend overlap (one set contains the other), so one selector would match both; add a label that tells them apart`,
+            `${shop}.workloads[backend].labels: the labels of backend and frontend overlap (one set contains the other), so one selector would match both; add a label that tells them apart`,
         ]);
     });
 
     it("rejects infrastructure on a system namespace", () => {
         expect(problemsOf((v) => { v.segmentation.infrastructure[0].name = "kube-system"; })).toEqual([
-            "aks-zero-trust:segmentation.infrastructure[0].name: \"kube-system\" is a system namespace; infrastructure policies must not touch it",
+            "aks-zero-trust:segmentation.infrastructure[kube-system].name: \"kube-system\" is a system namespace; infrastructure policies must not touch it",
         ]);
     });
 });

@@ -31,7 +31,7 @@ describe("guardrails on proposals", () => {
         expect(result.verdicts.get("egress shop/database -> 203.0.113.50/32 TCP/443")).toEqual([
             {
                 guardrail: "intent validation",
-                message: "aks-zero-trust:segmentation.namespaces[0].workloads[2].egress.cidrs[0].cidr: 203.0.113.50/32 is an internet range, but workload shop/database is tier=data; set allowDataTierInternetEgress: true to override",
+                message: "aks-zero-trust:segmentation.namespaces[shop].workloads[database].egress.cidrs[0].cidr: 203.0.113.50/32 is an internet range, but workload shop/database is tier=data; set allowDataTierInternetEgress: true to override",
             },
         ]);
         expect(result.accepted).toEqual([]);
