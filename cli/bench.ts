@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BENCHMARK_SIZES, measure, runBenchmark } from "../reach/bench";
-import { CommandContext, commandLineMistake, CommandSpec, parseCommandLine, processContext } from "./commandLine";
+import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
 import { reportFailure } from "./failure";
 
 /** The benchmark's command line: its options, help and examples. */
@@ -39,7 +39,7 @@ export function benchCommand(argv: readonly string[], output: { out(text: string
     if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 10_000)) {
         throw commandLineMistake(BENCH, context, `--sizes must be namespace counts from 1 to 10000 separated by commas, got "${values.sizes}"`);
     }
-    runBenchmark({ runs, sizes, reachCli: compiledReachCli(), childArgs: (size) => [...process.execArgv, __filename, "--child", String(size)], npm: process.env.npm_execpath || undefined }, output.out);
+    runBenchmark({ runs, sizes, reachCli: compiledReachCli(), childArgs: (size) => [...process.execArgv, __filename, "--child", String(size)], npm: process.env.npm_execpath || undefined }, (text) => output.out(fitToWidth(text)));
     return 0;
 }
 

@@ -105,7 +105,7 @@ export async function suggestCommand(argv: string[], output: CommandOutput, cont
             "<details><summary>Every flow in the window</summary>",
             "",
             "```",
-            fitToWidth(text.trimEnd()),
+            text.trimEnd(),
             "```",
             "",
             "</details>",
