@@ -65,8 +65,9 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
         expect(version.stdout).toBe(`aks-zero-trust ${JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).version}\n`);
     });
 
-    it("shows each command's help in the form the user typed (npx), exit code 0, running nothing", () => {
-        for (const command of ["plan", "diff", "suggest", "review", "reach", "bench"]) {
+    // The other commands' help, in both forms, is checked in-process (test/commandLine.test.ts).
+    it("shows a command's help in the form the user typed (npx), exit code 0, running nothing", () => {
+        for (const command of ["plan", "bench"]) {
             const result = spawnSync(process.execPath, [BIN, command, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
             expect(result.status, command).toBe(0);
             expect(result.stdout, command).toMatch(new RegExp(`^usage: npx aks-zero-trust ${command} `));

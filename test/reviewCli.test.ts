@@ -19,7 +19,10 @@ describe("npm run review", () => {
     it("prints usage and exits 2 on bad flags", async () => {
         const missing = await runReview(["--cluster", "dump.json"]);
         expect(missing.status).toBe(2);
-        expect(missing.stderr).toMatch(/^error: --firewall-logs is required \(the AZFWApplicationRule and AZFWNetworkRule exports\)\nusage: npm run review -- --firewall-logs FILE\.\.\. --cluster DUMP/);
+        expect(missing.stderr).toMatch(/^error: --firewall-logs is required, e\.g\. --firewall-logs examples\/review\/azfw-application-rule\.json examples\/review\/azfw-network-rule\.json\nusage: npm run review -- --firewall-logs FILE\.\.\. --cluster DUMP/);
+        const help = await runReview(["--help"]);
+        expect(help.status).toBe(0);
+        for (const option of ["--firewall-logs FILE...", "--cluster DUMP", "--stack NAME", "--config FILE", "--format FORMAT", "--write-patch FILE", "--min-span DAYS"]) expect(help.stdout).toContain(option);
         const span = await runReview(["--firewall-logs", "a.json", "--cluster", "b.json", "--min-span", "two weeks"]);
         expect(span.status).toBe(2);
         expect(span.stderr).toContain('--min-span must be a whole number of days, 1 or more, got "two weeks"');
