@@ -59,6 +59,14 @@ describe("npm run diff", () => {
         expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
     });
 
+    it("puts the reason in the pull-request comment when the working tree's stack file has a YAML slip (an unquoted *.stripe.com)", () => {
+        const dir = scratchRepo((text) => text.replace("- fqdn: api.stripe.com", "- fqdn: *.stripe.com"));
+        const result = runCli("cli/diff.ts", ["--base", "HEAD~1", "--stack", "dev", "--format", "md"], dir);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toMatch(/^### Security diff: `dev`\n\n\*\*cannot compute the diff:\*\*\n\n```\ncannot plan Pulumi\.dev\.yaml in the working tree:\nerror: \S*Pulumi\.dev\.yaml:\d+:25: \*\.stripe\.com is a YAML alias .*quote it: "\*\.stripe\.com"\n```\n$/);
+        expect(result.stderr).not.toContain("internal error");
+    });
+
     it("fails clearly for an unknown base revision", () => {
         const dir = scratchRepo((text) => text);
         const result = runCli("cli/diff.ts", ["--base", "no-such-ref"], dir);
