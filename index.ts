@@ -33,8 +33,8 @@ const tags = { environment: config.environment, "managed-by": "pulumi", project:
 const stateful = { protect: config.protect };
 // One intent drives both boundaries: the east-west policies and the firewall's workload FQDN rules.
 const segmentation: RenderedSegmentation = config.segmentation
-    ? orStopOnConfigError(() => renderSegmentation(config.segmentation!))
-    : { namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
+    ? orStopOnConfigError(() => renderSegmentation(config.segmentation!, config.cluster.calico.mode))
+    : { calicoMode: config.cluster.calico.mode, tiers: [], namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
 
 const resourceGroup = new resources.ResourceGroup("platform", {
     resourceGroupName: names.resourceGroup,

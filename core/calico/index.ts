@@ -5,5 +5,7 @@
  */
 export * from "./calicoApi";
 export * from "./calicoCrdSchemas";
+export * from "./calicoReleases";
 export * from "./calicoValidation";
+export * from "./calicoV3Validation";
 export * from "./systemNamespaces";
