@@ -4,11 +4,12 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { SYSTEM_NAMESPACES } from "../core/intent";
-import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, POLICY_SET_LABEL } from "../core/policies";
+import { GLOBAL_POLICY_BUDGET, MODE_LABEL, NAMESPACE_POLICY_BUDGET, POLICY_SET_LABEL } from "../core/policies";
 import { matchesSelector, parseSelector } from "../reach";
 import {
     NAMESPACE_TYPE,
     NETWORK_POLICY_TYPE,
+    STAGED_KUBERNETES_NETWORK_POLICY_TYPE,
     StackKubernetesObject,
     isCalicoPolicyType,
     isEmptySelector,
@@ -144,11 +145,14 @@ export function namespaceDefaultDenyAndDnsPolicy(): StackValidationPolicy {
         validateStack: (args, reportViolation) => {
             const namespaces = stackKubernetesObjects(args.resources, (type) => type === NAMESPACE_TYPE);
             const policies = stackKubernetesObjects(args.resources, (type) => type === NETWORK_POLICY_TYPE);
+            // Self-managed Calico's audit mode stages the namespace's policies (what enforcing will add).
+            const staged = stackKubernetesObjects(args.resources, (type) => type === STAGED_KUBERNETES_NETWORK_POLICY_TYPE);
             for (const namespace of namespaces) {
                 const name = metadataText(namespace, "name");
                 const enabled = at(namespace.metadata, "labels", POLICY_SET_LABEL);
                 if (typeof name !== "string" || enabled !== "enabled") continue;
-                const candidates = policies.filter((policy) => [name, UNKNOWN].includes(metadataText(policy, "namespace") ?? "default"));
+                const audit = at(namespace.metadata, "labels", MODE_LABEL) === "audit";
+                const candidates = [...policies, ...(audit ? staged : [])].filter((policy) => [name, UNKNOWN].includes(metadataText(policy, "namespace") ?? "default"));
                 if (findPolicy(candidates, isDefaultDeny) === false) {
                     reportViolation(`namespace ${name} has no default deny: without it, pods no policy selects are open in both directions. Add a NetworkPolicy with podSelector {}, policyTypes [Ingress, Egress] and no rules (the namespace policy set renders "default-deny-all").`, namespace.resource.urn);
                 }

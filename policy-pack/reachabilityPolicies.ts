@@ -65,7 +65,8 @@ let lastAnalysis: { readonly key: string; readonly analysis: StackAnalysis } | u
 function isAnalysedType(type: string): boolean {
     if (type === NAMESPACE_TYPE || type === NETWORK_POLICY_TYPE) return true;
     const kind = type.split(":")[2];
-    return isCalicoApiVersion(type.split(":")[1] ?? "") && ["NetworkPolicy", "GlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet"].includes(kind ?? "");
+    // Staged policies too: the tier policies judge the stack as enforced (self-managed audit mode stages its policies).
+    return isCalicoApiVersion(type.split(":")[1] ?? "") && ["NetworkPolicy", "GlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"].includes(kind ?? "");
 }
 
 /** Analyses a stack's Kubernetes objects (what the tier policies judge). */
