@@ -37,7 +37,7 @@ export function isCalicoApiVersion(apiVersion: string): boolean {
 }
 
 /** Whether a type token is a Calico (Global)NetworkPolicy in either API group. */
-export function isCalicoPolicyType(type: string, kind: "NetworkPolicy" | "GlobalNetworkPolicy"): boolean {
+export function isCalicoPolicyType(type: string, kind: "NetworkPolicy" | "GlobalNetworkPolicy" | "StagedNetworkPolicy" | "StagedGlobalNetworkPolicy" | "StagedKubernetesNetworkPolicy"): boolean {
     const parsed = kubernetesTypeOf(type);
     return parsed !== undefined && parsed.kind === kind && isCalicoApiVersion(parsed.apiVersion);
 }

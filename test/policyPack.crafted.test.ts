@@ -27,9 +27,9 @@ describe("aks-network-profile", () => {
         expect(check({ networkProfile: { networkPolicy: "cilium", networkDataplane: "cilium" } })).toEqual([]);
     });
 
-    it("rejects a cluster without a network policy engine", () => {
-        expect(check({ networkProfile: { networkPolicy: "none" } })).toEqual([
-            `networkProfile.networkPolicy is "none": no engine enforces the namespace policy sets and Calico policies. Set networkProfile.networkPolicy to "calico" (or networkDataplane and networkPolicy to "cilium").`,
+    it("rejects a network policy engine that does not enforce Calico policies", () => {
+        expect(check({ networkProfile: { networkPolicy: "azure" } })).toEqual([
+            `networkProfile.networkPolicy is "azure": it does not enforce the namespace policy sets' Calico policies. Set networkProfile.networkPolicy to "calico" (or "none" with self-managed Calico, stack config cluster.calico.mode), or networkDataplane and networkPolicy to "cilium".`,
         ]);
     });
 
@@ -46,7 +46,7 @@ describe("aks-network-profile", () => {
     });
 
     it("checks versioned azure-native types too, and ignores other resources", () => {
-        const versioned = withInputs(cluster, { networkProfile: { networkPolicy: "none" } }, { type: "azure-native:containerservice/v20250301:ManagedCluster" });
+        const versioned = withInputs(cluster, { networkProfile: { networkPolicy: "azure" } }, { type: "azure-native:containerservice/v20250301:ManagedCluster" });
         expect(validateResource("aks-network-profile", versioned).messages).toHaveLength(1);
         expect(validateResource("aks-network-profile", resource("azure-native:network:VirtualNetwork", "vnet", { networkProfile: {} })).messages).toEqual([]);
     });
@@ -448,7 +448,7 @@ describe("the pack's environment and config", () => {
 
 describe("runPolicyPack and its report", () => {
     const run = (resources: MockRun["resources"]): MockRun => ({ stack: "prod", resources, outputs: {} });
-    const badCluster = withInputs(cluster, { networkProfile: { networkPolicy: "none" } });
+    const badCluster = withInputs(cluster, { networkProfile: { networkPolicy: "azure" } });
 
     it("reports each policy once, with its level and the resource's URN", () => {
         const results = runPolicyPack(run([badCluster]), { stack: "prod", environment: "prod" });
@@ -456,7 +456,7 @@ describe("runPolicyPack and its report", () => {
         expect(results.find((result) => result.policy === "aks-network-profile")).toEqual({
             policy: "aks-network-profile",
             enforcementLevel: "mandatory",
-            violations: [{ message: expect.stringContaining(`networkProfile.networkPolicy is "none"`), resource: urnOf(badCluster, { stack: "prod", resources: [badCluster] }) }],
+            violations: [{ message: expect.stringContaining(`networkProfile.networkPolicy is "azure"`), resource: urnOf(badCluster, { stack: "prod", resources: [badCluster] }) }],
         });
         expect(hasMandatoryViolations(results)).toBe(true);
     });
