@@ -6,3 +6,4 @@
 export * from "./clusterAddresses";
 export * from "./deniedFlowLog";
 export * from "./flowSuggestions";
+export * from "./goldmaneFlowLog";
