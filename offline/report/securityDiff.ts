@@ -12,6 +12,8 @@ export interface PlanSecurityJson {
     readonly policySets: readonly PolicyBudgetRow[];
     readonly globalPolicies: { readonly count: number; readonly budget: number };
     readonly enforcedConnectionLines: readonly string[];
+    /** Who runs Calico (absent in plans made before the field existed: aks-managed). */
+    readonly calico?: { readonly mode: "aks-managed" | "self-managed"; readonly version?: string };
     readonly intentCheck?: { readonly passed: boolean; readonly violations: readonly string[] };
     /** The declared workloads with their labels and FQDNs (absent in plans that predate it). */
     readonly workloads?: readonly WorkloadFacts[];
@@ -65,6 +67,8 @@ export interface SecurityDiff {
     readonly budgetChanges: readonly string[];
     /** Namespaces whose rollout mode changes, e.g. `shop: audit -> enforce`. */
     readonly modeChanges: readonly string[];
+    /** Changes that disrupt the cluster's traffic while they roll out (the Calico mode switch), each with its runbook. */
+    readonly disruptive: readonly string[];
     readonly intentBefore: string;
     readonly intentAfter: string;
     readonly newViolations: readonly string[];
@@ -124,6 +128,7 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
         rulesRemoved: difference(rules(before), rules(after)),
         budgetChanges,
         modeChanges,
+        disruptive: calicoChanges(before, after),
         intentBefore: verdict(before),
         intentAfter: verdict(after),
         newViolations,
@@ -232,8 +237,31 @@ const distinct = (items: readonly string[]) => [...new Set(items)];
  * introduces (or fixes), connections into the data tier, internet egress and FQDNs, then the rest; the policy
  * pack and intent check verdicts close it.
  */
+/** The docs a disruptive Calico change points to. */
+export const CALICO_MIGRATION_RUNBOOK = "docs/calico-migration.md";
+
+/**
+ * Calico's mode or pinned version changing. aks-managed <-> self-managed changes the cluster's networkPolicy: AKS
+ * removes its Calico and network policy is not enforced until self-managed Calico is installed and the policies
+ * re-applied (Tigera, "Migrating AKS clusters between Azure-managed and self-managed Calico": "Network policy will be
+ * removed during the migration"). A new pinned version upgrades Calico in place through the operator.
+ */
+function calicoChanges(before: PlanSecurityJson, after: PlanSecurityJson): string[] {
+    const mode = (plan: PlanSecurityJson) => plan.calico?.mode ?? "aks-managed";
+    const from = mode(before);
+    const to = mode(after);
+    if (from !== to) {
+        return [`Calico ${from} -> ${to}${after.calico?.version ? ` (pinned ${after.calico.version})` : ""}: network policy is removed while the cluster switches (az aks update --network-policy ${to === "self-managed" ? "none" : "calico"}), so every flow is open until the new engine and policies are in place; run it in a maintenance window by ${CALICO_MIGRATION_RUNBOOK}`];
+    }
+    if (to === "self-managed" && before.calico?.version !== after.calico?.version) {
+        return [`Calico ${before.calico?.version ?? "?"} -> ${after.calico?.version ?? "?"}: the Tigera operator upgrades Calico node by node; upgrade one minor at a time, in a maintenance window, by ${CALICO_MIGRATION_RUNBOOK}`];
+    }
+    return [];
+}
+
 export function verdictLine(diff: SecurityDiff): string {
     const parts: string[] = [];
+    if (diff.disruptive.length > 0) parts.push(`DISRUPTIVE: ${diff.disruptive.map((line) => line.split(":")[0]).join(", ")} (see ${CALICO_MIGRATION_RUNBOOK})`);
     const introduced = distinct(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy));
     const blockers: string[] = [];
     if (introduced.length > 0) blockers.push(`${plural(introduced.length, "mandatory policy fails", "mandatory policies fail")} (${introduced.join(", ")})`);
@@ -308,6 +336,7 @@ export function formatSecurityDiff(diff: SecurityDiff, stack: string, format: "t
     ];
     const sections: Array<[string, string[]]> = [
         ["Policy pack", [`${diff.policiesBefore} -> ${diff.policiesAfter}`, ...policyBody]],
+        ["Disruptive changes", diff.disruptive.map((line) => `! ${line}`)],
         ...changedGroups.map((group): [string, string[]] => [`${group.title} (${groupCount(group)})`, groupLines(group)]),
         ["Firewall rules", [...diff.rulesRemoved.map((line) => `- ${line}`), ...diff.rulesAdded.map((line) => `+ ${line}`)]],
         ["Policy budgets", diff.budgetChanges.map((line) => `~ ${line}`)],
