@@ -20,7 +20,7 @@
  *   flow). The last hit of a trace is the verdict.
  * Goldmane carries no IP addresses: a flow to the internet is `dest_type: Network, dest_name: pub`.
  */
-import { LogInputError } from "./deniedFlowLog";
+import { LogInputError } from "./logAnalyticsRows";
 
 /** Endpoint types of FlowKey (api.proto EndpointType). */
 export type GoldmaneEndpointType = "WorkloadEndpoint" | "HostEndpoint" | "NetworkSet" | "Network";
