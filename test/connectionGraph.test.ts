@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMENT_GRAPH_BUDGET, connectionFlowchart, escapeLabel, GraphConnection, MATRIX_GRAPH_BUDGET, MERMAID_LIMITS, MermaidIds } from "../offline/report";
-import { parseConnectionLine } from "../offline/report";
+import { parseConnectionLine } from "../reach";
 import { parseFlowchart } from "./helpers/mermaid";
 
 const unchanged = (line: string): GraphConnection => ({ connection: parseConnectionLine(line), change: "unchanged" });

@@ -98,7 +98,7 @@ describe("the security diff's verdict", () => {
         const diff = securityDiff(withFrontendToDatabase, side({ ...withFrontendToDatabase, policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
         expect(diff.blocksMerge).toBe(false);
         expect(diff.policiesIntroduced).toEqual([]);
-        expect(verdictLine(diff)).toBe("switches shop: audit -> enforce; policy pack FAIL (2 mandatory); intent check PASS");
+        expect(verdictLine(diff)).toBe("shop switches to enforce: what no policy allows starts being dropped; policy pack FAIL (2 mandatory); intent check PASS");
     });
 
     it("blocks a change that breaks the intent check", () => {
@@ -124,13 +124,59 @@ describe("the security diff's verdict", () => {
         expect(verdictLine(securityDiff(side(), after))).toBe("internet egress: adds FQDN ghcr.io; policy pack PASS; intent check PASS");
     });
 
-    it("names a namespace moving from audit to enforce", () => {
-        const diff = securityDiff(side(), side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
-        expect(verdictLine(diff)).toBe("switches shop: audit -> enforce; policy pack PASS; intent check PASS");
+    it("says what a switch to enforce starts dropping: the connections only audit lets through in the base", () => {
+        // In audit, the base lets the frontend reach the database (logged); enforce drops it.
+        const base = side({ connectionLines: [...DEV_CONNECTIONS, "shop/frontend[Pod] => shop/database[Pod] : All Connections", "shop/frontend[Pod] => shop/backend[Pod] : All Connections"] });
+        const diff = securityDiff(base, side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
+        expect(diff.modes).toEqual([{ namespace: "shop", before: "audit", after: "enforce", auditOnly: 2 }]);
+        expect(verdictLine(diff)).toBe("shop switches to enforce: what no policy allows starts being dropped (2 connections only audit lets through today); policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "dev", "text")).toContain("Rollout modes:\n  ~ shop: audit -> enforce: what no policy allows starts being dropped; 2 connections only audit lets through today\n");
     });
 
-    it("says so when nothing changes", () => {
-        expect(verdictLine(securityDiff(side(), side()))).toBe("no security change; policy pack PASS; intent check PASS");
+    it("leads with a new namespace in audit: everything is allowed, and what enforce would allow", () => {
+        const withPayments = side({
+            policySets: [...side().policySets, { namespace: "payments", mode: "audit", policies: 5, budget: 10 }],
+            enforcedConnectionLines: [...DEV_CONNECTIONS, "payments/api[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53", "shop/backend[Pod] => payments/api[Pod] : TCP 8080"],
+        });
+        const prod = (plan: PlanSecurityJson) => ({ ...plan, policySets: plan.policySets.map((row) => (row.namespace === "shop" ? { ...row, mode: "enforce" } : row)) });
+        const diff = securityDiff(prod(side()), prod(withPayments));
+        expect(diff.modeChanges).toEqual(["payments: new, audit"]);
+        expect(verdictLine(diff)).toBe(
+            "payments starts in audit: everything is allowed and logged, egress still only through the firewall; enforce would allow 2 connections; opens 2 connections; policy pack PASS; intent check PASS",
+        );
+        const md = formatSecurityDiff(diff, "prod", "md");
+        expect(md).toContain("+ payments: new, audit: everything is allowed and logged, egress still only through the firewall; enforce would allow 2 connections");
+        // The picture marks the audit namespace: dashed border, "(audit)" in the title, and a legend.
+        expect(md).toContain('subgraph n_subgraph_payments["payments (audit)"]');
+        expect(md).toMatch(/^ {2}class n_subgraph_payments audit$/m);
+        expect(md).toContain("dashed border: in audit mode, everything is allowed and logged (payments)");
+    });
+
+    it("names a namespace switching to audit first, with what audit does", () => {
+        const enforcing = side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] });
+        const diff = securityDiff(enforcing, side());
+        expect(verdictLine(diff)).toBe("shop switches to audit: everything is allowed and logged, egress still only through the firewall; policy pack PASS; intent check PASS");
+    });
+
+    it("says so when nothing changes, in one line for the whole stack", () => {
+        const diff = securityDiff(side(), side());
+        expect(verdictLine(diff)).toBe("no security change; policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "prod", "md")).toBe("prod: no security change (policy pack PASS, intent check PASS)\n");
+        expect(formatSecurityDiff(diff, "prod", "text")).toBe("prod: no security change (policy pack PASS, intent check PASS)\n");
+        const failing = securityDiff(withFrontendToDatabase, withFrontendToDatabase);
+        expect(formatSecurityDiff(failing, "dev", "md")).toBe("dev: no security change (policy pack FAIL (2 mandatory), intent check PASS)\n");
+    });
+
+    it("carries the warnings the change brings, in a Warnings block, and not those the base had", () => {
+        const old = "flow shop/frontend -> shop/backend on TCP 81: shop/backend does not declare that port (it declares TCP 80 (http))";
+        const fresh = "flow shop/backend -> shop/database on TCP 5433: shop/database does not declare that port (it declares TCP 5432 (postgres))";
+        const diff = securityDiff(side({ warnings: [old] }), side({ warnings: [old, fresh] }));
+        expect(diff.warningsAdded).toEqual([fresh]);
+        expect(verdictLine(diff)).toBe("1 new warning; policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "dev", "text")).toContain(`\nWarnings:\n  ! ${fresh}\n`);
+        const md = formatSecurityDiff(diff, "dev", "md");
+        expect(md).toContain(`<details open><summary>Warnings</summary>\n\n\`\`\`diff\n! ${fresh}\n\`\`\``);
+        expect(md).not.toContain(old);
     });
 });
 
@@ -212,7 +258,7 @@ describe("the Markdown comment's picture", () => {
         const parsed = await parseFlowchart(block!);
         expect(parsed.type).toBe("flowchart-v2");
         // Map Mermaid's vertices back to entities: a workload is its subgraph's title plus its text.
-        const namespaceOf = new Map(parsed.subgraphs.flatMap((subgraph) => subgraph.nodes.map((node) => [node, subgraph.title] as const)));
+        const namespaceOf = new Map(parsed.subgraphs.flatMap((subgraph) => subgraph.nodes.map((node) => [node, subgraph.title.replace(/ \(audit\)$/, "")] as const)));
         const entityOf = (id: string) => {
             const vertex = parsed.vertices.get(id)!;
             return namespaceOf.has(id) ? `${namespaceOf.get(id)}/${vertex.text}` : vertex.text;
