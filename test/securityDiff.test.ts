@@ -3,6 +3,7 @@ import type { PolicyResult } from "../offline/runtime";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/report";
 import type { WorkloadFacts } from "../offline/report";
 import { DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER } from "../policy-pack/policies";
+import { securityDiffComment } from "./helpers/githubScript";
 import { parseFlowchart } from "./helpers/mermaid";
 
 /**
@@ -288,5 +289,58 @@ describe("the Markdown comment's picture", () => {
 
     it("is left out when no connection changes", () => {
         expect(formatSecurityDiff(securityDiff(side(), side()), "dev", "md")).not.toContain("```mermaid");
+    });
+});
+
+describe("a large change in one pull-request comment", () => {
+    // 12 new namespaces of 4 workloads, in audit; every workload reaches every other and the internet (with an FQDN).
+    const NAMES = [
+        { name: "internet", cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "168.63.129.16/32"] },
+        { name: "VNet 10.10.0.0/16", cidrs: ["10.10.0.0/16"] },
+    ];
+    const INTERNET_FRAGMENTS = ["0.0.0.0-9.255.255.255", "11.0.0.0-100.63.255.255", "100.128.0.0-168.63.129.15", "168.63.129.17-169.253.255.255", "169.255.0.0-172.15.255.255", "172.32.0.0-192.167.255.255", "192.169.0.0-255.255.255.255"];
+    const teams = Array.from({ length: 12 }, (_, index) => `team-${String(index).padStart(2, "0")}`);
+    const tiers = ["web", "api", "api", "data"];
+    const workloads: WorkloadFacts[] = teams.flatMap((team) => tiers.map((tier, index) => ({ entity: `${team}/app-${index}[Pod]`, labels: { app: `app-${index}`, tier }, fqdns: tier === "data" ? [] : [`api.${team}.example.com Https:443`] })));
+    const lines = workloads.flatMap(({ entity, labels }) => [
+        `${entity} => kube-system/coredns[Pod] : TCP 53,UDP 53`,
+        ...workloads.filter((other) => other.entity !== entity).map((other) => `${entity} => ${other.entity} : TCP 8080`),
+        ...(labels.tier === "data" ? [] : INTERNET_FRAGMENTS.map((range) => `${entity} => ${range}[External] : TCP 443`)),
+    ]);
+    const large = side({
+        policySets: [...side().policySets, ...teams.map((team) => ({ namespace: team, mode: "audit", policies: 9, budget: 10 }))],
+        enforcedConnectionLines: [...DEV_CONNECTIONS, ...lines],
+        workloads: [...DEV_WORKLOADS, ...workloads],
+        addressNames: NAMES,
+        warnings: teams.map((team) => `flow ${team}/app-0 -> ${team}/app-1 on TCP 8081: ${team}/app-1 does not declare that port (it declares TCP 8080 (http))`),
+    });
+    const diff = securityDiff(side({ addressNames: NAMES }), large);
+
+    it("stays within GitHub's comment limit as the workflow posts it, both stacks changed, with every count and a picture Mermaid parses", async () => {
+        expect(diff.opened.length).toBeGreaterThan(2000);
+        const dev = formatSecurityDiff(diff, "dev", "md");
+        const prod = formatSecurityDiff(diff, "prod", "md");
+        const comment = await securityDiffComment({ dev, prod }, { BASE_REF: "main", HEAD_SHA: "3f1c2e9" });
+        expect(comment.length).toBeLessThanOrEqual(65_536);
+        // Nothing cut by the workflow's last-resort truncation: the diff kept itself within its share.
+        expect(comment).not.toContain("Truncated");
+        expect(comment).toContain("| Across namespaces | ");
+        expect(prod).toMatch(/\.\.\. \d+ more: npm run diff -- --format text prints them all/);
+        expect(prod).toContain(`**${teams.join(", ")} start in audit: everything is allowed and logged`);
+        const parsed = await parseFlowchart(/```mermaid\n([\s\S]*?)```/.exec(prod)![1]!);
+        expect(parsed.edges.length).toBeGreaterThan(0);
+    });
+
+    it("draws namespaces with their tier=data workloads apart, and marks the edges into them", () => {
+        const graph = securityDiffFlowchart(diff);
+        expect(graph.note).toMatch(/drawn per namespace/);
+        const intoData = graph.edges.filter((edge) => edge.to === "namespace team-00 tier=data");
+        expect(intoData.length).toBeGreaterThan(0);
+        expect(intoData.every((edge) => edge.label.includes("into tier=data: TCP 8080"))).toBe(true);
+        expect(graph.edges.find((edge) => edge.from === "namespace team-00" && edge.to === "address internet")?.label).toBe("+ 3 connections: TCP 443 via firewall: api.team-00.example.com");
+        // Audit namespaces are dashed in the per-namespace view too.
+        expect(graph.text).toContain('n_namespace_team_00["team-00 (audit)"]');
+        expect(graph.text).toMatch(/^ {2}class .*n_namespace_team_00[,\s].* audit$/m);
+        expect(graph.legend).toContain("DNS to CoreDNS not drawn (48 connections)");
     });
 });

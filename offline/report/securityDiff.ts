@@ -339,11 +339,14 @@ export function isUntouched(diff: SecurityDiff): boolean {
 
 /** The verdict parts that a rollout mode leads with: a namespace that starts or switches to audit lets everything through. */
 function auditParts(diff: SecurityDiff): string[] {
-    return diff.modes.flatMap((mode) => {
-        if (mode.after !== "audit") return [];
-        if (mode.before === undefined) return [`${mode.namespace} starts in audit: ${AUDIT_CONSEQUENCE}; enforce would allow ${plural(mode.enforceAllows ?? 0, "connection")}`];
-        return [`${mode.namespace} switches to audit: ${AUDIT_CONSEQUENCE}`];
-    });
+    const starting = diff.modes.filter((mode) => mode.after === "audit" && mode.before === undefined);
+    const switching = diff.modes.filter((mode) => mode.after === "audit" && mode.before !== undefined);
+    const names = (modes: readonly ModeChange[]) => modes.map((mode) => mode.namespace).join(", ");
+    const allows = starting.reduce((sum, mode) => sum + (mode.enforceAllows ?? 0), 0);
+    return [
+        ...(starting.length > 0 ? [`${names(starting)} ${starting.length === 1 ? "starts" : "start"} in audit: ${AUDIT_CONSEQUENCE}; enforce would allow ${plural(allows, "connection")}`] : []),
+        ...(switching.length > 0 ? [`${names(switching)} ${switching.length === 1 ? "switches" : "switch"} to audit: ${AUDIT_CONSEQUENCE}`] : []),
+    ];
 }
 
 /** A switch to enforce: what starts being dropped. */
