@@ -146,7 +146,7 @@ describe("the security diff's verdict", () => {
             "payments starts in audit: everything is allowed and logged, egress still only through the firewall; enforce would allow 2 connections; opens 2 connections; policy pack PASS; intent check PASS",
         );
         const md = formatSecurityDiff(diff, "prod", "md");
-        expect(md).toContain("+ payments: new, audit: everything is allowed and logged, egress still only through the firewall; enforce would allow 2 connections");
+        expect(md).toContain("+ payments: new, audit: everything is allowed and logged; enforce would allow 2 connections\n");
         // The picture marks the audit namespace: dashed border, "(audit)" in the title, and a legend.
         expect(md).toContain('subgraph n_subgraph_payments["payments (audit)"]');
         expect(md).toMatch(/^ {2}class n_subgraph_payments audit$/m);

@@ -434,8 +434,9 @@ function findingLines(finding: PolicyFinding): string[] {
 
 function modeLines(diff: SecurityDiff): string[] {
     return diff.modes.map((mode) => {
-        if (mode.before === undefined) return `+ ${mode.namespace}: new, ${mode.after}: ${AUDIT_CONSEQUENCE}; enforce would allow ${plural(mode.enforceAllows ?? 0, "connection")}`;
-        if (mode.after === "audit") return `~ ${mode.namespace}: ${mode.before} -> audit: ${AUDIT_CONSEQUENCE}`;
+        // The verdict says what audit does in full; the lines keep to a 120-column terminal.
+        if (mode.before === undefined) return `+ ${mode.namespace}: new, ${mode.after}: everything is allowed and logged; enforce would allow ${plural(mode.enforceAllows ?? 0, "connection")}`;
+        if (mode.after === "audit") return `~ ${mode.namespace}: ${mode.before} -> audit: everything is allowed and logged`;
         const count = mode.auditOnly === undefined ? "" : `; ${plural(mode.auditOnly, "connection")} only audit lets through today`;
         return `~ ${mode.namespace}: ${mode.before} -> ${mode.after}: what no policy allows starts being dropped${count}`;
     });

@@ -152,8 +152,7 @@ export function nameExternalConnections(connections: readonly Connection[], outb
     for (const { entity, addresses } of candidates) {
         const inside = pieces.filter((piece) => isInside(piece, addresses));
         // Named only when every address of the name has traffic: a gap means no traffic is common to all of it.
-        const size = (list: Intervals) => { let total = 0; for (let i = 0; i < list.length; i += 2) total += list[i + 1]! - list[i]! + 1; return total; };
-        if (inside.reduce((sum, piece) => sum + piece.end - piece.start + 1, 0) !== size(addresses)) continue;
+        if (inside.reduce((sum, piece) => sum + piece.end - piece.start + 1, 0) !== addressCount(addresses)) continue;
         const common = inside.reduce((ports, piece) => ports.intersect(piece.ports), ConnectionSet.ALL);
         if (common.isEmpty()) continue;
         emit(entity, common);
@@ -171,6 +170,12 @@ export function nameExternalConnections(connections: readonly Connection[], outb
     }
     for (const piece of rest) emit(externalEntity(piece.start, piece.end), piece.ports);
     return result.sort((a, b) => compareConnections(a, b) || compareText(rangeOf(a).display, rangeOf(b).display));
+}
+
+function addressCount(addresses: Intervals): number {
+    let total = 0;
+    for (let i = 0; i < addresses.length; i += 2) total += addresses[i + 1]! - addresses[i]! + 1;
+    return total;
 }
 
 function isInside(piece: Piece, addresses: Intervals): boolean {
