@@ -1,9 +1,9 @@
 import type { KubeObject } from "../../core/calico";
 import type { StackConfig } from "../../core/config";
 import type { FqdnRule } from "../../core/common";
-import type { SegmentationIntent } from "../../core/intent";
+import { stackAddressNames, type SegmentationIntent } from "../../core/intent";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../../core/policies";
-import { analyze, type Analysis, Connection, ConnectionSet, explain, formatConnection } from "../../reach";
+import { type AddressName, type Analysis, analyze, compileAddressNames, Connection, ConnectionSet, diffConnections, explain, formatConnection, parseConnectionLine, presentConnections } from "../../reach";
 import { calicoCompatibilityWarning, tigeraOperatorChartVersion } from "../../core/calico";
 import { appliedObjects } from "../runtime";
 import { asEnforced, asManifests, checkIntent, IntentCheck } from "../../core/proof";
@@ -58,6 +58,8 @@ export interface SecurityReport {
      * deny it (`shop/frontend[Pod] => shop/database[Pod] : TCP 5432  (egress: NetworkPolicy shop/default-deny-all ...)`).
      */
     readonly stagedDenials: readonly string[];
+    /** The stack's own address sets by name (internet, VNet, pod CIDR, ...), for output that names them. */
+    readonly addressNames: readonly AddressName[];
 }
 
 /** The Calico side of the plan. */
@@ -100,6 +102,7 @@ export function buildSecurityReport(run: MockRun, config: StackConfig): Security
         enforcedConnectionLines: enforced.map(formatConnection),
         intentCheck: intent ? checkIntent(intent, applied, workloads) : undefined,
         workloads: intent ? workloadFacts(intent, workloads) : [],
+        addressNames: intent ? stackAddressNames(intent) : [],
     };
 }
 
@@ -245,7 +248,7 @@ export function securityReportText(report: SecurityReport): string {
                 : `  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
         }
         lines.push(...check.violations.map((violation) => `  ${violation}`));
-        lines.push(check.passed ? `  PASS (${check.checkedPairs} pairs and ranges checked)` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);
+        lines.push(check.passed ? `  PASS (${intentCheckCount(check)})` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);
     }
     return lines.join("\n");
 }
@@ -261,6 +264,11 @@ function calicoLines(calico: CalicoFacts): string[] {
         ...(calico.warning ? [`  warning: ${calico.warning}`] : []),
         `  tiers: ${calico.tiers.length > 0 ? `${calico.tiers.join(", ")}, then default` : "default only"}; staged policies (evaluated, not enforced): ${calico.stagedPolicies}`,
     ];
+}
+
+/** What the intent check compared, in words: "72 allowed connections checked against the intent, 23 declared ones found allowed". */
+export function intentCheckCount(check: Pick<IntentCheck, "allowedChecked" | "declaredChecked">): string {
+    return `${check.allowedChecked} allowed connections checked against the intent, ${check.declaredChecked} declared ones found allowed`;
 }
 
 /** Tables keep to a 120-column terminal: the columns named as wrappable wrap their cells after a comma. */
@@ -331,16 +339,24 @@ function firewallTable(rows: readonly FirewallRuleRow[], withSource: boolean): s
 function reachabilityLines(report: SecurityReport): string[] {
     if (!report.intentCheck && report.connectionLines.length === 0) return ["  (no segmentation intent declared)"];
     const audit = report.intentCheck?.auditNamespaces ?? [];
-    if (audit.length === 0) return report.connectionLines.map((line) => `  ${line}`);
-    const enforced = new Set(report.enforcedConnectionLines);
-    const auditOnly = report.connectionLines.filter((line) => !enforced.has(line));
+    // The stack's own ranges print by name (internet, VNet, ...): one line where the policy has one rule.
+    const names = compileAddressNames(report.addressNames);
+    const present = (connections: readonly Connection[]) => presentConnections(connections, { self: true, names }).map(formatConnection);
+    if (audit.length === 0) return present(report.connections).map((line) => `  ${line}`);
+    const enforced = report.enforcedConnectionLines.map((line) => parseConnectionLine(line));
+    const auditOnly = present(diffConnections(enforced, report.connections).added);
+    // Self-managed: each pair names the staged policy that would deny it (the report's stagedDenials).
+    const stagedDecider = new Map(report.stagedDenials.map((line) => [line.split(" : ")[0]!, line.slice(line.lastIndexOf("  ("))]));
     return [
         `  as enforce would allow it (${audit.join(", ")} in audit mode):`,
-        ...report.enforcedConnectionLines.map((line) => `    ${line}`),
-        ...(report.stagedDenials.length > 0
-            ? [`  audit lets through today as well (the staged policies would deny it; Goldmane and Whisker show it as a pending deny):`, ...report.stagedDenials.map((line) => `  ! ${line}`)]
-            : auditOnly.length > 0
-                ? [`  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`, ...auditOnly.map((line) => `  ! ${line}`)]
-                : []),
+        ...present(enforced).map((line) => `    ${line}`),
+        ...(auditOnly.length > 0
+            ? [
+                report.stagedDenials.length > 0
+                    ? "  audit lets through today as well (the staged policies would deny it; Goldmane and Whisker show it as a pending deny):"
+                    : `  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`,
+                ...auditOnly.map((line) => `  ! ${line}${stagedDecider.get(line.split(" : ")[0]!) ?? ""}`),
+            ]
+            : []),
     ];
 }
