@@ -13,12 +13,13 @@ import { loadStackFile, stackConfigOf, stackFilePath, StackFileError } from "../
 import { checkStackName } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
-import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
+import { addressNamesFile, appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/report";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
-import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/report";
+import { DATA_TIER_LABEL } from "../offline/report";
+import { parseConnectionLine } from "../reach";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
@@ -59,13 +60,15 @@ export async function planCommand(argv: string[], output: CommandOutput, context
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
     // Validated before the program runs: a config mistake is reported once, with its line, and nothing planned.
     const stackConfig = stackConfigOf(stackFile, options.stack);
-    for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
+    const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
+    for (const warning of warnings) {
         output.err(`warning: ${warning}\n`);
     }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config });
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
+    if (security.calico.warning) output.err(`warning: ${security.calico.warning}\n`);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
     const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
@@ -73,7 +76,8 @@ export async function planCommand(argv: string[], output: CommandOutput, context
     if (options.format === "mermaid") {
         output.out(matrixFlowchart(security).text);
     } else if (options.format === "json") {
-        output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
+        // The warnings travel with the plan, so that the security diff can show the ones a change brings.
+        output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies, warnings }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security, { verbose: options.verbose }));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
@@ -84,6 +88,8 @@ export async function planCommand(argv: string[], output: CommandOutput, context
         const files = [
             ...manifestFiles("manifests", appliedObjects(run)),
             ...manifestFiles("workloads", intent ? renderRepresentativeWorkloads(intent) : []),
+            // reach names the stack's own ranges (internet, VNet, ...) when it reads this file with the manifests.
+            ...(intent ? [addressNamesFile(security.addressNames)] : []),
         ];
         writeManifestFiles(path.resolve(options.out), files);
         output.err(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import {
+    type AddressNames,
     type Analysis,
     InputError,
     type OutputFormat,
@@ -19,6 +20,8 @@ import {
     formatPolicy,
     formatWarning,
     loadManifestPaths,
+    parseAddressNames,
+    takeAddressNames,
     parseExpectations,
     presentConnections,
     summaryLine,
@@ -35,13 +38,19 @@ export const REACH: CommandSpec = {
         "namespaces, workloads and Kubernetes or Calico network policies, and prints one line per allowed connection, " +
         "a summary on stderr. `reach diff OLD NEW` prints the connections added (+) and removed (-).",
     operands: "PATH...",
-    moreUsage: ["diff [--format text|json|md] [--self] OLD NEW"],
+    moreUsage: ["diff [--format text|json|md] [--self] [--names FILE] OLD NEW"],
     options: [
         { name: "format", value: "FORMAT", choices: ["text", "json", "md"], default: "text", description: "text: one connection per line; json; md: a Markdown table", example: "--format md" },
         { name: "explain", value: "SRC DST", description: "explain, per direction, which policies and rules decide SRC -> DST (namespace/name, namespace/name[Kind] or an IPv4 address)", example: "--explain shop/frontend shop/database" },
         { name: "expect", value: "FILE", description: "check the expectations in FILE (\"- shop/frontend -> shop/database: deny\"); exit 1 if one is violated", example: "--expect examples/expectations.yaml" },
         { name: "policies", description: "print the compiled policies, in evaluation order", example: "--policies" },
         { name: "self", description: "also list each workload's connections to itself (left out by default)", example: "--self" },
+        {
+            name: "names",
+            value: "FILE",
+            description: "print address sets by name (internet, VNet, ...) where traffic covers them alike: a YAML list of {name, cidrs, except}; an AddressNames document in the input does the same (plan --out DIR writes DIR/address-names.yaml)",
+            example: "--names /tmp/p/address-names.yaml",
+        },
     ],
     examples: [
         "/tmp/p                                          # one line per allowed connection",
@@ -56,18 +65,20 @@ interface Output {
     err: (text: string) => void;
 }
 
-function load(paths: readonly string[], output: Output): Analysis {
+/** The analysis of the input, and the address names it carries (an `AddressNames` document, as the plan writes). */
+function load(paths: readonly string[], output: Output): { analysis: Analysis; names?: AddressNames } {
     const loaded = loadManifestPaths(paths);
-    const analysis = analyze(loaded.objects);
+    const { names, objects } = takeAddressNames(loaded.objects);
+    const analysis = analyze(objects);
     for (const warning of [...loaded.warnings, ...analysis.warnings]) output.err(`${formatWarning(warning)}\n`);
-    return analysis;
+    return { analysis, names };
 }
 
 /** Runs the command; returns the exit code (see EXIT_CODES). */
 export function run(argv: readonly string[], output: Output, context: CommandContext = processContext()): number {
     const parsed = parseCommandLine(REACH, argv, context, output.out);
     if (!parsed) return 0;
-    const values = parsed.values as { format?: string; explain?: string; expect?: string; policies?: boolean; self?: boolean };
+    const values = parsed.values as { format?: string; explain?: string; expect?: string; policies?: boolean; self?: boolean; names?: string };
     const tokens = parsed.tokens;
     const format = values.format as OutputFormat;
     const mistake = (message: string) => commandLineMistake(REACH, context, message);
@@ -86,16 +97,17 @@ export function run(argv: readonly string[], output: Output, context: CommandCon
         positionals = positionals.filter((token) => token !== destination);
     }
     const paths = positionals.map((token) => (token.kind === "positional" ? token.value : ""));
+    const names = values.names === undefined ? undefined : readNames(values.names);
 
     if (paths[0] === "diff") {
         if (values.explain !== undefined || values.expect !== undefined || values.policies) {
-            throw mistake("diff takes only --format and --self");
+            throw mistake("diff takes only --format, --self and --names");
         }
         if (paths.length !== 3) throw mistake("diff needs exactly two paths: OLD NEW");
         const before = load([paths[1]!], output);
         const after = load([paths[2]!], output);
-        const changes = diffConnections(before.connections, after.connections);
-        const presentation = { self: values.self === true };
+        const changes = diffConnections(before.analysis.connections, after.analysis.connections);
+        const presentation = { self: values.self === true, names: names ?? after.names ?? before.names };
         const diff = { added: presentConnections(changes.added, presentation), removed: presentConnections(changes.removed, presentation) };
         print(formatDiff(diff, format));
         output.err(`${diff.added.length} added, ${diff.removed.length} removed\n`);
@@ -105,7 +117,7 @@ export function run(argv: readonly string[], output: Output, context: CommandCon
     if (paths.length === 0) throw mistake("no PATH given");
     const modes = [values.explain !== undefined, values.expect !== undefined, values.policies === true].filter(Boolean).length;
     if (modes > 1) throw mistake("use only one of --explain, --expect and --policies");
-    const analysis = load(paths, output);
+    const { analysis, names: found } = load(paths, output);
 
     if (values.explain !== undefined) {
         output.out(fitToWidth(formatExplanation(explain(analysis, values.explain, explainDestination!))));
@@ -126,10 +138,20 @@ export function run(argv: readonly string[], output: Output, context: CommandCon
         output.out(fitToWidth(analysis.policies.map((policy) => `${formatPolicy(policy)}\n`).join("")));
         return 0;
     }
-    const connections = presentConnections(analysis.connections, { self: values.self === true });
+    const connections = presentConnections(analysis.connections, { self: values.self === true, names: names ?? found });
     print(formatConnections(connections, format));
     output.err(`${summaryLine(connections, analysis.workloads.length)}\n`);
     return 0;
+}
+
+function readNames(file: string): AddressNames {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new InputError("cannot read names file", file);
+    }
+    return parseAddressNames(text, file);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * `npm run suggest -- --logs FILE --cluster DUMP [--stack dev | --config FILE] [--since TIME] [--logs-format F]
- *  [--log-prefix P] [--write-patch FILE] [--format text|md]`
- * Turns Calico denied-flow records from audit mode into proposed intent changes, each checked against the stack's
+ * `npm run suggest -- --logs FILE [--cluster DUMP] [--stack dev | --config FILE] [--since TIME] [--logs-format F]
+ *  [--log-prefix P] [--write-patch FILE] [--format text|md|json]`
+ * Turns Calico denied-flow records from audit mode (kernel log lines with a cluster dump, or a Goldmane flow export
+ * with its staged-policy verdicts, self-managed Calico) into proposed intent changes, each checked against the stack's
  * guardrails (config validation, the policy pack's mandatory policies, the intent check) before it is offered.
  */
 import * as fs from "node:fs";
@@ -10,13 +11,15 @@ import * as path from "node:path";
 import { readClusterAddresses } from "../core/evidence";
 import { LOG_FORMATS, LogInputError, parseDeniedFlowLog, type LogFormat } from "../core/evidence";
 import { endpointText, observeFlows, proposalKey, proposalsOf, proposalText, recordsSince, suggestionText, summariseNamespaces, type GuardrailVerdicts, type NamespaceSummary } from "../core/evidence";
+import { looksLikeGoldmaneExport, observeGoldmaneFlows, parseGoldmaneFlows, type ObservedFlow } from "../core/evidence";
+import type { SegmentationIntent } from "../core/intent";
 import { InputError } from "../reach";
 import { formatSecurityDiff, securityDiff } from "../offline/report";
 import { parseStack, stackConfigOf, stackFilePath, stacksIn, StackFileError } from "../offline/runtime";
 import { checkProposals, type PlannedStack } from "../offline/edit";
 import { checkStackName, UsageError } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
-import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
+import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
 import { planStackJson, PlanProcessError } from "./planProcess";
 
 /** suggest's command line: its options, help and examples. */
@@ -25,16 +28,16 @@ export const SUGGEST: CommandSpec = {
     summary: "from audit-mode denied-flow logs to proposed intent changes, each checked against the guardrails",
     description:
         "Reads Calico's denied-flow log lines (calico-packet, from the iptables or nftables dataplane, or the Log Analytics " +
-        "JSON of the runbook's Syslog query) and a kubectl dump of namespaces, pods and services; maps addresses to workloads " +
-        "and proposes flows and egress CIDRs, each checked against config validation, the policy pack's mandatory policies " +
-        "and the intent check (one offline plan per proposal).",
+        "JSON of the runbook's Syslog query) with a kubectl dump of namespaces, pods and services, or a Goldmane flow export " +
+        "(self-managed Calico, no dump needed); maps the flows to workloads and proposes flows and egress CIDRs, each checked " +
+        "against config validation, the policy pack's mandatory policies and the intent check (offline plans).",
     options: [
-        { name: "logs", value: "FILE", required: true, description: "the denied-flow log: kernel log lines or a Log Analytics JSON export", example: "--logs examples/kern.log" },
-        { name: "cluster", value: "DUMP", required: true, description: "kubectl get namespaces,pods,services -A -o json, saved while the logs were written", example: "--cluster examples/cluster.json" },
+        { name: "logs", value: "FILE", required: true, description: "the denied-flow log: kernel log lines, a Log Analytics JSON export or a Goldmane flow export", example: "--logs examples/kern.log" },
+        { name: "cluster", value: "DUMP", description: "kubectl get namespaces,pods,services -A -o json, saved while the logs were written (required for kernel log lines)", example: "--cluster examples/cluster.json" },
         { name: "stack", value: "NAME", default: "dev", description: "the stack whose intent the proposals change (Pulumi.NAME.yaml)", example: "--stack prod" },
         { name: "config", value: "FILE", description: "a stack file other than Pulumi.NAME.yaml", example: "--config examples/my-stack.yaml" },
         { name: "since", value: "TIME", description: "only records at or after this ISO 8601 time (the deployment of the last intent change)", example: "--since 2026-12-01T08:00:00Z" },
-        { name: "logs-format", value: "FORMAT", choices: ["auto", ...LOG_FORMATS], default: "auto", description: "the log's format; auto tells them apart", example: "--logs-format nftables" },
+        { name: "logs-format", value: "FORMAT", choices: ["auto", ...LOG_FORMATS, "goldmane"], default: "auto", description: "the log's format; auto tells them apart", example: "--logs-format nftables" },
         { name: "log-prefix", value: "PREFIX", description: "the log prefix Calico was configured with (default calico-packet)", example: "--log-prefix calico-packet" },
         { name: "write-patch", value: "FILE", description: "write the stack file with the accepted proposals applied to FILE (it may be the stack file itself)", example: "--write-patch /tmp/Pulumi.dev.yaml" },
         { name: "format", value: "FORMAT", choices: ["text", "md", "json"], default: "text", description: "text for people, md for a pull request (with the security diff), json for tools", example: "--format json" },
@@ -51,11 +54,12 @@ class SuggestInputError extends Error {}
 
 interface Options {
     readonly logs: string;
-    readonly cluster: string;
+    /** The cluster dump: required for kernel log records, not for Goldmane flows. */
+    readonly cluster?: string;
     readonly stack: string;
     readonly config?: string;
     readonly since?: string;
-    readonly logsFormat?: LogFormat;
+    readonly logsFormat?: LogFormat | "goldmane";
     readonly logPrefix?: string;
     readonly writePatch?: string;
     readonly format: "text" | "md" | "json";
@@ -74,10 +78,10 @@ export async function suggestCommand(argv: string[], output: CommandOutput, cont
     const intent = config.segmentation;
     if (!intent) throw new SuggestInputError(`${stackFile} declares no aks-zero-trust:segmentation: there is no intent to suggest changes to`);
 
-    const log = parseDeniedFlowLog(readText(options.logs, "log file"), options.logs, { format: options.logsFormat, prefix: options.logPrefix });
-    const cluster = readClusterAddresses(readText(options.cluster, "cluster dump"), options.cluster);
-    const records = recordsSince(log.records, options.since);
-    const flows = observeFlows(records, cluster, intent);
+    const logText = readText(options.logs, "log file");
+    const goldmane = options.logsFormat === "goldmane" || (options.logsFormat === undefined && looksLikeGoldmaneExport(logText));
+    const evidence = goldmane ? goldmaneEvidence(logText, options, intent) : kernelLogEvidence(logText, options, intent, context);
+    const flows = evidence.flows;
     const proposals = proposalsOf(flows);
 
     progress(output, `checking ${proposals.length} proposal(s) against the guardrails (one offline plan each)...`);
@@ -85,8 +89,8 @@ export async function suggestCommand(argv: string[], output: CommandOutput, cont
     progress(output, "");
 
     const header = [
-        `Denied-flow log ${options.logs}: ${log.format} format, ${log.records.length} record(s)${options.since ? `, ${records.length} since ${options.since}` : ""}${log.skippedIpv6 > 0 ? `, ${log.skippedIpv6} IPv6 record(s) skipped (the intent is IPv4)` : ""}`,
-        `Cluster dump ${options.cluster}; stack ${options.stack} (${path.relative(process.cwd(), stackFile) || stackFile})`,
+        evidence.header,
+        `${options.cluster ? `Cluster dump ${options.cluster}; s` : "S"}tack ${options.stack} (${path.relative(process.cwd(), stackFile) || stackFile})`,
     ];
     const summaries = summariseNamespaces(flows, intent, result.verdicts);
     const text = suggestionText(summaries, result.verdicts, header);
@@ -112,7 +116,8 @@ export async function suggestCommand(argv: string[], output: CommandOutput, cont
             "",
         ].join("\n"));
     } else if (options.format === "json") {
-        output.out(`${JSON.stringify(suggestionJson(summaries, result.verdicts, { stack: options.stack, stackFile: path.relative(process.cwd(), stackFile) || stackFile, logs: options.logs, format: log.format, records: log.records.length, considered: records.length, skippedIpv6: log.skippedIpv6, cluster: options.cluster, since: options.since }, result.accepted.map(proposalText)), null, 2)}\n`);
+        const input = { stack: options.stack, stackFile: path.relative(process.cwd(), stackFile) || stackFile, logs: options.logs, evidence: evidence.header, cluster: options.cluster, since: options.since };
+        output.out(`${JSON.stringify(suggestionJson(summaries, result.verdicts, input, result.accepted.map(proposalText)), null, 2)}\n`);
     } else {
         output.out(fitToWidth(text));
     }
@@ -121,6 +126,30 @@ export async function suggestCommand(argv: string[], output: CommandOutput, cont
         output.err(`wrote ${result.accepted.length} accepted proposal(s) to ${options.writePatch}\n`);
     }
     return 0;
+}
+
+/** Kernel log records (iptables, nftables, Log Analytics), placed on workloads through the cluster dump. */
+function kernelLogEvidence(text: string, options: Options, intent: SegmentationIntent, context: CommandContext): { flows: ObservedFlow[]; header: string } {
+    if (!options.cluster) throw commandLineMistake(SUGGEST, context, "--cluster is required for kernel log records (they carry addresses only), e.g. --cluster examples/cluster.json");
+    const log = parseDeniedFlowLog(text, options.logs, { format: options.logsFormat === "goldmane" ? undefined : options.logsFormat, prefix: options.logPrefix });
+    const cluster = readClusterAddresses(readText(options.cluster, "cluster dump"), options.cluster);
+    const records = recordsSince(log.records, options.since);
+    return {
+        flows: observeFlows(records, cluster, intent),
+        header: `Denied-flow log ${options.logs}: ${log.format} format, ${log.records.length} record(s)${options.since ? `, ${records.length} since ${options.since}` : ""}${log.skippedIpv6 > 0 ? `, ${log.skippedIpv6} IPv6 record(s) skipped (the intent is IPv4)` : ""}`,
+    };
+}
+
+/** Goldmane flows (self-managed Calico): denied and staged-denied ones, named by workload labels (no dump needed). */
+function goldmaneEvidence(text: string, options: Options, intent: SegmentationIntent): { flows: ObservedFlow[]; header: string } {
+    const log = parseGoldmaneFlows(text, options.logs);
+    const since = options.since ? new Date(options.since).getTime() : undefined;
+    const records = since === undefined ? log.records : log.records.filter((record) => record.endTime !== undefined && new Date(record.endTime).getTime() >= since);
+    const staged = records.filter((record) => record.verdict === "staged-denied").length;
+    return {
+        flows: observeGoldmaneFlows(records, intent),
+        header: `Goldmane flow export ${options.logs}: ${log.flowCount} flow(s), ${records.length - staged} denied, ${staged} denied only by staged policies${options.since ? ` (since ${options.since})` : ""}`,
+    };
 }
 
 /** Plans a stack text in its own process (Pulumi's runtime runs one program per process), as `npm run diff` does. */
@@ -148,7 +177,7 @@ function readText(file: string, what: string): string {
 
 
 /** The report as data: every flow once, with what became of it, and each namespace's verdict. */
-function suggestionJson(summaries: readonly NamespaceSummary[], verdicts: GuardrailVerdicts, input: Record<string, string | number | undefined>, accepted: readonly string[]) {
+function suggestionJson(summaries: readonly NamespaceSummary[], verdicts: GuardrailVerdicts, input: Record<string, string | undefined>, accepted: readonly string[]) {
     const flows = new Map(summaries.flatMap((summary) => summary.flows.map((flow) => [flow.key, flow] as const)));
     return {
         input,
@@ -184,11 +213,11 @@ function parseOptions(argv: string[], output: CommandOutput, context: CommandCon
     }
     return {
         logs: values.logs!,
-        cluster: values.cluster!,
+        ...(values.cluster ? { cluster: values.cluster } : {}),
         stack: checkStackName(values.stack!),
         ...(values.config ? { config: values.config } : {}),
         ...(values.since ? { since: values.since } : {}),
-        ...(logsFormat !== "auto" ? { logsFormat: logsFormat as LogFormat } : {}),
+        ...(logsFormat !== "auto" ? { logsFormat: logsFormat as LogFormat | "goldmane" } : {}),
         ...(values["log-prefix"] ? { logPrefix: values["log-prefix"] } : {}),
         ...(values["write-patch"] ? { writePatch: values["write-patch"] } : {}),
         format: values.format as Options["format"],

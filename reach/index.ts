@@ -11,6 +11,8 @@ export { InputError, formatWarning } from "./input";
 export type { LoadResult, ManifestObject } from "./input";
 /** Parses multi-document YAML text into manifest objects with locations. */
 export { loadManifestPaths, parseManifests } from "./input";
+/** Calico staged policies: the as-enforced view (every staged policy applied as its stagedAction says). */
+export { STAGED_KINDS, enforceStagedPolicies, isStagedPolicy } from "./input";
 
 // Analysis.
 export type { Analysis } from "./engine";
@@ -28,7 +30,10 @@ export { ConnectionSet, parseConnectionSet } from "./engine";
 // Output.
 export type { OutputFormat, PresentationOptions } from "./output";
 /** Connection lines, JSON and Markdown; self pairs left out and external ranges merged as users read them. */
-export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./output";
+export { formatConnection, formatConnections, parseConnectionLine, parseEntityDisplay, presentConnections, summaryLine } from "./output";
+export type { AddressName, AddressNames, NamedExternalEntity } from "./output";
+/** Names for address sets (the stack's internet, VNet, pod CIDR), printed instead of their fragments. */
+export { ADDRESS_NAMES_KIND, compileAddressNames, isNamedEntity, parseAddressNames, takeAddressNames } from "./output";
 
 // Why: compiled policies and explained pairs.
 export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./engine";

@@ -68,23 +68,29 @@ describe("npm run plan", () => {
         expect(byType("azure-native:network:NetworkSecurityGroup")).toHaveLength(1);
     });
 
-    it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
+    it("prints the dev stack as a tree with key settings and a summary, then the security sections (self-managed Calico, audit staged)", async () => {
         const result = await devTextPlan();
         expect(result.status).toBe(0);
         expect(result.stdout).toMatch(/├─ azure-native:network:RouteTable nodes-route-table\n│ +0\.0\.0\.0\/0 -> VirtualAppliance 10\.10\.0\.4; 203\.0\.113\.\d+\/32 -> Internet\n/);
-        expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
+        expect(result.stdout).toMatch(/azure\/overlay\/none, outbound userDefinedRouting/);
+        expect(result.stdout).toContain("├─ kubernetes:helm.sh/v3:Release calico-tigera-operator\n");
+        expect(result.stdout).toContain("├─ kubernetes:operator.tigera.io/v1:Installation calico-installation  (cluster-wide)\n");
+        expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer, Goldmane, Whisker; policies on projectcalico.org/v3)\n");
+        expect(result.stdout).toContain("  tiers: platform (order 100, defaultAction Pass), then default; staged policies (evaluated, not enforced): 8\n");
+        expect(result.stdout).not.toContain("crd.projectcalico.org");
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
-        expect(result.stdout).toMatch(/ {2}shop +audit +7\/10\n/);
+        expect(result.stdout).toMatch(/ {2}shop +audit +6\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
         // The matrix shows what enforce would allow, then one line for what audit lets through today.
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
         expect(reach).toContain("  as enforce would allow it (shop in audit mode):\n");
         expect(reach).toContain("    shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
         expect(reach).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
-        expect(reach).toMatch(/\n {2}! shop audit: everything else allowed and logged, \d+ pairs \(--verbose lists them\)\n/);
-        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
+        // One line per audit namespace for what audit lets through today (--verbose lists the pairs).
+        expect(reach).toMatch(/\n {2}! shop audit: everything else allowed, a staged deny in Goldmane, \d+ pairs \(--verbose lists them\)\n/);
+        expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ allowed connections checked against the intent, \d+ declared ones found allowed\)$/);
     });
 
     it("keeps prod's plan and reach --explain on its objects to 120 columns (dev and 12 namespaces: test/commandWidths.test.ts)", async () => {
@@ -106,18 +112,15 @@ describe("npm run plan", () => {
         expect(shopLines).toEqual([
             "shop/backend[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
             "shop/backend[Pod] => shop/database[Pod] : TCP 5432",
-            "shop/backend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443",
-            "shop/backend[Pod] => 11.0.0.0-100.63.255.255[External] : TCP 443",
-            "shop/backend[Pod] => 100.128.0.0-168.63.129.15[External] : TCP 443",
-            "shop/backend[Pod] => 168.63.129.17-169.253.255.255[External] : TCP 443",
-            "shop/backend[Pod] => 169.255.0.0-172.15.255.255[External] : TCP 443",
-            "shop/backend[Pod] => 172.32.0.0-192.167.255.255[External] : TCP 443",
-            "shop/backend[Pod] => 192.169.0.0-255.255.255.255[External] : TCP 443",
+            // Every public address on TCP 443 (the policy's 0.0.0.0/0 minus the stack's own ranges): one line.
+            "shop/backend[Pod] => internet : TCP 443",
             "shop/database[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
             "shop/frontend[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53",
             "shop/frontend[Pod] => shop/backend[Pod] : TCP 80",
         ]);
         expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
+        expect(reach).toContain("  VNet 10.20.0.0/16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443\n");
+        expect(reach).not.toContain("[External]");
         expect(reach).not.toContain("audit lets through");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
     });
@@ -162,9 +165,10 @@ describe("npm run plan", () => {
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
         const [enforced, auditOnly] = reach.split("audit lets through today");
         expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
-        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections\n");
+        // Each line names the staged policy that would deny it once enforced.
+        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections  (would be denied by egress: staged Calico NetworkPolicy shop/log-denied;");
         // The default output's summary lines count exactly the pairs --verbose lists.
-        const counted = [...(await devTextPlan()).stdout.matchAll(/everything else allowed and logged, (\d+) pairs/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+        const counted = [...(await devTextPlan()).stdout.matchAll(/everything else allowed, a staged deny in Goldmane, (\d+) pairs/g)].reduce((sum, match) => sum + Number(match[1]), 0);
         expect(auditOnly.split("\n").filter((line) => line.startsWith("  ! ")).length).toBe(counted);
     });
 
@@ -355,12 +359,13 @@ describe("npm run plan runs the stack policy pack", () => {
 });
 
 describe("npm run plan with Calico turned off", () => {
-    it("fails the mandatory AKS network profile policy and says how to fix it", async () => {
+    it("fails the mandatory calico-mode policy (no engine, no self-managed Calico) and says how to fix it", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
-        expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
-        expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
+        expect(result.stdout).toContain("FAIL  calico-mode (mandatory)");
+        expect(result.stdout).toContain(`networkProfile.networkPolicy is "none" and the stack installs no self-managed Calico`);
+        expect(result.stderr).toContain("error: mandatory policies failed: calico-mode");
     });
 });
 

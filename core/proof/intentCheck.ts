@@ -2,7 +2,7 @@ import { Ipv4Block, parseIpv4Block } from "../common";
 import type { KubeObject } from "../calico";
 import { AZURE_PLATFORM_ADDRESS, ExternalIngress, PortSpec, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "../intent";
 import { LOCAL_DNS_ADDRESSES, MODE_DEPENDENT_POLICIES } from "../policies";
-import { analyze, type Analysis, type Connection, ConnectionSet, type Entity, explain, type ManifestObject } from "../../reach";
+import { analyze, type Analysis, type Connection, ConnectionSet, enforceStagedPolicies, type Entity, explain, type ManifestObject } from "../../reach";
 
 /** The outcome of checking the stack's policies against its declared intent. */
 export interface IntentCheck {
@@ -11,8 +11,10 @@ export interface IntentCheck {
     readonly violations: readonly string[];
     /** Namespaces in audit mode: the check evaluates them as enforce would. */
     readonly auditNamespaces: readonly string[];
-    /** Number of pairs and ranges the check compared. */
-    readonly checkedPairs: number;
+    /** Allowed connections (source, destination and their ports) the check compared with the intent. */
+    readonly allowedChecked: number;
+    /** Declared connections (flows, DNS, API server, ingress, internet egress) the check found allowed or missing. */
+    readonly declaredChecked: number;
 }
 
 const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
@@ -25,18 +27,20 @@ export function asManifests(objects: readonly KubeObject[]): ManifestObject[] {
 }
 
 /**
- * What enforcement would give. The mode-dependent policies (denied-flow logger, API-server deny, cluster
- * baseline) end with the mode's verdict: a bare `Allow` after `Log` in audit becomes `Deny`, and a lone `Log`
- * rule (the API-server deny in audit) gets its `Deny` twin. Audit namespaces allow everything while they soak,
- * so the intent is checked against the policies they will enforce.
+ * What enforcement would give. aks-managed: the mode-dependent policies (denied-flow logger, API-server deny,
+ * cluster baseline) end with the mode's verdict, so a bare `Allow` after `Log` in audit becomes `Deny`, and a lone
+ * `Log` rule (the API-server deny in audit) gets its `Deny` twin. self-managed: audit is Calico's staged policies,
+ * applied here as their `stagedAction` says (reach's enforceStagedPolicies: Set replaces or adds the enforced twin).
+ * Audit namespaces allow everything while they soak, so the intent is checked against the policies they will enforce.
  */
 export function asEnforced(objects: readonly KubeObject[]): KubeObject[] {
     const modeDependent = new Set<string>(MODE_DEPENDENT_POLICIES);
-    return objects.map((object) => {
-        if (!object.apiVersion.includes("projectcalico.org") || !modeDependent.has(object.metadata.name)) return object;
+    const v1 = objects.map((object) => {
+        if (!object.apiVersion.startsWith("crd.projectcalico.org") || !modeDependent.has(object.metadata.name)) return object;
         const spec = object.spec as { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> };
         return { ...object, spec: { ...spec, ingress: enforceVerdict(spec.ingress), egress: enforceVerdict(spec.egress) } };
     });
+    return enforceStagedPolicies(asManifests(v1)).map((entry) => entry.object as KubeObject);
 }
 
 function enforceVerdict(rules: Array<Record<string, unknown>> | undefined): Array<Record<string, unknown>> | undefined {
@@ -65,12 +69,14 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
     const analysis = analyze(asManifests([...asEnforced(applied), ...workloads]));
     const expected = expectedConnections(intent);
     const inScope = (connection: Connection) => expected.subjects.has(connection.source.display) || expected.subjects.has(connection.destination.display);
+    let allowedChecked = 0;
 
     const violations: string[] = [];
     const allowed = new Map<string, Connection>();
     for (const connection of analysis.connections) {
         allowed.set(pairKey(connection.source, connection.destination), connection);
         if (!inScope(connection)) continue;
+        allowedChecked++;
         const want = expectedFor(connection.source, connection.destination, expected);
         const extra = connection.ports.subtract(want);
         if (!extra.isEmpty()) {
@@ -94,7 +100,7 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
         }
     }
     const auditNamespaces = intent.namespaces.filter((namespace) => namespace.mode === "audit").map((namespace) => namespace.name);
-    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, checkedPairs: allowed.size + expected.pairs.size };
+    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, allowedChecked, declaredChecked: expected.pairs.size + expected.internet.size };
 }
 
 /** The policies that let a workload reach the API server, so the violation names the path. */
