@@ -75,7 +75,8 @@ describe("npm run plan", () => {
         expect(result.stdout).toMatch(/azure\/overlay\/none, outbound userDefinedRouting/);
         expect(result.stdout).toContain("├─ kubernetes:helm.sh/v3:Release calico-tigera-operator\n");
         expect(result.stdout).toContain("├─ kubernetes:operator.tigera.io/v1:Installation calico-installation  (cluster-wide)\n");
-        expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer, Goldmane, Whisker; policies on projectcalico.org/v3)\n");
+        // Wrapped at 120 columns.
+        expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer,\n  Goldmane, Whisker; policies on projectcalico.org/v3)\n");
         expect(result.stdout).toContain("  tiers: platform (order 100, defaultAction Pass), then default; staged policies (evaluated, not enforced): 8\n");
         expect(result.stdout).not.toContain("crd.projectcalico.org");
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
@@ -166,7 +167,7 @@ describe("npm run plan", () => {
         const [enforced, auditOnly] = reach.split("audit lets through today");
         expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
         // Each line names the staged policy that would deny it once enforced.
-        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections  (would be denied by egress: staged Calico NetworkPolicy shop/log-denied;");
+        expect(auditOnly).toMatch(/\n {2}! shop\/frontend\[Pod\] => shop\/database\[Pod\] : All Connections {2}\(would be denied by egress: staged Calico NetworkPolicy\s+shop\/log-denied;/);
         // The default output's summary lines count exactly the pairs --verbose lists.
         const counted = [...(await devTextPlan()).stdout.matchAll(/everything else allowed, a staged deny in Goldmane, (\d+) pairs/g)].reduce((sum, match) => sum + Number(match[1]), 0);
         expect(auditOnly.split("\n").filter((line) => line.startsWith("  ! ")).length).toBe(counted);
