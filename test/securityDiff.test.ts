@@ -361,3 +361,24 @@ describe("a large change in one pull-request comment", () => {
         expect(graph.legend).toContain("DNS to CoreDNS not drawn (48 connections)");
     });
 });
+
+describe("a change of Calico mode or version", () => {
+    it("switching a stack from aks-managed to self-managed is disruptive, says why, and points to the runbook", () => {
+        const diff = securityDiff(side(), side({ calico: { mode: "self-managed", version: "3.33.1" } }));
+        expect(diff.disruptive).toEqual([
+            "Calico aks-managed -> self-managed (pinned 3.33.1): network policy is removed while the cluster switches (az aks update --network-policy none), so every flow is open until the new engine and policies are in place; run it in a maintenance window by docs/calico-migration.md",
+        ]);
+        expect(verdictLine(diff)).toMatch(/^DISRUPTIVE: Calico aks-managed -> self-managed \(pinned 3\.33\.1\) \(see docs\/calico-migration\.md\)/);
+        expect(formatSecurityDiff(diff, "dev", "text")).toContain("! Calico aks-managed -> self-managed (pinned 3.33.1): network policy is removed");
+        expect(formatSecurityDiff(diff, "dev", "md")).toContain("docs/calico-migration.md");
+    });
+
+    it("a new pinned version is disruptive too; the same mode and version is not", () => {
+        const from = side({ calico: { mode: "self-managed", version: "3.32.2" } });
+        expect(securityDiff(from, side({ calico: { mode: "self-managed", version: "3.33.1" } })).disruptive).toEqual([
+            "Calico 3.32.2 -> 3.33.1: the Tigera operator upgrades Calico node by node; upgrade one minor at a time, in a maintenance window, by docs/calico-migration.md",
+        ]);
+        expect(securityDiff(from, from).disruptive).toEqual([]);
+        expect(securityDiff(side(), side({ calico: { mode: "aks-managed" } })).disruptive).toEqual([]);
+    });
+});

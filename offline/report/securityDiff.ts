@@ -25,6 +25,8 @@ export interface PlanSecurityJson {
     readonly enforcedConnectionLines: readonly string[];
     /** Connection lines as the applied policies allow them today (audit namespaces let everything through). */
     readonly connectionLines?: readonly string[];
+    /** Who runs Calico (absent in plans made before the field existed: aks-managed). */
+    readonly calico?: { readonly mode: "aks-managed" | "self-managed"; readonly version?: string };
     readonly intentCheck?: { readonly passed: boolean; readonly violations: readonly string[] };
     /** The declared workloads with their labels and FQDNs (absent in plans that predate it). */
     readonly workloads?: readonly WorkloadFacts[];
@@ -102,6 +104,8 @@ export interface SecurityDiff {
     readonly budgetChanges: readonly string[];
     /** Namespaces whose rollout mode changes, e.g. `shop: audit -> enforce`, and new ones (`payments: new, audit`). */
     readonly modeChanges: readonly string[];
+    /** Changes that disrupt the cluster's traffic while they roll out (the Calico mode switch), each with its runbook. */
+    readonly disruptive: readonly string[];
     readonly modes: readonly ModeChange[];
     /** Namespaces in audit mode after the change. */
     readonly auditNamespaces: readonly string[];
@@ -173,6 +177,7 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
         rulesRemoved: difference(rules(before), rules(after)),
         budgetChanges,
         modeChanges,
+        disruptive: calicoChanges(before, after),
         modes,
         auditNamespaces: after.policySets.filter((row) => row.mode === "audit").map((row) => row.namespace).sort(),
         warningsAdded: (after.warnings ?? []).filter((warning) => !beforeWarnings.has(warning)),
@@ -346,7 +351,7 @@ const AUDIT_CONSEQUENCE = "everything is allowed and logged, egress still only t
 
 /** Whether the change leaves the stack's security exactly as it was (then the diff is one line). */
 export function isUntouched(diff: SecurityDiff): boolean {
-    const lists = [diff.opened, diff.closed, diff.fqdnsAdded, diff.fqdnsRemoved, diff.rulesAdded, diff.rulesRemoved, diff.budgetChanges, diff.modeChanges, diff.newViolations, diff.policiesIntroduced, diff.policiesFixed, diff.warningsAdded];
+    const lists = [diff.opened, diff.closed, diff.fqdnsAdded, diff.fqdnsRemoved, diff.rulesAdded, diff.rulesRemoved, diff.budgetChanges, diff.modeChanges, diff.newViolations, diff.policiesIntroduced, diff.policiesFixed, diff.warningsAdded, diff.disruptive];
     return lists.every((list) => list.length === 0) && diff.intentBefore === diff.intentAfter && diff.policiesBefore === diff.policiesAfter;
 }
 
@@ -371,6 +376,28 @@ function enforceParts(diff: SecurityDiff): string[] {
     });
 }
 
+/** The docs a disruptive Calico change points to. */
+export const CALICO_MIGRATION_RUNBOOK = "docs/calico-migration.md";
+
+/**
+ * Calico's mode or pinned version changing. aks-managed <-> self-managed changes the cluster's networkPolicy: AKS
+ * removes its Calico and network policy is not enforced until self-managed Calico is installed and the policies
+ * re-applied (Tigera, "Migrating AKS clusters between Azure-managed and self-managed Calico": "Network policy will be
+ * removed during the migration"). A new pinned version upgrades Calico in place through the operator.
+ */
+function calicoChanges(before: PlanSecurityJson, after: PlanSecurityJson): string[] {
+    const mode = (plan: PlanSecurityJson) => plan.calico?.mode ?? "aks-managed";
+    const from = mode(before);
+    const to = mode(after);
+    if (from !== to) {
+        return [`Calico ${from} -> ${to}${after.calico?.version ? ` (pinned ${after.calico.version})` : ""}: network policy is removed while the cluster switches (az aks update --network-policy ${to === "self-managed" ? "none" : "calico"}), so every flow is open until the new engine and policies are in place; run it in a maintenance window by ${CALICO_MIGRATION_RUNBOOK}`];
+    }
+    if (to === "self-managed" && before.calico?.version !== after.calico?.version) {
+        return [`Calico ${before.calico?.version ?? "?"} -> ${after.calico?.version ?? "?"}: the Tigera operator upgrades Calico node by node; upgrade one minor at a time, in a maintenance window, by ${CALICO_MIGRATION_RUNBOOK}`];
+    }
+    return [];
+}
+
 /**
  * The short verdict that opens a pull-request comment, most important first: a mandatory violation the change
  * introduces, a namespace that starts in (or switches to) audit, a mandatory violation it fixes, connections into the
@@ -379,6 +406,7 @@ function enforceParts(diff: SecurityDiff): string[] {
  */
 export function verdictLine(diff: SecurityDiff): string {
     const parts: string[] = [];
+    if (diff.disruptive.length > 0) parts.push(`DISRUPTIVE: ${diff.disruptive.map((line) => line.split(":")[0]).join(", ")} (see ${CALICO_MIGRATION_RUNBOOK})`);
     const introduced = distinct(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy));
     const blockers: string[] = [];
     if (introduced.length > 0) blockers.push(`${plural(introduced.length, "mandatory policy fails", "mandatory policies fail")} (${introduced.join(", ")})`);
@@ -500,6 +528,7 @@ function diffSections(diff: SecurityDiff, limit: number): Array<[string, string[
     const changedGroups = diff.groups.filter((group) => groupLines(group, diff).length > 0);
     return [
         ["Policy pack", [`${diff.policiesBefore} -> ${diff.policiesAfter}`, ...cut(policyBody)]],
+        ["Disruptive changes", diff.disruptive.map((line) => `! ${line}`)],
         ["Warnings", cut(diff.warningsAdded.map((line) => `! ${line}`))],
         ["Rollout modes", cut(modeLines(diff))],
         ...changedGroups.map((group): [string, string[]] => [`${group.title} (${groupCount(group)})`, cut(groupLines(group, diff))]),
