@@ -17,6 +17,7 @@ import {
     formatDiff,
     formatExpectationResults,
     formatExplanation,
+    enforceStagedPolicies,
     formatPolicy,
     formatWarning,
     loadManifestPaths,
@@ -46,6 +47,11 @@ export const REACH: CommandSpec = {
         { name: "policies", description: "print the compiled policies, in evaluation order", example: "--policies" },
         { name: "self", description: "also list each workload's connections to itself (left out by default)", example: "--self" },
         {
+            name: "staged-as-enforced",
+            description: "apply Calico staged policies as their stagedAction says (Set replaces or adds the policy of the same name, Delete removes it): what enforcing them would give; by default staged policies decide nothing, as in the cluster (Felix only logs them)",
+            example: "--staged-as-enforced",
+        },
+        {
             name: "names",
             value: "FILE",
             description: "print address sets by name (internet, VNet, ...) where traffic covers them alike: a YAML list of {name, cidrs, except}; an AddressNames document in the input does the same (plan --out DIR writes DIR/address-names.yaml)",
@@ -66,11 +72,14 @@ interface Output {
 }
 
 /** The analysis of the input, and the address names it carries (an `AddressNames` document, as the plan writes). */
-function load(paths: readonly string[], output: Output): { analysis: Analysis; names?: AddressNames } {
+function load(paths: readonly string[], output: Output, stagedAsEnforced = false): { analysis: Analysis; names?: AddressNames } {
     const loaded = loadManifestPaths(paths);
     const { names, objects } = takeAddressNames(loaded.objects);
-    const analysis = analyze(objects);
+    const analysis = analyze(stagedAsEnforced ? enforceStagedPolicies(objects) : objects);
     for (const warning of [...loaded.warnings, ...analysis.warnings]) output.err(`${formatWarning(warning)}\n`);
+    if (!stagedAsEnforced && analysis.stagedPolicies.length > 0) {
+        output.err(`note: ${analysis.stagedPolicies.length} Calico staged polic${analysis.stagedPolicies.length === 1 ? "y decides" : "ies decide"} nothing here, as in the cluster; --staged-as-enforced shows what enforcing them would give\n`);
+    }
     return { analysis, names };
 }
 
@@ -78,7 +87,8 @@ function load(paths: readonly string[], output: Output): { analysis: Analysis; n
 export function run(argv: readonly string[], output: Output, context: CommandContext = processContext()): number {
     const parsed = parseCommandLine(REACH, argv, context, output.out);
     if (!parsed) return 0;
-    const values = parsed.values as { format?: string; explain?: string; expect?: string; policies?: boolean; self?: boolean; names?: string };
+    const values = parsed.values as { format?: string; explain?: string; expect?: string; policies?: boolean; self?: boolean; names?: string; "staged-as-enforced"?: boolean };
+    const stagedAsEnforced = values["staged-as-enforced"] === true;
     const tokens = parsed.tokens;
     const format = values.format as OutputFormat;
     const mistake = (message: string) => commandLineMistake(REACH, context, message);
@@ -101,11 +111,11 @@ export function run(argv: readonly string[], output: Output, context: CommandCon
 
     if (paths[0] === "diff") {
         if (values.explain !== undefined || values.expect !== undefined || values.policies) {
-            throw mistake("diff takes only --format, --self and --names");
+            throw mistake("diff takes only --format, --self, --names and --staged-as-enforced");
         }
         if (paths.length !== 3) throw mistake("diff needs exactly two paths: OLD NEW");
-        const before = load([paths[1]!], output);
-        const after = load([paths[2]!], output);
+        const before = load([paths[1]!], output, stagedAsEnforced);
+        const after = load([paths[2]!], output, stagedAsEnforced);
         const changes = diffConnections(before.analysis.connections, after.analysis.connections);
         const presentation = { self: values.self === true, names: names ?? after.names ?? before.names };
         const diff = { added: presentConnections(changes.added, presentation), removed: presentConnections(changes.removed, presentation) };
@@ -117,7 +127,7 @@ export function run(argv: readonly string[], output: Output, context: CommandCon
     if (paths.length === 0) throw mistake("no PATH given");
     const modes = [values.explain !== undefined, values.expect !== undefined, values.policies === true].filter(Boolean).length;
     if (modes > 1) throw mistake("use only one of --explain, --expect and --policies");
-    const { analysis, names: found } = load(paths, output);
+    const { analysis, names: found } = load(paths, output, stagedAsEnforced);
 
     if (values.explain !== undefined) {
         output.out(fitToWidth(formatExplanation(explain(analysis, values.explain, explainDestination!))));
