@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ProblemList } from "../common";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "../common";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "../common";
-import { intentSchema, validateIntent, SegmentationIntent } from "../intent";
+import { ClusterNetworkFacts, intentSchema, NETWORK_POLICY_PATH, policyEnforcementProblem, validateIntent, SegmentationIntent } from "../intent";
+import { AksAddon, exemptNamespaces } from "../calico";
 import { AKS_VERSION_CALENDAR_READ_ON, supportedMinorVersions, versionSupport } from "../azure";
 import { isAzureRegion, regionsLike } from "../azure";
 import { READABLE_VM_FAMILIES, vmSizeCapacity } from "../azure";
@@ -176,9 +177,12 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     checkApiServer(raw, problems);
     checkNodePools(raw, problems);
     const fqdns = normaliseFqdnRules(raw.egress.fqdns, `${PROJECT}:egress.fqdns`, problems);
-    const segmentation = raw.segmentation
-        ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
-        : undefined;
+    const segmentation = raw.segmentation ? validateIntent(raw.segmentation, clusterNetworkFacts(raw), problems) : undefined;
+    if (segmentation) {
+        // A segmentation nothing enforces would plan, and pass its own check, while the cluster stays open.
+        const unenforced = policyEnforcementProblem(segmentation.cluster);
+        if (unenforced) problems.add(NETWORK_POLICY_PATH, unenforced);
+    }
     problems.throwIfAny();
     return {
         ...raw,
@@ -186,6 +190,20 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
         protect: raw.protect ?? raw.environment === "prod",
         egress: { fqdns },
         segmentation,
+    };
+}
+
+/** The cluster facts the policies depend on, from the raw config. */
+function clusterNetworkFacts(raw: RawStackConfig): ClusterNetworkFacts {
+    // This stack turns on no add-on with namespaces of its own besides Azure Policy (Gatekeeper).
+    const addons: AksAddon[] = raw.cluster.azurePolicyAddon ? ["azurePolicy"] : [];
+    return {
+        podCidr: raw.cluster.podCidr,
+        serviceCidr: raw.cluster.serviceCidr,
+        vnetCidr: raw.network.vnetCidr,
+        localDns: raw.cluster.localDns,
+        networkPolicy: raw.cluster.networkPolicy,
+        exemptNamespaces: exemptNamespaces(addons),
     };
 }
 
