@@ -3,6 +3,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { readStackConfig, StackConfig } from "./core/config";
 import { ConfigError } from "./core/common";
+import { hostNetworkPolicyAssignment } from "./core/azure";
 import { azureNames, predictedFirewallPrivateIp } from "./core/config";
 import { API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, apiServerEgressGroup, needsApiServerEgressGroup, planFirewallRules } from "./core/firewall";
 import { projectConfigValues } from "./core/config";
@@ -128,6 +129,7 @@ const cluster = new AksCluster("aks", {
     localDns: config.cluster.localDns,
     monitoringAddon: config.cluster.monitoringAddon,
     azurePolicyAddon: config.cluster.azurePolicyAddon,
+    hostNetworkPolicy: hostNetworkPolicyAssignment(config.exemptNamespaces),
     workspaceId: workspace.id,
     // The default route must point at a running firewall before nodes boot, or they never join.
     egressReady: [nodeSubnet.routeTable, nodeSubnet.subnet, firewall.firewall],

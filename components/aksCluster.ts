@@ -6,7 +6,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/azure";
-import { containerInsightsDataCollection } from "../core/azure";
+import { containerInsightsDataCollection, PolicyAssignmentPlan } from "../core/azure";
 import { AKS_AAD_SERVER_APP_ID, kubeconfigOnceAuthorized } from "./kubernetesApiAccess";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
@@ -95,6 +95,8 @@ export interface AksClusterArgs {
     readonly monitoringAddon: boolean;
     /** Azure Policy add-on. */
     readonly azurePolicyAddon: boolean;
+    /** Azure Policy assignment that keeps host-networked pods out (with the add-on only). */
+    readonly hostNetworkPolicy?: PolicyAssignmentPlan;
     /** Log Analytics workspace for control-plane logs and Container Insights. */
     readonly workspaceId: pulumi.Input<string>;
     /** Everything that must exist before the cluster: the egress route (firewall) and the node subnet. */
@@ -155,6 +157,10 @@ export class AksCluster extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.dataCollectionRule = args.monitoringAddon ? collectContainerInsights(name, args, this.cluster, this) : undefined;
+
+        if (args.azurePolicyAddon && args.hostNetworkPolicy) {
+            new authorization.PolicyAssignment(`${name}-no-host-network`, { ...args.hostNetworkPolicy, scope: this.cluster.id }, { parent: this });
+        }
 
         // Whoever runs `pulumi up` applies the in-cluster policies, so it needs cluster admin through Azure RBAC.
         const deployer = authorization.getClientConfigOutput({ parent: this });
@@ -235,6 +241,10 @@ function createManagedCluster(
             dnsServiceIP: args.dnsServiceIp,
             outboundType: "userDefinedRouting",
             loadBalancerSku: "standard",
+            // No `podLinkLocalAccess: None` (AKS "IMDS restriction"): it exists only in preview ARM versions, not in
+            // 2025-09-01, which this SDK's containerservice module speaks, and AKS refuses it with add-ons that read
+            // IMDS from pods, Azure Monitor and Azure Policy among them (AKS docs, imds-restriction.md). The Calico
+            // guardrail (core/policies/metadataGuardrail.ts) closes IMDS to pods instead; see README, "Guardrails".
         },
         agentPoolProfiles: [{
             name: "system",

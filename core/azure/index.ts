@@ -7,6 +7,7 @@ export * from "./aksVersions";
 export * from "./apiAccess";
 export * from "./azureRegions";
 export * from "./deployerIdentity";
+export * from "./hostNetworkPolicy";
 export * from "./monitoring";
 export * from "./nodeSubnetSecurity";
 export * from "./platformAddresses";

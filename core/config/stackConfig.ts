@@ -145,6 +145,8 @@ export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" |
     readonly egress: { readonly fqdns: readonly FqdnRule[] };
     /** Validated east-west intent; undefined when the stack declares none. */
     readonly segmentation: SegmentationIntent | undefined;
+    /** The system namespaces that exist on this cluster, given its add-ons (core/calico/systemNamespaces.ts). */
+    readonly exemptNamespaces: readonly string[];
 }
 
 /** AKS reserves these ranges; pod and service CIDRs must avoid them (AKS docs, "Configure Azure CNI Overlay networking"). */
@@ -177,7 +179,8 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     checkApiServer(raw, problems);
     checkNodePools(raw, problems);
     const fqdns = normaliseFqdnRules(raw.egress.fqdns, `${PROJECT}:egress.fqdns`, problems);
-    const segmentation = raw.segmentation ? validateIntent(raw.segmentation, clusterNetworkFacts(raw), problems) : undefined;
+    const facts = clusterNetworkFacts(raw);
+    const segmentation = raw.segmentation ? validateIntent(raw.segmentation, facts, problems) : undefined;
     if (segmentation) {
         // A segmentation nothing enforces would plan, and pass its own check, while the cluster stays open.
         const unenforced = policyEnforcementProblem(segmentation.cluster);
@@ -190,6 +193,7 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
         protect: raw.protect ?? raw.environment === "prod",
         egress: { fqdns },
         segmentation,
+        exemptNamespaces: facts.exemptNamespaces,
     };
 }
 
