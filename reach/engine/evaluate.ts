@@ -114,6 +114,8 @@ interface ResolvedEntity {
     /** Workloads left unmatched because their nets/notNets answer depends on pod IPs the input does not give. */
     readonly uncertain: ReadonlySet<number>;
     readonly apiServer: boolean;
+    /** Its ranges hold some public addresses but not all: the public API server may be among them ("uncertain"). */
+    readonly apiServerPossible: boolean;
     readonly pieces: Uint8Array;
 }
 
@@ -404,7 +406,8 @@ class Resolver {
             ((entity.select === undefined && entity.nets === undefined && entity.notNets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
                 namesApiServer(entity, this.model) ||
                 coversPublicApiServer(entity));
-        const resolved = { entity, allWorkloads, workloads, uncertain, apiServer, pieces: this.pieces(entity) };
+        const apiServerPossible = this.apiServerId !== undefined && !apiServer && coversSomePublicAddress(entity);
+        const resolved = { entity, allWorkloads, workloads, uncertain, apiServer, apiServerPossible, pieces: this.pieces(entity) };
         this.entityCache.set(key, resolved);
         return resolved;
     }
@@ -421,6 +424,19 @@ export function coversPublicApiServer(entity: EntityMatch): boolean {
     const nets = entity.nets ?? ALL_IPV4;
     const reached = entity.notNets !== undefined ? subtractIntervals(nets, entity.notNets) : nets;
     return intervalsCover(reached, PUBLIC_API_SERVER_ADDRESSES);
+}
+
+/**
+ * True when the entity's address ranges hold some public address (but maybe not all): a public API server might be
+ * one of them. Its real address is unknown offline, so an Allow rule with such a range is counted as reaching it
+ * ("uncertain"), unless a `services` match on default/kubernetes denied it first; a Deny rule with such a range is
+ * not counted as denying it (it might miss). Conservative both ways.
+ */
+export function coversSomePublicAddress(entity: EntityMatch): boolean {
+    if ((entity.nets === undefined && entity.notNets === undefined) || entity.select !== undefined || entity.serviceAccounts !== undefined || entity.service !== undefined) return false;
+    const nets = entity.nets ?? ALL_IPV4;
+    const reached = entity.notNets !== undefined ? subtractIntervals(nets, entity.notNets) : nets;
+    return intersectIntervals(reached, PUBLIC_API_SERVER_ADDRESSES).length > 0;
 }
 
 /** Whether an address is inside the entity's nets and outside its notNets. */
@@ -483,7 +499,7 @@ export class ReachabilityEngine {
         this.serviceLookup = (namespace, name) => model.services.get(`${namespace}/${name}`)?.ports;
         const referencesApiServer = policies.some((policy) =>
             [policy.ingress ?? [], policy.egress ?? []].some((rules) =>
-                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model) || coversPublicApiServer(entity))),
+                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model) || coversSomePublicAddress(entity))),
             ),
         );
         const endpoints: Endpoint[] = [...model.workloads];
@@ -557,10 +573,11 @@ export class ReachabilityEngine {
         return trafficFor(resolved.rule, destination, serviceSide?.service ? { ...serviceSide.service, apiServer: destination?.kind === API_SERVER_KIND } : undefined, this.serviceLookup);
     }
 
-    private matchesPeer(resolved: ResolvedEntity, peer: Peer): boolean {
+    private matchesPeer(resolved: ResolvedEntity, peer: Peer, action: CompiledRule["action"]): boolean {
         switch (peer.kind) {
             case "endpoint":
-                return peer.id === this.apiServerId ? resolved.apiServer : resolved.allWorkloads || resolved.workloads.has(peer.id);
+                if (peer.id === this.apiServerId) return resolved.apiServer || (action !== "Deny" && resolved.apiServerPossible);
+                return resolved.allWorkloads || resolved.workloads.has(peer.id);
             case "piece":
                 return resolved.pieces[peer.index] === 1;
             case "otherWorkload":
@@ -568,8 +585,8 @@ export class ReachabilityEngine {
         }
     }
 
-    private matchesAnyPeer(peers: readonly ResolvedEntity[], peer: Peer): boolean {
-        for (const entity of peers) if (this.matchesPeer(entity, peer)) return true;
+    private matchesAnyPeer(peers: readonly ResolvedEntity[], peer: Peer, action: CompiledRule["action"]): boolean {
+        for (const entity of peers) if (this.matchesPeer(entity, peer, action)) return true;
         return false;
     }
 
@@ -587,7 +604,7 @@ export class ReachabilityEngine {
                 for (const resolved of rules) {
                     if (resolved.rule.neverMatches !== undefined) continue;
                     if (resolved.local && !(resolved.local.allWorkloads || resolved.local.workloads.has(subjectId))) continue;
-                    if (!this.matchesAnyPeer(resolved.peers, peer)) continue;
+                    if (!this.matchesAnyPeer(resolved.peers, peer, resolved.rule.action)) continue;
                     const covered = this.trafficOf(resolved, direction, subject, peer).intersect(undecided);
                     if (covered.isEmpty()) continue;
                     matchedAny = true;
@@ -638,7 +655,7 @@ export class ReachabilityEngine {
     /** The walk's answer for a peer, shared among peers that match the same relevant rules. */
     private sharedAnswer(subjectId: number, direction: Direction, peer: Peer, relevant: readonly ResolvedRule[], answers: Map<string, ConnectionSet>): ConnectionSet {
         let signature = "";
-        for (const resolved of relevant) signature += this.matchesAnyPeer(resolved.peers, peer) ? "1" : "0";
+        for (const resolved of relevant) signature += this.matchesAnyPeer(resolved.peers, peer, resolved.rule.action) ? "1" : "0";
         let result = answers.get(signature);
         if (result === undefined) {
             result = this.evaluate(subjectId, direction, peer);
