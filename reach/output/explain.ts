@@ -106,6 +106,14 @@ export function explain(analysis: Analysis, source: string, destination: string)
                 "that settles it for these pods (their IPs may lie anywhere in the pod address space); counted as not matching",
         );
     }
+    for (const side of [from, to]) {
+        if (!("endpoint" in side) || !engine.endpoints[side.endpoint]!.hostNetwork) continue;
+        notes.push(
+            `${engine.endpoints[side.endpoint]!.display} is unpoliced: it runs with hostNetwork: true, and Calico creates no workload endpoint for a ` +
+                "host-networked pod (libcalico-go conversion.go), so no pod policy applies to it; its traffic is its node's (AKS has no host endpoints " +
+                "to police that), other pods' rules see it only by the node's address, and Felix never polices traffic from a node to its own pods",
+        );
+    }
     if ("endpoint" in to && engine.endpoints[to.endpoint]!.kind === API_SERVER_KIND) {
         verdict = verdict.intersect(ConnectionSet.ports("TCP", 443));
         notes.push("the API server pseudo-endpoint listens on TCP 443 only");
