@@ -1,4 +1,4 @@
-import { Ipv4Block, parseIpv4Block } from "../common";
+import { Ipv4Block, numberToIpv4, parseIpv4Block } from "../common";
 import type { KubeObject } from "../calico";
 import { INSTANCE_METADATA_ADDRESS, WIRESERVER_ADDRESS } from "../azure";
 import { AZURE_PLATFORM_ADDRESS, ExternalIngress, NETWORK_POLICY_PATH, PortSpec, policyEnforcementProblem, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "../intent";
@@ -104,6 +104,19 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
             violations.push(`missing: ${source} => internet : ${want.format()} is declared (FQDN egress) but not allowed to ${blocked.length} public range(s), e.g. ${blocked[0].display}`);
         }
     }
+    // Declared address ranges, both ways: every piece of the range must get the declared ports.
+    const rangeMissing = (pod: string, ranges: readonly AddressExpectation[] | undefined, direction: "from" | "to") => {
+        for (const range of ranges ?? []) {
+            const pieces = analysis.externals.filter((piece) => range.start <= piece.start && piece.end <= range.end);
+            const key = (piece: Entity) => (direction === "from" ? `${piece.display} => ${pod}` : `${pod} => ${piece.display}`);
+            const blocked = pieces.filter((piece) => !(allowed.get(key(piece))?.ports ?? ConnectionSet.NONE).covers(range.ports));
+            if (blocked.length === 0) continue;
+            const text = `${numberToIpv4(range.start)}-${numberToIpv4(range.end)}`;
+            violations.push(direction === "from" ? `missing: ${text} => ${pod} : ${range.ports.format()} is declared but not allowed` : `missing: ${pod} => ${text} : ${range.ports.format()} is declared but not allowed`);
+        }
+    };
+    for (const [pod, ranges] of expected.ingressCidrs) rangeMissing(pod, ranges, "from");
+    for (const [pod, ranges] of expected.cidrs) rangeMissing(pod, ranges, "to");
     violations.push(...invariantViolations(deployed, expected));
     const unenforced = policyEnforcementProblem(intent.cluster);
     if (unenforced) violations.push(`unenforced: ${NETWORK_POLICY_PATH} ${unenforced}`);
@@ -140,7 +153,9 @@ function apiServerPath(analysis: Analysis, connection: Connection): string {
     const explanation = explain(analysis, connection.source.display, connection.destination.display);
     const allowing = explanation.egress.tiers.flatMap((tier) => tier.steps.filter((step) => step.effect === "allowed").map((step) => `${step.policy.display}${step.rule ? ` rule ${step.rule.text}` : ""}`));
     const via = allowing.length > 0 ? allowing.join("; ") : explanation.egress.tiers.length === 0 ? "no egress policy selects it" : "traffic no policy decided";
-    return ` (via ${via}; a public API server is an address in public IPv4)`;
+    // A rule holding only part of public IPv4 may or may not hold the API server: the engine counts it, and says so.
+    const uncertain = explanation.notes.some((note) => note.startsWith("uncertain:"));
+    return ` (via ${via}; ${uncertain ? "uncertain: the rule holds part of public IPv4, where a public API server may be" : "a public API server is an address in public IPv4"})`;
 }
 
 interface AddressExpectation {
