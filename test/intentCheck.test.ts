@@ -122,6 +122,16 @@ describe("overrides: raw policies added to a namespace set", () => {
         ]);
     });
 
+    it("Calico overrides order after the platform-address guardrail (order 0), which no allow may precede", () => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        values.segmentation.namespaces[0].overrides = [
+            { apiVersion: "crd.projectcalico.org/v1", kind: "NetworkPolicy", metadata: { name: "early-allow" }, spec: { order: 0, selector: "all()", types: ["Egress"], egress: [{ action: "Allow" }] } },
+        ];
+        expect(() => readStackConfig(values, "prod")).toThrow(
+            "aks-zero-trust:segmentation.namespaces[0].overrides[0].spec.order: is 0, but Calico overrides must order after the platform-address guardrail (order 0), which denies the instance metadata service and WireServer before anything can allow them; use an order above 0",
+        );
+    });
+
     it("must carry order and types when they are Calico objects, and must not reuse generated names", () => {
         const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
         values.segmentation.namespaces[0].overrides = [

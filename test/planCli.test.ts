@@ -137,6 +137,28 @@ describe("npm run plan", () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
+    it("refuses what would open the platform endpoints or leave the policies unenforced, naming each key, with no internal error", async () => {
+        const edits: Array<[string, string]> = [
+            ["    azurePolicyAddon: true\n", "    azurePolicyAddon: true\n    networkPolicy: none\n"],
+            ["            egress:\n              fqdns:\n", "            egress:\n              cidrs:\n                - {cidr: 169.254.169.254/32, ports: [80]}\n                - {cidr: 168.63.129.16/32, ports: [80, 32526]}\n              fqdns:\n"],
+            ["      - name: shop\n", "      - name: shop\n        overrides:\n          - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: deny-kubernetes-api}, spec: {podSelector: {}}}\n"],
+        ];
+        const edited = edits.reduce((text, [from, to]) => {
+            if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
+            return text.replace(from, to);
+        }, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(file, edited);
+        const result = await plan(["--stack", "dev", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain("  - aks-zero-trust:cluster.networkPolicy: is \"none\": no network policy engine runs");
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].workloads[1].egress.cidrs[1].cidr: 168.63.129.16/32 holds WireServer 168.63.129.16");
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].workloads[1].egress.cidrs[0].cidr: 169.254.169.254/32 overlaps link-local 169.254.0.0/16, where the instance metadata service");
+        expect(result.stderr).toContain("  - aks-zero-trust:segmentation.namespaces[0].overrides[0].metadata.name: \"deny-kubernetes-api\" is already used by a generated policy");
+        expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    });
+
     it("rejects unknown options with usage and exit code 2", async () => {
         const result = await plan(["--stak", "dev"]);
         expect(result.status).toBe(2);
