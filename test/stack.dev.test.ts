@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../offline/runtime";
 import { ofType, runStack, single } from "./helpers/stack";
-import { expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
+import { expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
 
 describe("dev stack under mocks", () => {
     let run: MockRun;
@@ -15,6 +15,14 @@ describe("dev stack under mocks", () => {
 
     it("applies the audit-mode policy sets through the cluster's Kubernetes provider, namespace first and denies last", () => {
         expectPolicySetsThroughClusterProvider(run, "audit");
+    });
+
+    it("drops every pod -> 169.254.169.254:80 and -> 168.63.129.16:80,32526 (audit mode): app tiers, data tier, infrastructure, peer, undeclared", () => {
+        expectPlatformEndpointsClosed(run, "dev");
+    });
+
+    it("keeps host-networked pods out: Pod Security Admission on the declared namespace, Azure Policy's host-network deny cluster-wide", () => {
+        expectHostNetworkKeptOut(run);
     });
 
     it("is small: Standard firewall alerting on threat intel, one zone, one public IP", () => {
