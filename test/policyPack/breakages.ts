@@ -25,6 +25,7 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
         }, (group) => group.inputs.ruleCollectionGroupName === "workload-egress"),
         "route-default-via-firewall": replace("azure-native:network:RouteTable", (table) => withInputs(table, { routes: (table.inputs.routes as Array<Record<string, unknown>>).map((route) => (route.addressPrefix === "0.0.0.0/0" ? { ...route, nextHopType: "Internet" } : route)) })),
         "network-policy-no-open-ingress": [...resources, networkPolicy("open", "shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })],
+        "egress-never-opens-platform-endpoints": [...resources, networkPolicy("metadata", "shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] }] })],
         "calico-policy-not-in-system-namespaces": replace("kubernetes:crd.projectcalico.org/v1:GlobalNetworkPolicy", (policy) => withInputs(policy, { spec: { namespaceSelector: undefined } }), named("zero-trust-baseline")),
         "namespace-default-deny-and-dns": resources.filter((resource) => !named("default-deny-all")(resource)),
         "policy-budgets": [...resources, ...Array.from({ length: 4 }, (_, index) => networkPolicy(`extra-${index}`, "shop", { podSelector: { matchLabels: { app: `extra-${index}` } }, policyTypes: ["Ingress"] }))],
