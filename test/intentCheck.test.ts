@@ -261,7 +261,7 @@ describe("guardrails that hold in every mode, checked on the policies as deploye
 
     it("without the platform-address guardrail, dev (audit) fails: every pod reaches IMDS and WireServer through audit's Allow", () => {
         const dev = intentOf("dev");
-        const withoutGuardrail = appliedFor("dev").filter((object) => object.metadata.name !== "guardrail-platform-endpoints");
+        const withoutGuardrail = appliedFor("dev").filter((object) => object.metadata.name !== "deny-platform-endpoints");
         const violations = checkIntent(dev, withoutGuardrail, renderRepresentativeWorkloads(dev)).violations;
         for (const pod of ["shop/frontend[Pod]", "shop/backend[Pod]", "shop/database[Pod]", "ingress-nginx/ingress-nginx-peer[Pod]", "undeclared-namespace/probe[Pod]"]) {
             expect(violations).toContain(`in every mode: ${pod} => 169.254.169.254 (the instance metadata service) : All Connections is allowed by the policies as deployed`);

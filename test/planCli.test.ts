@@ -193,9 +193,10 @@ describe("npm run plan -- --out DIR", () => {
         const out = prodOut;
         const result = await prodTextPlan();
         expect(result.status).toBe(0);
-        expect(result.stderr).toBe(`wrote 13 manifests and 7 representative workloads under ${out}\n`);
+        expect(result.stderr).toBe(`wrote 14 manifests and 8 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
         expect(list("manifests")).toEqual([
+            "_cluster/calico-globalnetworkpolicy-deny-platform-endpoints.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-accept.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-egress.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-ingress.yaml",
@@ -213,6 +214,7 @@ describe("npm run plan -- --out DIR", () => {
         expect(list("workloads")).toEqual([
             "ingress-nginx/pod-ingress-nginx-peer.yaml",
             "kube-system/pod-coredns.yaml",
+            "kube-system/pod-konnectivity-agent.yaml",
             "monitoring/pod-monitoring-agent.yaml",
             "shop/pod-backend.yaml",
             "shop/pod-database.yaml",
@@ -335,12 +337,12 @@ describe("npm run plan runs the stack policy pack", () => {
 });
 
 describe("npm run plan with Calico turned off", () => {
-    it("fails the mandatory AKS network profile policy and says how to fix it", async () => {
+    it("refuses a cluster without a policy engine at the config, before the pack (which refuses it too) runs", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
-        expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
-        expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain("  - aks-zero-trust:cluster.networkPolicy: is \"none\": no network policy engine runs, so no policy is enforced");
     });
 });
 

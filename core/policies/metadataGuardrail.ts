@@ -4,7 +4,7 @@ import type { SegmentationIntent } from "../intent";
 import { nonSystemNamespaceSelector } from "./calicoRules";
 
 /** The GlobalNetworkPolicy that keeps every pod outside the system namespaces away from IMDS and WireServer. */
-export const METADATA_GUARDRAIL_POLICY = "guardrail-platform-endpoints";
+export const METADATA_GUARDRAIL_POLICY = "deny-platform-endpoints";
 
 /**
  * The ADR's breach path, closed in every mode: egress from every pod outside the system namespaces (app namespaces,
