@@ -150,7 +150,7 @@ export function securityReportText(report: SecurityReport): string {
         lines.push("  SKIPPED (no segmentation intent declared)");
     } else {
         if (check.auditNamespaces.length > 0) {
-            lines.push(`  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
+            lines.push(`  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates them as enforce would, and the every-mode guardrails as deployed`);
         }
         lines.push(...check.violations.map((violation) => `  ${violation}`));
         lines.push(check.passed ? `  PASS (${check.checkedPairs} pairs and ranges checked)` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);
