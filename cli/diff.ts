@@ -33,12 +33,16 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
     const baseFile = path.join(scratch, `Pulumi.${options.stack}.base.yaml`);
     fs.writeFileSync(baseFile, baseText);
     const packConfig = options.policyPackConfig ? ["--policy-pack-config", path.resolve(WORK_DIR, options.policyPackConfig)] : [];
+    const headFile = stackFilePath(WORK_DIR, options.stack);
+    const headLabel = `${relativeStackFile} in the working tree`;
+    // Both sides run the working tree's program; only the stack file differs. An unchanged file is planned once.
+    const unchanged = readText(headFile) === baseText;
     // The two sides are independent processes: plan them at the same time.
     const [before, after] = await Promise.all([
-        planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
-        planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`),
+        unchanged ? undefined : planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
+        planSecurity(options.stack, headFile, packConfig, headLabel),
     ]).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
-    const diff = securityDiff(before, after);
+    const diff = securityDiff(before ?? after, after);
     output.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : formatSecurityDiff(diff, options.stack, options.format));
     if (options.failOn === "mandatory" && diff.blocksMerge) {
         const policies = [...new Set(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy))];
@@ -56,7 +60,16 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
 async function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): Promise<PlanSecurityJson> {
     // The plan runs the policy pack in-process (offline/runtime/policyCheck.ts) and prints its results next to the security section.
     const plan = await planStackJson(stack, configFile, label, packConfig);
-    return plan.policies ? { ...plan.security, policies: plan.policies } : plan.security;
+    return { ...plan.security, ...(plan.policies ? { policies: plan.policies } : {}), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+}
+
+/** The working tree's stack file, or undefined when it does not exist (the plan then says so). */
+function readText(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
 }
 
 function gitRoot(): string {

@@ -16,6 +16,8 @@ export class PlanProcessError extends Error {}
 export interface PlannedStackJson {
     readonly security: PlanSecurityJson;
     readonly policies?: PlanSecurityJson["policies"];
+    /** The warnings the plan printed (config that is valid but probably wrong). */
+    readonly warnings?: readonly string[];
 }
 
 /** Plans `configFile` as `stack` (`extraArgs`: further plan flags) and returns its JSON; `label` names it in errors. */

@@ -15,7 +15,8 @@ export { loadManifestPaths, parseManifests } from "./input";
 // Analysis.
 export type { Analysis } from "./engine";
 /** Computes every allowed connection; podWorkloads() gives each pod's workload identity alone. */
-export { analyze, podWorkloads } from "./engine";
+export { analyze, podWorkloads, workloadEndpoints } from "./engine";
+export type { Endpoint } from "./engine";
 export type { PodWorkload } from "./input";
 export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./engine";
 /** Output ordering of entities and connections. */
@@ -27,7 +28,10 @@ export { ConnectionSet, parseConnectionSet } from "./engine";
 // Output.
 export type { OutputFormat, PresentationOptions } from "./output";
 /** Connection lines, JSON and Markdown; self pairs left out and external ranges merged as users read them. */
-export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./output";
+export { formatConnection, formatConnections, parseConnectionLine, parseEntityDisplay, presentConnections, summaryLine } from "./output";
+export type { AddressName, AddressNames, NamedExternalEntity } from "./output";
+/** Names for address sets (the stack's internet, VNet, pod CIDR), printed instead of their fragments. */
+export { ADDRESS_NAMES_KIND, compileAddressNames, isNamedEntity, parseAddressNames, takeAddressNames } from "./output";
 
 // Why: compiled policies and explained pairs.
 export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./engine";
@@ -51,3 +55,6 @@ export { diffConnections, formatDiff } from "./output";
 export type { Labels, Selector } from "./input";
 /** The Calico selector language. */
 export { SelectorSyntaxError, matchesSelector, parseSelector, selectorText } from "./input";
+export type { LabelSelectorInput } from "./input";
+/** Kubernetes LabelSelectors, translated into the same selector tree. */
+export { compileLabelSelector } from "./input";

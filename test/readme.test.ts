@@ -1,8 +1,9 @@
 /**
  * README's commands, run as written (placeholders replaced by scratch files), so that README cannot rot.
- * Plan, reach and suggest run in-process (suggest still plans in child processes); the security diff is checked up
+ * Plan, reach, suggest and review run in-process (suggest and review still plan in child processes); the security diff is checked up
  * to its git lookup (its own tests run it for real).
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -58,7 +59,7 @@ const PLACEHOLDERS: Record<string, string> = {
 };
 
 interface ParsedCommand {
-    readonly tool: "plan" | "diff" | "suggest" | "reach";
+    readonly tool: "plan" | "diff" | "suggest" | "review" | "reach";
     readonly args: string[];
     readonly jq?: string;
 }
@@ -78,7 +79,7 @@ function parse(command: string): ParsedCommand | undefined {
     } else {
         return undefined;
     }
-    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "reach") return undefined;
+    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "review" && tool !== "reach") return undefined;
     const jq = pipe ? /^jq (\.\w+)$/.exec(pipe)?.[1] : undefined;
     if (pipe && !jq) throw new Error(`README pipes into something this test does not know: ${pipe}`);
     return { tool, args, jq };
@@ -93,10 +94,27 @@ async function runTool(command: ParsedCommand): Promise<CliResult> {
             return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
         }, command.args);
     }
+    if (command.tool === "review") return runInOwnProcess("cli/review.ts", command.args);
     let stdout = "";
     let stderr = "";
     const status = reachRun(command.args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; } });
     return { status, stdout, stderr };
+}
+
+/**
+ * `tsx <script> args...` in a child process, without blocking: review shares no state with the in-process tools
+ * and spends its time in its own plans, so it runs beside them.
+ */
+function runInOwnProcess(script: string, args: readonly string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(PROJECT_DIR, script), ...args], { cwd: PROJECT_DIR });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString("utf8"); });
+        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
 }
 
 const commands = fencedCommands(README);
@@ -108,13 +126,19 @@ describe("README's commands", () => {
         expect(commands.filter((command) => parse(command)).length).toBeGreaterThanOrEqual(10);
     });
 
+    // Every README command in order, plans included: on a loaded machine this passes the suite's 60 s guard per test.
     it("run as written, in README's order, and print what README says", async () => {
         const results = new Map<string, Promise<CliResult>>();
+        const keyOf = (parsed: ParsedCommand) => [parsed.tool, ...parsed.args].join(" ");
+        // Review runs in its own process: start it now, beside the in-process tools.
+        for (const parsed of commands.map(parse)) {
+            if (parsed?.tool === "review") results.set(keyOf(parsed), runTool(parsed));
+        }
         for (const command of commands) {
             const parsed = parse(command);
             if (!parsed) continue;
             // The same tool and arguments (a JSON plan, then the same plan piped) run once.
-            const key = [parsed.tool, ...parsed.args].join(" ");
+            const key = keyOf(parsed);
             if (!results.has(key)) results.set(key, runTool(parsed));
             const result = await results.get(key)!;
             if (parsed.tool === "diff") {
@@ -132,9 +156,13 @@ describe("README's commands", () => {
             if (parsed.tool === "suggest") {
                 expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
             }
+            if (parsed.tool === "review") {
+                expect(result.stdout, command).toContain("| shop/backend egress.fqdns invoices.legacy-partner.example |");
+                expect(result.stdout, command).toContain("| shop | 8 | 7 | 10 |");
+            }
             if (parsed.args.includes("--expect")) {
                 expect(result.stdout, command).toMatch(/^PASS/m);
             }
         }
-    });
+    }, 180_000);
 });

@@ -12,8 +12,10 @@ export interface IntentCheck {
     readonly violations: readonly string[];
     /** Namespaces in audit mode: the check evaluates them as enforce would, and their every-mode invariants as deployed. */
     readonly auditNamespaces: readonly string[];
-    /** Number of pairs and ranges the check compared. */
-    readonly checkedPairs: number;
+    /** Allowed connections (source, destination and their ports) the check compared with the intent. */
+    readonly allowedChecked: number;
+    /** Declared connections (flows, DNS, API server, ingress, internet egress) the check found allowed or missing. */
+    readonly declaredChecked: number;
 }
 
 const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
@@ -76,12 +78,14 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
     // Audit lets undeclared traffic through; what must hold in every mode is checked on the policies as deployed.
     const deployed = enforced.every((object, index) => object === applied[index]) ? analysis : analyze(asManifests([...applied, ...workloads]));
     const inScope = (connection: Connection) => expected.subjects.has(connection.source.display) || expected.subjects.has(connection.destination.display);
+    let allowedChecked = 0;
 
     const violations: string[] = [];
     const allowed = new Map<string, Connection>();
     for (const connection of analysis.connections) {
         allowed.set(pairKey(connection.source, connection.destination), connection);
         if (!inScope(connection)) continue;
+        allowedChecked++;
         const want = expectedFor(connection.source, connection.destination, expected);
         const extra = connection.ports.subtract(want);
         if (!extra.isEmpty()) {
@@ -121,7 +125,7 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
     const unenforced = policyEnforcementProblem(intent.cluster);
     if (unenforced) violations.push(`unenforced: ${NETWORK_POLICY_PATH} ${unenforced}`);
     const auditNamespaces = intent.namespaces.filter((namespace) => namespace.mode === "audit").map((namespace) => namespace.name);
-    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, checkedPairs: allowed.size + expected.pairs.size };
+    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, allowedChecked, declaredChecked: expected.pairs.size + expected.internet.size };
 }
 
 /**
