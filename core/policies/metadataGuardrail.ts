@@ -19,6 +19,10 @@ export const METADATA_GUARDRAIL_POLICY = "deny-platform-endpoints";
  * conntrack-established, and Felix accepts established traffic before any policy (felix/rules/endpoints.go), so an
  * egress deny never cuts them. Host-networked pods have no workload endpoint and escape it; Pod Security Admission
  * (podSecurityLabels) and the Azure Policy host-network assignment keep them out.
+ *
+ * The spec is plain data so that another Calico API can render it (a v3 policy in a tier of its own). In the
+ * default tier, the baseline decides everything this spec does not; in a tier of its own, that tier must pass the
+ * rest on (a final `Pass`, or the tier's `defaultAction: Pass`), or Calico drops it at the tier's end.
  */
 export function metadataGuardrailSpec(intent: SegmentationIntent): CalicoPolicySpec {
     const destination = { nets: [...PLATFORM_ENDPOINTS] };
