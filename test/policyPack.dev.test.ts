@@ -75,8 +75,9 @@ describe("policy pack on the dev stack", () => {
     });
 
     it("judges dev's audit namespaces as enforcement would", () => {
-        const logDenied = ofType(run, "kubernetes:crd.projectcalico.org/v1:NetworkPolicy").find((resource) => resource.name === "shop-networkpolicy-log-denied")!;
-        expect(logDenied.inputs.spec).toMatchObject({ ingress: [{ action: "Log" }, { action: "Allow" }] });
+        // Self-managed Calico: audit stages the namespace's policies; the logger waits, staged, with its Deny.
+        const logDenied = ofType(run, "kubernetes:projectcalico.org/v3:StagedNetworkPolicy").find((resource) => resource.name === "shop-stagednetworkpolicy-log-denied")!;
+        expect(logDenied.inputs.spec).toMatchObject({ stagedAction: "Set", ingress: [{ action: "Deny" }] });
         for (const name of ["web-tier-never-reaches-data-tier", "data-tier-egress-dns-only", "data-tier-ingress-allowlist"]) {
             expect(validateStack(name, run.resources).messages, name).toEqual([]);
         }

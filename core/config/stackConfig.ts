@@ -6,6 +6,7 @@ import { ClusterNetworkFacts, intentSchema, NETWORK_POLICY_PATH, policyEnforceme
 import { AksAddon, exemptNamespaces } from "../calico";
 import { AKS_VERSION_CALENDAR_READ_ON, supportedMinorVersions, versionSupport } from "../azure";
 import { isAzureRegion, regionsLike } from "../azure";
+import { CALICO_RELEASES, CALICO_RELEASES_READ_ON, calicoRelease, type CalicoRelease } from "../calico";
 import { READABLE_VM_FAMILIES, vmSizeCapacity } from "../azure";
 
 /** The Pulumi project name; stack config keys are `aks-zero-trust:<key>`. */
@@ -93,10 +94,24 @@ export const stackConfigSchema = z.strictObject({
         /** Entra ID groups that get cluster admin through Azure RBAC. */
         adminGroupObjectIds: z.array(z.uuid()).default([]),
         /**
-         * Network policy engine. Calico is what ADR 008 decided and what the rendered policies need; `cilium`
-         * (Azure CNI powered by Cilium) and `none` exist so that the policy pack can be seen refusing them.
+         * Network policy engine AKS installs. Calico is what ADR 008 decided; `cilium` (Azure CNI powered by Cilium)
+         * and `none` exist so that the policy pack can be seen refusing them. Derived from calico.mode when unset:
+         * `calico` (aks-managed) or `none` (self-managed: AKS installs no engine, the Tigera operator does).
          */
-        networkPolicy: z.enum(["calico", "cilium", "none"]).default("calico"),
+        networkPolicy: z.enum(["calico", "cilium", "none"]).optional(),
+        /**
+         * Who runs Calico. `aks-managed`: AKS installs it (`networkPolicy: calico`), its version follows the
+         * Kubernetes version, and only the internal crd.projectcalico.org/v1 API exists. `self-managed`: the cluster
+         * has `networkPolicy: none` and this stack installs the Tigera operator at a pinned version, with the
+         * Calico API server (projectcalico.org/v3: tiers, staged policies), Goldmane and Whisker (docs/calico-modes.md).
+         */
+        calico: z
+            .strictObject({
+                mode: z.enum(["aks-managed", "self-managed"]).default("aks-managed"),
+                /** The Calico release to pin in self-managed mode, e.g. "3.33.1" (core/calico/calicoReleases.ts). */
+                version: z.string().optional(),
+            })
+            .default({ mode: "aks-managed" }),
         /**
          * AKS LocalDNS on the node pools (pods then resolve through 169.254.10.10/11). Needs Kubernetes 1.31+ and
          * at least 4 vCPUs per node; turning it on or off reimages every node of every pool.
@@ -137,7 +152,12 @@ export const stackConfigSchema = z.strictObject({
 type RawStackConfig = z.output<typeof stackConfigSchema>;
 
 /** The validated, typed model of one stack's config. */
-export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" | "segmentation"> {
+export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" | "segmentation" | "cluster"> {
+    readonly cluster: Omit<RawStackConfig["cluster"], "networkPolicy" | "calico"> & {
+        /** The engine AKS installs: explicit, or derived from the Calico mode. */
+        readonly networkPolicy: "calico" | "cilium" | "none";
+        readonly calico: CalicoSettings;
+    };
     /** Protect stateful resources from deletion. */
     readonly protect: boolean;
     /** Name of the stack (dev, prod, ...). */
@@ -148,6 +168,11 @@ export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" |
     /** The system namespaces that exist on this cluster, given its add-ons (core/calico/systemNamespaces.ts). */
     readonly exemptNamespaces: readonly string[];
 }
+
+/** How Calico runs on the cluster. */
+export type CalicoSettings =
+    | { readonly mode: "aks-managed" }
+    | { readonly mode: "self-managed"; readonly release: CalicoRelease };
 
 /** AKS reserves these ranges; pod and service CIDRs must avoid them (AKS docs, "Configure Azure CNI Overlay networking"). */
 const AKS_RESERVED_RANGES = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
@@ -178,8 +203,9 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     checkFirewall(raw, problems);
     checkApiServer(raw, problems);
     checkNodePools(raw, problems);
+    const calico = calicoSettings(raw, problems);
     const fqdns = normaliseFqdnRules(raw.egress.fqdns, `${PROJECT}:egress.fqdns`, problems);
-    const facts = clusterNetworkFacts(raw);
+    const facts = clusterNetworkFacts(raw, calico?.mode ?? "aks-managed");
     const segmentation = raw.segmentation ? validateIntent(raw.segmentation, facts, problems) : undefined;
     if (segmentation) {
         // A segmentation nothing enforces would plan, and pass its own check, while the cluster stays open.
@@ -189,6 +215,7 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     problems.throwIfAny();
     return {
         ...raw,
+        cluster: { ...raw.cluster, networkPolicy: raw.cluster.networkPolicy ?? (calico!.mode === "self-managed" ? "none" : "calico"), calico: calico! },
         stack,
         protect: raw.protect ?? raw.environment === "prod",
         egress: { fqdns },
@@ -198,7 +225,7 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
 }
 
 /** The cluster facts the policies depend on, from the raw config. */
-function clusterNetworkFacts(raw: RawStackConfig): ClusterNetworkFacts {
+function clusterNetworkFacts(raw: RawStackConfig, calicoMode: "aks-managed" | "self-managed"): ClusterNetworkFacts {
     // This stack turns on no add-on with namespaces of its own besides Azure Policy (Gatekeeper).
     const addons: AksAddon[] = raw.cluster.azurePolicyAddon ? ["azurePolicy"] : [];
     return {
@@ -206,7 +233,8 @@ function clusterNetworkFacts(raw: RawStackConfig): ClusterNetworkFacts {
         serviceCidr: raw.cluster.serviceCidr,
         vnetCidr: raw.network.vnetCidr,
         localDns: raw.cluster.localDns,
-        networkPolicy: raw.cluster.networkPolicy,
+        networkPolicy: raw.cluster.networkPolicy ?? (calicoMode === "self-managed" ? "none" : "calico"),
+        calicoMode,
         exemptNamespaces: exemptNamespaces(addons),
     };
 }
@@ -380,6 +408,33 @@ function checkLocation(config: RawStackConfig, problems: ProblemList): void {
         const hint = like.length > 0 ? `; did you mean ${like.map((region) => JSON.stringify(region)).join(" or ")}?` : " (see core/azure/azureRegions.ts)";
         problems.add(configPath(["location"]), `${JSON.stringify(config.location)} is not an Azure region${hint}`);
     }
+}
+
+/**
+ * The Calico mode and, when self-managed, the pinned release from the supported list (core/calico/calicoReleases.ts).
+ * Self-managed needs AKS to install no engine of its own (Tigera's AKS guide: `--network-policy none`).
+ */
+function calicoSettings(config: RawStackConfig, problems: ProblemList): CalicoSettings | undefined {
+    const { mode, version } = config.cluster.calico;
+    const versionKey = configPath(["cluster", "calico", "version"]);
+    if (mode === "aks-managed") {
+        if (version !== undefined) problems.add(versionKey, `is set, but in aks-managed mode AKS installs Calico and its version follows the Kubernetes version; remove it, or set cluster.calico.mode to self-managed`);
+        return { mode };
+    }
+    if (config.cluster.networkPolicy !== undefined && config.cluster.networkPolicy !== "none") {
+        problems.add(configPath(["cluster", "networkPolicy"]), `is ${JSON.stringify(config.cluster.networkPolicy)}, but self-managed Calico needs AKS to install no policy engine (Tigera's AKS guide: --network-policy none); remove it or set "none"`);
+    }
+    const supported = CALICO_RELEASES.map((release) => release.version).join(", ");
+    if (version === undefined) {
+        problems.add(versionKey, `is required in self-managed mode: pin one of the supported Calico releases (${supported}; read ${CALICO_RELEASES_READ_ON})`);
+        return undefined;
+    }
+    const release = calicoRelease(version);
+    if (!release) {
+        problems.add(versionKey, `${JSON.stringify(version)} is not a supported Calico release (expected one of ${supported}, from 3.30 on: tiers with defaultAction, staged policies, Goldmane; list read ${CALICO_RELEASES_READ_ON})`);
+        return undefined;
+    }
+    return { mode, release };
 }
 
 /** AKS refuses to create clusters on a version past its end of standard support (core/azure/aksVersions.ts). */

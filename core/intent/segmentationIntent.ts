@@ -256,6 +256,8 @@ export interface ClusterNetworkFacts {
     readonly localDns: boolean;
     /** AKS's network policy engine (`cluster.networkPolicy`). */
     readonly networkPolicy: "calico" | "cilium" | "none";
+    /** Who runs Calico (`cluster.calico.mode`): AKS (`networkPolicy: calico`), or this stack on `networkPolicy: none`. */
+    readonly calicoMode: "aks-managed" | "self-managed";
     /** The system namespaces that exist on this cluster (its add-ons decide): the baseline and guardrails leave them alone. */
     readonly exemptNamespaces: readonly string[];
 }
@@ -267,12 +269,14 @@ export const NETWORK_POLICY_PATH = "aks-zero-trust:cluster.networkPolicy";
  * Why the rendered policies would not be enforced on this cluster, if they would not: they are Calico objects
  * (crd.projectcalico.org/v1), which only Calico reads. AKS-managed Calico is `networkPolicy: calico`; with `none`
  * nothing enforces any policy, and with `cilium` the Calico objects are inert. The one place that decides it, for
- * config validation and the intent check (self-managed Calico will be a second way to say yes).
+ * config validation and the intent check. Self-managed Calico (`cluster.calico.mode: self-managed`) is the second way
+ * to say yes: AKS installs no engine (`none`) and the stack installs Calico itself.
  */
 export function policyEnforcementProblem(cluster: ClusterNetworkFacts): string | undefined {
-    if (cluster.networkPolicy === "calico") return undefined;
+    if (cluster.networkPolicy === "calico" && cluster.calicoMode === "aks-managed") return undefined;
+    if (cluster.networkPolicy === "none" && cluster.calicoMode === "self-managed") return undefined;
     const what = cluster.networkPolicy === "none" ? "no network policy engine runs, so no policy is enforced" : "Cilium does not read Calico policies, so the Calico objects the intent renders are inert";
-    return `is ${JSON.stringify(cluster.networkPolicy)}: ${what}; the segmentation needs networkPolicy: calico (AKS-managed Calico)`;
+    return `is ${JSON.stringify(cluster.networkPolicy)}: ${what}; the segmentation needs networkPolicy: calico (AKS-managed Calico) or cluster.calico.mode: self-managed`;
 }
 
 /** Names of the policies every namespace set renders (core/policies names them from here); overrides must pick others. */

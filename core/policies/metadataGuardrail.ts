@@ -4,7 +4,7 @@ import type { SegmentationIntent } from "../intent";
 import { nonSystemNamespaceSelector } from "./calicoRules";
 
 /** The GlobalNetworkPolicy that keeps every pod outside the system namespaces away from IMDS and WireServer. */
-export const METADATA_GUARDRAIL_POLICY = "deny-platform-endpoints";
+export const PLATFORM_ENDPOINTS_GUARDRAIL_POLICY = "deny-platform-endpoints";
 
 /**
  * The ADR's breach path, closed in every mode: egress from every pod outside the system namespaces (app namespaces,
@@ -37,5 +37,5 @@ export function metadataGuardrailSpec(intent: SegmentationIntent): CalicoPolicyS
 
 /** The guardrail as AKS-managed Calico takes it: a crd.projectcalico.org/v1 GlobalNetworkPolicy in the default tier. */
 export function renderMetadataGuardrail(intent: SegmentationIntent): KubeObject {
-    return calicoGlobalNetworkPolicy(METADATA_GUARDRAIL_POLICY, metadataGuardrailSpec(intent));
+    return calicoGlobalNetworkPolicy(PLATFORM_ENDPOINTS_GUARDRAIL_POLICY, metadataGuardrailSpec(intent));
 }
