@@ -322,7 +322,7 @@ describe("guardrails that hold in every mode, checked on the policies as deploye
         const intent = intentOf("prod");
         const unenforced = { ...intent, cluster: { ...intent.cluster, networkPolicy: "none" as const } };
         expect(checkIntent(unenforced, appliedFor("prod"), renderRepresentativeWorkloads(intent)).violations).toEqual([
-            "unenforced: aks-zero-trust:cluster.networkPolicy is \"none\": no network policy engine runs, so no policy is enforced; the segmentation needs networkPolicy: calico (AKS-managed Calico)",
+            "unenforced: aks-zero-trust:cluster.networkPolicy is \"none\": no network policy engine runs, so no policy is enforced; the segmentation needs networkPolicy: calico (AKS-managed Calico) or cluster.calico.mode: self-managed",
         ]);
     });
 });

@@ -263,7 +263,7 @@ describe("zero trust for every namespace: the cluster baseline", () => {
         expect(selects((v) => { v.cluster.azurePolicyAddon = true; })("gatekeeper-system")).toBe(false);
         expect(selects((v) => { v.cluster.azurePolicyAddon = false; })("gatekeeper-system")).toBe(true);
         expect(selects((v) => { v.cluster.azurePolicyAddon = false; })("aks-command")).toBe(false);
-        expect(exemptNamespaces([]).sort()).toEqual(["aks-command", "calico-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"]);
+        expect(exemptNamespaces([]).sort()).toEqual(["aks-command", "calico-apiserver", "calico-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"]);
     });
 
     it("lets DNS through the LocalDNS listeners too when LocalDNS is on", () => {
