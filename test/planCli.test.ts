@@ -117,7 +117,7 @@ describe("npm run plan", () => {
             ["location: westeurope\n  aks-zero-trust:network", "location: westeurpoe\n  aks-zero-trust:network"],
             ['kubernetesVersion: "1.36"', 'kubernetesVersion: "1.24"'],
             ["serviceCidr: 10.96.0.0/16", "serviceCidr: 10.96.0.0/12"],
-            ["      vmSize: Standard_D2ds_v5\n      minCount: 1\n      maxCount: 2\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
+            ["      vmSize: Standard_D4ds_v5\n      minCount: 2\n      maxCount: 3\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
             ["tier: Standard\n    threatIntelMode: Alert", "tier: Basic\n    threatIntelMode: Deny"],
             ["    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n"],
         ];
@@ -131,7 +131,7 @@ describe("npm run plan", () => {
         const result = await plan(["--stack", "dev", "--config", file, "--format", "json"]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
-        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
+        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.minCount", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
             expect(result.stderr).toContain(`  - aks-zero-trust:${key}: `);
         }
         expect(result.stderr).not.toMatch(/\n\s+at /);
