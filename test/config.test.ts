@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readStackConfig, StackConfig } from "../core/config";
+import { findPlaceholders, readStackConfig, StackConfig } from "../core/config";
 import { ConfigError } from "../core/common";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { projectConfigValues } from "../core/config";
@@ -327,5 +327,31 @@ describe("intent warnings", () => {
         for (const stack of ["dev", "prod"]) {
             expect(undeclaredFlowPortWarnings(readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!)).toEqual([]);
         }
+    });
+});
+
+describe("placeholders", () => {
+    it("names the shipped stacks' placeholders: the TEST-NET-3 range, and prod's all-zero admin group", () => {
+        expect(findPlaceholders(projectConfigValues(stackConfig("dev"))).map((found) => `${found.key}: ${found.value}`)).toEqual([
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: 203.0.113.0/24",
+        ]);
+        expect(findPlaceholders(projectConfigValues(stackConfig("prod"))).map((found) => `${found.key}: ${found.value}`)).toEqual([
+            "aks-zero-trust:cluster.adminGroupObjectIds[0]: 00000000-0000-4000-8000-000000000000",
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: 203.0.113.0/24",
+        ]);
+    });
+
+    it("finds documentation ranges, example GUIDs and example domains anywhere, and leaves real values alone", () => {
+        const found = findPlaceholders({
+            egress: { fqdns: [{ fqdn: "api.example.com" }, { fqdn: "ghcr.io" }, { fqdn: "*.svc.test" }] },
+            cluster: { adminGroupObjectIds: ["11111111-1111-1111-1111-111111111111", "6dae42f8-4368-4678-94ff-3960e28e3630"], apiServer: { authorizedIpRanges: ["198.51.100.7", "192.0.2.0/25", "203.0.0.0/8", "20.1.2.0/24"] } },
+        });
+        expect(found.map((item) => `${item.key}: ${item.why}`)).toEqual([
+            "aks-zero-trust:cluster.adminGroupObjectIds[0]: an example GUID (all zeros or one repeated digit)",
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: a documentation address range (198.51.100.0/24, RFC 5737)",
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[1]: a documentation address range (192.0.2.0/24, RFC 5737)",
+            "aks-zero-trust:egress.fqdns[0].fqdn: an example domain (RFC 2606)",
+            "aks-zero-trust:egress.fqdns[2].fqdn: a reserved top-level domain (.test, RFC 2606/6761)",
+        ]);
     });
 });
