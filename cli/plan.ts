@@ -18,13 +18,15 @@ import { projectConfigValues } from "../core/config";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/report";
+import { clusterLifecycle, clusterLifecycleText, lifecycleWarnings } from "../offline/report";
+import { DayError, judgementDay } from "../core/common";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
 import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/report";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR] [--today YYYY-MM-DD]";
 
 /** Runs the plan; returns the exit code (0 ok, 1 bad input or a failed check, 2 bad usage). */
 export async function planCommand(argv: string[], output: CommandOutput): Promise<number> {
@@ -33,27 +35,34 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
+    // The day version support is judged on: --today, else SOURCE_DATE_EPOCH, else the clock. It decides warnings and
+    // refusals only; the planned resources are the same on every day.
+    const today = judgementDay(options.today, process.env, () => new Date());
     // Validated before the program runs: a config mistake is reported once, with nothing planned.
-    const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
+    const stackConfig = readStackConfig(projectConfigValues(config), options.stack, { today });
     for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
         output.err(`warning: ${warning}\n`);
     }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
-    const run = await runProgramOffline({ stack: options.stack, config });
+    const run = await runProgramOffline({ stack: options.stack, config, today });
+    const lifecycle = clusterLifecycle(run, projectConfigValues(config), today);
+    for (const warning of lifecycleWarnings(lifecycle)) {
+        output.err(`warning: ${warning}\n`);
+    }
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
-    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig, today });
     progress(output, "");
     if (options.format === "mermaid") {
         output.out(matrixFlowchart(security).text);
     } else if (options.format === "json") {
-        output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
+        output.out(`${JSON.stringify({ ...planJson(run), lifecycle, security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
-        output.out(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
+        output.out(`${planText(run)}\n\n${clusterLifecycleText(lifecycle)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
     }
     if (options.out) {
         const intent = stackConfig.segmentation;
@@ -94,22 +103,23 @@ function splitAtIntentCheck(text: string): [string, string] {
 }
 
 
-function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string } {
+function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string; today?: string } {
     const values = parseFlags(argv, {
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
         "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
+        today: { type: "string" },
     }, USAGE);
     if (values.format !== "text" && values.format !== "json" && values.format !== "mermaid") {
         throw new UsageError(`--format must be text, json or mermaid, got "${values.format}"\n${USAGE}`);
     }
-    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
+    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out, today: values.today };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */
-export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError];
+export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError, DayError];
 
 // Run only when executed directly, not when a test imports the command.
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
