@@ -5,6 +5,7 @@
  * Imports offline/runtime, core/ and reach/. Other rooms import this one through this index.
  */
 export * from "./connectionGraph";
+export * from "./kubernetesUpgrade";
 export * from "./lifecycleReport";
 export * from "./planReport";
 export * from "./securityDiff";
