@@ -15,7 +15,8 @@ export { loadManifestPaths, parseManifests } from "./input";
 // Analysis.
 export type { Analysis } from "./engine";
 /** Computes every allowed connection; podWorkloads() gives each pod's workload identity alone. */
-export { analyze, podWorkloads } from "./engine";
+export { analyze, podWorkloads, workloadEndpoints } from "./engine";
+export type { Endpoint } from "./engine";
 export type { PodWorkload } from "./input";
 export type { Connection, DirectionTrace, Entity, ExternalEntity, ReachabilityEngine, TierOutcome, TraceStep, WorkloadEntity } from "./engine";
 /** Output ordering of entities and connections. */
@@ -51,3 +52,6 @@ export { diffConnections, formatDiff } from "./output";
 export type { Labels, Selector } from "./input";
 /** The Calico selector language. */
 export { SelectorSyntaxError, matchesSelector, parseSelector, selectorText } from "./input";
+export type { LabelSelectorInput } from "./input";
+/** Kubernetes LabelSelectors, translated into the same selector tree. */
+export { compileLabelSelector } from "./input";

@@ -38,6 +38,6 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
     it("names the commands it knows when given another, with exit code 2", () => {
         const result = spawnSync(process.execPath, [BIN, "apply"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust plan|diff|suggest|reach [options]   (the options of npm run plan, diff, suggest, reach)\n');
+        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust plan|diff|suggest|review|reach [options]   (the options of npm run plan, diff, suggest, review, reach)\n');
     });
 });

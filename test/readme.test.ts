@@ -1,6 +1,6 @@
 /**
  * README's commands, run as written (placeholders replaced by scratch files), so that README cannot rot.
- * Plan, reach and suggest run in-process (suggest still plans in child processes); the security diff is checked up
+ * Plan, reach, suggest and review run in-process (suggest and review still plan in child processes); the security diff is checked up
  * to its git lookup (its own tests run it for real).
  */
 import * as fs from "node:fs";
@@ -58,7 +58,7 @@ const PLACEHOLDERS: Record<string, string> = {
 };
 
 interface ParsedCommand {
-    readonly tool: "plan" | "diff" | "suggest" | "reach";
+    readonly tool: "plan" | "diff" | "suggest" | "review" | "reach";
     readonly args: string[];
     readonly jq?: string;
 }
@@ -78,7 +78,7 @@ function parse(command: string): ParsedCommand | undefined {
     } else {
         return undefined;
     }
-    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "reach") return undefined;
+    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "review" && tool !== "reach") return undefined;
     const jq = pipe ? /^jq (\.\w+)$/.exec(pipe)?.[1] : undefined;
     if (pipe && !jq) throw new Error(`README pipes into something this test does not know: ${pipe}`);
     return { tool, args, jq };
@@ -91,6 +91,12 @@ async function runTool(command: ParsedCommand): Promise<CliResult> {
         return runInProcess(async () => {
             const { suggestCommand, SUGGEST_INPUT_ERRORS } = await import("../cli/suggest");
             return { command: suggestCommand, inputErrors: SUGGEST_INPUT_ERRORS };
+        }, command.args);
+    }
+    if (command.tool === "review") {
+        return runInProcess(async () => {
+            const { reviewCommand, REVIEW_INPUT_ERRORS } = await import("../cli/review");
+            return { command: reviewCommand, inputErrors: REVIEW_INPUT_ERRORS };
         }, command.args);
     }
     let stdout = "";
@@ -131,6 +137,10 @@ describe("README's commands", () => {
             }
             if (parsed.tool === "suggest") {
                 expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
+            }
+            if (parsed.tool === "review") {
+                expect(result.stdout, command).toContain("| shop/backend egress.fqdns invoices.legacy-partner.example |");
+                expect(result.stdout, command).toContain("| shop | 8 | 7 | 10 |");
             }
             if (parsed.args.includes("--expect")) {
                 expect(result.stdout, command).toMatch(/^PASS/m);

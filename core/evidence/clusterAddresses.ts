@@ -1,13 +1,14 @@
 /**
  * Who owns an IP address in a cluster dump (`kubectl get namespaces,pods,services -A -o json`, optionally with
  * `nodes`): pods by status.podIP/podIPs, nodes by status.hostIP of their pods and Node addresses, services by
- * spec.clusterIP(s). The rest of `suggest` only sees the narrow `ClusterAddresses` interface.
+ * spec.clusterIP(s). The rest of `suggest` only sees the narrow `ClusterAddresses` interface. The quarterly review
+ * reads the same dump as a `ClusterInventory`: which namespaces exist and which workloads run or can start.
  *
  * Loading and workload identity are the reachability engine's (reach/): `parseManifests` flattens `kind: List`
  * and typed lists (`PodList` items carry no kind), `podWorkloads` names each pod's workload by its controlling
  * owner (`shop/backend-5c6d7e8f9[ReplicaSet]`), the same names the engine's connections use.
  */
-import { InputError, parseManifests, podWorkloads, type ManifestObject } from "../../reach";
+import { InputError, parseManifests, podWorkloads, workloadEndpoints, type Labels, type ManifestObject } from "../../reach";
 
 /** A pod's workload: the controlling owner the pod names, or the pod itself. */
 export interface PodOwner {
@@ -123,4 +124,54 @@ export function readClusterAddresses(text: string, file: string): ClusterAddress
                 });
         },
     };
+}
+
+/** A workload of a cluster dump: pods under their controlling owner, or a controller's pod template with no pod. */
+export interface InventoryWorkload {
+    readonly namespace: string;
+    /** `namespace/name[Kind]`, as reach names it. */
+    readonly display: string;
+    /** Pod labels, as Kubernetes selectors see them. */
+    readonly labels: Labels;
+    /** Pod labels plus Calico's pseudo-labels (projectcalico.org/namespace, ...), as Calico selectors see them. */
+    readonly calicoLabels: Labels;
+    /** Pods in the dump; 0 for a pod template (a Deployment scaled to zero, a CronJob between runs). */
+    readonly pods: number;
+}
+
+/** What runs in a cluster, as far as a dump shows it. */
+export interface ClusterInventory {
+    /** Names of the dump's Namespace objects; undefined when it lists none (then no namespace can be called absent). */
+    readonly namespaces?: ReadonlySet<string>;
+    readonly workloads: readonly InventoryWorkload[];
+    readonly podCount: number;
+    /** Whether the dump holds controllers (Deployments, CronJobs, ...), whose pod templates show what can start. */
+    readonly hasControllers: boolean;
+}
+
+const CONTROLLER_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"]);
+
+/**
+ * Reads a dump (`kubectl get namespaces,pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o json`)
+ * as an inventory; a dump without pods or controllers is an InputError (a dump of one namespace, or the wrong file).
+ */
+export function readClusterInventory(text: string, file: string): ClusterInventory {
+    const { objects } = parseManifests(text, file);
+    const kinds = objects.map((manifest) => (manifest.object as Json | null)?.kind);
+    const namespaces = objects
+        .filter((manifest) => (manifest.object as Json | null)?.kind === "Namespace")
+        .map((manifest) => String((manifest.object as Json).metadata?.name));
+    const podCount = kinds.filter((kind) => kind === "Pod").length;
+    const hasControllers = kinds.some((kind) => typeof kind === "string" && CONTROLLER_KINDS.has(kind));
+    if (podCount === 0 && !hasControllers) {
+        throw new InputError("the dump holds no pods and no controllers: dump the whole cluster with kubectl get namespaces,pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o json", file);
+    }
+    const workloads = workloadEndpoints(objects).map((endpoint) => ({
+        namespace: endpoint.namespace,
+        display: endpoint.display,
+        labels: endpoint.labels,
+        calicoLabels: endpoint.calicoLabels,
+        pods: endpoint.pods?.length ?? 0,
+    }));
+    return { ...(namespaces.length > 0 ? { namespaces: new Set(namespaces) } : {}), workloads, podCount, hasControllers };
 }

@@ -16,13 +16,11 @@
  *   LEN=` (also UDPLITE), `PROTO=ICMP TYPE= CODE= ...`, or `PROTO=<number>` for others (SCTP prints `PROTO=132`,
  *   with no ports); `MARK=0x..` at the end when the packet carries a mark.
  * - Log Analytics: the Syslog table has TimeGenerated, Computer, HostName, HostIP, Facility, SeverityLevel,
- *   SyslogMessage, ProcessName, ... (learn.microsoft.com/azure/azure-monitor/reference/tables/syslog).
- *   `az monitor log-analytics query -o json` prints a JSON array with one object per row, every value as a string,
- *   plus `TableName` ("PrimaryResult"); the query API itself answers `{tables: [{name, columns: [{name, type}],
- *   rows: [[...]]}]}` (Log Analytics query API), which is read too.
+ *   SyslogMessage, ProcessName, ... (learn.microsoft.com/azure/azure-monitor/reference/tables/syslog); the export's
+ *   two JSON shapes are read by logAnalyticsRows.ts.
  */
-import { LineCounter, isMap, isSeq, parseDocument } from "yaml";
 import { isIpv4Address } from "../common";
+import { LogInputError, logAnalyticsRows } from "./logAnalyticsRows";
 
 /** The prefix Felix puts on policy Log lines unless FelixConfiguration.logPrefix says otherwise. */
 export const DEFAULT_LOG_PREFIX = "calico-packet";
@@ -30,14 +28,6 @@ export const DEFAULT_LOG_PREFIX = "calico-packet";
 /** The input formats `--logs-format` accepts. */
 export const LOG_FORMATS = ["iptables", "nftables", "log-analytics"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
-
-/** A log line or row that cannot be read; the message reads "file:line: reason". */
-export class LogInputError extends Error {
-    constructor(message: string, file: string, line?: number) {
-        super(`${file}${line !== undefined ? `:${line}` : ""}: ${message}`);
-        this.name = "LogInputError";
-    }
-}
 
 /** Protocols whose destination port the kernel logs. */
 export type PortProtocol = "TCP" | "UDP";
@@ -209,37 +199,10 @@ function packetRecord(text: string, prefix: string, header: { node?: string; tim
 
 /** Rows of `az monitor log-analytics query -o json` (an array of row objects), or of the REST API's `tables` shape. */
 function logAnalyticsRecords(text: string, file: string, prefix: string): Array<DeniedFlowRecord | "ipv6"> {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(text, { lineCounter, uniqueKeys: false });
-    if (document.errors.length > 0) {
-        const error = document.errors[0];
-        throw new LogInputError(`invalid JSON: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, file, error.linePos?.[0].line);
-    }
-    const lineOf = (node: unknown): number | undefined => {
-        const range = (node as { range?: [number, number, number] } | undefined)?.range;
-        return range ? lineCounter.linePos(range[0]).line : undefined;
-    };
-    const root = document.contents;
-    const rows: Array<{ value: Record<string, unknown>; line?: number }> = [];
-    if (isSeq(root)) {
-        root.items.forEach((item) => {
-            const value = (item as { toJSON?: () => unknown }).toJSON?.() ?? item;
-            if (!isMap(item)) throw new LogInputError("expected an object per row, as az monitor log-analytics query -o json prints", file, lineOf(item));
-            rows.push({ value: value as Record<string, unknown>, line: lineOf(item) });
-        });
-    } else if (isMap(root) && Array.isArray((root.toJSON() as { tables?: unknown }).tables)) {
-        // The Log Analytics query API's own shape: tables[].columns[].name and tables[].rows[][] (what az flattens).
-        const tables = (root.toJSON() as { tables: Array<{ columns?: Array<{ name: string }>; rows?: unknown[][] }> }).tables;
-        for (const table of tables) {
-            const columns = (table.columns ?? []).map((column) => column.name);
-            for (const row of table.rows ?? []) rows.push({ value: Object.fromEntries(columns.map((name, index) => [name, row[index]])) });
-        }
-    } else {
-        throw new LogInputError("expected the JSON array that az monitor log-analytics query -o json prints (one object per Syslog row)", file, lineOf(root) ?? 1);
-    }
+    const rows = logAnalyticsRows(text, file, "one object per Syslog row");
     const records: Array<DeniedFlowRecord | "ipv6"> = [];
     for (const row of rows) {
-        const place = { file, line: row.line ?? 1 };
+        const place = { file, line: row.line };
         const message = row.value.SyslogMessage;
         if (typeof message !== "string") {
             throw new LogInputError('expected a "SyslogMessage" column: project TimeGenerated, Computer, SyslogMessage as the runbook\'s query does', place.file, place.line);

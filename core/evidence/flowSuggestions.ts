@@ -6,7 +6,8 @@
  */
 import { containsAddress, ipv4ToNumber, parseIpv4Block } from "../common";
 import type { ClusterAddresses, PodOwner } from "./clusterAddresses";
-import { LogInputError, type DeniedFlowRecord } from "./deniedFlowLog";
+import type { DeniedFlowRecord } from "./deniedFlowLog";
+import { LogInputError } from "./logAnalyticsRows";
 import { SYSTEM_NAMESPACES, type PortSpec, type SegmentationIntent, type WorkloadIntent } from "../intent";
 
 /** One side of an observed flow, as far as the dump and the intent explain it. */

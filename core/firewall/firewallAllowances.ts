@@ -1,6 +1,6 @@
 import { contains, parseIpv4Block } from "../common";
 import type { EgressIntent, SegmentationIntent } from "../intent";
-import type { CidrAllowance, FqdnAllowance } from "./firewallRules";
+import { CLUSTER_OWNER, type CidrAllowance, type FqdnAllowance } from "./firewallRules";
 
 /** The FQDNs each workload or infrastructure namespace needs on the firewall. */
 export function firewallFqdnAllowances(intent: SegmentationIntent): FqdnAllowance[] {
@@ -17,10 +17,25 @@ export function firewallCidrAllowances(intent: SegmentationIntent): CidrAllowanc
     return egressOwners(intent).flatMap(({ owner, egress }) => egress.cidrs.filter((entry) => leaves(entry.cidr)).map((entry) => ({ owner, ...entry })));
 }
 
+/** Who holds an egress allowlist in stack config: a workload, an infrastructure namespace, or the cluster-wide list. */
+export type AllowanceHolder =
+    | { readonly kind: "workload"; readonly namespace: string; readonly workload: string }
+    | { readonly kind: "infrastructure"; readonly name: string }
+    | { readonly kind: "cluster" };
+
 /** Every egress allowlist with the firewall rule owner it belongs to: `namespace-workload` or `infra-namespace`. */
-function egressOwners(intent: SegmentationIntent): Array<{ owner: string; egress: EgressIntent }> {
+function egressOwners(intent: SegmentationIntent): Array<{ owner: string; holder: AllowanceHolder; egress: EgressIntent }> {
     return [
-        ...intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => ({ owner: `${namespace.name}-${workload.name}`, egress: workload.egress }))),
-        ...intent.infrastructure.map((infra) => ({ owner: `infra-${infra.name}`, egress: infra.egress })),
+        ...intent.namespaces.flatMap((namespace) => namespace.workloads.map((workload) => ({
+            owner: `${namespace.name}-${workload.name}`,
+            holder: { kind: "workload" as const, namespace: namespace.name, workload: workload.name },
+            egress: workload.egress,
+        }))),
+        ...intent.infrastructure.map((infra) => ({ owner: `infra-${infra.name}`, holder: { kind: "infrastructure" as const, name: infra.name }, egress: infra.egress })),
     ];
+}
+
+/** The owner names the firewall's rules are named after, with who holds each in stack config. */
+export function allowanceOwners(intent: SegmentationIntent | undefined): Array<{ owner: string; holder: AllowanceHolder }> {
+    return [{ owner: CLUSTER_OWNER, holder: { kind: "cluster" } }, ...(intent ? egressOwners(intent).map(({ owner, holder }) => ({ owner, holder })) : [])];
 }

@@ -1,6 +1,9 @@
 import type { StackConfig } from "../config";
 import type { SegmentationIntent } from "../intent";
 
+/** The owner name of the cluster-wide allowlist (`aks-zero-trust:egress.fqdns`) in the firewall's rule names. */
+export const CLUSTER_OWNER = "cluster";
+
 /** A firewall application rule (layer 7, by host name or FQDN tag). */
 export interface ApplicationRule {
     readonly ruleType: "ApplicationRule";
@@ -171,7 +174,7 @@ export function needsApiServerEgressGroup(config: StackConfig): boolean {
 
 function workloadEgressGroup(config: StackConfig, workloadFqdns: readonly FqdnAllowance[], workloadCidrs: readonly CidrAllowance[]): RuleCollectionGroupPlan | undefined {
     const allowances: FqdnAllowance[] = [
-        ...config.egress.fqdns.map((rule) => ({ owner: "cluster", fqdn: rule.fqdn, protocol: rule.protocol, ports: rule.ports })),
+        ...config.egress.fqdns.map((rule) => ({ owner: CLUSTER_OWNER, fqdn: rule.fqdn, protocol: rule.protocol, ports: rule.ports })),
         ...workloadFqdns,
     ];
     const collections: FilterRuleCollection[] = [];

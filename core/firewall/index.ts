@@ -5,3 +5,4 @@
  */
 export * from "./firewallAllowances";
 export * from "./firewallRules";
+export * from "./allowancePlacements";

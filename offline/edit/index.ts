@@ -5,3 +5,5 @@
  */
 export * from "./stackEdit";
 export * from "./suggestCheck";
+export * from "./reviewCheck";
+export * from "./stackRemoval";

@@ -79,7 +79,7 @@ export async function checkProposals(stackText: string, file: string, stack: str
 }
 
 /** The stack config's own validation of an edited stack file, as one violation per problem. */
-function validationProblems(text: string, file: string, stack: string): GuardrailViolation[] {
+export function validationProblems(text: string, file: string, stack: string): GuardrailViolation[] {
     try {
         readStackConfig(projectConfigValues(parseStackFile(text, file)), stack);
         return [];
@@ -90,7 +90,7 @@ function validationProblems(text: string, file: string, stack: string): Guardrai
 }
 
 /** Mandatory policy violations and intent check violations of a plan. */
-function violationsOf(plan: PlannedStack): GuardrailViolation[] {
+export function violationsOf(plan: PlannedStack): GuardrailViolation[] {
     const policies = plan.policies
         .filter((result) => result.enforcementLevel === "mandatory")
         .flatMap((result) => result.violations.map((violation) => ({ guardrail: `policy ${result.policy} (mandatory)`, message: violation.message })));

@@ -3,7 +3,7 @@ import { type CompiledPolicy, compilePolicies } from "./compile";
 import type { Warning } from "../input";
 import { type Connection, type ExternalEntity, ReachabilityEngine, type WorkloadEntity } from "./evaluate";
 import type { ManifestObject } from "../input";
-import { buildModel } from "./model";
+import { buildModel, type Endpoint } from "./model";
 import type { PodWorkload } from "../input";
 
 /** Everything the analyzer found. */
@@ -48,4 +48,13 @@ export function analyze(objects: readonly ManifestObject[]): Analysis {
  */
 export function podWorkloads(objects: readonly ManifestObject[]): readonly PodWorkload[] {
     return buildModel(objects).podWorkloads;
+}
+
+/**
+ * The workloads of the objects, without computing connectivity: pods under their controlling owner (as
+ * `podWorkloads`), and the pod templates of controllers that have no pod in the objects (a Deployment scaled to
+ * zero, a CronJob between runs) as workloads with no pods. Throws InputError on bad input.
+ */
+export function workloadEndpoints(objects: readonly ManifestObject[]): readonly Endpoint[] {
+    return buildModel(objects).workloads;
 }
