@@ -38,14 +38,18 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
         ...(options.policyPackConfig ? ["--policy-pack-config", path.resolve(WORK_DIR, options.policyPackConfig)] : []),
         ...(options.today ? ["--today", options.today] : []),
     ];
+    const headFile = stackFilePath(WORK_DIR, options.stack);
+    const headLabel = `${relativeStackFile} in the working tree`;
+    // Both sides run the working tree's program; only the stack file differs. An unchanged file is planned once.
+    const unchanged = readText(headFile) === baseText;
     // The two sides are independent processes: plan them at the same time.
     const [before, after] = await Promise.all([
-        planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
-        planSecurity(options.stack, stackFilePath(WORK_DIR, options.stack), packConfig, `${relativeStackFile} in the working tree`),
+        unchanged ? undefined : planSecurity(options.stack, baseFile, packConfig, `${relativeStackFile} at ${options.base}`),
+        planSecurity(options.stack, headFile, packConfig, headLabel),
     ]).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
-    const diff = securityDiff(before.security, after.security);
+    const diff = securityDiff((before ?? after).security, after.security);
     // A change of cluster.kubernetesVersion, explained (or blocked) in its own section after the security diff.
-    const upgrade = kubernetesUpgrade(before.lifecycle, after.lifecycle);
+    const upgrade = kubernetesUpgrade((before ?? after).lifecycle, after.lifecycle);
     if (options.format === "json") {
         output.out(`${JSON.stringify(upgrade ? { ...diff, kubernetesUpgrade: upgrade } : diff, null, 2)}\n`);
     } else {
@@ -71,7 +75,17 @@ export async function diffCommand(argv: string[], output: CommandOutput): Promis
 async function planSecurity(stack: string, configFile: string, packConfig: readonly string[], label: string): Promise<{ security: PlanSecurityJson; lifecycle?: ClusterLifecycle }> {
     // The plan runs the policy pack in-process (offline/runtime/policyCheck.ts) and prints its results next to the security section.
     const plan = await planStackJson(stack, configFile, label, packConfig);
-    return { security: plan.policies ? { ...plan.security, policies: plan.policies } : plan.security, lifecycle: plan.lifecycle };
+    const security = { ...plan.security, ...(plan.policies ? { policies: plan.policies } : {}), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+    return { security, lifecycle: plan.lifecycle };
+}
+
+/** The working tree's stack file, or undefined when it does not exist (the plan then says so). */
+function readText(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
 }
 
 function gitRoot(): string {

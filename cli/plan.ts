@@ -12,7 +12,7 @@ import { planJson, planText } from "../offline/report";
 import { readStackFile, stackFilePath, StackFileError } from "../offline/runtime";
 import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
-import { appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
+import { addressNamesFile, appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
 import { readStackConfig } from "../core/config";
 import { projectConfigValues } from "../core/config";
 import { undeclaredFlowPortWarnings } from "../core/intent";
@@ -21,7 +21,8 @@ import { buildSecurityReport, SecurityReport, securityReportText } from "../offl
 import { clusterLifecycle, clusterLifecycleText, lifecycleWarnings } from "../offline/report";
 import { DayError, judgementDay } from "../core/common";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
-import { DATA_TIER_LABEL, parseConnectionLine } from "../offline/report";
+import { DATA_TIER_LABEL } from "../offline/report";
+import { parseConnectionLine } from "../reach";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
@@ -40,7 +41,8 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const today = judgementDay(options.today, process.env, () => new Date());
     // Validated before the program runs: a config mistake is reported once, with nothing planned.
     const stackConfig = readStackConfig(projectConfigValues(config), options.stack, { today });
-    for (const warning of stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []) {
+    const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
+    for (const warning of warnings) {
         output.err(`warning: ${warning}\n`);
     }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
@@ -58,7 +60,8 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     if (options.format === "mermaid") {
         output.out(matrixFlowchart(security).text);
     } else if (options.format === "json") {
-        output.out(`${JSON.stringify({ ...planJson(run), lifecycle, security: { ...security, connections: undefined }, policies }, null, 2)}\n`);
+        // The warnings travel with the plan, so that the security diff can show the ones a change brings.
+        output.out(`${JSON.stringify({ ...planJson(run), lifecycle, security: { ...security, connections: undefined }, policies, warnings }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
@@ -69,6 +72,8 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
         const files = [
             ...manifestFiles("manifests", appliedObjects(run)),
             ...manifestFiles("workloads", intent ? renderRepresentativeWorkloads(intent) : []),
+            // reach names the stack's own ranges (internet, VNet, ...) when it reads this file with the manifests.
+            ...(intent ? [addressNamesFile(security.addressNames)] : []),
         ];
         writeManifestFiles(path.resolve(options.out), files);
         output.err(`wrote ${files.filter((file) => file.path.startsWith("manifests/")).length} manifests and ${files.filter((file) => file.path.startsWith("workloads/")).length} representative workloads under ${options.out}\n`);

@@ -18,6 +18,8 @@ export interface PlannedStackJson {
     readonly policies?: PlanSecurityJson["policies"];
     /** Kubernetes version, pools and maintenance windows (absent in plans that predate them). */
     readonly lifecycle?: ClusterLifecycle;
+    /** The warnings the plan printed (config that is valid but probably wrong). */
+    readonly warnings?: readonly string[];
 }
 
 /** Plans `configFile` as `stack` (`extraArgs`: further plan flags) and returns its JSON; `label` names it in errors. */

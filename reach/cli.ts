@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import {
+    type AddressNames,
     type Analysis,
     InputError,
     type OutputFormat,
@@ -19,13 +20,15 @@ import {
     formatPolicy,
     formatWarning,
     loadManifestPaths,
+    parseAddressNames,
+    takeAddressNames,
     parseExpectations,
     presentConnections,
     summaryLine,
 } from "./index";
 
 const USAGE = `usage: npm run reach -- [options] PATH...
-       npm run reach -- diff [--format text|json|md] [--self] OLD NEW
+       npm run reach -- diff [--format text|json|md] [--self] [--names FILE] OLD NEW
 
 PATH, OLD and NEW are YAML/JSON files or folders (read recursively; multi-document files allowed).
 
@@ -36,6 +39,9 @@ options:
   --expect FILE           check the expectations in FILE; exit 3 if one is violated
   --policies              print the compiled policies, in evaluation order
   --self                  also list each workload's connections to itself (left out by default)
+  --names FILE            print address sets by name (internet, VNet, ...) where traffic covers them
+                          alike: a YAML list of {name, cidrs, except}. An AddressNames document in the
+                          input does the same (\`npm run plan -- --out DIR\` writes DIR/address-names.yaml)
   -h, --help              show this help
 
 exit codes: 0 ok, 1 input error, 2 usage error, 3 expectation violated`;
@@ -48,11 +54,13 @@ interface Output {
     err: (text: string) => void;
 }
 
-function load(paths: readonly string[], output: Output): Analysis {
+/** The analysis of the input, and the address names it carries (an `AddressNames` document, as the plan writes). */
+function load(paths: readonly string[], output: Output): { analysis: Analysis; names?: AddressNames } {
     const loaded = loadManifestPaths(paths);
-    const analysis = analyze(loaded.objects);
+    const { names, objects } = takeAddressNames(loaded.objects);
+    const analysis = analyze(objects);
     for (const warning of [...loaded.warnings, ...analysis.warnings]) output.err(`${formatWarning(warning)}\n`);
-    return analysis;
+    return { analysis, names };
 }
 
 function formatOption(value: string | undefined): OutputFormat {
@@ -70,6 +78,7 @@ export function run(argv: readonly string[], output: Output): number {
             expect: { type: "string" };
             policies: { type: "boolean" };
             self: { type: "boolean" };
+            names: { type: "string" };
             help: { type: "boolean"; short: "h" };
         };
         allowPositionals: true;
@@ -85,6 +94,7 @@ export function run(argv: readonly string[], output: Output): number {
                 expect: { type: "string" },
                 policies: { type: "boolean" },
                 self: { type: "boolean" },
+                names: { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             allowPositionals: true,
@@ -114,16 +124,17 @@ export function run(argv: readonly string[], output: Output): number {
         positionals = positionals.filter((token) => token !== destination);
     }
     const paths = positionals.map((token) => (token.kind === "positional" ? token.value : ""));
+    const names = values.names === undefined ? undefined : readNames(values.names);
 
     if (paths[0] === "diff") {
         if (values.explain !== undefined || values.expect !== undefined || values.policies) {
-            throw new UsageError("diff takes only --format and --self");
+            throw new UsageError("diff takes only --format, --self and --names");
         }
         if (paths.length !== 3) throw new UsageError("diff needs exactly two paths: OLD NEW");
         const before = load([paths[1]!], output);
         const after = load([paths[2]!], output);
-        const changes = diffConnections(before.connections, after.connections);
-        const presentation = { self: values.self === true };
+        const changes = diffConnections(before.analysis.connections, after.analysis.connections);
+        const presentation = { self: values.self === true, names: names ?? after.names ?? before.names };
         const diff = { added: presentConnections(changes.added, presentation), removed: presentConnections(changes.removed, presentation) };
         output.out(formatDiff(diff, format));
         output.err(`${diff.added.length} added, ${diff.removed.length} removed\n`);
@@ -133,7 +144,7 @@ export function run(argv: readonly string[], output: Output): number {
     if (paths.length === 0) throw new UsageError("no PATH given");
     const modes = [values.explain !== undefined, values.expect !== undefined, values.policies === true].filter(Boolean).length;
     if (modes > 1) throw new UsageError("use only one of --explain, --expect and --policies");
-    const analysis = load(paths, output);
+    const { analysis, names: found } = load(paths, output);
 
     if (values.explain !== undefined) {
         output.out(formatExplanation(explain(analysis, values.explain, explainDestination!)));
@@ -154,10 +165,20 @@ export function run(argv: readonly string[], output: Output): number {
         output.out(analysis.policies.map((policy) => `${formatPolicy(policy)}\n`).join(""));
         return 0;
     }
-    const connections = presentConnections(analysis.connections, { self: values.self === true });
+    const connections = presentConnections(analysis.connections, { self: values.self === true, names: names ?? found });
     output.out(formatConnections(connections, format));
     output.err(`${summaryLine(connections, analysis.workloads.length)}\n`);
     return 0;
+}
+
+function readNames(file: string): AddressNames {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new InputError("cannot read names file", file);
+    }
+    return parseAddressNames(text, file);
 }
 
 /** Runs the command with process streams, mapping errors to exit codes (never a stack trace for user input). */

@@ -28,7 +28,10 @@ export { ConnectionSet, parseConnectionSet } from "./engine";
 // Output.
 export type { OutputFormat, PresentationOptions } from "./output";
 /** Connection lines, JSON and Markdown; self pairs left out and external ranges merged as users read them. */
-export { formatConnection, formatConnections, parseEntityDisplay, presentConnections, summaryLine } from "./output";
+export { formatConnection, formatConnections, parseConnectionLine, parseEntityDisplay, presentConnections, summaryLine } from "./output";
+export type { AddressName, AddressNames, NamedExternalEntity } from "./output";
+/** Names for address sets (the stack's internet, VNet, pod CIDR), printed instead of their fragments. */
+export { ADDRESS_NAMES_KIND, compileAddressNames, isNamedEntity, parseAddressNames, takeAddressNames } from "./output";
 
 // Why: compiled policies and explained pairs.
 export type { Action, CompiledPolicy, CompiledRule, Direction, EntityMatch, TrafficMatch } from "./engine";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMENT_GRAPH_BUDGET, connectionFlowchart, escapeLabel, GraphConnection, MATRIX_GRAPH_BUDGET, MERMAID_LIMITS, MermaidIds } from "../offline/report";
-import { parseConnectionLine } from "../offline/report";
+import { compileAddressNames, parseConnectionLine } from "../reach";
 import { parseFlowchart } from "./helpers/mermaid";
 
 const unchanged = (line: string): GraphConnection => ({ connection: parseConnectionLine(line), change: "unchanged" });
@@ -41,6 +41,33 @@ describe("connection flowcharts", () => {
         ]);
         // Unchanged edges keep Mermaid's default style.
         expect(parsed.edges.every((edge) => edge.style.length === 0)).toBe(true);
+    });
+
+    it("leaves DNS to CoreDNS out and dashes audit namespaces, saying both in the legend; named destinations carry their notes", async () => {
+        const names = compileAddressNames([{ name: "internet", cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/8"] }]);
+        const added = (line: string, note?: string): GraphConnection => ({ connection: parseConnectionLine(line, names), change: "added", ...(note ? { note } : {}) });
+        const chart = connectionFlowchart(
+            [
+                added("pay/api[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53"),
+                added("pay/api[Pod] => internet : TCP 443", "via firewall: api.adyen.com"),
+                added("shop/backend[Pod] => pay/api[Pod] : TCP 8080"),
+                // Not only DNS: drawn.
+                added("shop/backend[Pod] => kube-system/coredns[Pod] : TCP 53,9153"),
+            ],
+            { auditNamespaces: new Set(["pay"]), hideDns: true },
+        );
+        expect(chart.legend).toEqual([
+            "+ added (solid, green), - removed (dotted, red)",
+            "dashed border: in audit mode, everything is allowed and logged (pay); edges show what enforce allows",
+            "DNS to CoreDNS not drawn (1 connection)",
+        ]);
+        const parsed = await parseFlowchart(chart.text);
+        expect(parsed.edges.map((edge) => `${parsed.vertices.get(edge.start)!.text} -> ${parsed.vertices.get(edge.end)!.text}: ${edge.text}`).sort()).toEqual([
+            "api -> internet: + TCP 443 via firewall: api.adyen.com",
+            "backend -> api: + TCP 8080",
+            "backend -> coredns: + TCP 53,9153",
+        ]);
+        expect(parsed.subgraphs.find((subgraph) => subgraph.title === "pay (audit)")).toMatchObject({ classes: ["audit"] });
     });
 
     it("makes ids Mermaid accepts from any name: keywords, arrow letters, collisions", async () => {

@@ -3,6 +3,7 @@ import type { PolicyResult } from "../offline/runtime";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/report";
 import type { WorkloadFacts } from "../offline/report";
 import { DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER } from "../policy-pack/policies";
+import { securityDiffComment } from "./helpers/githubScript";
 import { parseFlowchart } from "./helpers/mermaid";
 
 /**
@@ -98,7 +99,7 @@ describe("the security diff's verdict", () => {
         const diff = securityDiff(withFrontendToDatabase, side({ ...withFrontendToDatabase, policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
         expect(diff.blocksMerge).toBe(false);
         expect(diff.policiesIntroduced).toEqual([]);
-        expect(verdictLine(diff)).toBe("switches shop: audit -> enforce; policy pack FAIL (2 mandatory); intent check PASS");
+        expect(verdictLine(diff)).toBe("shop switches to enforce: what no policy allows starts being dropped; policy pack FAIL (2 mandatory); intent check PASS");
     });
 
     it("blocks a change that breaks the intent check", () => {
@@ -124,13 +125,59 @@ describe("the security diff's verdict", () => {
         expect(verdictLine(securityDiff(side(), after))).toBe("internet egress: adds FQDN ghcr.io; policy pack PASS; intent check PASS");
     });
 
-    it("names a namespace moving from audit to enforce", () => {
-        const diff = securityDiff(side(), side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
-        expect(verdictLine(diff)).toBe("switches shop: audit -> enforce; policy pack PASS; intent check PASS");
+    it("says what a switch to enforce starts dropping: the connections only audit lets through in the base", () => {
+        // In audit, the base lets the frontend reach the database (logged); enforce drops it.
+        const base = side({ connectionLines: [...DEV_CONNECTIONS, "shop/frontend[Pod] => shop/database[Pod] : All Connections", "shop/frontend[Pod] => shop/backend[Pod] : All Connections"] });
+        const diff = securityDiff(base, side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] }));
+        expect(diff.modes).toEqual([{ namespace: "shop", before: "audit", after: "enforce", auditOnly: 2 }]);
+        expect(verdictLine(diff)).toBe("shop switches to enforce: what no policy allows starts being dropped (2 connections only audit lets through today); policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "dev", "text")).toContain("Rollout modes:\n  ~ shop: audit -> enforce: what no policy allows starts being dropped; 2 connections only audit lets through today\n");
     });
 
-    it("says so when nothing changes", () => {
-        expect(verdictLine(securityDiff(side(), side()))).toBe("no security change; policy pack PASS; intent check PASS");
+    it("leads with a new namespace in audit: everything is allowed, and what enforce would allow", () => {
+        const withPayments = side({
+            policySets: [...side().policySets, { namespace: "payments", mode: "audit", policies: 5, budget: 10 }],
+            enforcedConnectionLines: [...DEV_CONNECTIONS, "payments/api[Pod] => kube-system/coredns[Pod] : TCP 53,UDP 53", "shop/backend[Pod] => payments/api[Pod] : TCP 8080"],
+        });
+        const prod = (plan: PlanSecurityJson) => ({ ...plan, policySets: plan.policySets.map((row) => (row.namespace === "shop" ? { ...row, mode: "enforce" } : row)) });
+        const diff = securityDiff(prod(side()), prod(withPayments));
+        expect(diff.modeChanges).toEqual(["payments: new, audit"]);
+        expect(verdictLine(diff)).toBe(
+            "payments starts in audit: everything is allowed and logged, egress still only through the firewall; enforce would allow 2 connections; opens 2 connections; policy pack PASS; intent check PASS",
+        );
+        const md = formatSecurityDiff(diff, "prod", "md");
+        expect(md).toContain("+ payments: new, audit: everything is allowed and logged; enforce would allow 2 connections\n");
+        // The picture marks the audit namespace: dashed border, "(audit)" in the title, and a legend.
+        expect(md).toContain('subgraph n_subgraph_payments["payments (audit)"]');
+        expect(md).toMatch(/^ {2}class n_subgraph_payments audit$/m);
+        expect(md).toContain("dashed border: in audit mode, everything is allowed and logged (payments)");
+    });
+
+    it("names a namespace switching to audit first, with what audit does", () => {
+        const enforcing = side({ policySets: [{ namespace: "shop", mode: "enforce", policies: 6, budget: 10 }] });
+        const diff = securityDiff(enforcing, side());
+        expect(verdictLine(diff)).toBe("shop switches to audit: everything is allowed and logged, egress still only through the firewall; policy pack PASS; intent check PASS");
+    });
+
+    it("says so when nothing changes, in one line for the whole stack", () => {
+        const diff = securityDiff(side(), side());
+        expect(verdictLine(diff)).toBe("no security change; policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "prod", "md")).toBe("prod: no security change (policy pack PASS, intent check PASS)\n");
+        expect(formatSecurityDiff(diff, "prod", "text")).toBe("prod: no security change (policy pack PASS, intent check PASS)\n");
+        const failing = securityDiff(withFrontendToDatabase, withFrontendToDatabase);
+        expect(formatSecurityDiff(failing, "dev", "md")).toBe("dev: no security change (policy pack FAIL (2 mandatory), intent check PASS)\n");
+    });
+
+    it("carries the warnings the change brings, in a Warnings block, and not those the base had", () => {
+        const old = "flow shop/frontend -> shop/backend on TCP 81: shop/backend does not declare that port (it declares TCP 80 (http))";
+        const fresh = "flow shop/backend -> shop/database on TCP 5433: shop/database does not declare that port (it declares TCP 5432 (postgres))";
+        const diff = securityDiff(side({ warnings: [old] }), side({ warnings: [old, fresh] }));
+        expect(diff.warningsAdded).toEqual([fresh]);
+        expect(verdictLine(diff)).toBe("1 new warning; policy pack PASS; intent check PASS");
+        expect(formatSecurityDiff(diff, "dev", "text")).toContain(`\nWarnings:\n  ! ${fresh}\n`);
+        const md = formatSecurityDiff(diff, "dev", "md");
+        expect(md).toContain(`<details open><summary>Warnings</summary>\n\n\`\`\`diff\n! ${fresh}\n\`\`\``);
+        expect(md).not.toContain(old);
     });
 });
 
@@ -212,7 +259,7 @@ describe("the Markdown comment's picture", () => {
         const parsed = await parseFlowchart(block!);
         expect(parsed.type).toBe("flowchart-v2");
         // Map Mermaid's vertices back to entities: a workload is its subgraph's title plus its text.
-        const namespaceOf = new Map(parsed.subgraphs.flatMap((subgraph) => subgraph.nodes.map((node) => [node, subgraph.title] as const)));
+        const namespaceOf = new Map(parsed.subgraphs.flatMap((subgraph) => subgraph.nodes.map((node) => [node, subgraph.title.replace(/ \(audit\)$/, "")] as const)));
         const entityOf = (id: string) => {
             const vertex = parsed.vertices.get(id)!;
             return namespaceOf.has(id) ? `${namespaceOf.get(id)}/${vertex.text}` : vertex.text;
@@ -242,5 +289,58 @@ describe("the Markdown comment's picture", () => {
 
     it("is left out when no connection changes", () => {
         expect(formatSecurityDiff(securityDiff(side(), side()), "dev", "md")).not.toContain("```mermaid");
+    });
+});
+
+describe("a large change in one pull-request comment", () => {
+    // 12 new namespaces of 4 workloads, in audit; every workload reaches every other and the internet (with an FQDN).
+    const NAMES = [
+        { name: "internet", cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "168.63.129.16/32"] },
+        { name: "VNet 10.10.0.0/16", cidrs: ["10.10.0.0/16"] },
+    ];
+    const INTERNET_FRAGMENTS = ["0.0.0.0-9.255.255.255", "11.0.0.0-100.63.255.255", "100.128.0.0-168.63.129.15", "168.63.129.17-169.253.255.255", "169.255.0.0-172.15.255.255", "172.32.0.0-192.167.255.255", "192.169.0.0-255.255.255.255"];
+    const teams = Array.from({ length: 12 }, (_, index) => `team-${String(index).padStart(2, "0")}`);
+    const tiers = ["web", "api", "api", "data"];
+    const workloads: WorkloadFacts[] = teams.flatMap((team) => tiers.map((tier, index) => ({ entity: `${team}/app-${index}[Pod]`, labels: { app: `app-${index}`, tier }, fqdns: tier === "data" ? [] : [`api.${team}.example.com Https:443`] })));
+    const lines = workloads.flatMap(({ entity, labels }) => [
+        `${entity} => kube-system/coredns[Pod] : TCP 53,UDP 53`,
+        ...workloads.filter((other) => other.entity !== entity).map((other) => `${entity} => ${other.entity} : TCP 8080`),
+        ...(labels.tier === "data" ? [] : INTERNET_FRAGMENTS.map((range) => `${entity} => ${range}[External] : TCP 443`)),
+    ]);
+    const large = side({
+        policySets: [...side().policySets, ...teams.map((team) => ({ namespace: team, mode: "audit", policies: 9, budget: 10 }))],
+        enforcedConnectionLines: [...DEV_CONNECTIONS, ...lines],
+        workloads: [...DEV_WORKLOADS, ...workloads],
+        addressNames: NAMES,
+        warnings: teams.map((team) => `flow ${team}/app-0 -> ${team}/app-1 on TCP 8081: ${team}/app-1 does not declare that port (it declares TCP 8080 (http))`),
+    });
+    const diff = securityDiff(side({ addressNames: NAMES }), large);
+
+    it("stays within GitHub's comment limit as the workflow posts it, both stacks changed, with every count and a picture Mermaid parses", async () => {
+        expect(diff.opened.length).toBeGreaterThan(2000);
+        const dev = formatSecurityDiff(diff, "dev", "md");
+        const prod = formatSecurityDiff(diff, "prod", "md");
+        const comment = await securityDiffComment({ dev, prod }, { BASE_REF: "main", HEAD_SHA: "3f1c2e9" });
+        expect(comment.length).toBeLessThanOrEqual(65_536);
+        // Nothing cut by the workflow's last-resort truncation: the diff kept itself within its share.
+        expect(comment).not.toContain("Truncated");
+        expect(comment).toContain("| Across namespaces | ");
+        expect(prod).toMatch(/\.\.\. \d+ more: npm run diff -- --format text prints them all/);
+        expect(prod).toContain(`**${teams.join(", ")} start in audit: everything is allowed and logged`);
+        const parsed = await parseFlowchart(/```mermaid\n([\s\S]*?)```/.exec(prod)![1]!);
+        expect(parsed.edges.length).toBeGreaterThan(0);
+    });
+
+    it("draws namespaces with their tier=data workloads apart, and marks the edges into them", () => {
+        const graph = securityDiffFlowchart(diff);
+        expect(graph.note).toMatch(/drawn per namespace/);
+        const intoData = graph.edges.filter((edge) => edge.to === "namespace team-00 tier=data");
+        expect(intoData.length).toBeGreaterThan(0);
+        expect(intoData.every((edge) => edge.label.includes("into tier=data: TCP 8080"))).toBe(true);
+        expect(graph.edges.find((edge) => edge.from === "namespace team-00" && edge.to === "address internet")?.label).toBe("+ 3 connections: TCP 443 via firewall: api.team-00.example.com");
+        // Audit namespaces are dashed in the per-namespace view too.
+        expect(graph.text).toContain('n_namespace_team_00["team-00 (audit)"]');
+        expect(graph.text).toMatch(/^ {2}class .*n_namespace_team_00[,\s].* audit$/m);
+        expect(graph.legend).toContain("DNS to CoreDNS not drawn (48 connections)");
     });
 });

@@ -43,6 +43,6 @@ describe("npm run suggest", () => {
 
         const plan = runCli("cli/plan.ts", ["--stack", "dev", "--config", patch]);
         expect(plan.status).toBe(0);
-        expect(plan.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ pairs and ranges checked\)$/);
+        expect(plan.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ allowed connections checked against the intent, \d+ declared ones found allowed\)$/);
     });
 });

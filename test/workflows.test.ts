@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { runGithubScript, writes } from "./helpers/githubScript";
 
 /**
  * The GitHub Actions workflows, read as data: the promises users rely on (what runs when, with which rights,
@@ -98,73 +99,6 @@ function githubScript(job: Job): string {
     return script as string;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// A fake GitHub API and the github-script calling convention (the script body runs as an async function with
-// github, context, core and require in scope).
-
-interface ApiCall {
-    readonly method: string;
-    readonly params: Readonly<Record<string, unknown>>;
-}
-
-interface Listed {
-    readonly comments?: readonly object[];
-    readonly issues?: readonly object[];
-}
-
-function fakeGitHub(listed: Listed): { github: unknown; calls: ApiCall[] } {
-    const calls: ApiCall[] = [];
-    const method = (name: string) => async (params: Record<string, unknown>) => {
-        calls.push({ method: name, params });
-        return { data: { id: 9001, number: 4242 } };
-    };
-    const issues = {
-        listComments: method("listComments"),
-        listForRepo: method("listForRepo"),
-        createComment: method("createComment"),
-        updateComment: method("updateComment"),
-        create: method("create"),
-        update: method("update"),
-    };
-    const paginate = async (list: unknown, params: Record<string, unknown>) => {
-        if (list === issues.listComments) {
-            calls.push({ method: "paginate:listComments", params });
-            return listed.comments ?? [];
-        }
-        if (list === issues.listForRepo) {
-            calls.push({ method: "paginate:listForRepo", params });
-            return listed.issues ?? [];
-        }
-        throw new Error("unexpected paginate call");
-    };
-    return { github: { rest: { issues }, paginate }, calls };
-}
-
-const CONTEXT = { repo: { owner: "contoso", repo: "aks-zero-trust" }, issue: { number: 7 }, runId: 123456, serverUrl: "https://github.com" };
-type ScriptFunction = (...args: unknown[]) => Promise<unknown>;
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => ScriptFunction;
-
-async function runGithubScript(script: string, options: { listed: Listed; env: Record<string, string>; files?: Record<string, string> }): Promise<ApiCall[]> {
-    const { github, calls } = fakeGitHub(options.listed);
-    const files = options.files ?? {};
-    const fakeFs = {
-        readFileSync: (file: string) => {
-            if (!(file in files)) throw new Error(`ENOENT: ${file}`);
-            return files[file];
-        },
-        existsSync: (file: string) => file in files,
-    };
-    const requireModule = (name: string) => {
-        if (name === "fs") return fakeFs;
-        throw new Error(`the script required ${name}`);
-    };
-    const core = { info: () => undefined, warning: () => undefined };
-    const body = new AsyncFunction("github", "context", "core", "require", "process", script);
-    await body(github, CONTEXT, core, requireModule, { env: options.env });
-    return calls;
-}
-
-const writes = (calls: readonly ApiCall[]) => calls.filter((call) => !call.method.startsWith("paginate:") && !call.method.startsWith("list"));
 
 // ---------------------------------------------------------------------------------------------------------------
 

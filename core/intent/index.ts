@@ -3,5 +3,6 @@
  * infrastructure), and the warnings it earns.
  * Imports core/common, core/azure and core/calico. Other rooms import this one through this index.
  */
+export * from "./addressNames";
 export * from "./intentWarnings";
 export * from "./segmentationIntent";

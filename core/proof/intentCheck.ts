@@ -11,8 +11,10 @@ export interface IntentCheck {
     readonly violations: readonly string[];
     /** Namespaces in audit mode: the check evaluates them as enforce would. */
     readonly auditNamespaces: readonly string[];
-    /** Number of pairs and ranges the check compared. */
-    readonly checkedPairs: number;
+    /** Allowed connections (source, destination and their ports) the check compared with the intent. */
+    readonly allowedChecked: number;
+    /** Declared connections (flows, DNS, API server, ingress, internet egress) the check found allowed or missing. */
+    readonly declaredChecked: number;
 }
 
 const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
@@ -65,12 +67,14 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
     const analysis = analyze(asManifests([...asEnforced(applied), ...workloads]));
     const expected = expectedConnections(intent);
     const inScope = (connection: Connection) => expected.subjects.has(connection.source.display) || expected.subjects.has(connection.destination.display);
+    let allowedChecked = 0;
 
     const violations: string[] = [];
     const allowed = new Map<string, Connection>();
     for (const connection of analysis.connections) {
         allowed.set(pairKey(connection.source, connection.destination), connection);
         if (!inScope(connection)) continue;
+        allowedChecked++;
         const want = expectedFor(connection.source, connection.destination, expected);
         const extra = connection.ports.subtract(want);
         if (!extra.isEmpty()) {
@@ -94,7 +98,7 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
         }
     }
     const auditNamespaces = intent.namespaces.filter((namespace) => namespace.mode === "audit").map((namespace) => namespace.name);
-    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, checkedPairs: allowed.size + expected.pairs.size };
+    return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, allowedChecked, declaredChecked: expected.pairs.size + expected.internet.size };
 }
 
 /** The policies that let a workload reach the API server, so the violation names the path. */

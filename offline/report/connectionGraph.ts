@@ -2,11 +2,13 @@
  * Connections as a Mermaid flowchart, for pull-request comments (GitHub renders ```mermaid blocks) and for
  * `npm run plan -- --format mermaid`. Pure: the same connections always give the same text.
  *
- * Namespaces are subgraphs, the Kubernetes API server and "outside the cluster" (every external range, merged)
- * are nodes of their own, edges carry their ports. Added edges are solid and green, removed ones dotted and red
- * (linkStyle), unchanged ones plain, and labels start with + or - so the picture reads without colour too.
+ * Namespaces are subgraphs (dashed, "(audit)" in the title, when they audit), the Kubernetes API server, each named
+ * address set ("internet", "VNet ...") and "outside the cluster" (the remaining external ranges, merged) are nodes
+ * of their own, edges carry their ports and notes (the firewall's FQDNs). Added edges are solid and green, removed
+ * ones dotted and red (linkStyle), unchanged ones plain, and labels start with + or - so the picture reads without
+ * colour too. DNS to CoreDNS, which every pod has, can be left out; the legend says what was.
  */
-import { type Connection, ConnectionSet, type Entity } from "../../reach";
+import { type Connection, ConnectionSet, type Entity, isNamedEntity } from "../../reach";
 
 /** How an edge relates to the base of a diff; a plain matrix has only unchanged edges. */
 export type EdgeChange = "added" | "removed" | "unchanged";
@@ -15,6 +17,8 @@ export type EdgeChange = "added" | "removed" | "unchanged";
 export interface GraphConnection {
     readonly connection: Connection;
     readonly change: EdgeChange;
+    /** Added to the edge's label, e.g. "via firewall: api.adyen.com". */
+    readonly note?: string;
 }
 
 /**
@@ -46,12 +50,18 @@ export interface GraphOptions {
     /** Every workload of the stack (display form): the ones not drawn are counted per namespace as "N more, unchanged". */
     readonly allWorkloads?: readonly string[];
     readonly budget?: GraphBudget;
+    /** Namespaces in audit mode: drawn with a dashed border and "(audit)" in their title. */
+    readonly auditNamespaces?: ReadonlySet<string>;
+    /** Leave out DNS to CoreDNS (TCP/UDP 53 only), which every declared pod has; the legend counts it. */
+    readonly hideDns?: boolean;
 }
 
 /** The Mermaid text, and a note for the reader when the picture was collapsed or cut. */
 export interface Flowchart {
     readonly text: string;
     readonly note?: string;
+    /** What the picture's marks mean and what it leaves out, one entry each (also `%%` comments in the text). */
+    readonly legend: readonly string[];
     /** Edges drawn, in text order: from and to are entity displays (or namespace names when collapsed). */
     readonly edges: ReadonlyArray<{ readonly from: string; readonly to: string; readonly change: EdgeChange; readonly label: string }>;
 }
@@ -59,6 +69,9 @@ export interface Flowchart {
 const INTERNET_ID = "internet";
 const API_SERVER_ID = "apiserver";
 const API_SERVER_KIND = "APIServer";
+const COREDNS = "kube-system/coredns[Pod]";
+const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
+const AUDIT_STYLE = "stroke-dasharray:6 4";
 
 const LINK_STYLES = {
     added: "stroke:#1a7f37,stroke-width:3px",
@@ -72,6 +85,8 @@ interface Place {
     readonly namespace?: string;
     readonly label: string;
     readonly shape: "workload" | "data" | "internet" | "apiserver" | "namespace";
+    /** A collapsed namespace in audit mode (drawn dashed). */
+    readonly audit?: boolean;
 }
 
 interface Edge {
@@ -80,29 +95,53 @@ interface Edge {
     readonly change: EdgeChange;
     ports: ConnectionSet;
     count: number;
+    readonly notes: Set<string>;
 }
 
 /** The connections as a flowchart, collapsed to namespaces or cut (with a note) when over budget. */
 export function connectionFlowchart(connections: readonly GraphConnection[], options: GraphOptions = {}): Flowchart {
     const budget = options.budget ?? COMMENT_GRAPH_BUDGET;
-    const byWorkload = buildEdges(connections, (entity) => workloadPlace(entity, options.dataTier));
+    const dns = options.hideDns ? connections.filter(({ connection }) => isDns(connection)) : [];
+    const drawnConnections = dns.length > 0 ? connections.filter((connection) => !dns.includes(connection)) : connections;
+    const legend = legendOf(drawnConnections, dns.length, options);
+    const audit = options.auditNamespaces ?? new Set<string>();
+    const byWorkload = buildEdges(drawnConnections, (entity) => workloadPlace(entity, options.dataTier));
     if (byWorkload.length <= budget.maxWorkloadEdges) {
-        const drawn = render(byWorkload, hiddenWorkloads(byWorkload, options.allWorkloads), false);
+        const drawn = render(byWorkload, hiddenWorkloads(byWorkload, options.allWorkloads), false, audit, legend);
         if (drawn.text.length <= budget.maxTextSize) return drawn;
     }
-    const byNamespace = buildEdges(connections, namespacePlace);
+    const byNamespace = buildEdges(drawnConnections, (entity) => namespacePlace(entity, options.dataTier, audit));
     const collapsed = `${byWorkload.length} workload edges are too many to read: drawn per namespace`;
     if (byNamespace.length <= budget.maxEdges) {
-        const drawn = render(byNamespace, new Map(), true, collapsed);
+        const drawn = render(byNamespace, new Map(), true, audit, legend, collapsed);
         if (drawn.text.length <= budget.maxTextSize) return drawn;
     }
     // Still too large: changes first, then cut at the budget.
     const ordered = [...byNamespace].sort((a, b) => changeRank(a.change) - changeRank(b.change));
     for (let keep = Math.min(ordered.length, budget.maxEdges); keep > 0; keep = Math.floor(keep * 0.8)) {
-        const drawn = render(ordered.slice(0, keep), new Map(), true, `${collapsed}; only ${keep} of ${byNamespace.length} namespace edges fit in a picture GitHub renders`);
+        const note = `${collapsed}; only ${keep} of ${byNamespace.length} namespace edges fit in a picture GitHub renders`;
+        const drawn = render(ordered.slice(0, keep), new Map(), true, audit, legend, note);
         if (drawn.text.length <= budget.maxTextSize) return drawn;
     }
-    return render([], new Map(), true, `${byNamespace.length} namespace edges are too many for a picture GitHub renders`);
+    return render([], new Map(), true, audit, legend, `${byNamespace.length} namespace edges are too many for a picture GitHub renders`);
+}
+
+/** DNS to CoreDNS and nothing else: what every declared pod has. */
+function isDns(connection: Connection): boolean {
+    return connection.destination.display === COREDNS && DNS.covers(connection.ports);
+}
+
+/** One entry per mark the picture uses, and for what it leaves out. */
+function legendOf(drawn: readonly GraphConnection[], dnsLeftOut: number, options: GraphOptions): string[] {
+    const changes = new Set(drawn.map((connection) => connection.change));
+    const namespaces = new Set(drawn.flatMap(({ connection }) => [connection.source, connection.destination].flatMap((entity) => (entity.type === "workload" ? [entity.namespace] : []))));
+    const audit = [...(options.auditNamespaces ?? [])].filter((namespace) => namespaces.has(namespace)).sort();
+    return [
+        ...(changes.has("added") || changes.has("removed") ? ["+ added (solid, green), - removed (dotted, red)"] : []),
+        ...(audit.length > 0 ? [`dashed border: in audit mode, everything is allowed and logged (${audit.join(", ")}); edges show what enforce allows`] : []),
+        ...(drawn.some(({ connection }) => options.dataTier?.has(connection.destination.display)) ? ["cylinder: tier=data"] : []),
+        ...(dnsLeftOut > 0 ? [`DNS to CoreDNS not drawn (${dnsLeftOut} ${dnsLeftOut === 1 ? "connection" : "connections"})`] : []),
+    ];
 }
 
 function changeRank(change: EdgeChange): number {
@@ -110,30 +149,38 @@ function changeRank(change: EdgeChange): number {
 }
 
 function workloadPlace(entity: Entity, dataTier: ReadonlySet<string> | undefined): Place {
+    if (isNamedEntity(entity)) return { key: `address ${entity.name}`, label: entity.name, shape: "internet" };
     if (entity.type === "external") return { key: INTERNET_ID, label: "outside the cluster", shape: "internet" };
     if (entity.kind === API_SERVER_KIND) return { key: API_SERVER_ID, label: "Kubernetes API server", shape: "apiserver" };
     return { key: entity.display, namespace: entity.namespace, label: entity.kind === "Pod" ? entity.name : `${entity.name} (${entity.kind})`, shape: dataTier?.has(entity.display) ? "data" : "workload" };
 }
 
-function namespacePlace(entity: Entity): Place {
-    const place = workloadPlace(entity, undefined);
-    return place.namespace === undefined ? place : { key: `namespace ${place.namespace}`, label: place.namespace, shape: "namespace" };
+/** A namespace's workloads as one node, its tier=data workloads as another, so that edges into the data tier stay apart. */
+function namespacePlace(entity: Entity, dataTier: ReadonlySet<string> | undefined, audit: ReadonlySet<string>): Place {
+    const place = workloadPlace(entity, dataTier);
+    if (place.namespace === undefined) return place;
+    const inAudit = audit.has(place.namespace);
+    const label = inAudit ? `${place.namespace} (audit)` : place.namespace;
+    return place.shape === "data"
+        ? { key: `namespace ${place.namespace} tier=data`, label: `${label} tier=data`, shape: "data", audit: inAudit }
+        : { key: `namespace ${place.namespace}`, label, shape: "namespace", audit: inAudit };
 }
 
 /** Merges connections that land on the same drawn edge (external ranges, or workloads of a collapsed namespace). */
 function buildEdges(connections: readonly GraphConnection[], placeOf: (entity: Entity) => Place): Edge[] {
     const edges = new Map<string, Edge>();
-    for (const { connection, change } of connections) {
+    for (const { connection, change, note } of connections) {
         const from = placeOf(connection.source);
         const to = placeOf(connection.destination);
         const key = `${from.key}\u0000${to.key}\u0000${change}`;
-        const edge = edges.get(key);
+        let edge = edges.get(key);
         if (edge) {
             edge.ports = edge.ports.union(connection.ports);
             edge.count++;
         } else {
-            edges.set(key, { from, to, change, ports: connection.ports, count: 1 });
+            edges.set(key, (edge = { from, to, change, ports: connection.ports, count: 1, notes: new Set() }));
         }
+        if (note) edge.notes.add(note);
     }
     return [...edges.values()].sort((a, b) => compareText(a.from.key, b.from.key) || compareText(a.to.key, b.to.key) || changeRank(a.change) - changeRank(b.change));
 }
@@ -150,7 +197,7 @@ function hiddenWorkloads(edges: readonly Edge[], allWorkloads: readonly string[]
     return hidden;
 }
 
-function render(edges: readonly Edge[], hidden: ReadonlyMap<string, number>, collapsed: boolean, note?: string): Flowchart {
+function render(edges: readonly Edge[], hidden: ReadonlyMap<string, number>, collapsed: boolean, audit: ReadonlySet<string>, legend: readonly string[], note?: string): Flowchart {
     const ids = new MermaidIds();
     const places = new Map<string, Place>();
     for (const edge of edges) {
@@ -159,11 +206,12 @@ function render(edges: readonly Edge[], hidden: ReadonlyMap<string, number>, col
     }
     const lines = ["flowchart LR"];
     if (note) lines.push(`  %% ${note.replace(/[\r\n]+/g, " ")}`);
+    for (const entry of legend) lines.push(`  %% legend: ${entry.replace(/[\r\n]+/g, " ")}`);
     const outside = [...places.values()].filter((place) => place.namespace === undefined).sort((a, b) => compareText(a.key, b.key));
     for (const place of outside) lines.push(`  ${nodeText(ids.of(place.key), place)}`);
     const namespaces = [...new Set([...places.values()].flatMap((place) => (place.namespace === undefined ? [] : [place.namespace])))].sort(compareText);
     for (const namespace of namespaces) {
-        lines.push(`  subgraph ${ids.of(`subgraph ${namespace}`)}["${escapeLabel(namespace)}"]`);
+        lines.push(`  subgraph ${ids.of(`subgraph ${namespace}`)}["${escapeLabel(audit.has(namespace) ? `${namespace} (audit)` : namespace)}"]`);
         const members = [...places.values()].filter((place) => place.namespace === namespace).sort((a, b) => compareText(a.key, b.key));
         for (const place of members) lines.push(`    ${nodeText(ids.of(place.key), place)}`);
         const more = hidden.get(namespace);
@@ -172,7 +220,7 @@ function render(edges: readonly Edge[], hidden: ReadonlyMap<string, number>, col
     }
     const drawn: Array<Flowchart["edges"][number]> = [];
     edges.forEach((edge) => {
-        const label = `${SIGNS[edge.change]}${collapsed && edge.count > 1 ? `${edge.count} connections: ` : ""}${edge.ports.format()}`;
+        const label = `${SIGNS[edge.change]}${collapsed ? collapsedCount(edge) : ""}${edge.ports.format()}${edge.notes.size > 0 ? ` ${[...edge.notes].sort().join("; ")}` : ""}`;
         const arrow = edge.change === "removed" ? "-.->" : "-->";
         lines.push(`  ${ids.of(edge.from.key)} ${arrow}|"${escapeLabel(label)}"| ${ids.of(edge.to.key)}`);
         drawn.push({ from: edge.from.namespace === undefined || !collapsed ? edge.from.key : edge.from.label, to: edge.to.namespace === undefined || !collapsed ? edge.to.key : edge.to.label, change: edge.change, label });
@@ -183,8 +231,23 @@ function render(edges: readonly Edge[], hidden: ReadonlyMap<string, number>, col
         if (indexes.length > 0) lines.push(`  linkStyle ${indexes.join(",")} ${LINK_STYLES[change]}`);
     }
     lines.push("  classDef data stroke:#cf222e,stroke-width:2px", "  classDef unchanged stroke-dasharray:3 3,color:#57606a");
+    // Subgraphs take a class by the `class` statement (a `style` line would add a node of the same id).
+    const auditDrawn = [
+        ...namespaces.filter((namespace) => audit.has(namespace)).map((namespace) => ids.of(`subgraph ${namespace}`)),
+        ...outside.filter((place) => place.audit).map((place) => ids.of(place.key)),
+    ];
+    if (auditDrawn.length > 0) lines.push(`  classDef audit ${AUDIT_STYLE}`, `  class ${auditDrawn.join(",")} audit`);
     if (edges.length === 0) lines.push(`  ${ids.of("nothing")}["no connection to draw"]:::unchanged`);
-    return note ? { text: `${lines.join("\n")}\n`, note, edges: drawn } : { text: `${lines.join("\n")}\n`, edges: drawn };
+    const text = `${lines.join("\n")}\n`;
+    return note ? { text, note, legend, edges: drawn } : { text, legend, edges: drawn };
+}
+
+/** In the per-namespace view: how many connections an edge stands for, and whether it goes into tier=data or to the API server. */
+function collapsedCount(edge: Edge): string {
+    const count = edge.count > 1 ? `${edge.count} connections` : "";
+    const into = edge.to.shape === "data" ? "into tier=data" : edge.to.shape === "apiserver" ? "to the API server" : "";
+    const words = [count, into].filter(Boolean).join(" ");
+    return words ? `${words}: ` : "";
 }
 
 function nodeText(id: string, place: Place): string {

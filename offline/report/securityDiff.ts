@@ -1,4 +1,15 @@
-import { Connection, diffConnections, Entity, formatConnection, parseConnectionSet, parseEntityDisplay } from "../../reach";
+import {
+    type AddressName,
+    compileAddressNames,
+    Connection,
+    ConnectionSet,
+    diffConnections,
+    formatConnection,
+    isNamedEntity,
+    parseConnectionLine,
+    presentConnections,
+} from "../../reach";
+import { INTERNET_NAME } from "../../core/intent";
 import { COMMENT_GRAPH_BUDGET, connectionFlowchart, type Flowchart, type GraphBudget, type GraphConnection } from "./connectionGraph";
 import { policyRemediations, resourceLabel, type PolicyResult } from "../runtime";
 import type { FirewallRuleRow, PolicyBudgetRow, WorkloadFacts } from "./securityReport";
@@ -12,11 +23,17 @@ export interface PlanSecurityJson {
     readonly policySets: readonly PolicyBudgetRow[];
     readonly globalPolicies: { readonly count: number; readonly budget: number };
     readonly enforcedConnectionLines: readonly string[];
+    /** Connection lines as the applied policies allow them today (audit namespaces let everything through). */
+    readonly connectionLines?: readonly string[];
     readonly intentCheck?: { readonly passed: boolean; readonly violations: readonly string[] };
     /** The declared workloads with their labels and FQDNs (absent in plans that predate it). */
     readonly workloads?: readonly WorkloadFacts[];
     /** The policy pack's results on this side (absent when the pack was not run). */
     readonly policies?: readonly PolicyResult[];
+    /** The stack's own address sets by name (internet, VNet, ...), so that lines name them. */
+    readonly addressNames?: readonly AddressName[];
+    /** The warnings the plan printed for this side's config. */
+    readonly warnings?: readonly string[];
 }
 
 /** One violation of the policy pack, as a reviewer needs it. */
@@ -50,21 +67,45 @@ export interface RiskGroup {
     /** Internet only: `hooks.slack.com Https:443 (shop/backend)`. */
     readonly fqdnsAdded: readonly string[];
     readonly fqdnsRemoved: readonly string[];
-    /** Internet only: what the firewall allows each workload with changed internet egress, after the change. */
+    /** Internet only: what the firewall allows each workload whose FQDNs changed without an internet line that names them. */
     readonly firewallAllows: readonly string[];
+    /** Internet only: workloads (`payments/api`) whose opened or closed internet line names their FQDNs. */
+    readonly fqdnsOnLines: readonly string[];
+}
+
+/** A namespace that starts in a mode or switches mode, with what that does. */
+export interface ModeChange {
+    readonly namespace: string;
+    /** Absent for a namespace the change adds. */
+    readonly before?: string;
+    readonly after: string;
+    /** A new namespace in audit: the connections enforce would allow it (what the intent declares). */
+    readonly enforceAllows?: number;
+    /** A switch to enforce: the connections only audit lets through today, which start being dropped (when the base plan has them). */
+    readonly auditOnly?: number;
 }
 
 /** What changed, security-wise, between two plans of one stack. */
 export interface SecurityDiff {
+    /** Connections opened and closed, the stack's own address sets by name (`payments/api[Pod] => internet : TCP 443`). */
     readonly opened: readonly string[];
     readonly closed: readonly string[];
+    /** The firewall's part in an internet line (`via firewall: api.adyen.com`), by line. */
+    readonly viaFirewall: Readonly<Record<string, string>>;
+    /** The names used in the lines. */
+    readonly addressNames: readonly AddressName[];
     readonly fqdnsAdded: readonly string[];
     readonly fqdnsRemoved: readonly string[];
     readonly rulesAdded: readonly string[];
     readonly rulesRemoved: readonly string[];
     readonly budgetChanges: readonly string[];
-    /** Namespaces whose rollout mode changes, e.g. `shop: audit -> enforce`. */
+    /** Namespaces whose rollout mode changes, e.g. `shop: audit -> enforce`, and new ones (`payments: new, audit`). */
     readonly modeChanges: readonly string[];
+    readonly modes: readonly ModeChange[];
+    /** Namespaces in audit mode after the change. */
+    readonly auditNamespaces: readonly string[];
+    /** Warnings the plan prints for the change that it did not print for the base. */
+    readonly warningsAdded: readonly string[];
     readonly intentBefore: string;
     readonly intentAfter: string;
     readonly newViolations: readonly string[];
@@ -87,7 +128,12 @@ export interface SecurityDiff {
 
 /** Compares the security sections of two plans; `remediations` are the pack's remediation steps by policy name. */
 export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, remediations: ReadonlyMap<string, string> = policyRemediations()): SecurityDiff {
-    const connections = diffConnections(before.enforcedConnectionLines.map(parseConnectionLine), after.enforcedConnectionLines.map(parseConnectionLine));
+    const addressNames = after.addressNames ?? before.addressNames ?? [];
+    const names = compileAddressNames(addressNames);
+    const lines = (list: readonly string[]) => list.map((line) => parseConnectionLine(line));
+    const present = (list: readonly Connection[]) => presentConnections(list, { self: true, names });
+    const changed = diffConnections(lines(before.enforcedConnectionLines), lines(after.enforcedConnectionLines));
+    const connections = { added: present(changed.added), removed: present(changed.removed) };
     const fqdns = (plan: PlanSecurityJson) => new Set(plan.firewallRules.flatMap((row) => row.destination.split(", ").filter(isFqdn)));
     const rules = (plan: PlanSecurityJson) => new Set(plan.firewallRules.map((row) => `${row.collection}/${row.rule}: ${row.source} -> ${row.destination} (${row.ports})`));
     const budgets = (plan: PlanSecurityJson) => new Map(plan.policySets.map((row) => [row.namespace, row.policies]));
@@ -102,12 +148,8 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
     if (before.globalPolicies.count !== after.globalPolicies.count) {
         budgetChanges.push(`global: ${before.globalPolicies.count} -> ${after.globalPolicies.count} policies (budget ${after.globalPolicies.budget})`);
     }
-    const modes = (plan: PlanSecurityJson) => new Map(plan.policySets.map((row) => [row.namespace, row.mode]));
-    const beforeModes = modes(before);
-    const modeChanges = [...modes(after)]
-        .filter(([namespace, mode]) => beforeModes.has(namespace) && beforeModes.get(namespace) !== mode)
-        .map(([namespace, mode]) => `${namespace}: ${beforeModes.get(namespace)} -> ${mode}`)
-        .sort();
+    const modes = modeChangesOf(before, after, connections.added, present);
+    const modeChanges = modes.map((mode) => (mode.before ? `${mode.namespace}: ${mode.before} -> ${mode.after}` : `${mode.namespace}: new, ${mode.after}`));
     const verdict = (plan: PlanSecurityJson) => (plan.intentCheck ? (plan.intentCheck.passed ? "PASS" : `FAIL (${plan.intentCheck.violations.length})`) : "SKIPPED");
     const beforeViolations = new Set(before.intentCheck?.violations ?? []);
     const newViolations = (after.intentCheck?.violations ?? []).filter((violation) => !beforeViolations.has(violation));
@@ -115,15 +157,24 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
     const afterFindings = policyFindings(after.policies, remediations);
     const policiesIntroduced = findingsOnlyIn(afterFindings, beforeFindings);
     const dataTier = [...new Set([...dataTierEntities(before), ...dataTierEntities(after)])].sort();
+    const beforeWarnings = new Set(before.warnings ?? []);
     return {
         opened: connections.added.map(formatConnection),
         closed: connections.removed.map(formatConnection),
+        viaFirewall: Object.fromEntries([
+            ...firewallNotes(connections.added, after),
+            ...firewallNotes(connections.removed, before),
+        ]),
+        addressNames,
         fqdnsAdded: difference(fqdns(after), fqdns(before)),
         fqdnsRemoved: difference(fqdns(before), fqdns(after)),
         rulesAdded: difference(rules(after), rules(before)),
         rulesRemoved: difference(rules(before), rules(after)),
         budgetChanges,
         modeChanges,
+        modes,
+        auditNamespaces: after.policySets.filter((row) => row.mode === "audit").map((row) => row.namespace).sort(),
+        warningsAdded: (after.warnings ?? []).filter((warning) => !beforeWarnings.has(warning)),
         intentBefore: verdict(before),
         intentAfter: verdict(after),
         newViolations,
@@ -136,6 +187,53 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
         dataTier,
         workloads: [...new Set([...(before.workloads ?? []), ...(after.workloads ?? [])].map((workload) => workload.entity))].sort(),
     };
+}
+
+/**
+ * New namespaces in audit and namespaces that switch mode. A new audit namespace counts the connections enforce
+ * would allow it; a switch to enforce counts what only audit lets through in the base (the base plan's applied
+ * connections minus its enforced ones), which enforce starts dropping.
+ */
+function modeChangesOf(before: PlanSecurityJson, after: PlanSecurityJson, opened: readonly Connection[], present: (list: readonly Connection[]) => Connection[]): ModeChange[] {
+    const beforeModes = new Map(before.policySets.map((row) => [row.namespace, row.mode]));
+    const touches = (namespace: string) => (connection: Connection) =>
+        [connection.source, connection.destination].some((entity) => entity.type === "workload" && entity.namespace === namespace);
+    let auditOnlyInBase: Connection[] | undefined;
+    const auditOnly = () => {
+        if (!before.connectionLines) return undefined;
+        auditOnlyInBase ??= present(diffConnections(before.enforcedConnectionLines.map((line) => parseConnectionLine(line)), before.connectionLines.map((line) => parseConnectionLine(line))).added);
+        return auditOnlyInBase;
+    };
+    const changes: ModeChange[] = [];
+    for (const { namespace, mode } of [...after.policySets].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
+        const was = beforeModes.get(namespace);
+        if (was === mode || (was === undefined && mode !== "audit")) continue;
+        if (was === undefined) {
+            changes.push({ namespace, after: mode, enforceAllows: opened.filter(touches(namespace)).length });
+        } else if (mode === "enforce") {
+            const dropped = auditOnly()?.filter(touches(namespace)).length;
+            changes.push({ namespace, before: was, after: mode, ...(dropped === undefined ? {} : { auditOnly: dropped }) });
+        } else {
+            changes.push({ namespace, before: was, after: mode });
+        }
+    }
+    return changes;
+}
+
+/** Internet lines with the FQDNs the firewall allows their workload (its own rule's), by line. */
+function firewallNotes(connections: readonly Connection[], plan: PlanSecurityJson): Array<[string, string]> {
+    const fqdnsOf = new Map((plan.workloads ?? []).map((workload) => [workload.entity, workload.fqdns]));
+    return connections.flatMap((connection): Array<[string, string]> => {
+        const { source, destination } = connection;
+        if (source.type !== "workload" || !isNamedEntity(destination) || destination.name !== INTERNET_NAME) return [];
+        // "api.adyen.com Https:443,8443": the FQDNs whose ports the line's traffic includes.
+        const fqdns = (fqdnsOf.get(source.display) ?? []).flatMap((entry) => {
+            const [fqdn, ports] = entry.split(" ");
+            const numbers = (ports ?? "").replace(/^[A-Za-z]+:/, "").split(",").map(Number).filter((port) => port > 0);
+            return numbers.some((port) => !connection.ports.intersect(ConnectionSet.ports("TCP", port)).isEmpty()) ? [fqdn!] : [];
+        });
+        return [[formatConnection(connection), `via firewall: ${fqdns.length > 0 ? [...new Set(fqdns)].join(", ") : "the cluster-wide FQDNs only"}`]];
+    });
 }
 
 function policyFindings(results: readonly PolicyResult[] | undefined, remediations: ReadonlyMap<string, string>): PolicyFinding[] {
@@ -199,6 +297,8 @@ function riskGroups(added: readonly Connection[], removed: readonly Connection[]
         ...[...fqdnsAdded, ...fqdnsRemoved].map((change) => change.entity),
     ]);
     const short = (entity: string) => entity.replace(/\[Pod\]$/, "");
+    // A workload whose internet egress opens or closes as a whole gets its FQDNs on that line (firewallNotes).
+    const onLines = new Set([...added, ...removed].filter((connection) => isNamedEntity(connection.destination) && connection.destination.name === INTERNET_NAME).map((connection) => connection.source.display));
     return RISK_GROUPS.map(({ name, title }) => {
         const internet = name === "internet";
         return {
@@ -209,8 +309,9 @@ function riskGroups(added: readonly Connection[], removed: readonly Connection[]
             fqdnsAdded: internet ? fqdnsAdded.map((change) => `${change.fqdn} (${short(change.entity)})`).sort() : [],
             fqdnsRemoved: internet ? fqdnsRemoved.map((change) => `${change.fqdn} (${short(change.entity)})`).sort() : [],
             firewallAllows: internet
-                ? [...internetWorkloads].sort().map((entity) => `${short(entity)}: ${(afterFqdns.get(entity) ?? []).join(", ") || "no FQDN of its own (only the cluster-wide ones)"}`)
+                ? [...internetWorkloads].filter((entity) => !onLines.has(entity)).sort().map((entity) => `${short(entity)}: ${(afterFqdns.get(entity) ?? []).join(", ") || "no FQDN of its own (only the cluster-wide ones)"}`)
                 : [],
+            fqdnsOnLines: internet ? [...onLines].sort().map(short) : [],
         };
     });
 }
@@ -227,10 +328,41 @@ function difference(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
 const plural = (count: number, word: string, many = `${word}s`) => `${count} ${count === 1 ? word : many}`;
 const distinct = (items: readonly string[]) => [...new Set(items)];
 
+/** What audit mode does, said once: Calico logs and allows what no policy allows; north-south stays filtered. */
+const AUDIT_CONSEQUENCE = "everything is allowed and logged, egress still only through the firewall";
+
+/** Whether the change leaves the stack's security exactly as it was (then the diff is one line). */
+export function isUntouched(diff: SecurityDiff): boolean {
+    const lists = [diff.opened, diff.closed, diff.fqdnsAdded, diff.fqdnsRemoved, diff.rulesAdded, diff.rulesRemoved, diff.budgetChanges, diff.modeChanges, diff.newViolations, diff.policiesIntroduced, diff.policiesFixed, diff.warningsAdded];
+    return lists.every((list) => list.length === 0) && diff.intentBefore === diff.intentAfter && diff.policiesBefore === diff.policiesAfter;
+}
+
+/** The verdict parts that a rollout mode leads with: a namespace that starts or switches to audit lets everything through. */
+function auditParts(diff: SecurityDiff): string[] {
+    const starting = diff.modes.filter((mode) => mode.after === "audit" && mode.before === undefined);
+    const switching = diff.modes.filter((mode) => mode.after === "audit" && mode.before !== undefined);
+    const names = (modes: readonly ModeChange[]) => modes.map((mode) => mode.namespace).join(", ");
+    const allows = starting.reduce((sum, mode) => sum + (mode.enforceAllows ?? 0), 0);
+    return [
+        ...(starting.length > 0 ? [`${names(starting)} ${starting.length === 1 ? "starts" : "start"} in audit: ${AUDIT_CONSEQUENCE}; enforce would allow ${plural(allows, "connection")}`] : []),
+        ...(switching.length > 0 ? [`${names(switching)} ${switching.length === 1 ? "switches" : "switch"} to audit: ${AUDIT_CONSEQUENCE}`] : []),
+    ];
+}
+
+/** A switch to enforce: what starts being dropped. */
+function enforceParts(diff: SecurityDiff): string[] {
+    return diff.modes.flatMap((mode) => {
+        if (mode.after !== "enforce" || mode.before === undefined) return [];
+        const count = mode.auditOnly === undefined ? "" : ` (${plural(mode.auditOnly, "connection")} only audit lets through today)`;
+        return [`${mode.namespace} switches to enforce: what no policy allows starts being dropped${count}`];
+    });
+}
+
 /**
  * The short verdict that opens a pull-request comment, most important first: a mandatory violation the change
- * introduces (or fixes), connections into the data tier, internet egress and FQDNs, then the rest; the policy
- * pack and intent check verdicts close it.
+ * introduces, a namespace that starts in (or switches to) audit, a mandatory violation it fixes, connections into the
+ * data tier, internet egress and FQDNs, then the rest and new warnings; the policy pack and intent check verdicts
+ * close it.
  */
 export function verdictLine(diff: SecurityDiff): string {
     const parts: string[] = [];
@@ -239,6 +371,7 @@ export function verdictLine(diff: SecurityDiff): string {
     if (introduced.length > 0) blockers.push(`${plural(introduced.length, "mandatory policy fails", "mandatory policies fail")} (${introduced.join(", ")})`);
     if (diff.newViolations.length > 0) blockers.push(`the intent check fails (${plural(diff.newViolations.length, "new violation")})`);
     if (blockers.length > 0) parts.push(`blocks merge: ${blockers.join(" and ")}`);
+    parts.push(...auditParts(diff));
     const fixed = distinct(diff.policiesFixed.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy));
     if (fixed.length > 0) parts.push(`fixes ${plural(fixed.length, "mandatory policy", "mandatory policies")} (${fixed.join(", ")})`);
     const group = (name: RiskGroupName) => diff.groups.find((candidate) => candidate.name === name)!;
@@ -258,11 +391,17 @@ export function verdictLine(diff: SecurityDiff): string {
     if (otherOpened > 0) parts.push(`opens ${plural(otherOpened, "connection")}${data.opened.length + internet.opened.length > 0 ? " elsewhere" : ""}`);
     if (otherClosed > 0) parts.push(`closes ${plural(otherClosed, "connection")}${data.closed.length > 0 ? " elsewhere" : ""}`);
     if (diff.fqdnsRemoved.length > 0) parts.push(`removes FQDN ${diff.fqdnsRemoved.join(", ")}`);
-    if (diff.modeChanges.length > 0) parts.push(`switches ${diff.modeChanges.join(", ")}`);
-    if (parts.length === 0 && diff.rulesAdded.length + diff.rulesRemoved.length + diff.budgetChanges.length + diff.policiesIntroduced.length + diff.policiesFixed.length === 0) parts.push("no security change");
+    parts.push(...enforceParts(diff));
+    if (diff.warningsAdded.length > 0) parts.push(plural(diff.warningsAdded.length, "new warning"));
+    if (parts.length === 0 && isUntouched(diff)) parts.push("no security change");
     else if (parts.length === 0) parts.push("changes firewall rules, policy counts or advisory findings only");
+    return `${parts.join("; ")}; ${checksText(diff, "; ")}`;
+}
+
+/** "policy pack PASS; intent check PASS -> FAIL (1)". */
+function checksText(diff: SecurityDiff, separator: string): string {
     const change = (was: string, now: string) => (was === now ? now : `${was} -> ${now}`);
-    return `${parts.join("; ")}; policy pack ${change(diff.policiesBefore, diff.policiesAfter)}; intent check ${change(diff.intentBefore, diff.intentAfter)}`;
+    return `policy pack ${change(diff.policiesBefore, diff.policiesAfter)}${separator}intent check ${change(diff.intentBefore, diff.intentAfter)}`;
 }
 
 /** A risk group's counts: "1 opened, 0 closed" (and FQDNs added and removed for the internet). */
@@ -272,12 +411,15 @@ function groupCount(group: RiskGroup): string {
     return counts.join(", ");
 }
 
-function groupLines(group: RiskGroup): string[] {
+function groupLines(group: RiskGroup, diff: SecurityDiff): string[] {
+    const withNote = (line: string) => (diff.viaFirewall[line] ? `${line} ${diff.viaFirewall[line]}` : line);
+    // FQDNs that an internet line of their workload already names are not listed again.
+    const onLine = (entry: string) => group.fqdnsOnLines.some((workload) => entry.endsWith(` (${workload})`));
     return [
-        ...group.closed.map((line) => `- ${line}`),
-        ...group.opened.map((line) => `+ ${line}`),
-        ...group.fqdnsRemoved.map((line) => `- FQDN ${line}`),
-        ...group.fqdnsAdded.map((line) => `+ FQDN ${line}`),
+        ...group.closed.map((line) => `- ${withNote(line)}`),
+        ...group.opened.map((line) => `+ ${withNote(line)}`),
+        ...group.fqdnsRemoved.filter((entry) => !onLine(entry)).map((line) => `- FQDN ${line}`),
+        ...group.fqdnsAdded.filter((entry) => !onLine(entry)).map((line) => `+ FQDN ${line}`),
         ...group.firewallAllows.map((line) => `  the firewall allows ${line}`),
     ];
 }
@@ -290,89 +432,120 @@ function findingLines(finding: PolicyFinding): string[] {
     ];
 }
 
-/** The changed connections as a flowchart of the affected workloads. */
-export function securityDiffFlowchart(diff: SecurityDiff, budget: GraphBudget = COMMENT_GRAPH_BUDGET): Flowchart {
-    const connections: GraphConnection[] = [
-        ...diff.opened.map((line) => ({ connection: parseConnectionLine(line), change: "added" as const })),
-        ...diff.closed.map((line) => ({ connection: parseConnectionLine(line), change: "removed" as const })),
-    ];
-    return connectionFlowchart(connections, { dataTier: new Set(diff.dataTier), allWorkloads: diff.workloads, budget });
+function modeLines(diff: SecurityDiff): string[] {
+    return diff.modes.map((mode) => {
+        // The verdict says what audit does in full; the lines keep to a 120-column terminal.
+        if (mode.before === undefined) return `+ ${mode.namespace}: new, ${mode.after}: everything is allowed and logged; enforce would allow ${plural(mode.enforceAllows ?? 0, "connection")}`;
+        if (mode.after === "audit") return `~ ${mode.namespace}: ${mode.before} -> audit: everything is allowed and logged`;
+        const count = mode.auditOnly === undefined ? "" : `; ${plural(mode.auditOnly, "connection")} only audit lets through today`;
+        return `~ ${mode.namespace}: ${mode.before} -> ${mode.after}: what no policy allows starts being dropped${count}`;
+    });
 }
 
-/** The diff as text (`+`/`-` lines) or Markdown for a pull-request comment (with a Mermaid picture). */
-export function formatSecurityDiff(diff: SecurityDiff, stack: string, format: "text" | "md"): string {
-    const changedGroups = diff.groups.filter((group) => groupLines(group).length > 0);
+/** The changed connections as a flowchart of the affected workloads; DNS to CoreDNS is left out (the legend says so). */
+export function securityDiffFlowchart(diff: SecurityDiff, budget: GraphBudget = COMMENT_GRAPH_BUDGET): Flowchart {
+    const names = compileAddressNames(diff.addressNames);
+    const graphConnection = (line: string, change: "added" | "removed"): GraphConnection => ({
+        connection: parseConnectionLine(line, names),
+        change,
+        ...(diff.viaFirewall[line] ? { note: diff.viaFirewall[line] } : {}),
+    });
+    const connections = [...diff.opened.map((line) => graphConnection(line, "added")), ...diff.closed.map((line) => graphConnection(line, "removed"))];
+    return connectionFlowchart(connections, { dataTier: new Set(diff.dataTier), allWorkloads: diff.workloads, budget, auditNamespaces: new Set(diff.auditNamespaces), hideDns: true });
+}
+
+/**
+ * How long one stack's Markdown may get: the workflow posts both stacks in one comment, and GitHub rejects a comment
+ * over 65536 characters (the workflow's own text and the marker take the rest).
+ */
+export const COMMENT_SECTION_BUDGET = 32_000;
+
+/** Longest lists first cut to these many lines, then shorter, until a stack's Markdown fits its budget. */
+const LIST_LIMITS = [Infinity, 200, 80, 30, 10, 3] as const;
+
+/**
+ * The diff as text (`+`/`-` lines) or Markdown for a pull-request comment (with a Mermaid picture). A stack the
+ * change leaves untouched is one line. Markdown keeps within `budget` characters: long lists are cut, with a note.
+ */
+export function formatSecurityDiff(diff: SecurityDiff, stack: string, format: "text" | "md", budget = COMMENT_SECTION_BUDGET): string {
+    if (isUntouched(diff)) return `${stack}: no security change (${checksText(diff, ", ")})\n`;
+    if (format === "text") return diffText(diff, stack);
+    for (const limit of LIST_LIMITS) {
+        const md = diffMarkdown(diff, stack, limit, true);
+        if (md.length <= budget) return md;
+    }
+    return diffMarkdown(diff, stack, 0, false);
+}
+
+/** The sections of lists, in reading order; `limit` cuts each list (with a closing line that says how many are left out). */
+function diffSections(diff: SecurityDiff, limit: number): Array<[string, string[]]> {
+    const cut = (lines: string[]) => (lines.length <= limit ? lines : [...lines.slice(0, limit), `  ... ${lines.length - limit} more: npm run diff -- --format text prints them all`]);
     const policyBody = [
         ...diff.policiesIntroduced.flatMap((finding) => findingLines(finding).map((line, index) => `${index === 0 ? "! " : "  "}${line}`)),
         ...diff.policiesFixed.map((finding) => `~ fixed: ${finding.policy} (${finding.enforcementLevel}) on ${finding.resource ?? "the stack"}: ${finding.message}`),
     ];
-    const sections: Array<[string, string[]]> = [
-        ["Policy pack", [`${diff.policiesBefore} -> ${diff.policiesAfter}`, ...policyBody]],
-        ...changedGroups.map((group): [string, string[]] => [`${group.title} (${groupCount(group)})`, groupLines(group)]),
-        ["Firewall rules", [...diff.rulesRemoved.map((line) => `- ${line}`), ...diff.rulesAdded.map((line) => `+ ${line}`)]],
-        ["Policy budgets", diff.budgetChanges.map((line) => `~ ${line}`)],
-        ["Rollout modes", diff.modeChanges.map((line) => `~ ${line}`)],
-        ["Intent check", [`${diff.intentBefore} -> ${diff.intentAfter}`, ...diff.newViolations.map((line) => `! ${line}`)]],
+    const changedGroups = diff.groups.filter((group) => groupLines(group, diff).length > 0);
+    return [
+        ["Policy pack", [`${diff.policiesBefore} -> ${diff.policiesAfter}`, ...cut(policyBody)]],
+        ["Warnings", cut(diff.warningsAdded.map((line) => `! ${line}`))],
+        ["Rollout modes", cut(modeLines(diff))],
+        ...changedGroups.map((group): [string, string[]] => [`${group.title} (${groupCount(group)})`, cut(groupLines(group, diff))]),
+        ["Firewall rules", cut([...diff.rulesRemoved.map((line) => `- ${line}`), ...diff.rulesAdded.map((line) => `+ ${line}`)])],
+        ["Policy budgets", cut(diff.budgetChanges.map((line) => `~ ${line}`))],
+        ["Intent check", [`${diff.intentBefore} -> ${diff.intentAfter}`, ...cut(diff.newViolations.map((line) => `! ${line}`))]],
     ];
-    const connectionCount = diff.opened.length + diff.closed.length;
-    if (format === "md") {
-        const lines = [`### Security diff: \`${stack}\``, "", `**${verdictLine(diff)}**`, ""];
-        if (diff.policiesIntroduced.length > 0) {
-            lines.push("| New violation | Level | Resource | Remediation |", "| --- | --- | --- | --- |");
-            for (const finding of diff.policiesIntroduced) {
-                lines.push(`| **${cell(finding.policy)}**: ${cell(finding.message)} | ${finding.enforcementLevel} | ${cell(finding.resource ?? "the stack")} | ${cell(finding.remediation ?? "")} |`);
-            }
-            lines.push("");
-        }
-        lines.push("| What the changed connections cross | Opened | Closed |", "| --- | ---: | ---: |");
-        for (const group of diff.groups) {
-            const fqdns = group.name === "internet" && group.fqdnsAdded.length + group.fqdnsRemoved.length > 0 ? ` (FQDNs: ${[...group.fqdnsAdded.map((line) => `+${line}`), ...group.fqdnsRemoved.map((line) => `-${line}`)].map(cell).join(", ")})` : "";
-            lines.push(`| ${group.title}${fqdns} | ${group.opened.length} | ${group.closed.length} |`);
-        }
-        lines.push("");
-        if (connectionCount > 0) {
-            const graph = securityDiffFlowchart(diff);
-            lines.push("```mermaid", graph.text.trimEnd(), "```", "");
-            if (graph.note) lines.push(`_${graph.note}; the lists below have every connection._`, "");
-        }
-        for (const [title, body] of sections) {
-            if (body.length === 0 || (title === "Policy pack" && body.length === 1 && diff.policiesBefore === diff.policiesAfter && diff.policiesAfter === "PASS")) continue;
-            // The sections that carry the verdict's first parts are open; the rest are one click away.
-            const open = title === "Intent check" || title === "Policy pack" || title.startsWith(RISK_GROUPS[0].title) || title.startsWith(RISK_GROUPS[1].title);
-            lines.push(`<details${open ? " open" : ""}><summary>${title}</summary>`, "", "```diff", ...body, "```", "", "</details>", "");
-        }
-        return lines.join("\n");
-    }
+}
+
+function diffText(diff: SecurityDiff, stack: string): string {
     const lines = [`Security diff of stack ${stack}: ${verdictLine(diff)}`];
-    if (changedGroups.length > 0) {
+    if (diff.groups.some((group) => groupLines(group, diff).length > 0)) {
         lines.push("", "What the changed connections cross:", ...diff.groups.map((group) => `  ${group.title}: ${groupCount(group)}`));
     }
-    for (const [title, body] of sections) {
+    for (const [title, body] of diffSections(diff, Infinity)) {
         if (body.length === 0) continue;
         lines.push("", `${title}:`, ...body.map((line) => `  ${line}`));
     }
     return `${lines.join("\n")}\n`;
 }
 
+function diffMarkdown(diff: SecurityDiff, stack: string, limit: number, withPicture: boolean): string {
+    const lines = [`### Security diff: \`${stack}\``, "", `**${verdictLine(diff)}**`, ""];
+    if (diff.policiesIntroduced.length > 0) {
+        lines.push("| New violation | Level | Resource | Remediation |", "| --- | --- | --- | --- |");
+        for (const finding of diff.policiesIntroduced.slice(0, limit)) {
+            lines.push(`| **${cell(finding.policy)}**: ${cell(finding.message)} | ${finding.enforcementLevel} | ${cell(finding.resource ?? "the stack")} | ${cell(finding.remediation ?? "")} |`);
+        }
+        if (diff.policiesIntroduced.length > limit) lines.push(`| ... ${diff.policiesIntroduced.length - limit} more (Policy pack, below) | | | |`);
+        lines.push("");
+    }
+    lines.push("| What the changed connections cross | Opened | Closed |", "| --- | ---: | ---: |");
+    for (const group of diff.groups) {
+        const changes = [...group.fqdnsAdded.map((line) => `+${line}`), ...group.fqdnsRemoved.map((line) => `-${line}`)];
+        const fqdns = group.name === "internet" && changes.length > 0 ? ` (FQDNs: ${changes.slice(0, Math.max(limit, 1)).map(cell).join(", ")}${changes.length > Math.max(limit, 1) ? ", ..." : ""})` : "";
+        lines.push(`| ${group.title}${fqdns} | ${group.opened.length} | ${group.closed.length} |`);
+    }
+    lines.push("");
+    if (diff.opened.length + diff.closed.length > 0) {
+        if (withPicture) {
+            const graph = securityDiffFlowchart(diff);
+            lines.push("```mermaid", graph.text.trimEnd(), "```", "");
+            const notes = [...(graph.note ? [`${graph.note}; the lists below have every connection`] : []), ...graph.legend];
+            if (notes.length > 0) lines.push(`_${notes.map(cell).join(". ")}._`, "");
+        } else {
+            lines.push("_The picture is left out: this change is too large for one pull-request comment._", "");
+        }
+    }
+    for (const [title, body] of diffSections(diff, limit)) {
+        const quiet = (title === "Policy pack" || title === "Intent check") && body.length === 1 && body[0] === "PASS -> PASS";
+        if (body.length === 0 || quiet) continue;
+        // The sections that carry the verdict's first parts are open; the rest are one click away.
+        const open = ["Intent check", "Policy pack", "Warnings", "Rollout modes"].includes(title) || title.startsWith(RISK_GROUPS[0].title) || title.startsWith(RISK_GROUPS[1].title);
+        lines.push(`<details${open ? " open" : ""}><summary>${title}</summary>`, "", "```diff", ...body, "```", "", "</details>", "");
+    }
+    return lines.join("\n");
+}
+
 /** A Markdown table cell: pipes escaped, one line. */
 function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
-}
-
-/** Rebuilds a connection from its line form, `A => B : PORTS`. */
-export function parseConnectionLine(line: string): Connection {
-    const match = /^(.+) => (.+) : (.+)$/.exec(line);
-    if (!match) throw new Error(`not a connection line: ${line}`);
-    const ports = parseConnectionSet(match[3]);
-    if (typeof ports === "string") throw new Error(`bad connections in "${line}": ${ports}`);
-    return { source: parseEntity(match[1]), destination: parseEntity(match[2]), ports };
-}
-
-function parseEntity(display: string): Entity {
-    // reach prints a range as "a-b", a CIDR or one address; it parses all three back.
-    const external = parseEntityDisplay(display);
-    if (external?.type === "external") return external;
-    const workload = /^([^/]+)\/(.+)\[(.+)\]$/.exec(display);
-    if (!workload) throw new Error(`not an entity: ${display}`);
-    return { type: "workload", namespace: workload[1], name: workload[2], kind: workload[3], display } as Entity;
 }

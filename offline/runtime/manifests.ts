@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import type { KubeObject } from "../../core/calico";
+import { ADDRESS_NAMES_KIND, type AddressName } from "../../reach";
 import type { MockRun } from "./mockRuntime";
 
 /** A file the plan writes: relative path and YAML text. */
@@ -28,6 +29,11 @@ export function manifestFiles(folder: string, objects: readonly KubeObject[]): M
             text: stringify(object, { lineWidth: 0 }),
         }))
         .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The stack's own address sets by name, as a document reach reads among the manifests (`kind: AddressNames`). */
+export function addressNamesFile(names: readonly AddressName[]): ManifestFile {
+    return { path: "address-names.yaml", text: stringify({ apiVersion: "aks-zero-trust.io/v1", kind: ADDRESS_NAMES_KIND, names }, { lineWidth: 0 }) };
 }
 
 /** Writes files under a directory, replacing what an earlier plan wrote there. */

@@ -1,6 +1,7 @@
 /** Output forms for connection lists: text lines, JSON, Markdown; and the presentation rules they share. */
 import { type Connection, type Entity, type ExternalEntity, compareConnections, externalEntity } from "../engine";
-import { ipv4Text, parseCidr, parseIPv4 } from "../engine";
+import { ipv4Text, parseCidr, parseIPv4, parseConnectionSet } from "../engine";
+import { type AddressNames, addressRangesText, isNamedEntity, nameExternalConnections, namedEntityOf } from "./names";
 
 /** Output formats. */
 export type OutputFormat = "text" | "json" | "md";
@@ -14,6 +15,11 @@ export function formatConnection(connection: Connection): string {
 export interface PresentationOptions {
     /** Keep a workload's connections to itself (replicas of one workload are one node of the graph). Default false. */
     readonly self?: boolean;
+    /**
+     * Address names (the stack's internet, VNet, pod CIDR): traffic common to all of a name's addresses prints as
+     * the name, the rest as exact ranges. Without names, external ranges print exactly as computed.
+     */
+    readonly names?: AddressNames;
 }
 
 /**
@@ -37,6 +43,10 @@ export function presentConnections(connections: readonly Connection[], options: 
         group.connections.push(connection);
     }
     for (const { connections: group, outbound } of byWorkload.values()) {
+        if (options.names) {
+            result.push(...nameExternalConnections(group, outbound, options.names));
+            continue;
+        }
         const rangeOf = (connection: Connection) => (outbound ? connection.destination : connection.source) as ExternalEntity;
         group.sort((a, b) => rangeOf(a).start - rangeOf(b).start);
         let last: Connection | undefined;
@@ -55,10 +65,13 @@ export function presentConnections(connections: readonly Connection[], options: 
 }
 
 /**
- * The entity a display text names: "namespace/name[Kind]", or an external range in any of its printed
- * forms ("a.b.c.d", "a.b.c.d/n", "a.b.c.d-e.f.g.h", each followed by "[External]"). Undefined when neither.
+ * The entity a display text names: "namespace/name[Kind]", an external range in any of its printed
+ * forms ("a.b.c.d", "a.b.c.d/n", "a.b.c.d-e.f.g.h", each followed by "[External]"), or one of `names`.
+ * Undefined when none.
  */
-export function parseEntityDisplay(display: string): Entity | undefined {
+export function parseEntityDisplay(display: string, names?: AddressNames): Entity | undefined {
+    const named = namedEntityOf(names, display);
+    if (named) return named;
     const external = /^(\d+\.\d+\.\d+\.\d+)(?:-(\d+\.\d+\.\d+\.\d+)|\/(\d+))?\[External\]$/.exec(display);
     if (external) {
         const start = parseIPv4(external[1]!);
@@ -75,7 +88,28 @@ export function parseEntityDisplay(display: string): Entity | undefined {
     return { type: "workload", namespace: workload[1]!, name: workload[2]!, kind: workload[3]!, display };
 }
 
+/** Rebuilds a connection from its line form, `A => B : PORTS` (entities as parseEntityDisplay reads them). */
+export function parseConnectionLine(line: string, names?: AddressNames): Connection {
+    const match = /^(.+) => (.+) : (.+)$/.exec(line);
+    if (!match) throw new Error(`not a connection line: ${line}`);
+    const ports = parseConnectionSet(match[3]!);
+    if (typeof ports === "string") throw new Error(`bad connections in "${line}": ${ports}`);
+    const entity = (display: string) => {
+        const parsed = parseEntityDisplay(display, names) ?? workloadOfDisplay(display);
+        if (!parsed) throw new Error(`not an entity in "${line}": ${display}`);
+        return parsed;
+    };
+    return { source: entity(match[1]!), destination: entity(match[2]!), ports };
+}
+
+/** A workload display with any name characters ("ns/name[Kind]"), as tests and hand-written lines use them. */
+function workloadOfDisplay(display: string): Entity | undefined {
+    const workload = /^([^/]+)\/(.+)\[(.+)\]$/.exec(display);
+    return workload ? { type: "workload", namespace: workload[1]!, name: workload[2]!, kind: workload[3]!, display } : undefined;
+}
+
 function entityJson(entity: Entity): Record<string, unknown> {
+    if (isNamedEntity(entity)) return { type: "external", name: entity.name, ranges: addressRangesText(entity.addresses), display: entity.display };
     return entity.type === "workload"
         ? { type: "workload", kind: entity.kind, namespace: entity.namespace, name: entity.name, display: entity.display }
         : { type: "external", range: entity.display.replace(/\[External\]$/, ""), first: ipv4Text(entity.start), last: ipv4Text(entity.end), display: entity.display };

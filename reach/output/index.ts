@@ -7,3 +7,4 @@ export * from "./diff";
 export * from "./expect";
 export * from "./explain";
 export * from "./format";
+export * from "./names";

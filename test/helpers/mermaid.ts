@@ -11,13 +11,13 @@ export interface ParsedFlowchart {
     readonly type: string;
     readonly vertices: ReadonlyMap<string, { readonly id: string; readonly text: string }>;
     readonly edges: ReadonlyArray<{ readonly start: string; readonly end: string; readonly text: string; readonly stroke: string; readonly style: readonly string[] }>;
-    readonly subgraphs: ReadonlyArray<{ readonly id: string; readonly title: string; readonly nodes: readonly string[] }>;
+    readonly subgraphs: ReadonlyArray<{ readonly id: string; readonly title: string; readonly nodes: readonly string[]; readonly classes: readonly string[] }>;
 }
 
 interface FlowDb {
     getVertices(): Map<string, { id: string; text: string }>;
     getEdges(): Array<{ start: string; end: string; text: string; stroke: string; style?: string[] }>;
-    getSubGraphs(): Array<{ id: string; title: string; nodes: string[] }>;
+    getSubGraphs(): Array<{ id: string; title: string; nodes: string[]; classes: string[] }>;
 }
 
 let loaded: Promise<typeof import("mermaid").default> | undefined;

@@ -3,6 +3,8 @@
  * `npx tsx reach/cli.ts`; the output formats are checked in-process through run().
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../reach/cli";
@@ -174,6 +176,21 @@ describe("reach CLI (in process)", () => {
                 "  egress: not applied",
             ].join("\n"),
         );
+    });
+
+    it("names address sets given with --names or found in the input (as the plan writes them), and only then", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-names-"));
+        // The shop fixture's backend may reach 0.0.0.0/0 minus the private ranges on TCP 443.
+        const names = "apiVersion: aks-zero-trust.io/v1\nkind: AddressNames\nnames:\n  - name: internet\n    cidrs: [0.0.0.0/0]\n    except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]\n";
+        fs.writeFileSync(path.join(dir, "address-names.yaml"), names);
+        const backend = (stdout: string) => stdout.split("\n").filter((line) => /^shop\/backend\[Deployment\] => (?!shop\/|default\/)/.test(line));
+        const inInput = runReach(SHOP, dir);
+        expect(inInput.stderr).not.toMatch(/address-names|AddressNames/);
+        expect(backend(inInput.stdout)).toEqual(["shop/backend[Deployment] => internet : TCP 443"]);
+        expect(backend(runReach("--names", path.join(dir, "address-names.yaml"), SHOP).stdout)).toEqual(["shop/backend[Deployment] => internet : TCP 443"]);
+        expect(backend(runReach(SHOP).stdout)).toEqual(SHOP_LINES.filter((line) => line.startsWith("shop/backend[Deployment] => ") && line.includes("[External]")));
+        fs.writeFileSync(path.join(dir, "address-names.yaml"), names.replace("10.0.0.0/8", "10.0.0.0/80"));
+        expect(() => runReach(SHOP, dir)).toThrow(/address-names\.yaml:1: names\[0\]\.except\[0\]: invalid CIDR "10\.0\.0\.0\/80"/);
     });
 
     it("rejects usage mistakes with exit code 2", () => {
