@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { azureNames, projectConfigValues, readStackConfig } from "../core/config";
+import { readStackFile } from "../offline/runtime";
 import { runGithubScript, writes } from "./helpers/githubScript";
 
 /**
@@ -13,7 +15,7 @@ import { runGithubScript, writes } from "./helpers/githubScript";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
-const WORKFLOW_FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
+const WORKFLOW_FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "quarterly-review.yml"] as const;
 type WorkflowFile = (typeof WORKFLOW_FILES)[number];
 
 interface Step {
@@ -133,13 +135,13 @@ describe("every workflow", () => {
             if (logsIn) loggingIn.push(`${file}:${name}`);
             expect(permissionsOf(job)["id-token"], `${file} ${name}`).toBe(logsIn ? "write" : undefined);
         }
-        expect(loggingIn.sort()).toEqual(["deploy.yml:dev", "deploy.yml:prod", "drift.yml:drift", "pull-request.yml:preview"]);
+        expect(loggingIn.sort()).toEqual(["deploy.yml:dev", "deploy.yml:prod", "drift.yml:drift", "pull-request.yml:preview", "quarterly-review.yml:review"]);
     });
 
-    it("may write pull requests only in the jobs that comment on them, and issues only in the drift check", () => {
+    it("may write pull requests only in the jobs that comment on them, and issues only in the drift check and the quarterly review", () => {
         const writers = (scope: string) => allJobs().filter(({ job }) => permissionsOf(job)[scope] === "write").map(({ file, name }) => `${file}:${name}`).sort();
         expect(writers("pull-requests")).toEqual(["pull-request.yml:preview", "pull-request.yml:security-diff"]);
-        expect(writers("issues")).toEqual(["drift.yml:drift"]);
+        expect(writers("issues")).toEqual(["drift.yml:drift", "quarterly-review.yml:review"]);
     });
 
     it("has no client secret anywhere: OIDC only, no creds input, no *_CLIENT_SECRET", () => {
@@ -465,6 +467,70 @@ describe("drift.yml", () => {
         it("is not touched when there is no drift and no open issue", async () => {
             const calls = await runGithubScript(script, { listed: { issues: [{ number: 3, title: "Drift detected in dev" }] }, env: { STACK: "prod", OUTCOME: "success" } });
             expect(writes(calls)).toEqual([]);
+        });
+    });
+});
+
+describe("quarterly-review.yml", () => {
+    const quarterly = workflow("quarterly-review.yml");
+    const job = quarterly.jobs.review!;
+
+    it("runs once a quarter, and on demand", () => {
+        expect(Object.keys(quarterly.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+        const [minute, hour, dayOfMonth, month, dayOfWeek] = (quarterly.on.schedule as Array<{ cron: string }>)[0]!.cron.split(" ");
+        expect([minute, hour].every((field) => /^\d+$/.test(field ?? ""))).toBe(true);
+        expect([dayOfMonth, month, dayOfWeek]).toEqual(["1", "1,4,7,10", "*"]);
+    });
+
+    it("reads the prod workspace and cluster by the names the stack gives them", () => {
+        const config = readStackConfig(projectConfigValues(readStackFile(path.join(PROJECT_DIR, "Pulumi.prod.yaml"))), "prod");
+        const names = azureNames(config);
+        expect(job.env).toEqual({ STACK: "prod", RESOURCE_GROUP: names.resourceGroup, WORKSPACE: names.workspace, CLUSTER: names.cluster });
+    });
+
+    it("exports the logs and the dump, reviews with a checked patch, then reports, after npm ci and the logins", () => {
+        const order = [
+            stepIndex(job, runs(/^npm ci$/)),
+            stepIndex(job, uses("azure/login")),
+            stepIndex(job, uses("azure/use-kubelogin")),
+            stepIndex(job, runs(/az monitor log-analytics query/)),
+            stepIndex(job, runs(/kubectl get namespaces,pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o json > cluster\.json/)),
+            stepIndex(job, runs(/npm run --silent review -- --stack "\$STACK" --cluster cluster\.json --firewall-logs azfw-application-rule\.json azfw-network-rule\.json/)),
+            stepIndex(job, uses("actions/github-script")),
+        ];
+        expect(order.every((index) => index >= 0), String(order)).toBe(true);
+        expect([...order].sort((a, b) => a - b)).toEqual(order);
+        const review = job.steps.find(runs(/npm run --silent review/))!;
+        expect(review.run).toContain('--write-patch "Pulumi.$STACK.yaml" --format md > review.md || status=$?');
+        expect(permissionsOf(job).contents).toBe("read");
+    });
+
+    describe("the review issue", () => {
+        const script = githubScript(job);
+        const files = { "review.md": "### Quarterly review: prod\n\n**Removes 2 entries; ...**\n", "review.patch": "--- a/Pulumi.prod.yaml\n+++ b/Pulumi.prod.yaml\n-                - fqdn: invoices.legacy-partner.example\n" };
+
+        it("is opened with the patch and the review when none is open", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [] }, env: { STACK: "prod", REVIEW_STATUS: "0" }, files });
+            expect(writes(calls).map((call) => call.method)).toEqual(["create"]);
+            const body = String(writes(calls)[0]!.params.body);
+            expect(writes(calls)[0]!.params.title).toBe("Quarterly review: prod");
+            expect(body).toContain("```diff\n--- a/Pulumi.prod.yaml");
+            expect(body).toContain("### Quarterly review: prod");
+            expect(body).toContain("https://github.com/contoso/aks-zero-trust/actions/runs/123456");
+        });
+
+        it("is commented on when one is open, and says when the review failed", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [{ number: 21, title: "Quarterly review: prod" }] }, env: { STACK: "prod", REVIEW_STATUS: "1" }, files: { "review.md": "error" } });
+            expect(writes(calls).map((call) => [call.method, call.params.issue_number])).toEqual([["createComment", 21]]);
+            expect(String(writes(calls)[0]!.params.body)).toContain("The review exited with status 1");
+        });
+
+        it("keeps within GitHub's body limit, patch first", async () => {
+            const calls = await runGithubScript(script, { listed: { issues: [] }, env: { STACK: "prod", REVIEW_STATUS: "0" }, files: { ...files, "review.md": "x".repeat(100_000) } });
+            const body = String(writes(calls)[0]!.params.body);
+            expect(body.length).toBeLessThanOrEqual(65_536);
+            expect(body).toContain("```diff");
+            expect(body).toMatch(/_\(cut: the whole review is in the run's log\)_$/);
         });
     });
 });

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { TABLE_COLUMNS } from "../../core/azure";
 import { parseFirewallLog, targetText } from "../../core/evidence";
 import { reviewStack } from "../../offline/edit";
@@ -22,11 +23,21 @@ interface ReviewQuery {
     readonly file: string;
 }
 
-/** The `az monitor log-analytics query ... --analytics-query '<KQL>' > FILE` commands of the guide's section. */
-function reviewQueries(): ReviewQuery[] {
+/** The guide's section, where the queries are given. */
+function guideSection(): string {
     const guide = fs.readFileSync(path.join(PROJECT_DIR, "docs", "audit-to-enforce.md"), "utf8");
-    const section = guide.slice(guide.indexOf("## Quarterly review"));
-    return [...section.matchAll(/--analytics-query '\n([\s\S]*?)' > (\S+)/g)].map((match) => {
+    return guide.slice(guide.indexOf("## Quarterly review"));
+}
+
+/** The quarterly workflow's steps' shell text, as GitHub runs it (YAML block scalars unfolded). */
+function workflowSteps(): string {
+    const workflow = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "quarterly-review.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ run?: string }> }> };
+    return Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run ?? "")).join("\n");
+}
+
+/** The `az monitor log-analytics query ... --analytics-query '<KQL>' > FILE` commands of a text. */
+function reviewQueries(text = guideSection()): ReviewQuery[] {
+    return [...text.matchAll(/--analytics-query '\n([\s\S]*?)' > (\S+)/g)].map((match) => {
         const kql = match[1]!;
         const [table, ...pipes] = kql.split(/\n\|\s*/).map((part) => part.replace(/\s+/g, " ").trim());
         const where = pipes.find((pipe) => pipe.startsWith("where "))!;
@@ -81,6 +92,10 @@ describe("the quarterly review's queries", () => {
             ["AZFWApplicationRule", "90d", "azfw-application-rule.json"],
             ["AZFWNetworkRule", "90d", "azfw-network-rule.json"],
         ]);
+    });
+
+    it("are the ones the quarterly workflow runs", () => {
+        expect(reviewQueries(workflowSteps())).toEqual(queries);
     });
 
     it("read only columns the tables have", () => {

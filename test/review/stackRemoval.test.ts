@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { openings, removeFromStackText } from "../../offline/edit";
+import { checkRemovals, openings, removeFromStackText } from "../../offline/edit";
 import { PROJECT_DIR } from "../helpers/stack";
 import { EXAMPLE_STACK } from "./fixtures";
 
@@ -63,5 +63,32 @@ describe("network rule ports in the only-closes check", () => {
     it("fewer ports close, another port opens", () => {
         expect(openings(plan("TCP 443,8443"), plan("TCP 443"))).toEqual([]);
         expect(openings(plan("TCP 443"), plan("TCP 443,8443"))).toHaveLength(1);
+    });
+});
+
+describe("checking a review's patch", () => {
+    const removal = { target: { kind: "fqdn" as const, holder: { kind: "workload" as const, namespace: "shop", workload: "backend" }, fqdn: "invoices.legacy-partner.example" }, evidence: "", confidence: "high" as const, dependents: [] };
+    const security = (lines: string[], passed = true) => ({ firewallRules: [], policySets: [], globalPolicies: { count: 5, budget: 20 }, enforcedConnectionLines: lines, intentCheck: { passed, violations: passed ? [] : ["shop/frontend cannot reach shop/backend TCP 80"] } });
+    const planned = (lines: string[], passed = true) => ({ policies: [], security: security(lines, passed) });
+    const line = "shop/frontend[Pod] => shop/backend[Pod] : TCP 80";
+
+    it("accepts a patch whose plan passes and only closes, planning the stack before and after it", async () => {
+        const texts: string[] = [];
+        const check = await checkRemovals(example(), EXAMPLE_STACK, "prod", [removal], async (text) => {
+            texts.push(text);
+            return text.includes("invoices.legacy-partner.example") ? planned([line]) : planned([]);
+        });
+        expect(check.accepted).toBe(true);
+        expect(texts).toHaveLength(2);
+        expect(check.patchedText).not.toContain("invoices.legacy-partner.example");
+    });
+
+    it("refuses a patch whose plan fails the intent check, or that opens a connection, and says why", async () => {
+        const failing = await checkRemovals(example(), EXAMPLE_STACK, "prod", [removal], async (text) => (text.includes("invoices.legacy-partner.example") ? planned([]) : planned([], false)));
+        expect(failing.accepted).toBe(false);
+        expect(failing.problems).toEqual(["the patched stack's intent check does not pass: shop/frontend cannot reach shop/backend TCP 80"]);
+        const opening = await checkRemovals(example(), EXAMPLE_STACK, "prod", [removal], async (text) => (text.includes("invoices.legacy-partner.example") ? planned([]) : planned([line])));
+        expect(opening.accepted).toBe(false);
+        expect(opening.problems).toEqual([`opens ${line}`]);
     });
 });
