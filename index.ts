@@ -13,6 +13,7 @@ import { NodeSubnet } from "./components/nodeSubnet";
 import { AksCluster } from "./components/aksCluster";
 import { NamespacePolicySet } from "./components/namespacePolicySet";
 import { InfrastructurePolicies } from "./components/infrastructurePolicies";
+import { CalicoOperator } from "./components/calicoOperator";
 import { renderSegmentation, RenderedSegmentation } from "./core/policies";
 
 /** Stops on a user mistake with the ConfigError's message, cleanly (no stack trace). */
@@ -43,8 +44,8 @@ const tags = { environment: config.environment, "managed-by": "pulumi", project:
 const stateful = { protect: config.protect };
 // One intent drives both boundaries: the east-west policies and the firewall's workload FQDN rules.
 const segmentation: RenderedSegmentation = config.segmentation
-    ? orStopOnConfigError(() => renderSegmentation(config.segmentation!))
-    : { namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
+    ? orStopOnConfigError(() => renderSegmentation(config.segmentation!, config.cluster.calico.mode))
+    : { calicoMode: config.cluster.calico.mode, tiers: [], namespaces: [], globalPolicies: [], firewallFqdns: [], firewallCidrs: [] };
 
 const resourceGroup = new resources.ResourceGroup("platform", {
     resourceGroupName: names.resourceGroup,
@@ -151,8 +152,11 @@ if (needsApiServerEgressGroup(config)) {
     firewall.addRuleCollectionGroupAfter(API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, cluster.cluster.fqdn.apply((fqdn) => apiServerEgressGroup(config, fqdn)), [cluster.cluster]);
 }
 
-const policySets = segmentation.namespaces.map((plan) => new NamespacePolicySet(plan.namespace, { plan }, { provider: cluster.provider }));
-new InfrastructurePolicies("infrastructure", { globalPolicies: segmentation.globalPolicies, after: policySets }, { provider: cluster.provider });
+// Self-managed Calico: the pinned Tigera operator; every Calico v3 object waits for its API server to be ready.
+const calico = config.cluster.calico.mode === "self-managed" ? new CalicoOperator("calico", { release: config.cluster.calico.release }, { provider: cluster.provider }) : undefined;
+const calicoReady = calico ? [calico.apiServer] : [];
+const policySets = segmentation.namespaces.map((plan) => new NamespacePolicySet(plan.namespace, { plan, after: calicoReady }, { provider: cluster.provider }));
+new InfrastructurePolicies("infrastructure", { globalPolicies: segmentation.globalPolicies, tiers: segmentation.tiers, after: [...policySets, ...calicoReady] }, { provider: cluster.provider });
 
 export const resourceGroupName = resourceGroup.name;
 export const clusterName = cluster.cluster.name;
@@ -160,3 +164,4 @@ export const firewallPrivateIp = firewall.privateIp;
 export const firewallPublicIps = firewall.publicIpAddresses;
 export const workspaceId = workspace.id;
 export const kubeconfig = cluster.kubeconfig;
+

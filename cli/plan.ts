@@ -53,6 +53,7 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     }
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
+    if (security.calico.warning) output.err(`warning: ${security.calico.warning}\n`);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
     const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig, today });

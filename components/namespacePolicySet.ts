@@ -7,6 +7,8 @@ import type { NamespacePolicySetPlan } from "../core/policies";
 export interface NamespacePolicySetArgs {
     /** The rendered set (Namespace, allows, denies). */
     readonly plan: NamespacePolicySetPlan;
+    /** Resources every policy waits for (self-managed Calico: the ready Calico API server). */
+    readonly after?: pulumi.Resource[];
 }
 
 /**
@@ -29,12 +31,13 @@ export class NamespacePolicySet extends pulumi.ComponentResource {
             metadata: { name: plan.namespaceObject.metadata.name, labels: plan.namespaceObject.metadata.labels },
         }, childOptions);
 
-        const allows = plan.allowPolicies.map((object) => applyObject(name, object, { ...childOptions, dependsOn: [this.namespace] }));
+        const after = args.after ?? [];
+        const allows = plan.allowPolicies.map((object) => applyObject(name, object, { ...childOptions, dependsOn: [this.namespace, ...after] }));
         // A chain: each deny policy depends on the previous one, so `default-deny-all` is created after
         // `log-denied` and deleted before it (no window in which audit mode enforces without logging).
         const denies: pulumi.CustomResource[] = [];
         for (const object of plan.denyPolicies) {
-            denies.push(applyObject(name, object, { ...childOptions, dependsOn: [this.namespace, ...allows, ...denies.slice(-1)] }));
+            denies.push(applyObject(name, object, { ...childOptions, dependsOn: [this.namespace, ...after, ...allows, ...denies.slice(-1)] }));
         }
         this.policies = [...allows, ...denies];
         this.registerOutputs({ namespace: plan.namespace, policyCount: this.policies.length });

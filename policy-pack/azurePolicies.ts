@@ -26,10 +26,10 @@ export const PROD_STATEFUL_RESOURCES_PROTECTED = "prod-stateful-resources-protec
 export function aksNetworkProfilePolicy(): ResourceValidationPolicy {
     return {
         name: AKS_NETWORK_PROFILE,
-        description: "AKS uses Azure CNI overlay with Calico (or Cilium) network policy and egresses through the firewall (outboundType userDefinedRouting).",
+        description: "AKS uses Azure CNI overlay with Calico (AKS-managed, or none for self-managed Calico) or Cilium network policy, and egresses through the firewall (outboundType userDefinedRouting).",
         enforcementLevel: "mandatory",
         severity: "critical",
-        remediationSteps: "Set networkProfile.networkPlugin azure, networkPluginMode overlay, networkPolicy calico (or networkDataplane and networkPolicy cilium) and outboundType userDefinedRouting.",
+        remediationSteps: "Set networkProfile.networkPlugin azure, networkPluginMode overlay, networkPolicy calico (none with self-managed Calico; or networkDataplane and networkPolicy cilium) and outboundType userDefinedRouting.",
         validateResource: (args, reportViolation) => {
             if (!isAzureType(args.type, "containerservice", "ManagedCluster")) return;
             const profile = at(knownProps(args.props), "networkProfile");
@@ -45,8 +45,9 @@ export function aksNetworkProfilePolicy(): ResourceValidationPolicy {
             }
             const engine = field("networkPolicy");
             const dataplane = field("networkDataplane");
-            if (engine !== UNKNOWN && dataplane !== UNKNOWN && !sameText(engine, "calico") && !sameText(dataplane, "cilium")) {
-                reportViolation(`networkProfile.networkPolicy is ${shown(engine)}: no engine enforces the namespace policy sets and Calico policies. Set networkProfile.networkPolicy to "calico" (or networkDataplane and networkPolicy to "cilium").`);
+            // "none" is self-managed Calico's setting; the calico-mode policy checks that Calico is then installed.
+            if (engine !== UNKNOWN && dataplane !== UNKNOWN && !sameText(engine, "calico") && !sameText(engine, "none") && !sameText(dataplane, "cilium")) {
+                reportViolation(`networkProfile.networkPolicy is ${shown(engine)}: it does not enforce the namespace policy sets' Calico policies. Set networkProfile.networkPolicy to "calico" (or "none" with self-managed Calico, stack config cluster.calico.mode), or networkDataplane and networkPolicy to "cilium".`);
             }
             const outbound = field("outboundType");
             if (outbound !== UNKNOWN && !sameText(outbound, "userDefinedRouting")) {

@@ -26,6 +26,8 @@ export function kubernetesTypeOf(type: string): { apiVersion: string; kind: stri
 
 /** The Kubernetes NetworkPolicy type. */
 export const NETWORK_POLICY_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+/** Self-managed Calico's staged Kubernetes NetworkPolicy. */
+export const STAGED_KUBERNETES_NETWORK_POLICY_TYPE = "kubernetes:projectcalico.org/v3:StagedKubernetesNetworkPolicy";
 /** The Namespace type. */
 export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 
@@ -35,7 +37,7 @@ export function isCalicoApiVersion(apiVersion: string): boolean {
 }
 
 /** Whether a type token is a Calico (Global)NetworkPolicy in either API group. */
-export function isCalicoPolicyType(type: string, kind: "NetworkPolicy" | "GlobalNetworkPolicy"): boolean {
+export function isCalicoPolicyType(type: string, kind: "NetworkPolicy" | "GlobalNetworkPolicy" | "StagedNetworkPolicy" | "StagedGlobalNetworkPolicy" | "StagedKubernetesNetworkPolicy"): boolean {
     const parsed = kubernetesTypeOf(type);
     return parsed !== undefined && parsed.kind === kind && isCalicoApiVersion(parsed.apiVersion);
 }

@@ -4,11 +4,12 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { SYSTEM_NAMESPACES } from "../core/intent";
-import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, POLICY_SET_LABEL } from "../core/policies";
+import { GLOBAL_POLICY_BUDGET, MODE_LABEL, NAMESPACE_POLICY_BUDGET, POLICY_SET_LABEL } from "../core/policies";
 import { matchesSelector, parseSelector } from "../reach";
 import {
     NAMESPACE_TYPE,
     NETWORK_POLICY_TYPE,
+    STAGED_KUBERNETES_NETWORK_POLICY_TYPE,
     StackKubernetesObject,
     isCalicoPolicyType,
     isEmptySelector,
@@ -96,12 +97,13 @@ export function calicoPolicyNotInSystemNamespacesPolicy(): ResourceValidationPol
         remediationSteps: "Keep Calico policies in app namespaces; give GlobalNetworkPolicies a namespaceSelector that names app namespaces, e.g. \"aks-zero-trust.io/policy-set == 'enabled'\".",
         validateResource: (args, reportViolation) => {
             const props = knownProps(args.props);
-            if (isCalicoPolicyType(args.type, "NetworkPolicy")) {
+            // Staged policies too (self-managed Calico): enforcing them must not reach into system namespaces either.
+            if (isCalicoPolicyType(args.type, "NetworkPolicy") || isCalicoPolicyType(args.type, "StagedNetworkPolicy") || isCalicoPolicyType(args.type, "StagedKubernetesNetworkPolicy")) {
                 const namespace = at(props, "metadata", "namespace");
                 if (typeof namespace === "string" && (SYSTEM_NAMESPACES as readonly string[]).includes(namespace)) {
                     reportViolation(`Calico NetworkPolicy in system namespace ${namespace}: AKS, Calico and Gatekeeper own it, and a policy there can cut off the control plane (e.g. konnectivity). Move the policy to an app namespace.`);
                 }
-            } else if (isCalicoPolicyType(args.type, "GlobalNetworkPolicy")) {
+            } else if (isCalicoPolicyType(args.type, "GlobalNetworkPolicy") || isCalicoPolicyType(args.type, "StagedGlobalNetworkPolicy")) {
                 checkGlobalNamespaceSelector(at(props, "spec", "namespaceSelector"), reportViolation);
             }
         },
@@ -144,11 +146,14 @@ export function namespaceDefaultDenyAndDnsPolicy(): StackValidationPolicy {
         validateStack: (args, reportViolation) => {
             const namespaces = stackKubernetesObjects(args.resources, (type) => type === NAMESPACE_TYPE);
             const policies = stackKubernetesObjects(args.resources, (type) => type === NETWORK_POLICY_TYPE);
+            // Self-managed Calico's audit mode stages the namespace's policies (what enforcing will add).
+            const staged = stackKubernetesObjects(args.resources, (type) => type === STAGED_KUBERNETES_NETWORK_POLICY_TYPE);
             for (const namespace of namespaces) {
                 const name = metadataText(namespace, "name");
                 const enabled = at(namespace.metadata, "labels", POLICY_SET_LABEL);
                 if (typeof name !== "string" || enabled !== "enabled") continue;
-                const candidates = policies.filter((policy) => [name, UNKNOWN].includes(metadataText(policy, "namespace") ?? "default"));
+                const audit = at(namespace.metadata, "labels", MODE_LABEL) === "audit";
+                const candidates = [...policies, ...(audit ? staged : [])].filter((policy) => [name, UNKNOWN].includes(metadataText(policy, "namespace") ?? "default"));
                 if (findPolicy(candidates, isDefaultDeny) === false) {
                     reportViolation(`namespace ${name} has no default deny: without it, pods no policy selects are open in both directions. Add a NetworkPolicy with podSelector {}, policyTypes [Ingress, Egress] and no rules (the namespace policy set renders "default-deny-all").`, namespace.resource.urn);
                 }
@@ -219,7 +224,8 @@ export function policyBudgetsPolicy(): StackValidationPolicy {
         severity: "low",
         remediationSteps: "Give workloads that share flows one label set, merge infrastructure namespaces' exemptions, or split the namespace.",
         validateStack: (args, reportViolation) => {
-            const namespaced = stackKubernetesObjects(args.resources, (type) => type === NETWORK_POLICY_TYPE || isCalicoPolicyType(type, "NetworkPolicy"));
+            // Staged policies count: they are the namespace's policies, waiting for enforce (self-managed audit mode).
+            const namespaced = stackKubernetesObjects(args.resources, (type) => type === NETWORK_POLICY_TYPE || isCalicoPolicyType(type, "NetworkPolicy") || isCalicoPolicyType(type, "StagedNetworkPolicy") || isCalicoPolicyType(type, "StagedKubernetesNetworkPolicy"));
             const counts = new Map<string, number>();
             for (const policy of namespaced) {
                 const namespace = metadataText(policy, "namespace") ?? "default";
@@ -231,7 +237,7 @@ export function policyBudgetsPolicy(): StackValidationPolicy {
                     reportViolation(`namespace ${namespace} has ${count} network policies (Kubernetes and Calico), over the ADR 008 budget of ${NAMESPACE_POLICY_BUDGET}: give workloads that share flows one label set, or split the namespace.`, namespaceUrns.get(namespace));
                 }
             }
-            const globals = args.resources.filter((resource) => isCalicoPolicyType(resource.type, "GlobalNetworkPolicy")).length;
+            const globals = args.resources.filter((resource) => isCalicoPolicyType(resource.type, "GlobalNetworkPolicy") || isCalicoPolicyType(resource.type, "StagedGlobalNetworkPolicy")).length;
             if (globals > GLOBAL_POLICY_BUDGET) {
                 reportViolation(`the stack has ${globals} Calico GlobalNetworkPolicies, over the ADR 008 budget of ${GLOBAL_POLICY_BUDGET}: merge infrastructure namespaces' exemptions, or move rules into namespace policy sets.`);
             }

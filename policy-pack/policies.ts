@@ -17,6 +17,7 @@ import {
     prodStatefulResourcesProtectedPolicy,
     routeDefaultViaFirewallPolicy,
 } from "./azurePolicies";
+import { calicoModePolicy } from "./calicoPolicies";
 import type { PackContext } from "./environment";
 import {
     calicoPolicyNotInSystemNamespacesPolicy,
@@ -55,6 +56,7 @@ export function createPolicies(context: PackContext = {}): Policies {
         networkPolicyNoOpenIngressPolicy(),
         calicoPolicyNotInSystemNamespacesPolicy(),
         namespaceDefaultDenyAndDnsPolicy(),
+        calicoModePolicy(),
         policyBudgetsPolicy(),
         webTierNeverReachesDataTierPolicy(),
         dataTierEgressDnsOnlyPolicy(),
@@ -78,6 +80,7 @@ export {
     PROD_STATEFUL_RESOURCES_PROTECTED,
     ROUTE_DEFAULT_VIA_FIREWALL,
 } from "./azurePolicies";
+export { CALICO_MODE } from "./calicoPolicies";
 export { CALICO_POLICY_NOT_IN_SYSTEM_NAMESPACES, NAMESPACE_DEFAULT_DENY_AND_DNS, NETWORK_POLICY_NO_OPEN_INGRESS, POLICY_BUDGETS } from "./kubernetesPolicies";
 export { DATA_TIER_EGRESS_DNS_ONLY, DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER, analyseStack } from "./reachabilityPolicies";
 export { stackEnvironmentFrom } from "./environment";

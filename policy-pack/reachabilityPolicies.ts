@@ -65,7 +65,8 @@ let lastAnalysis: { readonly key: string; readonly analysis: StackAnalysis } | u
 function isAnalysedType(type: string): boolean {
     if (type === NAMESPACE_TYPE || type === NETWORK_POLICY_TYPE) return true;
     const kind = type.split(":")[2];
-    return isCalicoApiVersion(type.split(":")[1] ?? "") && ["NetworkPolicy", "GlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet"].includes(kind ?? "");
+    // Staged policies too: the tier policies judge the stack as enforced (self-managed audit mode stages its policies).
+    return isCalicoApiVersion(type.split(":")[1] ?? "") && ["NetworkPolicy", "GlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"].includes(kind ?? "");
 }
 
 /** Analyses a stack's Kubernetes objects (what the tier policies judge). */
@@ -120,7 +121,8 @@ function representativePods(objects: readonly StackKubernetesObject[]): { pods: 
         const namespace = typeof at(object.metadata, "namespace") === "string" ? (at(object.metadata, "namespace") as string) : undefined;
         if (namespace) namespaces.add(namespace);
         if (object.kind === "Namespace" && typeof at(object.metadata, "name") === "string") namespaces.add(at(object.metadata, "name") as string);
-        if (object.apiVersion === "networking.k8s.io/v1" && object.kind === "NetworkPolicy") {
+        // A staged Kubernetes policy has a Kubernetes NetworkPolicy's spec (self-managed Calico's audit mode).
+        if ((object.apiVersion === "networking.k8s.io/v1" && object.kind === "NetworkPolicy") || object.kind === "StagedKubernetesNetworkPolicy") {
             sketches.push(...kubernetesPolicySketches(object, namespace ?? "default"));
         } else if (isCalicoApiVersion(object.apiVersion)) {
             sketches.push(...calicoPolicySketches(object, namespace));

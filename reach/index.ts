@@ -11,6 +11,8 @@ export { InputError, formatWarning } from "./input";
 export type { LoadResult, ManifestObject } from "./input";
 /** Parses multi-document YAML text into manifest objects with locations. */
 export { loadManifestPaths, parseManifests } from "./input";
+/** Calico staged policies: the as-enforced view (every staged policy applied as its stagedAction says). */
+export { STAGED_KINDS, enforceStagedPolicies, isStagedPolicy } from "./input";
 
 // Analysis.
 export type { Analysis } from "./engine";

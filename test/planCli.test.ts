@@ -69,15 +69,20 @@ describe("npm run plan", () => {
         expect(byType("azure-native:network:NetworkSecurityGroup")).toHaveLength(1);
     });
 
-    it("prints the dev stack as a tree with key settings and a summary, then the security sections", async () => {
+    it("prints the dev stack as a tree with key settings and a summary, then the security sections (self-managed Calico, audit staged)", async () => {
         const result = await plan(["--stack", "dev"]);
         expect(result.status).toBe(0);
         expect(result.stdout).toMatch(/├─ azure-native:network:RouteTable nodes-route-table\n│ +0\.0\.0\.0\/0 -> VirtualAppliance 10\.10\.0\.4; 203\.0\.113\.\d+\/32 -> Internet\n/);
-        expect(result.stdout).toMatch(/azure\/overlay\/calico, outbound userDefinedRouting/);
+        expect(result.stdout).toMatch(/azure\/overlay\/none, outbound userDefinedRouting/);
+        expect(result.stdout).toContain("├─ kubernetes:helm.sh/v3:Release calico-tigera-operator\n");
+        expect(result.stdout).toContain("├─ kubernetes:operator.tigera.io/v1:Installation calico-installation  (cluster-wide)\n");
+        expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer, Goldmane, Whisker; policies on projectcalico.org/v3)\n");
+        expect(result.stdout).toContain("  tiers: platform (order 100, defaultAction Pass), then default; staged policies (evaluated, not enforced): 8\n");
+        expect(result.stdout).not.toContain("crd.projectcalico.org");
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
-        expect(result.stdout).toMatch(/ {2}shop +audit +7\/10\n/);
+        expect(result.stdout).toMatch(/ {2}shop +audit +6\/10\n/);
         expect(result.stdout).toContain("note: shop in audit mode");
         // The matrix shows what enforce would allow, then marks what audit lets through today.
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
@@ -85,7 +90,8 @@ describe("npm run plan", () => {
         expect(enforced).toContain("  as enforce would allow it (shop in audit mode):\n");
         expect(enforced).toContain("    shop/frontend[Pod] => shop/backend[Pod] : TCP 80\n");
         expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
-        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections\n");
+        // Each line names the staged policy that would deny it once enforced.
+        expect(auditOnly).toContain("\n  ! shop/frontend[Pod] => shop/database[Pod] : All Connections  (would be denied by egress: staged Calico NetworkPolicy shop/log-denied; ingress: staged Calico NetworkPolicy shop/log-denied)\n");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ allowed connections checked against the intent, \d+ declared ones found allowed\)$/);
     });
 
@@ -333,12 +339,13 @@ describe("npm run plan runs the stack policy pack", () => {
 });
 
 describe("npm run plan with Calico turned off", () => {
-    it("fails the mandatory AKS network profile policy and says how to fix it", async () => {
+    it("fails the mandatory calico-mode policy (no engine, no self-managed Calico) and says how to fix it", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
-        expect(result.stdout).toContain("FAIL  aks-network-profile (mandatory)");
-        expect(result.stderr).toContain("error: mandatory policies failed: aks-network-profile");
+        expect(result.stdout).toContain("FAIL  calico-mode (mandatory)");
+        expect(result.stdout).toContain(`networkProfile.networkPolicy is "none" and the stack installs no self-managed Calico`);
+        expect(result.stderr).toContain("error: mandatory policies failed: calico-mode");
     });
 });
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { MockRun } from "../offline/runtime";
+import type { CapturedResource, MockRun } from "../offline/runtime";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from "../offline/runtime";
 import { createPolicies, stackEnvironmentFrom } from "../policy-pack/policies";
 import { UNKNOWN_VALUE, calicoPolicy, namespace, networkPolicy, resource, validateResource, validateStack, withInputs } from "./policyPack/harness";
@@ -27,9 +27,9 @@ describe("aks-network-profile", () => {
         expect(check({ networkProfile: { networkPolicy: "cilium", networkDataplane: "cilium" } })).toEqual([]);
     });
 
-    it("rejects a cluster without a network policy engine", () => {
-        expect(check({ networkProfile: { networkPolicy: "none" } })).toEqual([
-            `networkProfile.networkPolicy is "none": no engine enforces the namespace policy sets and Calico policies. Set networkProfile.networkPolicy to "calico" (or networkDataplane and networkPolicy to "cilium").`,
+    it("rejects a network policy engine that does not enforce Calico policies", () => {
+        expect(check({ networkProfile: { networkPolicy: "azure" } })).toEqual([
+            `networkProfile.networkPolicy is "azure": it does not enforce the namespace policy sets' Calico policies. Set networkProfile.networkPolicy to "calico" (or "none" with self-managed Calico, stack config cluster.calico.mode), or networkDataplane and networkPolicy to "cilium".`,
         ]);
     });
 
@@ -46,7 +46,7 @@ describe("aks-network-profile", () => {
     });
 
     it("checks versioned azure-native types too, and ignores other resources", () => {
-        const versioned = withInputs(cluster, { networkProfile: { networkPolicy: "none" } }, { type: "azure-native:containerservice/v20250301:ManagedCluster" });
+        const versioned = withInputs(cluster, { networkProfile: { networkPolicy: "azure" } }, { type: "azure-native:containerservice/v20250301:ManagedCluster" });
         expect(validateResource("aks-network-profile", versioned).messages).toHaveLength(1);
         expect(validateResource("aks-network-profile", resource("azure-native:network:VirtualNetwork", "vnet", { networkProfile: {} })).messages).toEqual([]);
     });
@@ -448,7 +448,7 @@ describe("the pack's environment and config", () => {
 
 describe("runPolicyPack and its report", () => {
     const run = (resources: MockRun["resources"]): MockRun => ({ stack: "prod", resources, outputs: {} });
-    const badCluster = withInputs(cluster, { networkProfile: { networkPolicy: "none" } });
+    const badCluster = withInputs(cluster, { networkProfile: { networkPolicy: "azure" } });
 
     it("reports each policy once, with its level and the resource's URN", () => {
         const results = runPolicyPack(run([badCluster]), { stack: "prod", environment: "prod" });
@@ -456,7 +456,7 @@ describe("runPolicyPack and its report", () => {
         expect(results.find((result) => result.policy === "aks-network-profile")).toEqual({
             policy: "aks-network-profile",
             enforcementLevel: "mandatory",
-            violations: [{ message: expect.stringContaining(`networkProfile.networkPolicy is "none"`), resource: urnOf(badCluster, { stack: "prod", resources: [badCluster] }) }],
+            violations: [{ message: expect.stringContaining(`networkProfile.networkPolicy is "azure"`), resource: urnOf(badCluster, { stack: "prod", resources: [badCluster] }) }],
         });
         expect(hasMandatoryViolations(results)).toBe(true);
     });
@@ -493,5 +493,30 @@ describe("runPolicyPack and its report", () => {
             "SKIP  data-tier-egress-dns-only (disabled)",
             "4 policies: 1 passed, 2 advisory warnings, 1 mandatory violations, 1 disabled",
         ].join("\n"));
+    });
+});
+
+describe("calico-mode", () => {
+    const noEngine = withInputs(cluster, { networkProfile: { networkPolicy: "none" } });
+    const release = resource("kubernetes:helm.sh/v3:Release", "calico-tigera-operator", { chart: "tigera-operator", version: "v3.33.1" });
+    const installation = (spec: Record<string, unknown>) => resource("kubernetes:operator.tigera.io/v1:Installation", "calico-installation", { apiVersion: "operator.tigera.io/v1", kind: "Installation", metadata: { name: "default" }, spec });
+    const apiServer = resource("kubernetes:operator.tigera.io/v1:APIServer", "calico-apiserver", { apiVersion: "operator.tigera.io/v1", kind: "APIServer", metadata: { name: "default" }, spec: {} });
+    const selfManaged = [noEngine, release, installation({ kubernetesProvider: "AKS", cni: { type: "AzureVNET" } }), apiServer];
+    const v3Policy = resource("kubernetes:projectcalico.org/v3:GlobalNetworkPolicy", "platform-guardrail", { apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkPolicy", metadata: { name: "platform.guardrail" }, spec: {} });
+    const check = (resources: CapturedResource[]) => validateStack("calico-mode", resources).messages;
+
+    it("accepts AKS-managed Calico with v1 objects, and self-managed Calico (operator, Installation AKS/AzureVNET, APIServer) with v3 objects", () => {
+        expect(check([cluster, calicoPolicy("GlobalNetworkPolicy", "zero-trust-baseline", {})])).toEqual([]);
+        expect(check([...selfManaged, v3Policy])).toEqual([]);
+    });
+
+    it("refuses networkPolicy none without self-managed Calico, and an Installation not for AKS with Azure CNI", () => {
+        expect(check([noEngine])).toEqual([expect.stringMatching(/^networkProfile\.networkPolicy is "none" and the stack installs no self-managed Calico/)]);
+        expect(check([noEngine, release, installation({ kubernetesProvider: "AKS", cni: { type: "Calico" } }), apiServer])).toEqual([expect.stringMatching(/^the Calico Installation has kubernetesProvider "AKS" and cni\.type "Calico", expected AKS and AzureVNET/)]);
+    });
+
+    it("refuses the internal v1 API in a self-managed stack, and v3 objects where AKS-managed Calico serves no v3", () => {
+        expect(check([...selfManaged, calicoPolicy("GlobalNetworkPolicy", "zero-trust-baseline", {})])).toEqual([expect.stringMatching(/^GlobalNetworkPolicy .* is written on the internal crd\.projectcalico\.org\/v1 API while self-managed Calico serves projectcalico\.org\/v3/)]);
+        expect(check([cluster, v3Policy])).toEqual([expect.stringMatching(/^GlobalNetworkPolicy platform-guardrail is written on projectcalico\.org\/v3, which AKS-managed Calico does not serve/)]);
     });
 });

@@ -48,7 +48,7 @@ describe("policy pack on the dev stack", () => {
 
     it("passes as a whole, with and without the dev pack config", () => {
         const results = runPolicyPack(run, { stack: "dev", environment: "dev" });
-        expect(policyResultsText(results).split("\n").at(-1)).toBe("15 policies: 15 passed, 0 advisory warnings, 0 mandatory violations");
+        expect(policyResultsText(results).split("\n").at(-1)).toBe("16 policies: 16 passed, 0 advisory warnings, 0 mandatory violations");
         const relaxed = runPolicyPack(run, { stack: "dev", environment: "dev", config: devConfig });
         expect(relaxed.filter((result) => result.violations.length > 0)).toEqual([]);
         expect(relaxed.find((result) => result.policy === "data-tier-egress-dns-only")?.enforcementLevel).toBe("advisory");
@@ -75,8 +75,9 @@ describe("policy pack on the dev stack", () => {
     });
 
     it("judges dev's audit namespaces as enforcement would", () => {
-        const logDenied = ofType(run, "kubernetes:crd.projectcalico.org/v1:NetworkPolicy").find((resource) => resource.name === "shop-networkpolicy-log-denied")!;
-        expect(logDenied.inputs.spec).toMatchObject({ ingress: [{ action: "Log" }, { action: "Allow" }] });
+        // Self-managed Calico: audit stages the namespace's policies; the logger waits, staged, with its Deny.
+        const logDenied = ofType(run, "kubernetes:projectcalico.org/v3:StagedNetworkPolicy").find((resource) => resource.name === "shop-stagednetworkpolicy-log-denied")!;
+        expect(logDenied.inputs.spec).toMatchObject({ stagedAction: "Set", ingress: [{ action: "Deny" }] });
         for (const name of ["web-tier-never-reaches-data-tier", "data-tier-egress-dns-only", "data-tier-ingress-allowlist"]) {
             expect(validateStack(name, run.resources).messages, name).toEqual([]);
         }
@@ -96,8 +97,10 @@ describe("policy pack on the dev stack", () => {
         // ipBlock 0.0.0.0/0 also holds every pod IP (Calico matches it on the packet's address): pods are reported too.
         const dataEgress = relaxed.find((result) => result.policy === "data-tier-egress-dns-only");
         expect(dataEgress).toMatchObject({ enforcementLevel: "advisory" });
-        expect(dataEgress?.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^shop\/database => 0\.0\.0\.0\/0 : TCP 443\. /) }));
+        // Everything but the Azure platform endpoints: the platform tier's metadata-service guardrail (enforced in audit
+        // mode too) denies WireServer and IMDS before any namespace policy.
+        expect(dataEgress?.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^shop\/database => 0\.0\.0\.0-168\.63\.129\.15, 168\.63\.129\.17-169\.254\.169\.253, 169\.254\.169\.255-255\.255\.255\.255 : TCP 443\. /) }));
         expect(dataEgress?.violations).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^shop\/database => kube-system\/any-pod : TCP 443\. /) }));
-        expect(policyResultsText(relaxed).split("\n").at(-1)).toBe(`15 policies: 14 passed, ${dataEgress!.violations.length} advisory warnings, 0 mandatory violations`);
+        expect(policyResultsText(relaxed).split("\n").at(-1)).toBe(`16 policies: 15 passed, ${dataEgress!.violations.length} advisory warnings, 0 mandatory violations`);
     });
 });

@@ -45,32 +45,32 @@ describe("policy pack on the prod stack", () => {
         expect(results.every((result) => result.violations.length === 0)).toBe(true);
         expect(hasMandatoryViolations(results)).toBe(false);
         const lines = policyResultsText(results).split("\n");
-        expect(lines).toHaveLength(16);
-        expect(lines.slice(0, 15).every((line) => line.startsWith("PASS  "))).toBe(true);
-        expect(lines[15]).toBe("15 policies: 15 passed, 0 advisory warnings, 0 mandatory violations");
+        expect(lines).toHaveLength(17);
+        expect(lines.slice(0, 16).every((line) => line.startsWith("PASS  "))).toBe(true);
+        expect(lines[16]).toBe("16 policies: 16 passed, 0 advisory warnings, 0 mandatory violations");
     });
 
     it("gives resources the URNs Pulumi would, parents' types included", () => {
         expect(urnOf(single(run, CLUSTER), run)).toBe("urn:pulumi:prod::aks-zero-trust::aks-zero-trust:cluster:AksCluster$azure-native:containerservice:ManagedCluster::aks-cluster");
     });
 
-    it("a cluster without Calico fails the AKS policy, with its mandatory name and remediation", () => {
+    it("a cluster with Azure NPM instead of Calico fails the AKS policy, with its mandatory name and remediation", () => {
         const cluster = single(run, CLUSTER);
-        const withoutCalico = withInputs(cluster, { networkProfile: { networkPolicy: "none" } });
+        const withoutCalico = withInputs(cluster, { networkProfile: { networkPolicy: "azure" } });
         const results = runPolicyPack({ ...run, resources: run.resources.map((resource) => (resource === cluster ? withoutCalico : resource)) }, { stack: "prod", environment: "prod" });
         expect(results.filter((result) => result.violations.length > 0)).toEqual([{
             policy: "aks-network-profile",
             enforcementLevel: "mandatory",
             violations: [{
-                message: `networkProfile.networkPolicy is "none": no engine enforces the namespace policy sets and Calico policies. Set networkProfile.networkPolicy to "calico" (or networkDataplane and networkPolicy to "cilium").`,
+                message: `networkProfile.networkPolicy is "azure": it does not enforce the namespace policy sets' Calico policies. Set networkProfile.networkPolicy to "calico" (or "none" with self-managed Calico, stack config cluster.calico.mode), or networkDataplane and networkPolicy to "cilium".`,
                 resource: urnOf(cluster, run),
             }],
         }]);
         expect(hasMandatoryViolations(results)).toBe(true);
         const text = policyResultsText(results);
-        expect(text).toContain(`FAIL  aks-network-profile (mandatory)\n      - networkProfile.networkPolicy is "none"`);
+        expect(text).toContain(`FAIL  aks-network-profile (mandatory)\n      - networkProfile.networkPolicy is "azure"`);
         expect(text).toContain("[aks-cluster (azure-native:containerservice:ManagedCluster)]");
-        expect(text.split("\n").at(-1)).toBe("15 policies: 14 passed, 0 advisory warnings, 1 mandatory violations");
+        expect(text.split("\n").at(-1)).toBe("16 policies: 15 passed, 0 advisory warnings, 1 mandatory violations");
     });
 
     it("during a first preview the authorized ranges (they include the firewall's IPs) are unknown: skipped, not reported", () => {

@@ -152,13 +152,13 @@ describe("the published policy pack, extracted alone and installed", () => {
 
         const cluster = single(run, "azure-native:containerservice:ManagedCluster");
         const inputs = structuredClone(cluster.inputs) as { networkProfile: Record<string, unknown> };
-        inputs.networkProfile.networkPolicy = "none";
+        inputs.networkProfile.networkPolicy = "azure";
         const withoutCalico: MockRun = { ...run, resources: run.resources.map((resource) => (resource === cluster ? { ...cluster, inputs } : resource)) };
         const failed = runPolicies(builtPolicies.createPolicies({ stackEnvironment: "prod", today: () => AKS_VERSION_CALENDAR_READ_ON }), withoutCalico, { stack: "prod" });
         expect(failed.find((result) => result.policy === "aks-network-profile")).toEqual({
             policy: "aks-network-profile",
             enforcementLevel: "mandatory",
-            violations: [{ message: expect.stringMatching(/^networkProfile\.networkPolicy is "none": no engine enforces/), resource: urnOf(cluster, run) }],
+            violations: [{ message: expect.stringMatching(/^networkProfile\.networkPolicy is "azure": it does not enforce/), resource: urnOf(cluster, run) }],
         });
         expect(failed).toEqual(runPolicyPack(withoutCalico, { stack: "prod", environment: "prod" }));
     });

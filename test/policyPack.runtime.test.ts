@@ -40,15 +40,15 @@ describe("the policy pack under Pulumi's policy runtime", () => {
         expect(await pack.analyzeStack(resources)).toEqual([]);
     });
 
-    it("during preview, reports a cluster without Calico and skips its unknown authorized ranges", async () => {
+    it("during preview, reports a cluster with an engine other than Calico and skips its unknown authorized ranges", async () => {
         const cluster = single(run, "azure-native:containerservice:ManagedCluster");
         const props = structuredClone(cluster.inputs) as { networkProfile: Record<string, unknown>; apiServerAccessProfile: Record<string, unknown> };
-        props.networkProfile.networkPolicy = "none";
+        props.networkProfile.networkPolicy = "azure";
         props.apiServerAccessProfile.authorizedIPRanges = UNKNOWN_VALUE.array;
         expect(await pack.analyze(wireResource(cluster, urnOf(cluster, run), props))).toEqual([{
             policy: "aks-network-profile",
             level: "mandatory",
-            message: `networkProfile.networkPolicy is "none": no engine enforces the namespace policy sets and Calico policies. Set networkProfile.networkPolicy to "calico" (or networkDataplane and networkPolicy to "cilium").`,
+            message: `networkProfile.networkPolicy is "azure": it does not enforce the namespace policy sets' Calico policies. Set networkProfile.networkPolicy to "calico" (or "none" with self-managed Calico, stack config cluster.calico.mode), or networkDataplane and networkPolicy to "cilium".`,
             // A resource policy's diagnostic names no URN: the engine attaches it to the resource analysed.
             urn: "",
         }]);

@@ -3,12 +3,13 @@ import type { MockRun } from "../offline/runtime";
 import { keyOf, ofType, single } from "./helpers/stack";
 
 /** Promises every stack keeps, whatever its environment. */
-export function expectZeroTrustBoundary(run: MockRun): void {
+export function expectZeroTrustBoundary(run: MockRun, calicoMode: "aks-managed" | "self-managed" = "aks-managed"): void {
     const cluster = single(run, "azure-native:containerservice:ManagedCluster");
     expect(cluster.inputs.networkProfile).toMatchObject({
         networkPlugin: "azure",
         networkPluginMode: "overlay",
-        networkPolicy: "calico",
+        // Self-managed Calico: AKS installs no engine; the Tigera operator installs Calico (Tigera's AKS guide).
+        networkPolicy: calicoMode === "aks-managed" ? "calico" : "none",
         outboundType: "userDefinedRouting",
         loadBalancerSku: "standard",
     });

@@ -8,8 +8,8 @@
  *   name lands in the `default` tier (libcalico-go `names.TierFromPolicyName`);
  * - `types` is always explicit: with v1 objects an empty `types` means Ingress AND Egress;
  * - `order` is always explicit.
- * Moving to self-managed Calico with its API server means changing CALICO_API_VERSION to
- * `projectcalico.org/v3` here; the spec shape is the same.
+ * Self-managed Calico (cluster.calico.mode: self-managed) serves `projectcalico.org/v3` through its API server: the
+ * v3 builders at the end of this file write those objects, with the same spec shape.
  */
 export const CALICO_API_VERSION = "crd.projectcalico.org/v1";
 
@@ -88,4 +88,46 @@ export function calicoLabelSelector(labels: Readonly<Record<string, string>> | u
 /** A Calico selector matching a namespace by name. */
 export function calicoNamespaceSelector(namespace: string): string {
     return `projectcalico.org/name == '${namespace}'`;
+}
+
+/**
+ * Self-managed Calico serves `projectcalico.org/v3` through its API server, which validates and defaults every
+ * object (libcalico-go/lib/validator/v3) and takes the tier from `spec.tier`. A policy outside the default tier
+ * must be named `<tier>.<name>` (libcalico-go lib/names/policy.go ValidateTieredPolicyName: "Policy names in non
+ * default tier have to be in a format of tier.name"), so the builders below prefix the name.
+ */
+export const CALICO_V3_API_VERSION = "projectcalico.org/v3";
+
+/** Calico's own default tier (always present; order 1,000,000: api/pkg/apis/projectcalico/v3/tier.go DefaultTierOrder). */
+export const DEFAULT_TIER = "default";
+export const DEFAULT_TIER_ORDER = 1_000_000;
+
+/** The v3 kinds of policy this project renders, enforced and staged. */
+export type CalicoV3PolicyKind = "NetworkPolicy" | "GlobalNetworkPolicy" | "StagedNetworkPolicy" | "StagedGlobalNetworkPolicy";
+
+/** A policy's name as the v3 API wants it in its tier: bare in the default tier, `<tier>.<name>` elsewhere. */
+export function tieredPolicyName(tier: string, name: string): string {
+    if (name.includes(".")) throw new Error(`Calico policy name "${name}" must not contain a dot: the tier prefix is added from the tier`);
+    return tier === DEFAULT_TIER ? name : `${tier}.${name}`;
+}
+
+/** A Calico v3 Tier: `defaultAction` decides what a tier does with traffic its policies selected but did not decide. */
+export function calicoTier(name: string, order: number, defaultAction: "Deny" | "Pass"): KubeObject {
+    return { apiVersion: CALICO_V3_API_VERSION, kind: "Tier", metadata: { name, labels: { ...MANAGED_BY_LABELS } }, spec: { order, defaultAction } };
+}
+
+/** A Calico v3 policy of any kind in a tier; staged kinds take `stagedAction: Set` (what enforcing adds). */
+export function calicoV3Policy(kind: CalicoV3PolicyKind, tier: string, name: string, spec: CalicoPolicySpec, namespace?: string): KubeObject {
+    const staged = kind.startsWith("Staged") ? { stagedAction: "Set" } : {};
+    return {
+        apiVersion: CALICO_V3_API_VERSION,
+        kind,
+        metadata: { name: tieredPolicyName(tier, name), ...(namespace !== undefined ? { namespace } : {}), labels: { ...MANAGED_BY_LABELS } },
+        spec: { ...staged, tier, ...spec },
+    };
+}
+
+/** A Kubernetes NetworkPolicy as a StagedKubernetesNetworkPolicy (same spec, `stagedAction: Set`). */
+export function stagedKubernetesNetworkPolicy(policy: KubeObject): KubeObject {
+    return { apiVersion: CALICO_V3_API_VERSION, kind: "StagedKubernetesNetworkPolicy", metadata: { ...policy.metadata }, spec: { stagedAction: "Set", ...policy.spec } };
 }

@@ -5,5 +5,8 @@
  */
 export * from "./calicoApi";
 export * from "./calicoCrdSchemas";
+export * from "./calicoReleases";
+export * from "./tigeraOperator";
 export * from "./calicoValidation";
+export * from "./calicoV3Validation";
 export * from "./systemNamespaces";

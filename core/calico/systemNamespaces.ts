@@ -13,6 +13,9 @@ export const SYSTEM_NAMESPACE_SOURCES = {
     // AKS-managed Calico: tigera-operator installs Calico into calico-system (REFERENCE.md section 2).
     "calico-system": "Calico (AKS network policy engine)",
     "tigera-operator": "Calico's operator",
+    // Self-managed Calico 3.30 runs its API server here; from 3.31 it runs in calico-system (tigera/operator#3960,
+    // tigera/docs#2153). Kept after an upgrade to 3.31 until the operator removes it.
+    "calico-apiserver": "Calico API server (self-managed Calico 3.30)",
     // Azure Policy add-on (AKS docs, "Understand Azure Policy for Kubernetes clusters").
     "gatekeeper-system": "Azure Policy add-on (Gatekeeper)",
     // Application routing add-on: managed NGINX ingress (AKS docs, "app-routing", limitations section).

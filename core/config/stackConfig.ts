@@ -5,6 +5,7 @@ import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "../common";
 import { intentSchema, validateIntent, SegmentationIntent } from "../intent";
 import { AKS_VERSION_CALENDAR_READ_ON, CLUSTER_UPGRADE_CHANNEL, judgeVersionSupport, MAINTENANCE_INTERVAL_WEEKS, MAINTENANCE_WINDOW_HOURS, MaintenanceWindow, MaintenanceWindowName, WEEK_DAYS } from "../azure";
 import { isAzureRegion, regionsLike } from "../azure";
+import { CALICO_RELEASES, CALICO_RELEASES_READ_ON, calicoRelease, type CalicoRelease } from "../calico";
 import { READABLE_VM_FAMILIES, vmSizeCapacity } from "../azure";
 
 /** The Pulumi project name; stack config keys are `aks-zero-trust:<key>`. */
@@ -131,10 +132,24 @@ export const stackConfigSchema = z.strictObject({
         /** Entra ID groups that get cluster admin through Azure RBAC. */
         adminGroupObjectIds: z.array(z.uuid()).default([]),
         /**
-         * Network policy engine. Calico is what ADR 008 decided and what the rendered policies need; `cilium`
-         * (Azure CNI powered by Cilium) and `none` exist so that the policy pack can be seen refusing them.
+         * Network policy engine AKS installs. Calico is what ADR 008 decided; `cilium` (Azure CNI powered by Cilium)
+         * and `none` exist so that the policy pack can be seen refusing them. Derived from calico.mode when unset:
+         * `calico` (aks-managed) or `none` (self-managed: AKS installs no engine, the Tigera operator does).
          */
-        networkPolicy: z.enum(["calico", "cilium", "none"]).default("calico"),
+        networkPolicy: z.enum(["calico", "cilium", "none"]).optional(),
+        /**
+         * Who runs Calico. `aks-managed`: AKS installs it (`networkPolicy: calico`), its version follows the
+         * Kubernetes version, and only the internal crd.projectcalico.org/v1 API exists. `self-managed`: the cluster
+         * has `networkPolicy: none` and this stack installs the Tigera operator at a pinned version, with the
+         * Calico API server (projectcalico.org/v3: tiers, staged policies), Goldmane and Whisker (docs/calico-modes.md).
+         */
+        calico: z
+            .strictObject({
+                mode: z.enum(["aks-managed", "self-managed"]).default("aks-managed"),
+                /** The Calico release to pin in self-managed mode, e.g. "3.33.1" (core/calico/calicoReleases.ts). */
+                version: z.string().optional(),
+            })
+            .default({ mode: "aks-managed" }),
         /**
          * AKS LocalDNS on the node pools (pods then resolve through 169.254.10.10/11). Needs Kubernetes 1.31+ and
          * at least 4 vCPUs per node; turning it on or off reimages every node of every pool.
@@ -176,9 +191,12 @@ type RawStackConfig = z.output<typeof stackConfigSchema>;
 
 /** The validated, typed model of one stack's config. */
 export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" | "segmentation" | "cluster"> {
-    readonly cluster: Omit<RawStackConfig["cluster"], "maintenance"> & {
+    readonly cluster: Omit<RawStackConfig["cluster"], "maintenance" | "networkPolicy" | "calico"> & {
         /** Both windows, the stack's or its environment's defaults. */
         readonly maintenance: Readonly<Record<MaintenanceWindowName, MaintenanceWindow>>;
+        /** The engine AKS installs: explicit, or derived from the Calico mode. */
+        readonly networkPolicy: "calico" | "cilium" | "none";
+        readonly calico: CalicoSettings;
     };
     /** Protect stateful resources from deletion. */
     readonly protect: boolean;
@@ -188,6 +206,11 @@ export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" |
     /** Validated east-west intent; undefined when the stack declares none. */
     readonly segmentation: SegmentationIntent | undefined;
 }
+
+/** How Calico runs on the cluster. */
+export type CalicoSettings =
+    | { readonly mode: "aks-managed" }
+    | { readonly mode: "self-managed"; readonly release: CalicoRelease };
 
 /** AKS reserves these ranges; pod and service CIDRs must avoid them (AKS docs, "Configure Azure CNI Overlay networking"). */
 const AKS_RESERVED_RANGES = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
@@ -228,6 +251,7 @@ export function readStackConfig(values: Record<string, unknown>, stack: string, 
     checkFirewall(raw, problems);
     checkApiServer(raw, problems);
     checkNodePools(raw, problems);
+    const calico = calicoSettings(raw, problems);
     const fqdns = normaliseFqdnRules(raw.egress.fqdns, `${PROJECT}:egress.fqdns`, problems);
     const segmentation = raw.segmentation
         ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
@@ -238,6 +262,8 @@ export function readStackConfig(values: Record<string, unknown>, stack: string, 
         ...raw,
         cluster: {
             ...raw.cluster,
+            networkPolicy: raw.cluster.networkPolicy ?? (calico!.mode === "self-managed" ? "none" : "calico"),
+            calico: calico!,
             maintenance: {
                 kubernetesUpgrades: raw.cluster.maintenance.kubernetesUpgrades ?? defaults.kubernetesUpgrades,
                 nodeImageUpgrades: raw.cluster.maintenance.nodeImageUpgrades ?? defaults.nodeImageUpgrades,
@@ -419,6 +445,33 @@ function checkLocation(config: RawStackConfig, problems: ProblemList): void {
         const hint = like.length > 0 ? `; did you mean ${like.map((region) => JSON.stringify(region)).join(" or ")}?` : " (see core/azure/azureRegions.ts)";
         problems.add(configPath(["location"]), `${JSON.stringify(config.location)} is not an Azure region${hint}`);
     }
+}
+
+/**
+ * The Calico mode and, when self-managed, the pinned release from the supported list (core/calico/calicoReleases.ts).
+ * Self-managed needs AKS to install no engine of its own (Tigera's AKS guide: `--network-policy none`).
+ */
+function calicoSettings(config: RawStackConfig, problems: ProblemList): CalicoSettings | undefined {
+    const { mode, version } = config.cluster.calico;
+    const versionKey = configPath(["cluster", "calico", "version"]);
+    if (mode === "aks-managed") {
+        if (version !== undefined) problems.add(versionKey, `is set, but in aks-managed mode AKS installs Calico and its version follows the Kubernetes version; remove it, or set cluster.calico.mode to self-managed`);
+        return { mode };
+    }
+    if (config.cluster.networkPolicy !== undefined && config.cluster.networkPolicy !== "none") {
+        problems.add(configPath(["cluster", "networkPolicy"]), `is ${JSON.stringify(config.cluster.networkPolicy)}, but self-managed Calico needs AKS to install no policy engine (Tigera's AKS guide: --network-policy none); remove it or set "none"`);
+    }
+    const supported = CALICO_RELEASES.map((release) => release.version).join(", ");
+    if (version === undefined) {
+        problems.add(versionKey, `is required in self-managed mode: pin one of the supported Calico releases (${supported}; read ${CALICO_RELEASES_READ_ON})`);
+        return undefined;
+    }
+    const release = calicoRelease(version);
+    if (!release) {
+        problems.add(versionKey, `${JSON.stringify(version)} is not a supported Calico release (expected one of ${supported}, from 3.30 on: tiers with defaultAction, staged policies, Goldmane; list read ${CALICO_RELEASES_READ_ON})`);
+        return undefined;
+    }
+    return { mode, release };
 }
 
 /**

@@ -7,6 +7,7 @@
 import { containsAddress, ipv4ToNumber, parseIpv4Block } from "../common";
 import type { ClusterAddresses, PodOwner } from "./clusterAddresses";
 import type { DeniedFlowRecord } from "./deniedFlowLog";
+import type { GoldmaneEndpoint, GoldmaneFlowRecord } from "./goldmaneFlowLog";
 import { LogInputError } from "./logAnalyticsRows";
 import { SYSTEM_NAMESPACES, type PortSpec, type SegmentationIntent, type WorkloadIntent } from "../intent";
 
@@ -16,6 +17,8 @@ export type FlowEndpoint =
     | { readonly kind: "workload"; readonly namespace: string; readonly display: string; readonly ref?: string }
     | { readonly kind: "node"; readonly name: string; readonly address: string }
     | { readonly kind: "external"; readonly address: string }
+    /** A network Goldmane names without its address: `pub`, `pvt` or a network set (goldmaneFlowLog.ts). */
+    | { readonly kind: "network"; readonly name: string }
     | { readonly kind: "unknown"; readonly address: string; readonly why: string };
 
 /** A proposed edit of `aks-zero-trust:segmentation`. */
@@ -132,6 +135,60 @@ export function observeFlows(records: readonly DeniedFlowRecord[], cluster: Clus
     return flows.sort((a, b) => compare(a.key, b.key));
 }
 
+/**
+ * Goldmane flows (goldmaneFlowLog.ts) grouped per key like kernel log records. Goldmane names workloads by
+ * namespace and labels rather than by address, so no cluster dump is needed; a flow reported by both ends (Src and
+ * Dst) is one key. A staged-denied flow is allowed today and says which staged policy would deny it.
+ */
+export function observeGoldmaneFlows(records: readonly GoldmaneFlowRecord[], intent: SegmentationIntent): ObservedFlow[] {
+    const groups = new Map<string, { first: GoldmaneFlowRecord; source: FlowEndpoint; destination: FlowEndpoint; notes: Set<string>; records: GoldmaneFlowRecord[] }>();
+    for (const record of records) {
+        const source = goldmaneEndpoint(record.source, intent);
+        const destination = goldmaneEndpoint(record.destination, intent);
+        const key = [endpointId(source), endpointId(destination), record.protocol, record.destinationPort ?? "-"].join(" ");
+        const note = record.verdict === "staged-denied" ? `allowed today; would be denied by ${record.decidedBy} once enforced` : `denied by ${record.decidedBy}`;
+        const group = groups.get(key) ?? { first: record, source, destination, notes: new Set<string>(), records: [] };
+        group.records.push(record);
+        group.notes.add(note);
+        groups.set(key, group);
+    }
+    const flows: ObservedFlow[] = [];
+    for (const [key, group] of groups) {
+        const times = group.records.flatMap((record) => [record.startTime, record.endTime]).filter((time): time is string => time !== undefined).sort();
+        const namespaces = [group.source, group.destination]
+            .filter((endpoint): endpoint is Extract<FlowEndpoint, { kind: "workload" }> => endpoint.kind === "workload")
+            .map((endpoint) => endpoint.namespace)
+            .filter((namespace) => intent.namespaces.some((declared) => declared.name === namespace));
+        flows.push({
+            key,
+            source: group.source,
+            destination: group.destination,
+            protocol: group.first.protocol,
+            ...(group.first.destinationPort !== undefined ? { port: group.first.destinationPort } : {}),
+            count: group.records.reduce((sum, record) => sum + record.connections, 0),
+            ...(times.length > 0 ? { firstSeen: times[0], lastSeen: times[times.length - 1] } : {}),
+            nodes: [],
+            firstAt: group.first.at,
+            notes: [...group.notes].sort(),
+            namespaces: [...new Set(namespaces)].sort(),
+            outcome: outcomeOf(group.source, group.destination, group.first.protocol, group.first.destinationPort, intent),
+        });
+    }
+    return flows.sort((a, b) => compare(a.key, b.key));
+}
+
+/** A Goldmane endpoint as suggest sees it: a workload (matched to the intent by labels), a host, or a network. */
+function goldmaneEndpoint(endpoint: GoldmaneEndpoint, intent: SegmentationIntent): FlowEndpoint {
+    switch (endpoint.type) {
+        case "WorkloadEndpoint":
+            return workloadOf({ namespace: endpoint.namespace, labels: endpoint.labels, workload: `${endpoint.namespace}/${endpoint.name}` }, intent);
+        case "HostEndpoint":
+            return { kind: "node", name: endpoint.name, address: "no address in Goldmane" };
+        default:
+            return { kind: "network", name: endpoint.name };
+    }
+}
+
 function compare(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -142,6 +199,8 @@ function endpointId(endpoint: FlowEndpoint): string {
             return endpoint.ref ?? endpoint.display;
         case "node":
             return `node/${endpoint.name}`;
+        case "network":
+            return `network/${endpoint.name}`;
         default:
             return endpoint.address;
     }
@@ -156,6 +215,8 @@ export function endpointText(endpoint: FlowEndpoint): string {
             return `node ${endpoint.name} (${endpoint.address})`;
         case "external":
             return endpoint.address;
+        case "network":
+            return `${NETWORK_NAMES[endpoint.name] ?? `network set ${endpoint.name}`} (Goldmane gives no address)`;
         case "unknown":
             return `${endpoint.address} (unknown)`;
     }
@@ -172,8 +233,11 @@ function endpointOf(address: string, cluster: ClusterAddresses, intent: Segmenta
     return { kind: "external", address };
 }
 
+/** Goldmane's names for networks it knows no endpoint of (api.proto FlowKey: "pub" public, "pvt" private). */
+const NETWORK_NAMES: Readonly<Record<string, string>> = { pub: "a public network", pvt: "a private network" };
+
 /** The pod's workload, with the declared intent workload whose labels select it (the selector the policies use). */
-function workloadOf(pod: PodOwner, intent: SegmentationIntent): Extract<FlowEndpoint, { kind: "workload" }> {
+function workloadOf(pod: Pick<PodOwner, "namespace" | "labels" | "workload">, intent: SegmentationIntent): Extract<FlowEndpoint, { kind: "workload" }> {
     const namespace = intent.namespaces.find((candidate) => candidate.name === pod.namespace);
     const matches = (namespace?.workloads ?? []).filter((workload) => Object.entries(workload.labels).every(([key, value]) => pod.labels[key] === value));
     const ref = matches.length === 1 ? `${pod.namespace}/${matches[0].name}` : undefined;
@@ -189,6 +253,7 @@ function outcomeOf(source: FlowEndpoint, destination: FlowEndpoint, protocol: st
     const portSpec: PortSpec = { protocol: protocol as "TCP" | "UDP", port };
     if (source.kind === "node") return { kind: "review", reason: `from node ${source.name}: host-network pods, kubelet probes or NodePort traffic; if legitimate, add the node subnet to the destination's ingressFrom` };
     if (source.kind === "external") return { kind: "review", reason: `from ${source.address}, outside the cluster; if legitimate, add it to the destination's ingressFrom as a cidr` };
+    if (source.kind === "network") return { kind: "review", reason: `from ${endpointText(source)}: find the client's range in the firewall or load balancer logs and add it to the destination's ingressFrom as a cidr` };
     if (source.kind !== "workload") return { kind: "review", reason: "source not understood" };
     if (!source.ref) return { kind: "review", reason: undeclaredReason(source, intent) };
     if (destination.kind === "workload") {
@@ -200,6 +265,7 @@ function outcomeOf(source: FlowEndpoint, destination: FlowEndpoint, protocol: st
         return { kind: "proposal", proposal: { kind: "flow", from: source.ref, to: destination.ref, port: portSpec } };
     }
     if (destination.kind === "node") return { kind: "review", reason: `to node ${destination.name}: host-network pods or the node itself; declare the node subnet in the source's egress.cidrs if legitimate` };
+    if (destination.kind === "network") return { kind: "review", reason: `to ${endpointText(destination)}: decide the host name from the firewall's AZFWApplicationRule log and declare it in egress.fqdns (or the range in egress.cidrs)` };
     const workload = declaredWorkload(intent, source.ref);
     const cidr = `${destination.address}/32`;
     const number = ipv4ToNumber(destination.address);

@@ -7,5 +7,6 @@ export * from "./clusterAddresses";
 export * from "./deniedFlowLog";
 export * from "./flowSuggestions";
 export * from "./firewallLog";
+export * from "./goldmaneFlowLog";
 export * from "./logAnalyticsRows";
 export * from "./review";

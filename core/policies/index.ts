@@ -11,3 +11,4 @@ export * from "./namespacePolicies";
 export * from "./peerPolicies";
 export * from "./representativeWorkloads";
 export * from "./segmentation";
+export * from "./selfManagedPolicies";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../calico";
+import { calicoV3Problems, type KubeObject } from "../calico";
 import { ProblemList } from "../common";
 import { CidrAllowance, firewallCidrAllowances, firewallFqdnAllowances, FqdnAllowance } from "../firewall";
 import { SEGMENTATION_PATH, SegmentationIntent } from "../intent";
@@ -7,9 +7,17 @@ import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET } from "./conventions";
 import { renderInfrastructurePolicies } from "./infrastructurePolicies";
 import { NamespacePolicySetPlan, policyCount, renderNamespacePolicies } from "./namespacePolicies";
 import { renderPeerPolicies } from "./peerPolicies";
+import { renderSelfManagedPolicies } from "./selfManagedPolicies";
+
+/** Who runs Calico (stack config cluster.calico.mode): decides which Calico API the policies are written for. */
+export type CalicoMode = "aks-managed" | "self-managed";
 
 /** Everything the east-west intent renders to. */
 export interface RenderedSegmentation {
+    /** Which Calico API the objects are written for. */
+    readonly calicoMode: CalicoMode;
+    /** Calico tiers the policies live in (self-managed only; created before any policy). */
+    readonly tiers: readonly KubeObject[];
     readonly namespaces: readonly NamespacePolicySetPlan[];
     readonly globalPolicies: readonly KubeObject[];
     /** FQDNs the firewall must allow for workloads and infrastructure. */
@@ -22,15 +30,23 @@ export interface RenderedSegmentation {
  * Renders the whole intent. Pure and deterministic: same intent, same objects, same order.
  * Throws ConfigError when the rendered policies exceed ADR 008's budgets (counted on what is rendered).
  */
-export function renderSegmentation(intent: SegmentationIntent): RenderedSegmentation {
+export function renderSegmentation(intent: SegmentationIntent, calicoMode: CalicoMode = "aks-managed"): RenderedSegmentation {
+    const policies = calicoMode === "self-managed"
+        ? renderSelfManagedPolicies(intent)
+        : { tiers: [], namespaces: intent.namespaces.map((namespace) => renderNamespacePolicies(namespace, intent)), globalPolicies: renderGlobalPolicies(intent) };
     const rendered: RenderedSegmentation = {
-        namespaces: intent.namespaces.map((namespace) => renderNamespacePolicies(namespace, intent)),
-        globalPolicies: renderGlobalPolicies(intent),
+        calicoMode,
+        ...policies,
         firewallFqdns: firewallFqdnAllowances(intent),
         firewallCidrs: firewallCidrAllowances(intent),
     };
     const problems = new ProblemList();
     checkPolicyBudgets(intent, rendered, problems);
+    // The Calico API server validates every v3 object and refuses a bad one mid-apply: check them all first.
+    const v3Objects = [...rendered.tiers, ...rendered.globalPolicies, ...rendered.namespaces.flatMap((set) => [...set.allowPolicies, ...set.denyPolicies])];
+    for (const problem of calicoV3Problems(v3Objects)) {
+        problems.add(SEGMENTATION_PATH, `${problem.object}: ${problem.path}: ${problem.message}`);
+    }
     problems.throwIfAny();
     return rendered;
 }

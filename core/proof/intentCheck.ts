@@ -2,7 +2,7 @@ import { Ipv4Block, parseIpv4Block } from "../common";
 import type { KubeObject } from "../calico";
 import { AZURE_PLATFORM_ADDRESS, ExternalIngress, PortSpec, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "../intent";
 import { LOCAL_DNS_ADDRESSES, MODE_DEPENDENT_POLICIES } from "../policies";
-import { analyze, type Analysis, type Connection, ConnectionSet, type Entity, explain, type ManifestObject } from "../../reach";
+import { analyze, type Analysis, type Connection, ConnectionSet, enforceStagedPolicies, type Entity, explain, type ManifestObject } from "../../reach";
 
 /** The outcome of checking the stack's policies against its declared intent. */
 export interface IntentCheck {
@@ -27,18 +27,20 @@ export function asManifests(objects: readonly KubeObject[]): ManifestObject[] {
 }
 
 /**
- * What enforcement would give. The mode-dependent policies (denied-flow logger, API-server deny, cluster
- * baseline) end with the mode's verdict: a bare `Allow` after `Log` in audit becomes `Deny`, and a lone `Log`
- * rule (the API-server deny in audit) gets its `Deny` twin. Audit namespaces allow everything while they soak,
- * so the intent is checked against the policies they will enforce.
+ * What enforcement would give. aks-managed: the mode-dependent policies (denied-flow logger, API-server deny,
+ * cluster baseline) end with the mode's verdict, so a bare `Allow` after `Log` in audit becomes `Deny`, and a lone
+ * `Log` rule (the API-server deny in audit) gets its `Deny` twin. self-managed: audit is Calico's staged policies,
+ * applied here as their `stagedAction` says (reach's enforceStagedPolicies: Set replaces or adds the enforced twin).
+ * Audit namespaces allow everything while they soak, so the intent is checked against the policies they will enforce.
  */
 export function asEnforced(objects: readonly KubeObject[]): KubeObject[] {
     const modeDependent = new Set<string>(MODE_DEPENDENT_POLICIES);
-    return objects.map((object) => {
-        if (!object.apiVersion.includes("projectcalico.org") || !modeDependent.has(object.metadata.name)) return object;
+    const v1 = objects.map((object) => {
+        if (!object.apiVersion.startsWith("crd.projectcalico.org") || !modeDependent.has(object.metadata.name)) return object;
         const spec = object.spec as { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> };
         return { ...object, spec: { ...spec, ingress: enforceVerdict(spec.ingress), egress: enforceVerdict(spec.egress) } };
     });
+    return enforceStagedPolicies(asManifests(v1)).map((entry) => entry.object as KubeObject);
 }
 
 function enforceVerdict(rules: Array<Record<string, unknown>> | undefined): Array<Record<string, unknown>> | undefined {

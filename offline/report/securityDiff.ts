@@ -25,6 +25,8 @@ export interface PlanSecurityJson {
     readonly enforcedConnectionLines: readonly string[];
     /** Connection lines as the applied policies allow them today (audit namespaces let everything through). */
     readonly connectionLines?: readonly string[];
+    /** Who runs Calico (absent in plans made before the field existed: aks-managed). */
+    readonly calico?: { readonly mode: "aks-managed" | "self-managed"; readonly version?: string };
     readonly intentCheck?: { readonly passed: boolean; readonly violations: readonly string[] };
     /** The declared workloads with their labels and FQDNs (absent in plans that predate it). */
     readonly workloads?: readonly WorkloadFacts[];
@@ -51,6 +53,7 @@ export interface PolicyFinding {
 export const RISK_GROUPS = [
     { name: "data-tier", title: "Into the data tier (tier=data)" },
     { name: "internet", title: "To the internet" },
+    { name: "private-addresses", title: "To the VNet, cluster and Azure platform addresses" },
     { name: "from-outside", title: "From outside the cluster" },
     { name: "api-server", title: "To the Kubernetes API server" },
     { name: "cross-namespace", title: "Across namespaces" },
@@ -101,6 +104,8 @@ export interface SecurityDiff {
     readonly budgetChanges: readonly string[];
     /** Namespaces whose rollout mode changes, e.g. `shop: audit -> enforce`, and new ones (`payments: new, audit`). */
     readonly modeChanges: readonly string[];
+    /** Changes that disrupt the cluster's traffic while they roll out (the Calico mode switch), each with its runbook. */
+    readonly disruptive: readonly string[];
     readonly modes: readonly ModeChange[];
     /** Namespaces in audit mode after the change. */
     readonly auditNamespaces: readonly string[];
@@ -172,6 +177,7 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
         rulesRemoved: difference(rules(before), rules(after)),
         budgetChanges,
         modeChanges,
+        disruptive: calicoChanges(before, after),
         modes,
         auditNamespaces: after.policySets.filter((row) => row.mode === "audit").map((row) => row.namespace).sort(),
         warningsAdded: (after.warnings ?? []).filter((warning) => !beforeWarnings.has(warning)),
@@ -183,7 +189,7 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
         policiesIntroduced,
         policiesFixed: findingsOnlyIn(beforeFindings, afterFindings),
         blocksMerge: policiesIntroduced.some((finding) => finding.enforcementLevel === "mandatory") || newViolations.length > 0,
-        groups: riskGroups(connections.added, connections.removed, before, after, new Set(dataTier)),
+        groups: riskGroups(connections.added, connections.removed, before, after, new Set(dataTier), names.entities.find((entity) => entity.name === INTERNET_NAME)?.addresses),
         dataTier,
         workloads: [...new Set([...(before.workloads ?? []), ...(after.workloads ?? [])].map((workload) => workload.entity))].sort(),
     };
@@ -273,18 +279,30 @@ function dataTierEntities(plan: PlanSecurityJson): string[] {
     return (plan.workloads ?? []).filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity);
 }
 
-/** The group of a connection: the first of RISK_GROUPS it belongs to. */
-export function riskGroupOf(connection: Connection, dataTier: ReadonlySet<string>): RiskGroupName {
+/**
+ * The group of a connection: the first of RISK_GROUPS it belongs to. With the stack's `internet` addresses known,
+ * an external destination wholly outside them (the VNet, the cluster's ranges, IMDS) is not the internet.
+ */
+export function riskGroupOf(connection: Connection, dataTier: ReadonlySet<string>, internet?: readonly number[]): RiskGroupName {
     const { source, destination } = connection;
     if (destination.type === "workload" && dataTier.has(destination.display)) return "data-tier";
-    if (destination.type === "external") return "internet";
+    if (destination.type === "external") return !internet || touches(destination, internet) ? "internet" : "private-addresses";
     if (source.type === "external") return "from-outside";
     if (destination.kind === "APIServer") return "api-server";
     if (source.type === "workload" && source.namespace !== destination.namespace) return "cross-namespace";
     return "within-namespace";
 }
 
-function riskGroups(added: readonly Connection[], removed: readonly Connection[], before: PlanSecurityJson, after: PlanSecurityJson, dataTier: ReadonlySet<string>): RiskGroup[] {
+/** Whether an external entity has an address in `addresses` (an interval list: start, end, start, end, ...). */
+function touches(entity: Connection["destination"], addresses: readonly number[]): boolean {
+    const own = isNamedEntity(entity) ? entity.addresses : [entity.type === "external" ? entity.start : 0, entity.type === "external" ? entity.end : -1];
+    for (let i = 0; i < own.length; i += 2) {
+        for (let j = 0; j < addresses.length; j += 2) if (own[i]! <= addresses[j + 1]! && addresses[j]! <= own[i + 1]!) return true;
+    }
+    return false;
+}
+
+function riskGroups(added: readonly Connection[], removed: readonly Connection[], before: PlanSecurityJson, after: PlanSecurityJson, dataTier: ReadonlySet<string>, internetAddresses: readonly number[] | undefined): RiskGroup[] {
     const fqdnsOf = (plan: PlanSecurityJson) => new Map((plan.workloads ?? []).map((workload) => [workload.entity, workload.fqdns]));
     const beforeFqdns = fqdnsOf(before);
     const afterFqdns = fqdnsOf(after);
@@ -293,7 +311,7 @@ function riskGroups(added: readonly Connection[], removed: readonly Connection[]
     const fqdnsAdded = fqdnChanges(beforeFqdns, afterFqdns);
     const fqdnsRemoved = fqdnChanges(afterFqdns, beforeFqdns);
     const internetWorkloads = new Set([
-        ...[...added, ...removed].filter((connection) => riskGroupOf(connection, dataTier) === "internet").map((connection) => connection.source.display),
+        ...[...added, ...removed].filter((connection) => riskGroupOf(connection, dataTier, internetAddresses) === "internet").map((connection) => connection.source.display),
         ...[...fqdnsAdded, ...fqdnsRemoved].map((change) => change.entity),
     ]);
     const short = (entity: string) => entity.replace(/\[Pod\]$/, "");
@@ -304,8 +322,8 @@ function riskGroups(added: readonly Connection[], removed: readonly Connection[]
         return {
             name,
             title,
-            opened: added.filter((connection) => riskGroupOf(connection, dataTier) === name).map(formatConnection),
-            closed: removed.filter((connection) => riskGroupOf(connection, dataTier) === name).map(formatConnection),
+            opened: added.filter((connection) => riskGroupOf(connection, dataTier, internetAddresses) === name).map(formatConnection),
+            closed: removed.filter((connection) => riskGroupOf(connection, dataTier, internetAddresses) === name).map(formatConnection),
             fqdnsAdded: internet ? fqdnsAdded.map((change) => `${change.fqdn} (${short(change.entity)})`).sort() : [],
             fqdnsRemoved: internet ? fqdnsRemoved.map((change) => `${change.fqdn} (${short(change.entity)})`).sort() : [],
             firewallAllows: internet
@@ -333,7 +351,7 @@ const AUDIT_CONSEQUENCE = "everything is allowed and logged, egress still only t
 
 /** Whether the change leaves the stack's security exactly as it was (then the diff is one line). */
 export function isUntouched(diff: SecurityDiff): boolean {
-    const lists = [diff.opened, diff.closed, diff.fqdnsAdded, diff.fqdnsRemoved, diff.rulesAdded, diff.rulesRemoved, diff.budgetChanges, diff.modeChanges, diff.newViolations, diff.policiesIntroduced, diff.policiesFixed, diff.warningsAdded];
+    const lists = [diff.opened, diff.closed, diff.fqdnsAdded, diff.fqdnsRemoved, diff.rulesAdded, diff.rulesRemoved, diff.budgetChanges, diff.modeChanges, diff.newViolations, diff.policiesIntroduced, diff.policiesFixed, diff.warningsAdded, diff.disruptive];
     return lists.every((list) => list.length === 0) && diff.intentBefore === diff.intentAfter && diff.policiesBefore === diff.policiesAfter;
 }
 
@@ -358,6 +376,28 @@ function enforceParts(diff: SecurityDiff): string[] {
     });
 }
 
+/** The docs a disruptive Calico change points to. */
+export const CALICO_MIGRATION_RUNBOOK = "docs/calico-migration.md";
+
+/**
+ * Calico's mode or pinned version changing. aks-managed <-> self-managed changes the cluster's networkPolicy: AKS
+ * removes its Calico and network policy is not enforced until self-managed Calico is installed and the policies
+ * re-applied (Tigera, "Migrating AKS clusters between Azure-managed and self-managed Calico": "Network policy will be
+ * removed during the migration"). A new pinned version upgrades Calico in place through the operator.
+ */
+function calicoChanges(before: PlanSecurityJson, after: PlanSecurityJson): string[] {
+    const mode = (plan: PlanSecurityJson) => plan.calico?.mode ?? "aks-managed";
+    const from = mode(before);
+    const to = mode(after);
+    if (from !== to) {
+        return [`Calico ${from} -> ${to}${after.calico?.version ? ` (pinned ${after.calico.version})` : ""}: network policy is removed while the cluster switches (az aks update --network-policy ${to === "self-managed" ? "none" : "calico"}), so every flow is open until the new engine and policies are in place; run it in a maintenance window by ${CALICO_MIGRATION_RUNBOOK}`];
+    }
+    if (to === "self-managed" && before.calico?.version !== after.calico?.version) {
+        return [`Calico ${before.calico?.version ?? "?"} -> ${after.calico?.version ?? "?"}: the Tigera operator upgrades Calico node by node; upgrade one minor at a time, in a maintenance window, by ${CALICO_MIGRATION_RUNBOOK}`];
+    }
+    return [];
+}
+
 /**
  * The short verdict that opens a pull-request comment, most important first: a mandatory violation the change
  * introduces, a namespace that starts in (or switches to) audit, a mandatory violation it fixes, connections into the
@@ -366,6 +406,7 @@ function enforceParts(diff: SecurityDiff): string[] {
  */
 export function verdictLine(diff: SecurityDiff): string {
     const parts: string[] = [];
+    if (diff.disruptive.length > 0) parts.push(`DISRUPTIVE: ${diff.disruptive.map((line) => line.split(":")[0]).join(", ")} (see ${CALICO_MIGRATION_RUNBOOK})`);
     const introduced = distinct(diff.policiesIntroduced.filter((finding) => finding.enforcementLevel === "mandatory").map((finding) => finding.policy));
     const blockers: string[] = [];
     if (introduced.length > 0) blockers.push(`${plural(introduced.length, "mandatory policy fails", "mandatory policies fail")} (${introduced.join(", ")})`);
@@ -455,10 +496,10 @@ export function securityDiffFlowchart(diff: SecurityDiff, budget: GraphBudget = 
 }
 
 /**
- * How long one stack's Markdown may get: the workflow posts both stacks in one comment, and GitHub rejects a comment
- * over 65536 characters (the workflow's own text and the marker take the rest).
+ * How long one stack's Markdown may get: the workflow posts both stacks in one comment and cuts it at 60000
+ * characters (GitHub rejects a comment over 65536); its own header and the marker take the rest.
  */
-export const COMMENT_SECTION_BUDGET = 32_000;
+export const COMMENT_SECTION_BUDGET = 29_000;
 
 /** Longest lists first cut to these many lines, then shorter, until a stack's Markdown fits its budget. */
 const LIST_LIMITS = [Infinity, 200, 80, 30, 10, 3] as const;
@@ -487,6 +528,7 @@ function diffSections(diff: SecurityDiff, limit: number): Array<[string, string[
     const changedGroups = diff.groups.filter((group) => groupLines(group, diff).length > 0);
     return [
         ["Policy pack", [`${diff.policiesBefore} -> ${diff.policiesAfter}`, ...cut(policyBody)]],
+        ["Disruptive changes", diff.disruptive.map((line) => `! ${line}`)],
         ["Warnings", cut(diff.warningsAdded.map((line) => `! ${line}`))],
         ["Rollout modes", cut(modeLines(diff))],
         ...changedGroups.map((group): [string, string[]] => [`${group.title} (${groupCount(group)})`, cut(groupLines(group, diff))]),

@@ -3,7 +3,8 @@ import type { StackConfig } from "../../core/config";
 import type { FqdnRule } from "../../core/common";
 import { stackAddressNames, type SegmentationIntent } from "../../core/intent";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET, renderRepresentativeWorkloads } from "../../core/policies";
-import { type AddressName, analyze, compileAddressNames, Connection, diffConnections, formatConnection, parseConnectionLine, presentConnections } from "../../reach";
+import { type AddressName, type Analysis, analyze, compileAddressNames, Connection, ConnectionSet, diffConnections, explain, formatConnection, parseConnectionLine, presentConnections } from "../../reach";
+import { calicoCompatibilityWarning, tigeraOperatorChartVersion } from "../../core/calico";
 import { appliedObjects } from "../runtime";
 import { asEnforced, asManifests, checkIntent, IntentCheck } from "../../core/proof";
 import type { MockRun } from "../runtime";
@@ -50,8 +51,32 @@ export interface SecurityReport {
     readonly intentCheck: IntentCheck | undefined;
     /** The declared workloads (and infrastructure and DNS pods), sorted by entity. */
     readonly workloads: readonly WorkloadFacts[];
+    /** Who runs Calico, and in self-managed mode the pinned release. */
+    readonly calico: CalicoFacts;
+    /**
+     * Self-managed audit: connections the staged policies would deny (allowed today), each with the policy that would
+     * deny it (`shop/frontend[Pod] => shop/database[Pod] : TCP 5432  (egress: NetworkPolicy shop/default-deny-all ...)`).
+     */
+    readonly stagedDenials: readonly string[];
     /** The stack's own address sets by name (internet, VNet, pod CIDR, ...), for output that names them. */
     readonly addressNames: readonly AddressName[];
+}
+
+/** The Calico side of the plan. */
+export interface CalicoFacts {
+    readonly mode: "aks-managed" | "self-managed";
+    /** Pinned Calico release (self-managed). */
+    readonly version?: string;
+    /** The tigera-operator chart version installing it (self-managed). */
+    readonly chartVersion?: string;
+    /** Kubernetes minors Tigera tests the release against (self-managed). */
+    readonly testedKubernetes?: readonly string[];
+    /** Set when the cluster's Kubernetes version is not among them. */
+    readonly warning?: string;
+    /** Calico tiers the stack creates, `name (order N, defaultAction A)`. */
+    readonly tiers: readonly string[];
+    /** Staged policies the stack creates (not enforcing). */
+    readonly stagedPolicies: number;
 }
 
 /** Builds the security report from what the program registered and the validated config. */
@@ -61,9 +86,14 @@ export function buildSecurityReport(run: MockRun, config: StackConfig): Security
     const workloads = intent ? renderRepresentativeWorkloads(intent) : [];
     const declared = new Set(workloads.filter((pod) => pod.metadata.namespace !== "kube-system").map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}[Pod]`));
     const involvesDeclared = (connection: Connection) => declared.has(connection.source.display) || declared.has(connection.destination.display);
-    const connections = intent ? analyze(asManifests([...applied, ...workloads])).connections.filter(involvesDeclared) : [];
-    const enforced = intent ? analyze(asManifests([...asEnforced(applied), ...workloads])).connections.filter(involvesDeclared) : [];
+    const asIs = intent ? analyze(asManifests([...applied, ...workloads])) : undefined;
+    const connections = asIs ? asIs.connections.filter(involvesDeclared) : [];
+    const enforcedAnalysis = intent ? analyze(asManifests([...asEnforced(applied), ...workloads])) : undefined;
+    const enforced = enforcedAnalysis ? enforcedAnalysis.connections.filter(involvesDeclared) : [];
+    const stagedCount = applied.filter((object) => object.kind.startsWith("Staged")).length;
     return {
+        calico: calicoFacts(config, applied, stagedCount),
+        stagedDenials: enforcedAnalysis && stagedCount > 0 ? stagedDenials(connections, enforced, enforcedAnalysis, stagedNames(applied)) : [],
         firewallRules: firewallRows(run),
         policySets: policyBudgetRows(applied),
         globalPolicies: { count: applied.filter((object) => object.kind === "GlobalNetworkPolicy").length, budget: GLOBAL_POLICY_BUDGET },
@@ -74,6 +104,66 @@ export function buildSecurityReport(run: MockRun, config: StackConfig): Security
         workloads: intent ? workloadFacts(intent, workloads) : [],
         addressNames: intent ? stackAddressNames(intent) : [],
     };
+}
+
+function calicoFacts(config: StackConfig, applied: readonly KubeObject[], stagedPolicies: number): CalicoFacts {
+    const tiers = applied.filter((object) => object.kind === "Tier").map((tier) => {
+        const spec = (tier.spec ?? {}) as { order?: number; defaultAction?: string };
+        return `${tier.metadata.name} (order ${spec.order ?? "none"}, defaultAction ${spec.defaultAction ?? "Deny"})`;
+    });
+    const calico = config.cluster.calico;
+    if (calico.mode === "aks-managed") return { mode: "aks-managed", tiers, stagedPolicies };
+    const warning = calicoCompatibilityWarning(calico.release, config.cluster.kubernetesVersion);
+    return {
+        mode: "self-managed",
+        version: calico.release.version,
+        chartVersion: tigeraOperatorChartVersion(calico.release),
+        testedKubernetes: calico.release.kubernetes,
+        ...(warning ? { warning } : {}),
+        tiers,
+        stagedPolicies,
+    };
+}
+
+/** Each connection allowed today that the as-enforced view (staged policies applied) denies, with who denies it. */
+/** `namespace/name` (global: `/name`) of every staged policy: their enforced twins carry the same names. */
+function stagedNames(applied: readonly KubeObject[]): Set<string> {
+    return new Set(applied.filter((object) => object.kind.startsWith("Staged")).map((object) => `${object.metadata.namespace ?? ""}/${object.metadata.name}`));
+}
+
+function stagedDenials(connections: readonly Connection[], enforced: readonly Connection[], enforcedAnalysis: Analysis, staged: ReadonlySet<string>): string[] {
+    const after = new Map(enforced.map((connection) => [`${connection.source.display} => ${connection.destination.display}`, connection]));
+    const lines: string[] = [];
+    for (const connection of connections) {
+        const key = `${connection.source.display} => ${connection.destination.display}`;
+        const denied = connection.ports.subtract(after.get(key)?.ports ?? ConnectionSet.NONE);
+        if (denied.isEmpty()) continue;
+        lines.push(`${key} : ${denied.format()}  (${deciders(enforcedAnalysis, connection, staged)})`);
+    }
+    return lines.sort();
+}
+
+/** Which policy (or end of tier) denies a connection in an analysis, per direction. */
+function deciders(analysis: Analysis, connection: Connection, staged: ReadonlySet<string>): string {
+    let explanation;
+    try {
+        explanation = explain(analysis, connection.source.display, connection.destination.display);
+    } catch {
+        return "denied once staged policies enforce";
+    }
+    const sides: string[] = [];
+    for (const trace of [explanation.egress, explanation.ingress]) {
+        for (const tier of trace.tiers) {
+            const step = tier.steps.find((candidate) => candidate.effect === "denied");
+            const stagedTwin = step !== undefined && staged.has(`${step.policy.namespace ?? ""}/${step.policy.name}`);
+            const decider = step ? `${stagedTwin ? "staged " : ""}${step.policy.display}` : !tier.dropped.isEmpty() ? `end of tier ${tier.tier.name}` : undefined;
+            if (decider) {
+                sides.push(`${trace.direction}: ${decider}`);
+                break;
+            }
+        }
+    }
+    return sides.length > 0 ? `would be denied by ${sides.join("; ")}` : "denied once staged policies enforce";
 }
 
 /** Labels of the representative pods, and each owner's FQDNs (the firewall rule of a workload is named after it). */
@@ -134,7 +224,7 @@ function policyBudgetRows(applied: readonly KubeObject[]): PolicyBudgetRow[] {
 
 /** The report as text sections, for the plan's terminal output. */
 export function securityReportText(report: SecurityReport): string {
-    const lines: string[] = [];
+    const lines: string[] = [...calicoLines(report.calico), ""];
     // Every rule's source is the node subnet (overlay SNATs pod traffic to node IPs): named once, not on every row.
     const sources = [...new Set(report.firewallRules.map((row) => row.source))];
     const oneSource = sources.length === 1;
@@ -153,12 +243,27 @@ export function securityReportText(report: SecurityReport): string {
         lines.push("  SKIPPED (no segmentation intent declared)");
     } else {
         if (check.auditNamespaces.length > 0) {
-            lines.push(`  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
+            lines.push(report.calico.mode === "self-managed"
+                ? `  note: ${check.auditNamespaces.join(", ")} in audit mode: their policies are staged (Goldmane shows what they would deny), not enforced; the check evaluates the staged policies as enforced`
+                : `  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
         }
         lines.push(...check.violations.map((violation) => `  ${violation}`));
         lines.push(check.passed ? `  PASS (${intentCheckCount(check)})` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);
     }
     return lines.join("\n");
+}
+
+/** The Calico mode and, self-managed, the pinned release, its tiers and staged policies. */
+function calicoLines(calico: CalicoFacts): string[] {
+    if (calico.mode === "aks-managed") {
+        return ["Calico: aks-managed (AKS installs it with the cluster; its version follows the Kubernetes version; policies on the internal crd.projectcalico.org/v1 API)"];
+    }
+    return [
+        `Calico: self-managed, pinned ${calico.version} (Helm chart tigera-operator ${calico.chartVersion}; Installation AKS/AzureVNET, APIServer, Goldmane, Whisker; policies on projectcalico.org/v3)`,
+        `  tested by Tigera against Kubernetes ${(calico.testedKubernetes ?? []).join(", ")}`,
+        ...(calico.warning ? [`  warning: ${calico.warning}`] : []),
+        `  tiers: ${calico.tiers.length > 0 ? `${calico.tiers.join(", ")}, then default` : "default only"}; staged policies (evaluated, not enforced): ${calico.stagedPolicies}`,
+    ];
 }
 
 /** What the intent check compared, in words: "72 allowed connections checked against the intent, 23 declared ones found allowed". */
@@ -240,11 +345,18 @@ function reachabilityLines(report: SecurityReport): string[] {
     if (audit.length === 0) return present(report.connections).map((line) => `  ${line}`);
     const enforced = report.enforcedConnectionLines.map((line) => parseConnectionLine(line));
     const auditOnly = present(diffConnections(enforced, report.connections).added);
+    // Self-managed: each pair names the staged policy that would deny it (the report's stagedDenials).
+    const stagedDecider = new Map(report.stagedDenials.map((line) => [line.split(" : ")[0]!, line.slice(line.lastIndexOf("  ("))]));
     return [
         `  as enforce would allow it (${audit.join(", ")} in audit mode):`,
         ...present(enforced).map((line) => `    ${line}`),
         ...(auditOnly.length > 0
-            ? [`  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`, ...auditOnly.map((line) => `  ! ${line}`)]
+            ? [
+                report.stagedDenials.length > 0
+                    ? "  audit lets through today as well (the staged policies would deny it; Goldmane and Whisker show it as a pending deny):"
+                    : `  audit lets through today as well (logged by log-denied, not blocked until ${audit.join(", ")} enforce):`,
+                ...auditOnly.map((line) => `  ! ${line}${stagedDecider.get(line.split(" : ")[0]!) ?? ""}`),
+            ]
             : []),
     ];
 }

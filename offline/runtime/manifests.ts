@@ -14,7 +14,8 @@ export interface ManifestFile {
 /** The Kubernetes objects a run would apply, exactly as registered with the Kubernetes provider. */
 export function appliedObjects(run: MockRun): KubeObject[] {
     return run.resources
-        .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("pulumi:providers:"))
+        // Helm releases (the Tigera operator's chart) are not objects of their own: their inputs are chart settings.
+        .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm.sh/"))
         .map((resource) => {
             const { apiVersion, kind, metadata, spec } = resource.inputs as unknown as KubeObject;
             return spec === undefined ? { apiVersion, kind, metadata } : { apiVersion, kind, metadata, spec };

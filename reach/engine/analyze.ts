@@ -3,7 +3,7 @@ import { type CompiledPolicy, compilePolicies } from "./compile";
 import type { Warning } from "../input";
 import { type Connection, type ExternalEntity, ReachabilityEngine, type WorkloadEntity } from "./evaluate";
 import type { ManifestObject } from "../input";
-import { buildModel, type Endpoint } from "./model";
+import { buildModel, type Endpoint, type StagedPolicyInfo } from "./model";
 import type { PodWorkload } from "../input";
 
 /** Everything the analyzer found. */
@@ -18,6 +18,8 @@ export interface Analysis {
     readonly policies: readonly CompiledPolicy[];
     /** The workload each pod is reported as (`namespace/name[Kind]`), sorted by namespace and pod name. */
     readonly podWorkloads: readonly PodWorkload[];
+    /** Calico staged policies in the input: read, not enforced (enforceStagedPolicies gives the view with them enforced). */
+    readonly stagedPolicies: readonly StagedPolicyInfo[];
     /** Non-fatal problems (unsupported kinds, unanalysed IPv6, ...). */
     readonly warnings: readonly Warning[];
     /** The compiled cluster, for explain(). */
@@ -36,6 +38,7 @@ export function analyze(objects: readonly ManifestObject[]): Analysis {
         externals,
         policies: compiled.policies,
         podWorkloads: model.podWorkloads,
+        stagedPolicies: model.stagedPolicies,
         warnings: [...model.warnings, ...compiled.warnings, ...engine.warnings],
         engine,
     };

@@ -123,6 +123,15 @@ export interface TierInfo {
     readonly source?: SourceLocation;
 }
 
+/** A Calico staged policy (StagedNetworkPolicy, StagedGlobalNetworkPolicy, StagedKubernetesNetworkPolicy). */
+export interface StagedPolicyInfo {
+    readonly kind: string;
+    /** Namespace, or undefined for a StagedGlobalNetworkPolicy. */
+    readonly namespace?: string;
+    readonly name: string;
+    readonly source?: SourceLocation;
+}
+
 /** A validated policy object, not yet compiled. */
 export type PolicyObject =
     | { readonly kind: "NetworkPolicy"; readonly object: NetworkPolicyObject; readonly source?: SourceLocation }
@@ -154,6 +163,8 @@ export interface ClusterModel {
     readonly podAddressSpace: Intervals;
     /** Policies to compile, in input order. */
     readonly policies: readonly PolicyObject[];
+    /** Calico staged policies: read, never enforced (enforceStagedPolicies gives the view with them enforced). */
+    readonly stagedPolicies: readonly StagedPolicyInfo[];
     /** Problems met while reading. */
     readonly warnings: readonly Warning[];
 }
@@ -207,6 +218,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
     const networkSets: NetworkSetInfo[] = [];
     const tiers = new Map<string, TierInfo>();
     const policies: PolicyObject[] = [];
+    const stagedPolicies: StagedPolicyInfo[] = [];
     const seen = new Map<string, SourceLocation | undefined>();
     let podPools: Intervals = [];
 
@@ -276,6 +288,17 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
                     if (kind === "NetworkPolicy") usedNamespaces.add(namespace);
                     claim(`${policyKind}/${namespace}/${policy.metadata.name}`, `${kind} ${namespace ? `${namespace}/` : ""}${policy.metadata.name}`, source);
                     policies.push({ kind: policyKind, object: policy, source, tierFromName: group === "crd.projectcalico.org" });
+                    continue;
+                }
+                case "StagedNetworkPolicy":
+                case "StagedGlobalNetworkPolicy":
+                case "StagedKubernetesNetworkPolicy": {
+                    // Felix evaluates staged policies for flow logs only; they never decide traffic (reach/input/staged.ts).
+                    const staged = parseShape(metadataOnlyShape, object, source);
+                    const namespace = kind === "StagedGlobalNetworkPolicy" ? undefined : (staged.metadata.namespace ?? "default");
+                    claim(`${kind}/${namespace ?? ""}/${staged.metadata.name}`, `${kind} ${namespace ? `${namespace}/` : ""}${staged.metadata.name}`, source);
+                    if (namespace !== undefined) usedNamespaces.add(namespace);
+                    stagedPolicies.push({ kind, ...(namespace !== undefined ? { namespace } : {}), name: staged.metadata.name, source });
                     continue;
                 }
                 case "Tier": {
@@ -441,6 +464,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
         tiers,
         podAddressSpace: podPools.length > 0 ? podPools : ALL_IPV4,
         policies,
+        stagedPolicies,
         warnings,
     };
 }

@@ -8,4 +8,5 @@ export * from "./labels";
 export * from "./load";
 export * from "./schema";
 export * from "./selector";
+export * from "./staged";
 export * from "./workloads";

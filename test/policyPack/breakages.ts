@@ -13,7 +13,7 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
     const named = (name: string) => (resource: CapturedResource) => (resource.inputs.metadata as { name?: string } | undefined)?.name === name;
     const data = { podSelector: { matchLabels: { app: "database", tier: "data" } } };
     return {
-        "aks-network-profile": replace(CLUSTER, (cluster) => withInputs(cluster, { networkProfile: { networkPolicy: "none" } })),
+        "aks-network-profile": replace(CLUSTER, (cluster) => withInputs(cluster, { networkProfile: { networkPolicy: "azure" } })),
         "aks-api-server-access": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { authorizedIPRanges: [] } })),
         "aks-api-server-restricted-in-dev": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { enablePrivateCluster: false, authorizedIPRanges: [] } })),
         // 1.30 left AKS standard support in 2025 (core/azure/aksVersions.ts), so the finding holds whatever the date.
@@ -25,9 +25,12 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
         }, (group) => group.inputs.ruleCollectionGroupName === "workload-egress"),
         "route-default-via-firewall": replace("azure-native:network:RouteTable", (table) => withInputs(table, { routes: (table.inputs.routes as Array<Record<string, unknown>>).map((route) => (route.addressPrefix === "0.0.0.0/0" ? { ...route, nextHopType: "Internet" } : route)) })),
         "network-policy-no-open-ingress": [...resources, networkPolicy("open", "shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })],
-        "calico-policy-not-in-system-namespaces": replace("kubernetes:crd.projectcalico.org/v1:GlobalNetworkPolicy", (policy) => withInputs(policy, { spec: { namespaceSelector: undefined } }), named("zero-trust-baseline")),
+        // The baseline in either Calico mode: crd.projectcalico.org/v1 (aks-managed) or a staged or enforced v3 policy (self-managed).
+        "calico-policy-not-in-system-namespaces": resources.map((resource) => (/projectcalico\.org\/v[13]:(Staged)?GlobalNetworkPolicy$/.test(resource.type) && /(^|\.)zero-trust-baseline$/.test((resource.inputs.metadata as { name?: string }).name ?? "") ? withInputs(resource, { spec: { namespaceSelector: undefined } }) : resource)),
+        // aks-managed: AKS's engine turned off with no self-managed Calico installed; self-managed: the operator's chart removed.
+        "calico-mode": replace(CLUSTER, (cluster) => withInputs(cluster, { networkProfile: { networkPolicy: "none" } })).filter((resource) => resource.type !== "kubernetes:helm.sh/v3:Release"),
         "namespace-default-deny-and-dns": resources.filter((resource) => !named("default-deny-all")(resource)),
-        "policy-budgets": [...resources, ...Array.from({ length: 4 }, (_, index) => networkPolicy(`extra-${index}`, "shop", { podSelector: { matchLabels: { app: `extra-${index}` } }, policyTypes: ["Ingress"] }))],
+        "policy-budgets": [...resources, ...Array.from({ length: 5 }, (_, index) => networkPolicy(`extra-${index}`, "shop", { podSelector: { matchLabels: { app: `extra-${index}` } }, policyTypes: ["Ingress"] }))],
         "web-tier-never-reaches-data-tier": [...resources, networkPolicy("hotfix", "shop", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] })],
         "data-tier-egress-dns-only": [...resources, networkPolicy("database-egress", "shop", { ...data, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "52.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] }] })],
         "data-tier-ingress-allowlist": [...resources, networkPolicy("database-ingress", "shop", { ...data, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.20.0.0/16" } }] }] })],

@@ -1,0 +1,66 @@
+/**
+ * Calico releases a self-managed stack may pin (`cluster.calico.version`), as data. Read 2026-12-07.
+ *
+ * - Kubernetes versions: "We test Calico <version> against the following Kubernetes versions" in Tigera's system
+ *   requirements (tigera/docs calico_versioned_docs/version-<minor>/_includes/partials/_system-requirements.mdx):
+ *   3.30: 1.31-1.33; 3.31: 1.32-1.34; 3.32: 1.34-1.36; 3.33: 1.35-1.37. Tigera: "Other versions may work, but we
+ *   are not actively testing them".
+ * - Patch releases: projectcalico/calico GitHub releases (v3.33.1, 16 Nov 2026; v3.32.2, 30 Aug 2026; v3.31.7,
+ *   21 Aug 2026) and the chart's own values at v3.30.3 (tigeraOperator v1.38.6). The Helm chart is
+ *   `tigera-operator` in https://docs.tigera.io/calico/charts, versioned as the Calico release with a `v`
+ *   (Tigera "Install using Helm": `helm install calico projectcalico/tigera-operator --version v3.30.3`).
+ * - Only 3.30 and later: Tier `defaultAction` (api/pkg/apis/projectcalico/v3/tier.go, "[Default: Deny]",
+ *   enum Pass;Deny), staged policies in Calico Open Source, and the Goldmane/Whisker operator resources all arrived
+ *   with 3.30 (Tigera's AKS guide installs Goldmane and Whisker from that release on).
+ * - The Calico API server runs in calico-apiserver up to 3.30 and in calico-system from 3.31 (tigera/operator#3960,
+ *   tigera/docs#2153: "the apiserver component ... moved from the calico-apiserver namespace to the calico-system
+ *   namespace").
+ */
+
+/** One Calico release a stack can pin. */
+export interface CalicoRelease {
+    /** Calico version, e.g. "3.33.1". */
+    readonly version: string;
+    /** Kubernetes minor versions Tigera tests this release against. */
+    readonly kubernetes: readonly string[];
+}
+
+/** The releases, oldest first. */
+export const CALICO_RELEASES: readonly CalicoRelease[] = [
+    { version: "3.30.3", kubernetes: ["1.31", "1.32", "1.33"] },
+    { version: "3.31.7", kubernetes: ["1.32", "1.33", "1.34"] },
+    { version: "3.32.2", kubernetes: ["1.34", "1.35", "1.36"] },
+    { version: "3.33.1", kubernetes: ["1.35", "1.36", "1.37"] },
+];
+
+/** When the list above was read. */
+export const CALICO_RELEASES_READ_ON = "2026-12-07";
+
+/** Where the tigera-operator chart is served (Tigera, "Install using Helm"). */
+export const TIGERA_OPERATOR_CHART = { repository: "https://docs.tigera.io/calico/charts", chart: "tigera-operator", namespace: "tigera-operator" } as const;
+
+/** The release of a pinned version, undefined when it is not in the list. */
+export function calicoRelease(version: string): CalicoRelease | undefined {
+    return CALICO_RELEASES.find((release) => release.version === version);
+}
+
+/** The chart version that installs a Calico release: the release with a `v` ("v3.33.1"). */
+export function tigeraOperatorChartVersion(release: CalicoRelease): string {
+    return `v${release.version}`;
+}
+
+/** The Kubernetes minor of a version such as "1.36" or "1.36.2". */
+function kubernetesMinor(version: string): string {
+    return version.split(".").slice(0, 2).join(".");
+}
+
+/**
+ * A warning when Tigera does not test the pinned release against the cluster's Kubernetes minor; undefined when it
+ * does. Not an error: Tigera says other versions may work.
+ */
+export function calicoCompatibilityWarning(release: CalicoRelease, kubernetesVersion: string): string | undefined {
+    const minor = kubernetesMinor(kubernetesVersion);
+    if (release.kubernetes.includes(minor)) return undefined;
+    const tested = CALICO_RELEASES.filter((candidate) => candidate.kubernetes.includes(minor)).map((candidate) => candidate.version);
+    return `Calico ${release.version} is tested by Tigera against Kubernetes ${release.kubernetes.join(", ")}, not ${minor} (system requirements, read ${CALICO_RELEASES_READ_ON})${tested.length > 0 ? `; releases tested against ${minor}: ${tested.join(", ")}` : ""}`;
+}
