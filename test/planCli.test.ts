@@ -341,5 +341,7 @@ describe("npm run plan -- --format mermaid", () => {
         expect(edges).toEqual(expect.arrayContaining(["shop/frontend -> shop/backend: TCP 80", "shop/backend -> shop/database: TCP 5432", "shop/database -> kube-system/coredns: TCP 53,UDP 53"]));
         expect(edges.filter((edge) => edge.startsWith("shop/frontend -> shop/database"))).toEqual([]);
         expect(result.stdout).toMatch(/\[\("database"\)\]:::data/);
+        // The stack's own ranges by name: the backend's internet egress is one edge, the VNet one node.
+        expect(edges).toEqual(expect.arrayContaining(["shop/backend -> internet: TCP 443", "VNet 10.20.0.0/16 -> ingress-nginx/ingress-nginx-peer: TCP 80,443"]));
     });
 });
