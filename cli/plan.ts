@@ -22,7 +22,7 @@ import { clusterLifecycle, clusterLifecycleText, lifecycleWarnings } from "../of
 import { DayError, judgementDay } from "../core/common";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
 import { DATA_TIER_LABEL } from "../offline/report";
-import { parseConnectionLine } from "../reach";
+import { compileAddressNames, parseConnectionLine, presentConnections } from "../reach";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
@@ -98,8 +98,12 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
 /** Every connection of the stack's workloads, as enforcement would allow them (what the security diff compares). */
 function matrixFlowchart(security: SecurityReport): Flowchart {
     const dataTier = new Set(security.workloads.filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity));
-    const connections = security.enforcedConnectionLines.map((line) => ({ connection: parseConnectionLine(line), change: "unchanged" as const }));
-    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET });
+    // The stack's own ranges by name (internet, VNet, ...), as the plan's text and the diff print them.
+    const names = compileAddressNames(security.addressNames);
+    const enforced = presentConnections(security.enforcedConnectionLines.map((line) => parseConnectionLine(line)), { self: true, names });
+    const connections = enforced.map((connection) => ({ connection, change: "unchanged" as const }));
+    const auditNamespaces = new Set(security.policySets.filter((row) => row.mode === "audit").map((row) => row.namespace));
+    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET, auditNamespaces });
 }
 
 /** Splits the security report so that the policy pack's results go before the intent check, which ends the plan. */

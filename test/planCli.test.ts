@@ -338,6 +338,17 @@ describe("npm run plan runs the stack policy pack", () => {
     });
 });
 
+describe("npm run plan with a pinned Calico Tigera does not test against the cluster's Kubernetes", () => {
+    it("warns on stderr and in the Calico section, naming the tested releases, and still plans", async () => {
+        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.3"\n');
+        const result = await plan(["--stack", "dev", "--config", file]);
+        const warning = "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
+        expect(result.stderr).toContain(`warning: ${warning}\n`);
+        expect(result.stdout).toContain(`  warning: ${warning}\n`);
+        expect(result.status).toBe(0);
+    });
+});
+
 describe("npm run plan with Calico turned off", () => {
     it("fails the mandatory calico-mode policy (no engine, no self-managed Calico) and says how to fix it", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
@@ -364,5 +375,7 @@ describe("npm run plan -- --format mermaid", () => {
         expect(edges).toEqual(expect.arrayContaining(["shop/frontend -> shop/backend: TCP 80", "shop/backend -> shop/database: TCP 5432", "shop/database -> kube-system/coredns: TCP 53,UDP 53"]));
         expect(edges.filter((edge) => edge.startsWith("shop/frontend -> shop/database"))).toEqual([]);
         expect(result.stdout).toMatch(/\[\("database"\)\]:::data/);
+        // The stack's own ranges by name: the backend's internet egress is one edge, the VNet one node.
+        expect(edges).toEqual(expect.arrayContaining(["shop/backend -> internet: TCP 443", "VNet 10.20.0.0/16 -> ingress-nginx/ingress-nginx-peer: TCP 80,443"]));
     });
 });
