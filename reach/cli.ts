@@ -17,6 +17,7 @@ import {
     formatDiff,
     formatExpectationResults,
     formatExplanation,
+    enforceStagedPolicies,
     formatPolicy,
     formatWarning,
     loadManifestPaths,
@@ -39,6 +40,9 @@ options:
   --expect FILE           check the expectations in FILE; exit 3 if one is violated
   --policies              print the compiled policies, in evaluation order
   --self                  also list each workload's connections to itself (left out by default)
+  --staged-as-enforced    apply Calico staged policies as their stagedAction says (Set replaces or adds the
+                          policy of the same name, Delete removes it): what enforcing them would give. By
+                          default staged policies decide nothing, as in the cluster (Felix only logs them)
   --names FILE            print address sets by name (internet, VNet, ...) where traffic covers them
                           alike: a YAML list of {name, cidrs, except}. An AddressNames document in the
                           input does the same (\`npm run plan -- --out DIR\` writes DIR/address-names.yaml)
@@ -55,11 +59,14 @@ interface Output {
 }
 
 /** The analysis of the input, and the address names it carries (an `AddressNames` document, as the plan writes). */
-function load(paths: readonly string[], output: Output): { analysis: Analysis; names?: AddressNames } {
+function load(paths: readonly string[], output: Output, stagedAsEnforced = false): { analysis: Analysis; names?: AddressNames } {
     const loaded = loadManifestPaths(paths);
     const { names, objects } = takeAddressNames(loaded.objects);
-    const analysis = analyze(objects);
+    const analysis = analyze(stagedAsEnforced ? enforceStagedPolicies(objects) : objects);
     for (const warning of [...loaded.warnings, ...analysis.warnings]) output.err(`${formatWarning(warning)}\n`);
+    if (!stagedAsEnforced && analysis.stagedPolicies.length > 0) {
+        output.err(`note: ${analysis.stagedPolicies.length} Calico staged polic${analysis.stagedPolicies.length === 1 ? "y decides" : "ies decide"} nothing here, as in the cluster; --staged-as-enforced shows what enforcing them would give\n`);
+    }
     return { analysis, names };
 }
 
@@ -79,6 +86,7 @@ export function run(argv: readonly string[], output: Output): number {
             policies: { type: "boolean" };
             self: { type: "boolean" };
             names: { type: "string" };
+            "staged-as-enforced": { type: "boolean" };
             help: { type: "boolean"; short: "h" };
         };
         allowPositionals: true;
@@ -95,6 +103,7 @@ export function run(argv: readonly string[], output: Output): number {
                 policies: { type: "boolean" },
                 self: { type: "boolean" },
                 names: { type: "string" },
+                "staged-as-enforced": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
             allowPositionals: true,
@@ -128,11 +137,11 @@ export function run(argv: readonly string[], output: Output): number {
 
     if (paths[0] === "diff") {
         if (values.explain !== undefined || values.expect !== undefined || values.policies) {
-            throw new UsageError("diff takes only --format, --self and --names");
+            throw new UsageError("diff takes only --format, --self, --names and --staged-as-enforced");
         }
         if (paths.length !== 3) throw new UsageError("diff needs exactly two paths: OLD NEW");
-        const before = load([paths[1]!], output);
-        const after = load([paths[2]!], output);
+        const before = load([paths[1]!], output, values["staged-as-enforced"] === true);
+        const after = load([paths[2]!], output, values["staged-as-enforced"] === true);
         const changes = diffConnections(before.analysis.connections, after.analysis.connections);
         const presentation = { self: values.self === true, names: names ?? after.names ?? before.names };
         const diff = { added: presentConnections(changes.added, presentation), removed: presentConnections(changes.removed, presentation) };
@@ -144,7 +153,7 @@ export function run(argv: readonly string[], output: Output): number {
     if (paths.length === 0) throw new UsageError("no PATH given");
     const modes = [values.explain !== undefined, values.expect !== undefined, values.policies === true].filter(Boolean).length;
     if (modes > 1) throw new UsageError("use only one of --explain, --expect and --policies");
-    const { analysis, names: found } = load(paths, output);
+    const { analysis, names: found } = load(paths, output, values["staged-as-enforced"] === true);
 
     if (values.explain !== undefined) {
         output.out(formatExplanation(explain(analysis, values.explain, explainDestination!)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyResult } from "../offline/runtime";
-import { formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/report";
+import { COMMENT_SECTION_BUDGET, formatSecurityDiff, PlanSecurityJson, securityDiff, securityDiffFlowchart, verdictLine } from "../offline/report";
 import type { WorkloadFacts } from "../offline/report";
 import { DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER } from "../policy-pack/policies";
 import { securityDiffComment } from "./helpers/githubScript";
@@ -200,6 +200,7 @@ describe("risk groups", () => {
             // Cross-namespace, but into tier=data: the data tier comes first.
             "data-tier": [["monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 5432"], []],
             internet: [["shop/frontend[Pod] => 0.0.0.0-9.255.255.255[External] : TCP 443"], []],
+            "private-addresses": [[], []],
             "from-outside": [["1.2.3.0/24[External] => shop/frontend[Pod] : TCP 8080"], []],
             "api-server": [["shop/frontend[Pod] => default/kubernetes[APIServer] : TCP 443"], []],
             "cross-namespace": [["monitoring/monitoring-agent[Pod] => shop/frontend[Pod] : TCP 9090", "shop/frontend[Pod] => monitoring/monitoring-agent[Pod] : TCP 9090"], []],
@@ -214,6 +215,7 @@ describe("risk groups", () => {
                 "What the changed connections cross:",
                 "  Into the data tier (tier=data): 1 opened, 0 closed",
                 "  To the internet: 1 opened, 0 closed, 0 FQDNs added, 0 removed",
+                "  To the VNet, cluster and Azure platform addresses: 0 opened, 0 closed",
                 "  From outside the cluster: 1 opened, 0 closed",
                 "  To the Kubernetes API server: 1 opened, 0 closed",
                 "  Across namespaces: 2 opened, 0 closed",
@@ -226,6 +228,20 @@ describe("risk groups", () => {
         expect(md).toContain("| Into the data tier (tier=data) | 1 | 0 |");
         expect(md).toContain("| Across namespaces | 2 | 0 |");
         expect(md).toContain("| Within a namespace | 0 | 1 |");
+    });
+
+    it("keeps the VNet and the Azure platform addresses apart from the internet when the stack's names are known", () => {
+        const addressNames = [
+            { name: "internet", cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "168.63.129.16/32"] },
+            { name: "VNet 10.10.0.0/16", cidrs: ["10.10.0.0/16"] },
+        ];
+        const after = side({
+            addressNames,
+            enforcedConnectionLines: [...DEV_CONNECTIONS, "shop/frontend[Pod] => 10.10.0.0/16[External] : TCP 8443", "shop/frontend[Pod] => 169.254.169.254[External] : TCP 80", "shop/frontend[Pod] => 8.8.8.8[External] : UDP 53"],
+        });
+        const groups = Object.fromEntries(securityDiff(side({ addressNames }), after).groups.map((group) => [group.name, group.opened]));
+        expect(groups["private-addresses"]).toEqual(["shop/frontend[Pod] => VNet 10.10.0.0/16 : TCP 8443", "shop/frontend[Pod] => 169.254.169.254[External] : TCP 80"]);
+        expect(groups.internet).toEqual(["shop/frontend[Pod] => 8.8.8.8[External] : UDP 53"]);
     });
 
     it("derives the data tier from the tier=data label, not from workload names", () => {
@@ -320,6 +336,7 @@ describe("a large change in one pull-request comment", () => {
         expect(diff.opened.length).toBeGreaterThan(2000);
         const dev = formatSecurityDiff(diff, "dev", "md");
         const prod = formatSecurityDiff(diff, "prod", "md");
+        expect(prod.length).toBeLessThanOrEqual(COMMENT_SECTION_BUDGET);
         const comment = await securityDiffComment({ dev, prod }, { BASE_REF: "main", HEAD_SHA: "3f1c2e9" });
         expect(comment.length).toBeLessThanOrEqual(65_536);
         // Nothing cut by the workflow's last-resort truncation: the diff kept itself within its share.

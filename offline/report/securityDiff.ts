@@ -53,6 +53,7 @@ export interface PolicyFinding {
 export const RISK_GROUPS = [
     { name: "data-tier", title: "Into the data tier (tier=data)" },
     { name: "internet", title: "To the internet" },
+    { name: "private-addresses", title: "To the VNet, cluster and Azure platform addresses" },
     { name: "from-outside", title: "From outside the cluster" },
     { name: "api-server", title: "To the Kubernetes API server" },
     { name: "cross-namespace", title: "Across namespaces" },
@@ -188,7 +189,7 @@ export function securityDiff(before: PlanSecurityJson, after: PlanSecurityJson, 
         policiesIntroduced,
         policiesFixed: findingsOnlyIn(beforeFindings, afterFindings),
         blocksMerge: policiesIntroduced.some((finding) => finding.enforcementLevel === "mandatory") || newViolations.length > 0,
-        groups: riskGroups(connections.added, connections.removed, before, after, new Set(dataTier)),
+        groups: riskGroups(connections.added, connections.removed, before, after, new Set(dataTier), names.entities.find((entity) => entity.name === INTERNET_NAME)?.addresses),
         dataTier,
         workloads: [...new Set([...(before.workloads ?? []), ...(after.workloads ?? [])].map((workload) => workload.entity))].sort(),
     };
@@ -278,18 +279,30 @@ function dataTierEntities(plan: PlanSecurityJson): string[] {
     return (plan.workloads ?? []).filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity);
 }
 
-/** The group of a connection: the first of RISK_GROUPS it belongs to. */
-export function riskGroupOf(connection: Connection, dataTier: ReadonlySet<string>): RiskGroupName {
+/**
+ * The group of a connection: the first of RISK_GROUPS it belongs to. With the stack's `internet` addresses known,
+ * an external destination wholly outside them (the VNet, the cluster's ranges, IMDS) is not the internet.
+ */
+export function riskGroupOf(connection: Connection, dataTier: ReadonlySet<string>, internet?: readonly number[]): RiskGroupName {
     const { source, destination } = connection;
     if (destination.type === "workload" && dataTier.has(destination.display)) return "data-tier";
-    if (destination.type === "external") return "internet";
+    if (destination.type === "external") return !internet || touches(destination, internet) ? "internet" : "private-addresses";
     if (source.type === "external") return "from-outside";
     if (destination.kind === "APIServer") return "api-server";
     if (source.type === "workload" && source.namespace !== destination.namespace) return "cross-namespace";
     return "within-namespace";
 }
 
-function riskGroups(added: readonly Connection[], removed: readonly Connection[], before: PlanSecurityJson, after: PlanSecurityJson, dataTier: ReadonlySet<string>): RiskGroup[] {
+/** Whether an external entity has an address in `addresses` (an interval list: start, end, start, end, ...). */
+function touches(entity: Connection["destination"], addresses: readonly number[]): boolean {
+    const own = isNamedEntity(entity) ? entity.addresses : [entity.type === "external" ? entity.start : 0, entity.type === "external" ? entity.end : -1];
+    for (let i = 0; i < own.length; i += 2) {
+        for (let j = 0; j < addresses.length; j += 2) if (own[i]! <= addresses[j + 1]! && addresses[j]! <= own[i + 1]!) return true;
+    }
+    return false;
+}
+
+function riskGroups(added: readonly Connection[], removed: readonly Connection[], before: PlanSecurityJson, after: PlanSecurityJson, dataTier: ReadonlySet<string>, internetAddresses: readonly number[] | undefined): RiskGroup[] {
     const fqdnsOf = (plan: PlanSecurityJson) => new Map((plan.workloads ?? []).map((workload) => [workload.entity, workload.fqdns]));
     const beforeFqdns = fqdnsOf(before);
     const afterFqdns = fqdnsOf(after);
@@ -298,7 +311,7 @@ function riskGroups(added: readonly Connection[], removed: readonly Connection[]
     const fqdnsAdded = fqdnChanges(beforeFqdns, afterFqdns);
     const fqdnsRemoved = fqdnChanges(afterFqdns, beforeFqdns);
     const internetWorkloads = new Set([
-        ...[...added, ...removed].filter((connection) => riskGroupOf(connection, dataTier) === "internet").map((connection) => connection.source.display),
+        ...[...added, ...removed].filter((connection) => riskGroupOf(connection, dataTier, internetAddresses) === "internet").map((connection) => connection.source.display),
         ...[...fqdnsAdded, ...fqdnsRemoved].map((change) => change.entity),
     ]);
     const short = (entity: string) => entity.replace(/\[Pod\]$/, "");
@@ -309,8 +322,8 @@ function riskGroups(added: readonly Connection[], removed: readonly Connection[]
         return {
             name,
             title,
-            opened: added.filter((connection) => riskGroupOf(connection, dataTier) === name).map(formatConnection),
-            closed: removed.filter((connection) => riskGroupOf(connection, dataTier) === name).map(formatConnection),
+            opened: added.filter((connection) => riskGroupOf(connection, dataTier, internetAddresses) === name).map(formatConnection),
+            closed: removed.filter((connection) => riskGroupOf(connection, dataTier, internetAddresses) === name).map(formatConnection),
             fqdnsAdded: internet ? fqdnsAdded.map((change) => `${change.fqdn} (${short(change.entity)})`).sort() : [],
             fqdnsRemoved: internet ? fqdnsRemoved.map((change) => `${change.fqdn} (${short(change.entity)})`).sort() : [],
             firewallAllows: internet
@@ -483,10 +496,10 @@ export function securityDiffFlowchart(diff: SecurityDiff, budget: GraphBudget = 
 }
 
 /**
- * How long one stack's Markdown may get: the workflow posts both stacks in one comment, and GitHub rejects a comment
- * over 65536 characters (the workflow's own text and the marker take the rest).
+ * How long one stack's Markdown may get: the workflow posts both stacks in one comment and cuts it at 60000
+ * characters (GitHub rejects a comment over 65536); its own header and the marker take the rest.
  */
-export const COMMENT_SECTION_BUDGET = 32_000;
+export const COMMENT_SECTION_BUDGET = 29_000;
 
 /** Longest lists first cut to these many lines, then shorter, until a stack's Markdown fits its budget. */
 const LIST_LIMITS = [Infinity, 200, 80, 30, 10, 3] as const;

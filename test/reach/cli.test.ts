@@ -204,3 +204,25 @@ describe("reach CLI (in process)", () => {
         expect(() => runReach("--explain", "shop/nope", "shop/backend", SHOP)).toThrow(/source: unknown workload shop\/nope/);
     });
 });
+
+describe("Calico staged policies on the command line", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "reach-staged-"));
+    const pod = (namespace: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ${namespace}}\nspec: {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}\n`;
+    fs.writeFileSync(path.join(folder, "cluster.yaml"), [
+        pod("x"),
+        pod("y"),
+        "apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\nmetadata: {name: default-deny-all, namespace: x}\nspec: {stagedAction: Set, podSelector: {}, policyTypes: [Ingress]}\n",
+    ].join("---\n"));
+
+    it("decide nothing by default, with a note; --staged-as-enforced shows what enforcing them gives", () => {
+        const asIs = runReach(folder);
+        expect(asIs.status).toBe(0);
+        expect(asIs.stdout).toContain("y/a[Pod] => x/a[Pod] : All Connections");
+        expect(asIs.stderr).toContain("note: 1 Calico staged policy decides nothing here, as in the cluster; --staged-as-enforced shows what enforcing them would give");
+        const enforced = runReach("--staged-as-enforced", folder);
+        expect(enforced.status).toBe(0);
+        expect(enforced.stdout).not.toContain("=> x/a[Pod]");
+        expect(enforced.stdout).toContain("x/a[Pod] => y/a[Pod] : All Connections");
+        expect(enforced.stderr).not.toContain("note:");
+    });
+});
