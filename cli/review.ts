@@ -1,6 +1,6 @@
 /**
- * `npm run review -- --firewall-logs FILE... --cluster DUMP [--stack NAME | --config FILE] [--format text|json|md]
- *  [--write-patch FILE] [--min-span DAYS]`
+ * `npm run review -- --firewall-logs FILE... --cluster DUMP [--flows FILE] [--stack NAME | --config FILE]
+ *  [--format text|json|md] [--write-patch FILE] [--min-span DAYS]`
  * ADR 008's quarterly review: proposes removing the intent entries that the evidence (Azure Firewall logs, a
  * cluster dump) shows nobody used, and nothing else; checks the patch (plans with PASS, the security diff only
  * closes) before it writes it.
@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectConfigValues, readStackConfig } from "../core/config";
-import { DEFAULT_MIN_SPAN_DAYS, LogInputError, parseFirewallLog, readClusterInventory, reviewText, targetText, type Review } from "../core/evidence";
+import { DEFAULT_MIN_SPAN_DAYS, LogInputError, parseFirewallLog, parseGoldmaneFlows, readClusterInventory, reviewText, targetText, type Review } from "../core/evidence";
 import { InputError } from "../reach";
 import { checkRemovals, reviewStack, type PlannedStack, type RemovalCheck } from "../offline/edit";
 import { formatSecurityDiff, securityDiff } from "../offline/report";
@@ -18,7 +18,7 @@ import { checkStackName, parseFlags, UsageError } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
 import { planStackJson, PlanProcessError } from "./planProcess";
 
-const USAGE = "usage: npm run review -- --firewall-logs FILE... --cluster DUMP [--stack NAME | --config FILE] [--format text|json|md] [--write-patch FILE] [--min-span DAYS]";
+const USAGE = "usage: npm run review -- --firewall-logs FILE... --cluster DUMP [--flows FILE] [--stack NAME | --config FILE] [--format text|json|md] [--write-patch FILE] [--min-span DAYS]";
 
 /** A file named on the command line cannot be read, or the stack has nothing to review. */
 class ReviewInputError extends Error {}
@@ -26,6 +26,8 @@ class ReviewInputError extends Error {}
 interface Options {
     readonly firewallLogs: readonly string[];
     readonly cluster: string;
+    /** A Goldmane flow export (self-managed Calico), for the east-west flows. */
+    readonly flows?: string;
     readonly stack: string;
     readonly config?: string;
     readonly format: "text" | "json" | "md";
@@ -44,7 +46,9 @@ export async function reviewCommand(argv: string[], output: CommandOutput): Prom
     // Every input is read before anything is planned or written: a bad row stops the review here.
     const firewallRows = options.firewallLogs.flatMap((file) => parseFirewallLog(readText(file, "firewall log"), file));
     const cluster = readClusterInventory(readText(options.cluster, "cluster dump"), options.cluster);
-    const review = reviewStack(config, firewallRows, cluster, options.minSpanDays);
+    const flows = options.flows ? parseGoldmaneFlows(readText(options.flows, "flow log"), options.flows) : undefined;
+    const flowEvidence = flows ? { allowed: flows.allowed, windows: [...flows.records, ...flows.allowed] } : undefined;
+    const review = reviewStack(config, firewallRows, cluster, options.minSpanDays, flowEvidence);
 
     progress(output, `checking the removal of ${review.removals.length} entr${review.removals.length === 1 ? "y" : "ies"} (two offline plans)...`);
     const check = await checkRemovals(stackText, stackFile, options.stack, review.removals, (text) => planStackText(text, options.stack));
@@ -52,7 +56,7 @@ export async function reviewCommand(argv: string[], output: CommandOutput): Prom
 
     const header = [
         `Quarterly review of stack ${options.stack} (${path.relative(process.cwd(), stackFile) || stackFile})`,
-        `Firewall logs: ${options.firewallLogs.join(", ")}; cluster dump ${options.cluster} (${cluster.namespaces ? `${cluster.namespaces.size} namespaces, ` : ""}${cluster.podCount} pods)`,
+        `Firewall logs: ${options.firewallLogs.join(", ")};${options.flows ? ` flow logs ${options.flows};` : ""} cluster dump ${options.cluster} (${cluster.namespaces ? `${cluster.namespaces.size} namespaces, ` : ""}${cluster.podCount} pods)`,
     ];
     if (options.format === "json") {
         output.out(`${JSON.stringify(reviewJson(review, check), null, 2)}\n`);
@@ -96,6 +100,7 @@ function reviewMarkdown(review: Review, check: RemovalCheck, stack: string, head
     const lines = [`### Quarterly review: ${stack}`, "", ...header.map((line) => `${line}  `), ""];
     for (const span of review.spans) lines.push(`- \`${span.table}\`: ${span.rows} row(s) covering ${span.days} days (${span.from.slice(0, 10)} to ${span.to.slice(0, 10)})`);
     if (review.spans.length === 0) lines.push(`- no firewall log rows of policy \`${review.firewallPolicy}\``);
+    if (review.flowSpan) lines.push(`- flow logs: ${review.flowSpan.flows} flow(s) covering ${review.flowSpan.days} days (${review.flowSpan.from.slice(0, 10)} to ${review.flowSpan.to.slice(0, 10)})`);
     lines.push(`- minimum span to call an allowance unused: ${review.minSpanDays} days`, "");
     if (review.removals.length === 0) {
         lines.push("**Nothing to remove.**", "");
@@ -140,6 +145,7 @@ function cell(text: string): string {
 function reviewJson(review: Review, check: RemovalCheck) {
     return {
         spans: review.spans,
+        ...(review.flowSpan ? { flowSpan: review.flowSpan } : {}),
         minSpanDays: review.minSpanDays,
         firewallPolicy: review.firewallPolicy,
         otherPolicyRows: review.otherPolicyRows,
@@ -197,6 +203,7 @@ function parseOptions(argv: string[]): Options {
     const values = parseFlags(expandFileLists(argv, "--firewall-logs"), {
         "firewall-logs": { type: "string", multiple: true },
         cluster: { type: "string" },
+        flows: { type: "string" },
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
         format: { type: "string", default: "text" },
@@ -211,6 +218,7 @@ function parseOptions(argv: string[]): Options {
     return {
         firewallLogs: logs,
         cluster: values.cluster,
+        ...(values.flows ? { flows: values.flows } : {}),
         stack: checkStackName(values.stack),
         ...(values.config ? { config: values.config } : {}),
         format: values.format as Options["format"],

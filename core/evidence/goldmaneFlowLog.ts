@@ -57,10 +57,24 @@ export interface GoldmaneFlowRecord {
     readonly at: string;
 }
 
+/** A flow that enforcement allowed: traffic that used an allowance (the quarterly review's evidence). */
+export interface GoldmaneTraffic {
+    readonly source: GoldmaneEndpoint;
+    readonly destination: GoldmaneEndpoint;
+    readonly protocol: string;
+    readonly destinationPort?: number;
+    readonly connections: number;
+    readonly startTime?: string;
+    readonly endTime?: string;
+    readonly at: string;
+}
+
 /** What reading a Goldmane export gave. */
 export interface GoldmaneFlowLog {
     /** Denied and staged-denied flows. */
     readonly records: readonly GoldmaneFlowRecord[];
+    /** Flows whose enforced action is Allow. */
+    readonly allowed: readonly GoldmaneTraffic[];
     /** Flows read in all (allowed ones included). */
     readonly flowCount: number;
 }
@@ -68,9 +82,16 @@ export interface GoldmaneFlowLog {
 const ENDPOINT_TYPES: readonly string[] = ["EndpointTypeUnspecified", "WorkloadEndpoint", "HostEndpoint", "NetworkSet", "Network"];
 const REPORTERS: readonly string[] = ["ReporterUnspecified", "Src", "Dst"];
 const ACTIONS: readonly string[] = ["ActionUnspecified", "Allow", "Deny", "Pass"];
-const POLICY_KINDS: readonly string[] = [
+/**
+ * PolicyKind by number, as api.proto numbers them: 7 AdminNetworkPolicy and 8 BaselineAdminNetworkPolicy in 3.30
+ * and 3.31 (goldmane/proto/api.proto at v3.30.3, v3.31.7); 3.32 drops both for 11 ClusterNetworkPolicy (v3.32.1;
+ * release notes: "Removing AdminNetworkPolicy and BaselineAdminNetworkPolicy API support in favor of
+ * ClusterNetworkPolicy"). No number is reused, so one table reads every pinned release.
+ */
+const POLICY_KINDS: readonly (string | undefined)[] = [
     "KindUnspecified", "CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy",
-    "StagedKubernetesNetworkPolicy", "NetworkPolicy", "ClusterNetworkPolicyAdminTier", "ClusterNetworkPolicyBaselineTier", "Profile", "EndOfTier",
+    "StagedKubernetesNetworkPolicy", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "Profile", "EndOfTier",
+    "ClusterNetworkPolicy",
 ];
 const STAGED_KINDS = new Set(["StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"]);
 
@@ -103,13 +124,16 @@ export function parseGoldmaneFlows(text: string, file: string): GoldmaneFlowLog 
     // Each Flow has exactly one Key, in document order: its line is where the flow is.
     const keyLines = [...text.matchAll(/"[Kk]ey"\s*:/g)].map((match) => text.slice(0, match.index).split("\n").length);
     const records: GoldmaneFlowRecord[] = [];
+    const allowed: GoldmaneTraffic[] = [];
     for (const [index, entry] of flows.entries()) {
         const line = keyLines.length === flows.length ? keyLines[index]! : entry.line;
         const flow = entry.flow;
         const record = flowRecord(flow, `${file}:${line}`, { file, line });
         if (record) records.push(record);
+        const traffic = allowedTraffic(flow, `${file}:${line}`, { file, line });
+        if (traffic) allowed.push(traffic);
     }
-    return { records, flowCount: flows.length };
+    return { records, allowed, flowCount: flows.length };
 }
 
 interface Place {
@@ -134,8 +158,24 @@ function flowRecord(flow: Json, at: string, place: Place): GoldmaneFlowRecord | 
         verdict = "staged-denied";
         decidedBy = describeHit(last);
     }
-    const source = endpoint(key, "source", flow, place);
-    const destination = endpoint(key, "dest", flow, place);
+    const { source, destination, protocol, destinationPort, connections, startTime, endTime } = flowRecordFields(flow, key, place);
+    return {
+        source,
+        destination,
+        protocol,
+        ...(destinationPort !== undefined ? { destinationPort } : {}),
+        reporter: enumName(field(key, "reporter"), REPORTERS, "reporter", place) === "Dst" ? "Dst" : "Src",
+        verdict,
+        decidedBy,
+        connections,
+        ...(startTime ? { startTime } : {}),
+        ...(endTime ? { endTime } : {}),
+        at,
+    };
+}
+
+/** The endpoints, protocol, port, counter and window of a flow, whatever its verdict. */
+function flowRecordFields(flow: Json, key: Json, place: Place) {
     const port = integer(field(key, "dest_port"), "dest_port", place);
     const start = integer(field(flow, "start_time"), "start_time", place);
     const end = integer(field(flow, "end_time"), "end_time", place);
@@ -143,18 +183,22 @@ function flowRecord(flow: Json, at: string, place: Place): GoldmaneFlowRecord | 
     const protocol = String(field(key, "proto") ?? "").toUpperCase();
     if (protocol === "") throw new LogInputError("expected Key.proto (TCP, UDP, ...)", place.file, place.line);
     return {
-        source,
-        destination,
+        source: endpoint(key, "source", flow, place),
+        destination: endpoint(key, "dest", flow, place),
         protocol,
-        ...(port !== undefined && port > 0 ? { destinationPort: port } : {}),
-        reporter: enumName(field(key, "reporter"), REPORTERS, "reporter", place) === "Dst" ? "Dst" : "Src",
-        verdict,
-        decidedBy,
+        destinationPort: port !== undefined && port > 0 ? port : undefined,
         connections: connections !== undefined && connections > 0 ? connections : 1,
-        ...(start !== undefined && start > 0 ? { startTime: new Date(start * 1000).toISOString() } : {}),
-        ...(end !== undefined && end > 0 ? { endTime: new Date(end * 1000).toISOString() } : {}),
-        at,
+        startTime: start !== undefined && start > 0 ? new Date(start * 1000).toISOString() : undefined,
+        endTime: end !== undefined && end > 0 ? new Date(end * 1000).toISOString() : undefined,
     };
+}
+
+/** The flow as traffic, when its enforced action is Allow. */
+function allowedTraffic(flow: Json, at: string, place: Place): GoldmaneTraffic | undefined {
+    const key = asRecord(field(flow, "Key"))!;
+    if (enumName(field(key, "action"), ACTIONS, "action", place) !== "Allow") return undefined;
+    const { source, destination, protocol, destinationPort, connections, startTime, endTime } = flowRecordFields(flow, key, place);
+    return { source, destination, protocol, ...(destinationPort !== undefined ? { destinationPort } : {}), connections, ...(startTime ? { startTime } : {}), ...(endTime ? { endTime } : {}), at };
 }
 
 interface Hit {
@@ -221,11 +265,11 @@ function field(record: Json, protoName: string): unknown {
     return record[lower];
 }
 
-function enumName(value: unknown, names: readonly string[], what: string, place: Place): string {
+function enumName(value: unknown, names: readonly (string | undefined)[], what: string, place: Place): string {
     if (value === undefined || value === null) return names[0]!;
-    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < names.length) return names[value]!;
+    if (typeof value === "number" && Number.isInteger(value) && names[value] !== undefined) return names[value]!;
     if (typeof value === "string" && names.includes(value)) return value;
-    throw new LogInputError(`unknown ${what} ${JSON.stringify(value)} (expected one of ${names.slice(1).join(", ")})`, place.file, place.line);
+    throw new LogInputError(`unknown ${what} ${JSON.stringify(value)} (expected one of ${names.slice(1).filter((name) => name !== undefined).join(", ")})`, place.file, place.line);
 }
 
 function integer(value: unknown, what: string, place: Place): number | undefined {

@@ -82,12 +82,37 @@ export interface LogSpan {
 /** What the review read and what it concludes. */
 export interface Review {
     readonly spans: readonly LogSpan[];
+    /** The time the flow logs cover, when they were given and carry times. */
+    readonly flowSpan?: FlowSpan;
     readonly minSpanDays: number;
     /** The firewall policy whose rows were read; rows of other policies are counted, not read. */
     readonly firewallPolicy: string;
     readonly otherPolicyRows: number;
     readonly removals: readonly Removal[];
     readonly kept: readonly KeptEntry[];
+}
+
+/** The time flow logs cover. */
+export interface FlowSpan {
+    readonly from: string;
+    readonly to: string;
+    readonly days: number;
+    readonly flows: number;
+}
+
+/** One side of an allowed east-west flow, as flow logs (Calico's Goldmane, goldmaneFlowLog.ts) name it. */
+export interface FlowTrafficEndpoint {
+    readonly type: string;
+    readonly namespace: string;
+    /** Labels every pod of the flow shares. */
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Flow logs: the flows enforcement allowed, and the window of every flow read. */
+export interface FlowEvidence {
+    readonly allowed: ReadonlyArray<{ readonly source: FlowTrafficEndpoint; readonly destination: FlowTrafficEndpoint; readonly protocol: string; readonly destinationPort?: number; readonly connections: number; readonly endTime?: string }>;
+    /** Start and end times of every flow read (allowed or not). */
+    readonly windows: ReadonlyArray<{ readonly startTime?: string; readonly endTime?: string }>;
 }
 
 /** Where an allowance sits on the firewall (core/firewall allowancePlacements): the names the logs carry. */
@@ -109,6 +134,8 @@ export interface ReviewInput {
     readonly firewall: { readonly policy: string; readonly placements: readonly FirewallPlacement[] };
     readonly firewallRows: readonly FirewallLogRow[];
     readonly cluster: ClusterInventory;
+    /** Flow logs, when the cluster has them (self-managed Calico's Goldmane); without them flows are not judged. */
+    readonly flows?: FlowEvidence;
     readonly minSpanDays?: number;
 }
 
@@ -237,19 +264,46 @@ export function reviewIntent(input: ReviewInput): Review {
         remove({ target, evidence: `no ${what} in ${spanText(span)} (its rule: ${placed.group}/${placed.collection}/${placed.rule}; that collection logged other requests)${caveat}`, confidence, dependents: [] });
     }
 
-    // Flows: those naming a removed workload or namespace go with it; the rest need flow logs.
-    const claimed = new Set<string>();
-    const withDependents = [...removals]
-        .sort((a, b) => compare(targetText(a.target), targetText(b.target)))
-        .map((removal) => ({ ...removal, dependents: dependentsOf(removal.target, intent, removed, claimed) }));
+    // Flows: those naming a removed workload or namespace go with it; the rest are judged from flow logs, if any.
+    const flowSpan = input.flows ? flowLogSpan(input.flows) : undefined;
     for (const flow of intent.flows) {
         const from = `${flow.from.namespace}/${flow.from.workload}`;
         const to = `${flow.to.namespace}/${flow.to.workload}`;
         if ([flow.from, flow.to].some((end) => removed.has(targetKey({ kind: "workload", namespace: end.namespace, workload: end.workload })) || removed.has(targetKey({ kind: "namespace", namespace: end.namespace })))) continue;
-        kept.push({ target: { kind: "flow", from, to }, verdict: "not visible", reason: "no flow logs: east-west traffic is not in the firewall logs or the dump" });
+        const target: ReviewTarget = { kind: "flow", from, to };
+        if (!input.flows) {
+            kept.push({ target, verdict: "not visible", reason: "no flow logs (--flows): east-west traffic is not in the firewall logs or the dump" });
+            continue;
+        }
+        const labelsOf = (end: { namespace: string; workload: string }) => intent.namespaces.find((namespace) => namespace.name === end.namespace)?.workloads.find((workload) => workload.name === end.workload)?.labels ?? {};
+        const carries = (endpoint: FlowTrafficEndpoint, end: { namespace: string; workload: string }) =>
+            endpoint.type === "WorkloadEndpoint" && endpoint.namespace === end.namespace && Object.entries(labelsOf(end)).every(([key, value]) => endpoint.labels[key] === value);
+        const traffic = input.flows.allowed.filter((entry) => carries(entry.source, flow.from) && carries(entry.destination, flow.to)
+            && (entry.destinationPort === undefined || flow.ports.some((port) => port.protocol === entry.protocol && port.port <= entry.destinationPort! && entry.destinationPort! <= (port.endPort ?? port.port))));
+        if (traffic.length > 0) {
+            const connections = traffic.reduce((sum, entry) => sum + entry.connections, 0);
+            const last = traffic.map((entry) => entry.endTime ?? "").sort().pop();
+            kept.push({ target, verdict: "in use", reason: `${connections} connection(s) allowed in the flow logs${last ? `, the last ${day(last)}` : ""}` });
+        } else if (!flowSpan) {
+            kept.push({ target, verdict: "not visible", reason: "the flow logs carry no times, so their span is unknown" });
+        } else if (flowSpan.days < minSpanDays) {
+            kept.push({ target, verdict: "not visible", reason: `the flow logs cover ${flowSpanText(flowSpan)}, shorter than the minimum of ${minSpanDays} days: too short to call anything unused` });
+        } else {
+            remove({
+                target,
+                evidence: `no allowed connection from ${from} to ${to} on ${flow.ports.map((port) => `${port.protocol} ${port.port}${port.endPort !== undefined ? `-${port.endPort}` : ""}`).join(", ")} in the flow logs, ${flowSpanText(flowSpan)}${flowSpan.days < QUARTER_DAYS ? `; a span under ${QUARTER_DAYS} days can miss what runs once a quarter` : ""}`,
+                confidence: flowSpan.days < QUARTER_DAYS ? "medium" : "high",
+                dependents: [],
+            });
+        }
     }
+    const claimed = new Set<string>();
+    const withDependents = [...removals]
+        .sort((a, b) => compare(targetText(a.target), targetText(b.target)))
+        .map((removal) => ({ ...removal, dependents: dependentsOf(removal.target, intent, removed, claimed) }));
     return {
         spans,
+        ...(flowSpan ? { flowSpan } : {}),
         minSpanDays,
         firewallPolicy,
         otherPolicyRows: input.firewallRows.length - ours.length,
@@ -356,6 +410,19 @@ function logSpans(rows: readonly FirewallLogRow[]): LogSpan[] {
     return spans;
 }
 
+function flowLogSpan(flows: FlowEvidence): FlowSpan | undefined {
+    const starts = flows.windows.map((window) => window.startTime).filter((time): time is string => time !== undefined).sort();
+    const ends = flows.windows.map((window) => window.endTime).filter((time): time is string => time !== undefined).sort();
+    if (starts.length === 0 || ends.length === 0) return undefined;
+    const from = starts[0]!;
+    const to = ends[ends.length - 1]!;
+    return { from, to, days: Math.floor(((Date.parse(to) - Date.parse(from)) / DAY_MS) * 10) / 10, flows: flows.windows.length };
+}
+
+function flowSpanText(span: FlowSpan): string {
+    return `${span.days} days (${day(span.from)} to ${day(span.to)})`;
+}
+
 export function spanText(span: LogSpan): string {
     return `${span.days} days (${day(span.from)} to ${day(span.to)})`;
 }
@@ -416,6 +483,7 @@ export function reviewText(review: Review, header: readonly string[]): string {
     for (const span of review.spans) lines.push(`${span.table}: ${span.rows} row(s) of firewall policy ${review.firewallPolicy}, covering ${spanText(span)}`);
     if (review.spans.length === 0) lines.push(`No firewall log rows of firewall policy ${review.firewallPolicy}: no allowance can be called unused`);
     if (review.otherPolicyRows > 0) lines.push(`${review.otherPolicyRows} row(s) of other firewall policies ignored`);
+    if (review.flowSpan) lines.push(`Flow logs: ${review.flowSpan.flows} flow(s), covering ${flowSpanText(review.flowSpan)}`);
     lines.push(`Minimum span to call an allowance unused: ${review.minSpanDays} days`, "");
     lines.push(`Proposed removals (${review.removals.length}):`);
     if (review.removals.length === 0) lines.push("  none");

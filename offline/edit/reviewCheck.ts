@@ -8,7 +8,7 @@
  */
 import { parseDocument } from "yaml";
 import { azureNames, PROJECT, type StackConfig } from "../../core/config";
-import { reviewIntent, type ClusterInventory, type FirewallLogRow, type Removal, type Review, type ReviewTarget } from "../../core/evidence";
+import { reviewIntent, type ClusterInventory, type FirewallLogRow, type FlowEvidence, type Removal, type Review, type ReviewTarget } from "../../core/evidence";
 import { allowancePlacements } from "../../core/firewall";
 import { securityDiff, type FirewallRuleRow, type PlanSecurityJson } from "../report";
 import { StackFileError } from "../runtime";
@@ -98,7 +98,7 @@ function portItems(text: string): Set<string> {
  * Reviews a stack's intent against the evidence: the firewall facts the review needs (the firewall policy's name,
  * where each allowance sits) come from the stack's own firewall plan.
  */
-export function reviewStack(config: StackConfig, firewallRows: readonly FirewallLogRow[], cluster: ClusterInventory, minSpanDays?: number): Review {
+export function reviewStack(config: StackConfig, firewallRows: readonly FirewallLogRow[], cluster: ClusterInventory, minSpanDays?: number, flows?: FlowEvidence): Review {
     if (!config.segmentation) throw new StackFileError(`stack ${config.stack} declares no ${PROJECT}:segmentation: there is no intent to review`);
     return reviewIntent({
         intent: config.segmentation,
@@ -106,6 +106,7 @@ export function reviewStack(config: StackConfig, firewallRows: readonly Firewall
         firewall: { policy: azureNames(config).firewallPolicy, placements: allowancePlacements(config) },
         firewallRows,
         cluster,
+        ...(flows ? { flows } : {}),
         ...(minSpanDays !== undefined ? { minSpanDays } : {}),
     });
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fqdnMatches, targetText, type Review } from "../../core/evidence";
+import { fqdnMatches, parseGoldmaneFlows, targetText, type Review } from "../../core/evidence";
 import { reviewStack } from "../../offline/edit";
 import { APPLICATION_LOG, clusterInventory, dumpItems, dumpOf, EXAMPLE_STACK, exportRows, firewallRows, NETWORK_LOG, shortened, stackConfig } from "./fixtures";
 
@@ -165,5 +165,48 @@ describe("Azure Firewall FQDN matching", () => {
         expect(fqdnMatches("*.blob.core.windows.net", "evilblob.core.windows.net")).toBe(false);
         expect(fqdnMatches("api.stripe.com", "API.Stripe.com")).toBe(true);
         expect(fqdnMatches("api.stripe.com", "files.stripe.com")).toBe(false);
+    });
+});
+
+describe("east-west flows, from Goldmane flow logs (--flows)", () => {
+    /** One allowed Goldmane flow as grpcurl prints it (protobuf JSON: lowerCamelCase, enums by name, int64 as strings). */
+    const allowed = (from: [string, Record<string, string>], to: [string, Record<string, string>], port: number, start: string, end: string) => ({
+        flow: {
+            Key: { sourceName: `${from[1].app}-7d9c6b5f4-*`, sourceNamespace: from[0], sourceType: "WorkloadEndpoint", destName: `${to[1].app}-*`, destNamespace: to[0], destType: "WorkloadEndpoint", destPort: String(port), proto: "tcp", reporter: "Dst", action: "Allow" },
+            startTime: String(Date.parse(start) / 1000),
+            endTime: String(Date.parse(end) / 1000),
+            sourceLabels: Object.entries(from[1]).map(([key, value]) => `${key}=${value}`),
+            destLabels: Object.entries(to[1]).map(([key, value]) => `${key}=${value}`),
+            numConnectionsStarted: "42",
+        },
+    });
+    const frontend: [string, Record<string, string>] = ["shop", { app: "frontend", tier: "web", "pod-template-hash": "7d9c6b5f4" }];
+    const backend: [string, Record<string, string>] = ["shop", { app: "backend", tier: "api" }];
+    const database: [string, Record<string, string>] = ["shop", { app: "database", tier: "data" }];
+    const evidence = (flows: object[]) => {
+        const log = parseGoldmaneFlows(JSON.stringify({ flows }, null, 2), "flows.json");
+        return { allowed: log.allowed, windows: [...log.records, ...log.allowed] };
+    };
+    const review = (flows: object[]) => reviewStack(stackConfig(), firewallRows(), clusterInventory(), undefined, evidence(flows));
+
+    it("keeps a flow that carried traffic, and proposes one that carried none in the span", () => {
+        const result = review([
+            allowed(frontend, backend, 80, "2026-09-01T00:00:00Z", "2026-09-01T00:00:15Z"),
+            allowed(frontend, backend, 80, "2026-11-30T23:00:00Z", "2026-11-30T23:00:15Z"),
+            // backend -> database on a port the flow does not declare: not its traffic.
+            allowed(backend, database, 9187, "2026-11-30T23:00:00Z", "2026-11-30T23:00:15Z"),
+        ]);
+        expect(keptReason(result, "flow shop/frontend -> shop/backend")).toEqual(expect.objectContaining({ verdict: "in use", reason: "84 connection(s) allowed in the flow logs, the last 2026-11-30" }));
+        const flow = result.removals.find((removal) => removal.target.kind === "flow")!;
+        expect(targetText(flow.target)).toBe("flow shop/backend -> shop/database");
+        expect(flow.evidence).toBe("no allowed connection from shop/backend to shop/database on TCP 5432 in the flow logs, 90.9 days (2026-09-01 to 2026-11-30)");
+        expect(flow.confidence).toBe("high");
+        expect(result.flowSpan).toEqual({ from: "2026-09-01T00:00:00.000Z", to: "2026-11-30T23:00:15.000Z", days: 90.9, flows: 3 });
+    });
+
+    it("calls no flow unused when the flow logs cover less than the minimum span", () => {
+        const result = review([allowed(frontend, backend, 80, "2026-11-25T00:00:00Z", "2026-11-30T23:00:15Z")]);
+        expect(removed(result)).toEqual(["shop/backend egress.fqdns invoices.legacy-partner.example", "workload shop/legacy-reporter"]);
+        expect(keptReason(result, "flow shop/backend -> shop/database")?.reason).toBe("the flow logs cover 5.9 days (2026-11-25 to 2026-11-30), shorter than the minimum of 30 days: too short to call anything unused");
     });
 });
