@@ -18,14 +18,16 @@ import { projectConfigValues } from "../core/config";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/report";
+import { clusterLifecycle, clusterLifecycleText, lifecycleWarnings } from "../offline/report";
+import { DayError, judgementDay } from "../core/common";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
 import { DATA_TIER_LABEL } from "../offline/report";
-import { parseConnectionLine } from "../reach";
+import { compileAddressNames, parseConnectionLine, presentConnections } from "../reach";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config FILE] [--policy-pack-config FILE] [--format text|json|mermaid] [--out DIR] [--today YYYY-MM-DD]";
 
 /** Runs the plan; returns the exit code (0 ok, 1 bad input or a failed check, 2 bad usage). */
 export async function planCommand(argv: string[], output: CommandOutput): Promise<number> {
@@ -34,30 +36,37 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
     const configFile = options.config ? path.resolve(options.config) : stackFilePath(projectDir, options.stack);
     const config = readStackFile(configFile);
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
+    // The day version support is judged on: --today, else SOURCE_DATE_EPOCH, else the clock. It decides warnings and
+    // refusals only; the planned resources are the same on every day.
+    const today = judgementDay(options.today, process.env, () => new Date());
     // Validated before the program runs: a config mistake is reported once, with nothing planned.
-    const stackConfig = readStackConfig(projectConfigValues(config), options.stack);
+    const stackConfig = readStackConfig(projectConfigValues(config), options.stack, { today });
     const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
     for (const warning of warnings) {
         output.err(`warning: ${warning}\n`);
     }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
-    const run = await runProgramOffline({ stack: options.stack, config });
+    const run = await runProgramOffline({ stack: options.stack, config, today });
+    const lifecycle = clusterLifecycle(run, projectConfigValues(config), today);
+    for (const warning of lifecycleWarnings(lifecycle)) {
+        output.err(`warning: ${warning}\n`);
+    }
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
     if (security.calico.warning) output.err(`warning: ${security.calico.warning}\n`);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
-    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig, today });
     progress(output, "");
     if (options.format === "mermaid") {
         output.out(matrixFlowchart(security).text);
     } else if (options.format === "json") {
         // The warnings travel with the plan, so that the security diff can show the ones a change brings.
-        output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies, warnings }, null, 2)}\n`);
+        output.out(`${JSON.stringify({ ...planJson(run), lifecycle, security: { ...security, connections: undefined }, policies, warnings }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
-        output.out(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
+        output.out(`${planText(run)}\n\n${clusterLifecycleText(lifecycle)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`);
     }
     if (options.out) {
         const intent = stackConfig.segmentation;
@@ -89,8 +98,12 @@ export async function planCommand(argv: string[], output: CommandOutput): Promis
 /** Every connection of the stack's workloads, as enforcement would allow them (what the security diff compares). */
 function matrixFlowchart(security: SecurityReport): Flowchart {
     const dataTier = new Set(security.workloads.filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity));
-    const connections = security.enforcedConnectionLines.map((line) => ({ connection: parseConnectionLine(line), change: "unchanged" as const }));
-    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET });
+    // The stack's own ranges by name (internet, VNet, ...), as the plan's text and the diff print them.
+    const names = compileAddressNames(security.addressNames);
+    const enforced = presentConnections(security.enforcedConnectionLines.map((line) => parseConnectionLine(line)), { self: true, names });
+    const connections = enforced.map((connection) => ({ connection, change: "unchanged" as const }));
+    const auditNamespaces = new Set(security.policySets.filter((row) => row.mode === "audit").map((row) => row.namespace));
+    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET, auditNamespaces });
 }
 
 /** Splits the security report so that the policy pack's results go before the intent check, which ends the plan. */
@@ -100,22 +113,23 @@ function splitAtIntentCheck(text: string): [string, string] {
 }
 
 
-function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string } {
+function parseOptions(argv: string[]): { stack: string; config?: string; policyPackConfig?: string; format: "text" | "json" | "mermaid"; out?: string; today?: string } {
     const values = parseFlags(argv, {
         stack: { type: "string", default: "dev" },
         config: { type: "string" },
         "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
+        today: { type: "string" },
     }, USAGE);
     if (values.format !== "text" && values.format !== "json" && values.format !== "mermaid") {
         throw new UsageError(`--format must be text, json or mermaid, got "${values.format}"\n${USAGE}`);
     }
-    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out };
+    return { stack: checkStackName(values.stack), config: values.config, policyPackConfig: values["policy-pack-config"], format: values.format, out: values.out, today: values.today };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */
-export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError];
+export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError, DayError];
 
 // Run only when executed directly, not when a test imports the command.
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {

@@ -13,7 +13,7 @@ const outdir = path.resolve(root, process.argv[2] ?? "dist");
 
 await build({
     absWorkingDir: root,
-    entryPoints: ["reach/cli.ts", "reach/bench.ts", "cli/plan.ts", "cli/diff.ts", "cli/suggest.ts", "cli/review.ts", "cli/main.ts", "index.ts"],
+    entryPoints: ["reach/cli.ts", "reach/bench.ts", "cli/plan.ts", "cli/diff.ts", "cli/suggest.ts", "cli/review.ts", "cli/drift.ts", "cli/main.ts", "index.ts"],
     outdir,
     outbase: ".",
     bundle: true,

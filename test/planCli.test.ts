@@ -50,6 +50,15 @@ describe("npm run plan", () => {
         const deployer = byType("azure-native:authorization:RoleAssignment").find((grant: { name: string }) => grant.name.endsWith("deployer-cluster-admin"));
         expect(deployer.inputs.principalType).toBe("ServicePrincipal");
         expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.kubernetesVersion).toBe("1.36");
+        // Day two (issue 21): every pool runs the cluster's version, both maintenance windows last at least 4 hours,
+        // and the placeholders a real pulumi up refuses are listed.
+        expect(planned.lifecycle.pools.map((pool: { name: string; orchestratorVersion: string }) => `${pool.name} ${pool.orchestratorVersion}`)).toEqual(["system 1.36", "apps 1.36"]);
+        expect(byType("azure-native:containerservice:AgentPool").map((pool: { inputs: { orchestratorVersion: string } }) => pool.inputs.orchestratorVersion)).toEqual(["1.36"]);
+        const windows = byType("azure-native:containerservice:MaintenanceConfiguration").map((config: { inputs: { configName: string; maintenanceWindow: { durationHours: number } } }) => config.inputs);
+        expect(windows.map((window: { configName: string }) => window.configName)).toEqual(["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+        for (const window of windows) expect(window.maintenanceWindow.durationHours).toBeGreaterThanOrEqual(4);
+        expect(planned.lifecycle.placeholders.map((placeholder: { value: string }) => placeholder.value)).toEqual(["00000000-0000-4000-8000-000000000000", "203.0.113.0/24"]);
+        expect(planned.lifecycle.support).toEqual({ level: "ok", message: "1.36 is in AKS standard support until 2027-06-30 (205 days left on 2026-12-07)" });
         expect(JSON.stringify(byType("azure-native:monitor:DataCollectionRule")[0].inputs)).toContain('"facilityNames":["kern"]');
         expect(byType("azure-native:monitor:DataCollectionRuleAssociation")).toHaveLength(1);
         const groups = byType("azure-native:network:FirewallPolicyRuleCollectionGroup");
@@ -120,7 +129,7 @@ describe("npm run plan", () => {
             ["location: westeurope\n  aks-zero-trust:network", "location: westeurpoe\n  aks-zero-trust:network"],
             ['kubernetesVersion: "1.36"', 'kubernetesVersion: "1.24"'],
             ["serviceCidr: 10.96.0.0/16", "serviceCidr: 10.96.0.0/12"],
-            ["      vmSize: Standard_D2ds_v5\n      minCount: 1\n      maxCount: 2\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
+            ["      vmSize: Standard_D4ds_v5\n      minCount: 2\n      maxCount: 3\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
             ["tier: Standard\n    threatIntelMode: Alert", "tier: Basic\n    threatIntelMode: Deny"],
             ["    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n"],
         ];
@@ -134,10 +143,24 @@ describe("npm run plan", () => {
         const result = await plan(["--stack", "dev", "--config", file, "--format", "json"]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
-        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
+        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.minCount", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
             expect(result.stderr).toContain(`  - aks-zero-trust:${key}: `);
         }
         expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("judges version support on --today: prod fails a day after 1.36's end of life and warns 45 days before it", async () => {
+        const after = await plan(["--stack", "prod", "--today", "2027-07-15"]);
+        expect(after.status).toBe(1);
+        expect(after.stdout).toBe("");
+        expect(after.stderr).toContain("aks-zero-trust:cluster.kubernetesVersion: 1.36 reached the end of AKS standard support on 2027-06-30 (judged on 2027-07-15)");
+        const before = await plan(["--stack", "prod", "--today", "2027-05-16"]);
+        expect(before.status).toBe(0);
+        expect(before.stdout).toContain("  version support: WARNING  1.36 leaves AKS standard support on 2027-06-30, in 45 days (judged on 2027-05-16): upgrade to 1.37 (one minor at a time)\n");
+        expect(before.stderr).toContain("warning: Kubernetes 1.36 leaves AKS standard support on 2027-06-30, in 45 days");
+        // The day decides warnings and refusals, never a resource: the tree is the same as on any other day.
+        expect(before.stdout.slice(0, before.stdout.indexOf("Summary:"))).toBe((await prodTextPlan()).stdout.slice(0, (await prodTextPlan()).stdout.indexOf("Summary:")));
+        expect((await plan(["--stack", "prod", "--today", "2027-02-30"])).stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
     });
 
     it("rejects unknown options with usage and exit code 2", async () => {
@@ -162,7 +185,7 @@ describe("npm run plan in a 120-column terminal", () => {
         // Wrapped settings continue on lines under their resource: join them back for the checks.
         const text = (await prodTextPlan()).stdout.replace(/\n│? +(?=\S)/g, " ");
         expect(text).toMatch(/0\.0\.0\.0\/0 -> VirtualAppliance 10\.20\.0\.4; (\S+\/32, ){2}\S+\/32 and 17 more \(20 routes\) -> Internet\n/);
-        expect(text).toMatch(/system pool Standard_\w+ \d+-\d+ nodes, zones 1,2,3\n/);
+        expect(text).toMatch(/system pool Standard_\w+ \d+-\d+ nodes, zones 1,2,3, k8s 1\.36\n/);
         expect(text).toContain("priority 300, 1 collection, 2 rules");
         expect(text).toContain("20 public IPs");
         expect(text).not.toMatch(/\b1 (collections|rules|public IPs|ranges)\b/);
@@ -352,5 +375,7 @@ describe("npm run plan -- --format mermaid", () => {
         expect(edges).toEqual(expect.arrayContaining(["shop/frontend -> shop/backend: TCP 80", "shop/backend -> shop/database: TCP 5432", "shop/database -> kube-system/coredns: TCP 53,UDP 53"]));
         expect(edges.filter((edge) => edge.startsWith("shop/frontend -> shop/database"))).toEqual([]);
         expect(result.stdout).toMatch(/\[\("database"\)\]:::data/);
+        // The stack's own ranges by name: the backend's internet egress is one edge, the VNet one node.
+        expect(edges).toEqual(expect.arrayContaining(["shop/backend -> internet: TCP 443", "VNet 10.20.0.0/16 -> ingress-nginx/ingress-nginx-peer: TCP 80,443"]));
     });
 });

@@ -52,8 +52,17 @@ describe("cluster.calico in stack config", () => {
         expect(calicoCompatibilityWarning(calicoRelease("3.33.1")!, "1.36")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.32.2")!, "1.36.2")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.36")).toBe(
-            "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1",
+            "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1",
         );
+    });
+
+    it("follows Tigera's lists as widened in January 2026: 3.30 and 3.31 are tested against 1.34 and 1.35 too", () => {
+        // tigera/docs calico_versioned_docs/version-3.30 and version-3.31 _includes/partials/_system-requirements.mdx
+        // (commit f81996f "Add k8s versions to OSS 3.30 and 3.31"): 3.30 lists v1.31-v1.35, 3.31 lists 1.32-1.35.
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.35")).toBeUndefined();
+        expect(calicoCompatibilityWarning(calicoRelease("3.31.7")!, "1.35.1")).toBeUndefined();
+        expect(calicoCompatibilityWarning(calicoRelease("3.31.7")!, "1.36")).toMatch(/^Calico 3\.31\.7 is tested by Tigera against Kubernetes 1\.32, 1\.33, 1\.34, 1\.35, not 1\.36 /);
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.30")).toMatch(/, not 1\.30 \(system requirements/);
     });
 });
 
