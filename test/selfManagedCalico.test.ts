@@ -3,7 +3,7 @@ import { readStackConfig, StackConfig, projectConfigValues } from "../core/confi
 import { ConfigError } from "../core/common";
 import { CALICO_RELEASES, calicoCompatibilityWarning, calicoRelease, calicoV3Problems, type KubeObject } from "../core/calico";
 import { renderRepresentativeWorkloads, renderSegmentation, RenderedSegmentation } from "../core/policies";
-import { asManifests, checkIntent } from "../core/proof";
+import { asEnforced, asManifests, checkIntent } from "../core/proof";
 import { analyze, formatConnection } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
@@ -163,5 +163,16 @@ describe("policies on the v3 API (self-managed)", () => {
         ]);
         // While audit lets the rest through: shop/frontend still reaches the database today.
         expect(analysis.connections.map(formatConnection)).toContain("shop/frontend[Pod] => shop/database[Pod] : All Connections");
+    });
+
+    it("switching modes changes no connection once enforced: both renderings allow exactly the same flows, in audit and enforce stacks", () => {
+        for (const stack of ["dev", "prod"] as const) {
+            const intent = config(stack).segmentation!;
+            const pods = renderRepresentativeWorkloads(intent);
+            const enforced = (rendered: RenderedSegmentation) => analyze(asManifests([...asEnforced(objectsOf(rendered)), ...pods])).connections.map(formatConnection);
+            const managed = enforced(renderSegmentation(intent, "aks-managed"));
+            expect(managed.length, stack).toBeGreaterThan(20);
+            expect(enforced(renderSegmentation(intent, "self-managed")), stack).toEqual(managed);
+        }
     });
 });

@@ -2,11 +2,23 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fakeAccessToken, type MockRun } from "../offline/runtime";
 import { deployerRoleAssignment, ofType, runStack, single } from "./helpers/stack";
 import { expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
+import { describeRefreshedPreview } from "./stack.drift.shared";
 
 describe("prod stack under mocks", () => {
     let run: MockRun;
     beforeAll(async () => {
         run = await runStack("prod");
+    });
+
+    describeRefreshedPreview(() => run);
+
+    it("turns LocalDNS off explicitly on every pool (mode Disabled), since leaving the profile out would leave it as it is", () => {
+        const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+        const profiles = [
+            ...(cluster.inputs.agentPoolProfiles as Array<{ localDNSProfile?: unknown }>).map((pool) => pool.localDNSProfile),
+            ...ofType(run, "azure-native:containerservice:AgentPool").map((pool) => pool.inputs.localDNSProfile),
+        ];
+        expect(profiles).toEqual([{ mode: "Disabled" }, { mode: "Disabled" }]);
     });
 
     it("builds the zero-trust boundary: overlay + Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {

@@ -7,21 +7,16 @@ import { runCommand } from "../cli/command";
 import { judgeDrift, type PreviewStep } from "../offline/report";
 import type { CapturedResource, MockRun } from "../offline/runtime";
 import { applyIgnoreChanges } from "./helpers/ignoreChanges";
-import { ofType, runStack, single } from "./helpers/stack";
+import { ofType, single } from "./helpers/stack";
 
 /**
  * A year of Azure, refreshed into the state: what a daily `pulumi preview --refresh` sees for the cluster and its user
  * pool. Built from azure-native's refresh (core/azure/refreshDrift.ts): the stored inputs are the program's, plus what
- * Azure changed since the last update, with added array elements copied in as Azure lists them.
+ * Azure changed since the last update, with added array elements copied in as Azure lists them. Runs on the prod
+ * stack's mocked run (test/stack.prod.test.ts), so that the program runs once for both.
  */
-let run: MockRun;
 let cluster: CapturedResource;
 let apps: CapturedResource;
-beforeAll(async () => {
-    run = await runStack("prod");
-    cluster = single(run, "azure-native:containerservice:ManagedCluster");
-    apps = ofType(run, "azure-native:containerservice:AgentPool").find((pool) => pool.inputs.agentPoolName === "apps")!;
-});
 
 /** Plain JSON, as `pulumi preview --json` prints inputs. */
 function json<T>(value: T): T {
@@ -62,7 +57,15 @@ function previewSteps(state: ReturnType<typeof refreshed>): PreviewStep[] {
     return [step(cluster, state.declaredCluster, state.azure.cluster), step(apps, state.declaredApps, state.azure.apps)];
 }
 
+/** The refreshed-preview tests, on a stack's run (`getRun` is read once the run exists). */
+export function describeRefreshedPreview(getRun: () => MockRun): void {
 describe("a refreshed preview after a year of Azure (the daily drift check)", () => {
+    beforeAll(() => {
+        const run = getRun();
+        cluster = single(run, "azure-native:containerservice:ManagedCluster");
+        apps = ofType(run, "azure-native:containerservice:AgentPool").find((pool) => pool.inputs.agentPoolName === "apps")!;
+    });
+
     it("is quiet: autoscaled counts are ignored, the user pool is owned by its AgentPool, Azure's additions are notes", () => {
         expect(cluster.ignoreChanges).toEqual(["agentPoolProfiles[0].count"]);
         expect(apps.ignoreChanges).toEqual(["count"]);
@@ -129,3 +132,4 @@ describe("a refreshed preview after a year of Azure (the daily drift check)", ()
         expect((await drift(path.join(dir, "broken.json"))).stderr).toMatch(/^error: .*broken\.json: not JSON \(.*\); pass the output of pulumi preview --refresh --json\n$/);
     });
 });
+}
