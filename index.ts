@@ -2,10 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { readStackConfig, StackConfig } from "./core/config";
-import { ConfigError } from "./core/common";
+import { ConfigError, DayError } from "./core/common";
+import { hostNetworkPolicyAssignment } from "./core/azure";
 import { azureNames, predictedFirewallPrivateIp } from "./core/config";
 import { API_SERVER_GROUP_NAME, API_SERVER_GROUP_PRIORITY, apiServerEgressGroup, needsApiServerEgressGroup, planFirewallRules } from "./core/firewall";
-import { projectConfigValues } from "./core/config";
+import { findPlaceholders, placeholderRefusal, projectConfigValues } from "./core/config";
+import { programJudgementDay } from "./components/judgementDay";
 import { Network } from "./components/network";
 import { EgressFirewall } from "./components/egressFirewall";
 import { NodeSubnet } from "./components/nodeSubnet";
@@ -20,15 +22,24 @@ function orStopOnConfigError<T>(step: () => T): T {
     try {
         return step();
     } catch (error) {
-        if (error instanceof ConfigError) {
+        if (error instanceof ConfigError || error instanceof DayError) {
             throw new pulumi.RunError(error.message);
         }
         throw error;
     }
 }
 
-// The config is read and validated, and the policies rendered (budgets checked), before any resource exists.
-const config: StackConfig = orStopOnConfigError(() => readStackConfig(projectConfigValues(pulumi.runtime.allConfig()), pulumi.getStack()));
+// The config is read and validated, and the policies rendered (budgets checked), before any resource exists. The
+// Kubernetes version is judged on the day this runs (SOURCE_DATE_EPOCH for a fixed one).
+const configValues = projectConfigValues(pulumi.runtime.allConfig());
+const config: StackConfig = orStopOnConfigError(() => readStackConfig(configValues, pulumi.getStack(), { today: programJudgementDay() }));
+// A real `pulumi up` creates nothing while the stack still holds a placeholder (a documentation address range, an
+// example GUID or domain): the API server would not let the deployer in, and the update would stop half-way. A
+// preview and the offline plan run, so that the shipped stacks stay plannable.
+const placeholders = findPlaceholders(configValues);
+if (placeholders.length > 0 && !pulumi.runtime.isDryRun()) {
+    throw new pulumi.RunError(placeholderRefusal(placeholders));
+}
 const names = azureNames(config);
 const tags = { environment: config.environment, "managed-by": "pulumi", project: "aks-zero-trust", ...config.tags };
 const stateful = { protect: config.protect };
@@ -110,6 +121,7 @@ const cluster = new AksCluster("aks", {
     dnsPrefix: names.dnsPrefix,
     nodeResourceGroup: names.nodeResourceGroup,
     kubernetesVersion: config.cluster.kubernetesVersion,
+    maintenance: config.cluster.maintenance,
     skuTier: config.cluster.skuTier,
     nodeSubnetId: nodeSubnet.subnet.id,
     routeTableId: nodeSubnet.routeTable.id,
@@ -129,6 +141,7 @@ const cluster = new AksCluster("aks", {
     localDns: config.cluster.localDns,
     monitoringAddon: config.cluster.monitoringAddon,
     azurePolicyAddon: config.cluster.azurePolicyAddon,
+    hostNetworkPolicy: hostNetworkPolicyAssignment(config.exemptNamespaces),
     workspaceId: workspace.id,
     // The default route must point at a running firewall before nodes boot, or they never join.
     egressReady: [nodeSubnet.routeTable, nodeSubnet.subnet, firewall.firewall],

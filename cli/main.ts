@@ -50,6 +50,13 @@ const COMMANDS: Record<string, CommandEntry> = {
             return { command: reviewCommand, inputErrors: REVIEW_INPUT_ERRORS };
         },
     },
+    drift: {
+        summary: "the daily drift check: which values Azure no longer holds as the program declares them (a refreshed preview)",
+        load: () => {
+            const { driftCommand, DRIFT_INPUT_ERRORS } = require("./drift") as typeof import("./drift");
+            return { command: driftCommand, inputErrors: DRIFT_INPUT_ERRORS };
+        },
+    },
     reach: {
         summary: "which connections network policies allow, from manifests, a plan's --out folder or a cluster dump",
         load: () => {

@@ -14,12 +14,15 @@ import { checkStackName } from "./failure";
 import { CommandOutput, progress, runAsProcess } from "./command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
 import { addressNamesFile, appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
+import { projectConfigValues } from "../core/config";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
 import { buildSecurityReport, SecurityReport, securityReportText } from "../offline/report";
+import { clusterLifecycle, clusterLifecycleText, lifecycleWarnings } from "../offline/report";
+import { DayError, judgementDay } from "../core/common";
 import { connectionFlowchart, Flowchart, MATRIX_GRAPH_BUDGET } from "../offline/report";
 import { DATA_TIER_LABEL } from "../offline/report";
-import { parseConnectionLine } from "../reach";
+import { compileAddressNames, parseConnectionLine, presentConnections } from "../reach";
 import { hasMandatoryViolations, policyResultsText, runPolicyPack } from "../offline/runtime";
 import { PolicyConfigError, readPolicyPackConfigFile } from "../offline/runtime";
 import { projectDir as findProjectDir } from "../offline/runtime";
@@ -39,6 +42,7 @@ export const PLAN: CommandSpec = {
         { name: "policy-pack-config", value: "FILE", description: "run the policy pack under this config file, as pulumi preview --policy-pack-config does", example: "--policy-pack-config policy-pack/policy-config.dev.json" },
         { name: "format", value: "FORMAT", choices: ["text", "json", "mermaid"], default: "text", description: "text for people; json for tools; mermaid draws the connection matrix as enforced", example: "--format json" },
         { name: "out", value: "DIR", description: "also write the Kubernetes objects it would apply (DIR/manifests) and one representative pod per workload (DIR/workloads), for reach", example: "--out /tmp/p" },
+        { name: "today", value: "YYYY-MM-DD", description: "judge Kubernetes version support on this day (default: SOURCE_DATE_EPOCH, else the clock)", example: "--today 2027-05-16" },
         { name: "verbose", description: "list every connection audit mode lets through today (by default, one summary line per audit namespace)", example: "--verbose" },
     ],
     examples: [
@@ -58,30 +62,37 @@ export async function planCommand(argv: string[], output: CommandOutput, context
     const stackFile = loadStackFile(configFile);
     const config = stackFile.config;
     const policyPackConfig = options.policyPackConfig ? readPolicyPackConfigFile(path.resolve(options.policyPackConfig)) : undefined;
+    // The day version support is judged on: --today, else SOURCE_DATE_EPOCH, else the clock. It decides warnings and
+    // refusals only; the planned resources are the same on every day.
+    const today = judgementDay(options.today, process.env, () => new Date());
     // Validated before the program runs: a config mistake is reported once, with its line, and nothing planned.
-    const stackConfig = stackConfigOf(stackFile, options.stack);
+    const stackConfig = stackConfigOf(stackFile, options.stack, { today });
     const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
     for (const warning of warnings) {
         output.err(`warning: ${warning}\n`);
     }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
-    const run = await runProgramOffline({ stack: options.stack, config });
+    const run = await runProgramOffline({ stack: options.stack, config, today });
+    const lifecycle = clusterLifecycle(run, projectConfigValues(config), today);
+    for (const warning of lifecycleWarnings(lifecycle)) {
+        output.err(`warning: ${warning}\n`);
+    }
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
     if (security.calico.warning) output.err(`warning: ${security.calico.warning}\n`);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
-    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig });
+    const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig, today });
     progress(output, "");
     if (options.format === "mermaid") {
         output.out(matrixFlowchart(security).text);
     } else if (options.format === "json") {
         // The warnings travel with the plan, so that the security diff can show the ones a change brings.
-        output.out(`${JSON.stringify({ ...planJson(run), security: { ...security, connections: undefined }, policies, warnings }, null, 2)}\n`);
+        output.out(`${JSON.stringify({ ...planJson(run), lifecycle, security: { ...security, connections: undefined }, policies, warnings }, null, 2)}\n`);
     } else {
         const [beforeIntent, intentSection] = splitAtIntentCheck(securityReportText(security, { verbose: options.verbose }));
         const policySection = ["Policy pack (policy-pack/, as `pulumi preview --policy-pack` enforces it):", ...policyResultsText(policies).split("\n").map((line) => `  ${line}`)].join("\n");
-        output.out(fitToWidth(`${planText(run)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`));
+        output.out(fitToWidth(`${planText(run)}\n\n${clusterLifecycleText(lifecycle)}\n\n${beforeIntent}\n\n${policySection}\n\n${intentSection}\n`));
     }
     if (options.out) {
         const intent = stackConfig.segmentation;
@@ -113,8 +124,12 @@ export async function planCommand(argv: string[], output: CommandOutput, context
 /** Every connection of the stack's workloads, as enforcement would allow them (what the security diff compares). */
 function matrixFlowchart(security: SecurityReport): Flowchart {
     const dataTier = new Set(security.workloads.filter((workload) => workload.labels[DATA_TIER_LABEL.key] === DATA_TIER_LABEL.value).map((workload) => workload.entity));
-    const connections = security.enforcedConnectionLines.map((line) => ({ connection: parseConnectionLine(line), change: "unchanged" as const }));
-    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET });
+    // The stack's own ranges by name (internet, VNet, ...), as the plan's text and the diff print them.
+    const names = compileAddressNames(security.addressNames);
+    const enforced = presentConnections(security.enforcedConnectionLines.map((line) => parseConnectionLine(line)), { self: true, names });
+    const connections = enforced.map((connection) => ({ connection, change: "unchanged" as const }));
+    const auditNamespaces = new Set(security.policySets.filter((row) => row.mode === "audit").map((row) => row.namespace));
+    return connectionFlowchart(connections, { dataTier, budget: MATRIX_GRAPH_BUDGET, auditNamespaces });
 }
 
 /** Splits the security report so that the policy pack's results go before the intent check, which ends the plan. */
@@ -131,6 +146,7 @@ interface PlanOptions {
     readonly format: "text" | "json" | "mermaid";
     readonly out?: string;
     readonly verbose: boolean;
+    readonly today?: string;
 }
 
 /** The options, or undefined when --help was printed. */
@@ -145,11 +161,12 @@ function parseOptions(argv: string[], output: CommandOutput, context: CommandCon
         format: values.format as PlanOptions["format"],
         out: values.out,
         verbose: values.verbose === true,
+        today: values.today,
     };
 }
 
 /** The errors of this command that are the user's input, printed without a stack trace. */
-export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError];
+export const PLAN_INPUT_ERRORS = [StackFileError, PolicyConfigError, DayError];
 
 // Run only when executed directly, not when a test imports the command.
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { projectDir } from "../offline/runtime";
-import type { PlanSecurityJson } from "../offline/report";
+import type { ClusterLifecycle, PlanSecurityJson } from "../offline/report";
 
 /** A stack could not be planned; the message says which and why (the plan's own error output). */
 export class PlanProcessError extends Error {}
@@ -16,6 +16,8 @@ export class PlanProcessError extends Error {}
 export interface PlannedStackJson {
     readonly security: PlanSecurityJson;
     readonly policies?: PlanSecurityJson["policies"];
+    /** Kubernetes version, pools and maintenance windows (absent in plans that predate them). */
+    readonly lifecycle?: ClusterLifecycle;
     /** The warnings the plan printed (config that is valid but probably wrong). */
     readonly warnings?: readonly string[];
 }

@@ -6,7 +6,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DeployerPrincipalType, principalTypeFromAccessToken } from "../core/azure";
-import { containerInsightsDataCollection } from "../core/azure";
+import { containerInsightsDataCollection, PolicyAssignmentPlan } from "../core/azure";
+import { AGENT_POOL_IGNORED_CHANGES, CLUSTER_UPGRADE_CHANNEL, MAINTENANCE_CONFIGURATION_NAMES, MANAGED_CLUSTER_IGNORED_CHANGES, MaintenanceWindow, MaintenanceWindowName, maintenanceWindowArgs, NODE_OS_UPGRADE_CHANNEL } from "../core/azure";
 import { AKS_AAD_SERVER_APP_ID, kubeconfigOnceAuthorized } from "./kubernetesApiAccess";
 
 /** Built-in role ids (Azure docs, "Azure built-in roles"). */
@@ -55,8 +56,10 @@ export interface AksClusterArgs {
     readonly dnsPrefix: string;
     /** Resource group AKS creates for the nodes. */
     readonly nodeResourceGroup: string;
-    /** Kubernetes version. */
+    /** Kubernetes `major.minor`; the control plane and every pool (`orchestratorVersion`) run it. */
     readonly kubernetesVersion: string;
+    /** Planned maintenance windows of the auto-upgrade channel and the node image channel. */
+    readonly maintenance: Readonly<Record<MaintenanceWindowName, MaintenanceWindow>>;
     /** AKS pricing tier. */
     readonly skuTier: "Free" | "Standard" | "Premium";
     /** Node subnet. */
@@ -95,6 +98,8 @@ export interface AksClusterArgs {
     readonly monitoringAddon: boolean;
     /** Azure Policy add-on. */
     readonly azurePolicyAddon: boolean;
+    /** Azure Policy assignment that keeps host-networked pods out (with the add-on only). */
+    readonly hostNetworkPolicy?: PolicyAssignmentPlan;
     /** Log Analytics workspace for control-plane logs and Container Insights. */
     readonly workspaceId: pulumi.Input<string>;
     /** Everything that must exist before the cluster: the egress route (firewall) and the node subnet. */
@@ -118,6 +123,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly cluster: containerservice.ManagedCluster;
     /** User node pools. */
     public readonly userPools: containerservice.AgentPool[];
+    /** When AKS may upgrade Kubernetes patches and reimage nodes. */
+    public readonly maintenanceConfigurations: containerservice.MaintenanceConfiguration[];
     /** Container Insights' data collection rule (containers, inventory, node kernel log), when monitoring is on. */
     public readonly dataCollectionRule: monitor.DataCollectionRule | undefined;
     /** Kubeconfig for Entra ID users (exec plugin: kubelogin). A secret. */
@@ -144,6 +151,8 @@ export class AksCluster extends pulumi.ComponentResource {
 
         this.cluster = createManagedCluster(name, args, this.identity, [...this.networkRoleAssignments, ...args.egressReady], this);
         this.userPools = args.userPools.map((pool) => createUserPool(name, args, pool, this.cluster, this));
+        this.maintenanceConfigurations = (Object.keys(MAINTENANCE_CONFIGURATION_NAMES) as MaintenanceWindowName[])
+            .map((window) => createMaintenanceConfiguration(name, args, window, this.cluster, this));
 
         new monitor.DiagnosticSetting(`${name}-diagnostics`, {
             name: "to-log-analytics",
@@ -155,6 +164,10 @@ export class AksCluster extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.dataCollectionRule = args.monitoringAddon ? collectContainerInsights(name, args, this.cluster, this) : undefined;
+
+        if (args.azurePolicyAddon && args.hostNetworkPolicy) {
+            new authorization.PolicyAssignment(`${name}-no-host-network`, { ...args.hostNetworkPolicy, scope: this.cluster.id }, { parent: this });
+        }
 
         // Whoever runs `pulumi up` applies the in-cluster policies, so it needs cluster admin through Azure RBAC.
         const deployer = authorization.getClientConfigOutput({ parent: this });
@@ -235,6 +248,10 @@ function createManagedCluster(
             dnsServiceIP: args.dnsServiceIp,
             outboundType: "userDefinedRouting",
             loadBalancerSku: "standard",
+            // No `podLinkLocalAccess: None` (AKS "IMDS restriction"): it exists only in preview ARM versions, not in
+            // 2025-09-01, which this SDK's containerservice module speaks, and AKS refuses it with add-ons that read
+            // IMDS from pods, Azure Monitor and Azure Policy among them (AKS docs, imds-restriction.md). The Calico
+            // guardrail (core/policies/metadataGuardrail.ts) closes IMDS to pods instead; see README, "Guardrails".
         },
         agentPoolProfiles: [{
             name: "system",
@@ -250,10 +267,15 @@ function createManagedCluster(
             vnetSubnetID: args.nodeSubnetId,
             availabilityZones: zones,
             nodeTaints: [SYSTEM_POOL_TAINT],
-            localDNSProfile: args.localDns ? { mode: "Required" } : undefined,
+            // One `pulumi up` moves the control plane and this pool together; AKS: a pool's orchestratorVersion in a
+            // managed-cluster PUT must stay unchanged "or the same with control plane"
+            // (NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged, auto-upgrade-cluster.md).
+            orchestratorVersion: args.kubernetesVersion,
+            localDNSProfile: localDnsProfile(args.localDns),
         }],
         addonProfiles,
-        autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+        // Timed by the maintenance configurations below.
+        autoUpgradeProfile: { upgradeChannel: CLUSTER_UPGRADE_CHANNEL, nodeOSUpgradeChannel: NODE_OS_UPGRADE_CHANNEL },
         oidcIssuerProfile: { enabled: true },
         securityProfile: { workloadIdentity: { enabled: true } },
         tags: args.tags,
@@ -261,8 +283,8 @@ function createManagedCluster(
         parent,
         protect: args.protect,
         dependsOn,
-        // The autoscaler owns the node count.
-        ignoreChanges: ["agentPoolProfiles[0].count"],
+        // What Azure changes without Pulumi, and why each is ignored: core/azure/refreshDrift.ts.
+        ignoreChanges: MANAGED_CLUSTER_IGNORED_CHANGES.map((ignored) => ignored.path),
     });
 }
 
@@ -305,9 +327,32 @@ function createUserPool(name: string, args: AksClusterArgs, pool: UserPoolSettin
         vnetSubnetID: args.nodeSubnetId,
         availabilityZones: args.zones.length > 0 ? [...args.zones] : undefined,
         nodeLabels: pool.nodeLabels,
-        localDNSProfile: args.localDns ? { mode: "Required" } : undefined,
+        // Upgraded after the cluster (it depends on it): AKS keeps a pool at or below the control plane's version.
+        orchestratorVersion: args.kubernetesVersion,
+        localDNSProfile: localDnsProfile(args.localDns),
         tags: args.tags,
-    }, { parent, ignoreChanges: ["count"] });
+    }, { parent, ignoreChanges: AGENT_POOL_IGNORED_CHANGES.map((ignored) => ignored.path) });
+}
+
+/**
+ * LocalDNS on or off. Off is sent as `mode: Disabled`: leaving the profile out would leave a pool's LocalDNS as it is
+ * (AKS docs, localdns-custom.md, "Disable LocalDNS on a node pool": set `mode` to `Disabled`).
+ */
+function localDnsProfile(on: boolean): { mode: "Required" | "Disabled" } {
+    return { mode: on ? "Required" : "Disabled" };
+}
+
+/**
+ * A planned maintenance window (core/azure/plannedMaintenance.ts): `aksManagedAutoUpgradeSchedule` for the patch
+ * channel, `aksManagedNodeOSUpgradeSchedule` for node images.
+ */
+function createMaintenanceConfiguration(name: string, args: AksClusterArgs, window: MaintenanceWindowName, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): containerservice.MaintenanceConfiguration {
+    return new containerservice.MaintenanceConfiguration(`${name}-maintenance-${window === "kubernetesUpgrades" ? "kubernetes" : "node-image"}`, {
+        resourceGroupName: args.resourceGroupName,
+        resourceName: cluster.name,
+        configName: MAINTENANCE_CONFIGURATION_NAMES[window],
+        maintenanceWindow: maintenanceWindowArgs(args.maintenance[window]),
+    }, { parent });
 }
 
 /**

@@ -3,7 +3,7 @@
  * access, the firewall policy and its rules, the egress route, and (stack-wide) protected prod state.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SUPPORT_ENDING_WARNING_DAYS, minorOf, supportedMinorVersions, versionSupport } from "../core/azure";
+import { SUPPORT_ENDING_WARNING_DAYS, calendarStaleness, minorOf, supportedMinorVersions, versionSupport } from "../core/azure";
 import { ENVIRONMENT_CONFIG_PROPERTY, PackContext, resolveEnvironment, todayUtc } from "./environment";
 import { UNKNOWN, asList, at, isEverywhere, knownProps, sameText, shown } from "./values";
 
@@ -108,9 +108,10 @@ export function aksApiServerRestrictedInDevPolicy(context: PackContext): Resourc
 }
 
 /**
- * The pinned Kubernetes version against AKS's calendar (core/azure/aksVersions.ts) on the day the pack runs: advisory,
- * because the date moves while the stack stays the same. Validation refuses versions already past end of life on
- * the day the calendar was read; this catches the ones the calendar says will end soon.
+ * The pinned Kubernetes version against AKS's calendar (core/azure/aksVersions.ts) on the day the pack runs
+ * (SOURCE_DATE_EPOCH for a fixed day): advisory, because the date moves while the stack stays the same. It warns from
+ * 90 days before end of life, and when the calendar itself is more than about four months old. After end of life the
+ * program's validation refuses the version on the same day, so preview, up and the drift check fail.
  */
 export function aksKubernetesVersionSupportPolicy(context: PackContext): ResourceValidationPolicy {
     return {
@@ -130,6 +131,10 @@ export function aksKubernetesVersionSupportPolicy(context: PackContext): Resourc
                 reportViolation(`kubernetesVersion ${version} left AKS standard support on ${support.endOfLife}: AKS no longer creates clusters on it. Upgrade to one of ${supported} (stack config cluster.kubernetesVersion).`);
             } else if (support.status === "supported" && support.daysLeft <= SUPPORT_ENDING_WARNING_DAYS) {
                 reportViolation(`kubernetesVersion ${version} leaves AKS standard support on ${support.endOfLife}, in ${support.daysLeft} days. Plan the upgrade to one of ${supported} (stack config cluster.kubernetesVersion).`);
+            }
+            const stale = calendarStaleness(today);
+            if (stale) {
+                reportViolation(`${stale.charAt(0).toUpperCase()}${stale.slice(1)}.`);
             }
         },
     };

@@ -10,6 +10,8 @@
  *  4. prod: when nothing says otherwise, the stricter rules apply.
  */
 
+import { judgementDay } from "../core/common";
+
 export type Environment = "dev" | "prod";
 
 export const ENVIRONMENTS: readonly Environment[] = ["dev", "prod"];
@@ -25,9 +27,9 @@ export interface PackContext {
     readonly today?: () => string;
 }
 
-/** The real clock's date, as an ISO day. */
+/** The day date-aware policies judge on: SOURCE_DATE_EPOCH when set (a fixed day for reproducible runs), else the clock's. */
 export function todayUtc(): string {
-    return new Date().toISOString().slice(0, 10);
+    return judgementDay(undefined, process.env, () => new Date());
 }
 
 /** The project's config key that names the environment (core/config/stackConfig.ts). */

@@ -3,6 +3,7 @@
  * app namespace closed by default with DNS allowed, and ADR 008's policy budgets.
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { exemptNamespaces } from "../core/calico";
 import { SYSTEM_NAMESPACES } from "../core/intent";
 import { GLOBAL_POLICY_BUDGET, MODE_LABEL, NAMESPACE_POLICY_BUDGET, POLICY_SET_LABEL } from "../core/policies";
 import { matchesSelector, parseSelector } from "../reach";
@@ -87,11 +88,14 @@ function guaranteedNamespaceLabels(namespace: string): ReadonlyMap<string, strin
  * namespace is assumed to carry only the labels Kubernetes and Calico guarantee (its name): so `all()`,
  * a missing selector, or one built on absent labels (`!has(x)`, `x != 'y'`) all count as selecting them.
  * The pod `selector` never rescues a policy: pods in system namespaces can carry any label.
+ * A GlobalNetworkPolicy is held to the namespaces that exist whatever the add-ons (ALWAYS_SYSTEM_NAMESPACES): an
+ * add-on's namespace is AKS's only while the add-on is on, and the stack's baseline and guardrail select it otherwise
+ * (core/calico/systemNamespaces.ts), which a resource policy cannot tell apart.
  */
 export function calicoPolicyNotInSystemNamespacesPolicy(): ResourceValidationPolicy {
     return {
         name: CALICO_POLICY_NOT_IN_SYSTEM_NAMESPACES,
-        description: `Calico policies never live in, and GlobalNetworkPolicies never select, the system namespaces (${SYSTEM_NAMESPACES.join(", ")}).`,
+        description: `Calico policies never live in the system namespaces (${SYSTEM_NAMESPACES.join(", ")}), and GlobalNetworkPolicies never select those present without any add-on (${ALWAYS_SYSTEM_NAMESPACES.join(", ")}).`,
         enforcementLevel: "mandatory",
         severity: "critical",
         remediationSteps: "Keep Calico policies in app namespaces; give GlobalNetworkPolicies a namespaceSelector that names app namespaces, e.g. \"aks-zero-trust.io/policy-set == 'enabled'\".",
@@ -112,10 +116,13 @@ export function calicoPolicyNotInSystemNamespacesPolicy(): ResourceValidationPol
 
 const APP_NAMESPACES_SELECTOR_HINT = `namespaceSelector "${POLICY_SET_LABEL} == 'enabled'"`;
 
+/** The system namespaces every AKS cluster with Calico has, whatever its add-ons. */
+const ALWAYS_SYSTEM_NAMESPACES = exemptNamespaces([]);
+
 function checkGlobalNamespaceSelector(text: unknown, reportViolation: ReportViolation): void {
     if (text === UNKNOWN) return;
     if (typeof text !== "string" || text.trim() === "") {
-        reportViolation(`spec.namespaceSelector is not set, so the GlobalNetworkPolicy applies to every namespace, system namespaces (${SYSTEM_NAMESPACES.join(", ")}) included. Select app namespaces only, e.g. ${APP_NAMESPACES_SELECTOR_HINT}.`);
+        reportViolation(`spec.namespaceSelector is not set, so the GlobalNetworkPolicy applies to every namespace, system namespaces (${ALWAYS_SYSTEM_NAMESPACES.join(", ")}) included. Select app namespaces only, e.g. ${APP_NAMESPACES_SELECTOR_HINT}.`);
         return;
     }
     let selector;
@@ -125,7 +132,7 @@ function checkGlobalNamespaceSelector(text: unknown, reportViolation: ReportViol
         reportViolation(`spec.namespaceSelector ${shown(text)} is not a valid Calico selector (${(error as Error).message}), so it cannot be shown to leave system namespaces alone. Fix it, e.g. ${APP_NAMESPACES_SELECTOR_HINT}.`);
         return;
     }
-    const selected = SYSTEM_NAMESPACES.filter((namespace) => matchesSelector(selector, guaranteedNamespaceLabels(namespace)));
+    const selected = ALWAYS_SYSTEM_NAMESPACES.filter((namespace) => matchesSelector(selector, guaranteedNamespaceLabels(namespace)));
     if (selected.length > 0) {
         reportViolation(`spec.namespaceSelector ${shown(text)} selects the system namespaces ${selected.join(", ")}. Select app namespaces only, e.g. ${APP_NAMESPACES_SELECTOR_HINT}.`);
     }

@@ -25,6 +25,7 @@ import {
     networkPolicyNoOpenIngressPolicy,
     policyBudgetsPolicy,
 } from "./kubernetesPolicies";
+import { egressNeverOpensPlatformEndpointsPolicy } from "./platformEndpointPolicies";
 import { dataTierEgressDnsOnlyPolicy, dataTierIngressAllowlistPolicy, webTierNeverReachesDataTierPolicy } from "./reachabilityPolicies";
 
 export type { EnforcementLevel, Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy };
@@ -54,6 +55,7 @@ export function createPolicies(context: PackContext = {}): Policies {
         firewallRulesNoWildcardsPolicy(),
         routeDefaultViaFirewallPolicy(),
         networkPolicyNoOpenIngressPolicy(),
+        egressNeverOpensPlatformEndpointsPolicy(),
         calicoPolicyNotInSystemNamespacesPolicy(),
         namespaceDefaultDenyAndDnsPolicy(),
         calicoModePolicy(),
@@ -82,5 +84,6 @@ export {
 } from "./azurePolicies";
 export { CALICO_MODE } from "./calicoPolicies";
 export { CALICO_POLICY_NOT_IN_SYSTEM_NAMESPACES, NAMESPACE_DEFAULT_DENY_AND_DNS, NETWORK_POLICY_NO_OPEN_INGRESS, POLICY_BUDGETS } from "./kubernetesPolicies";
+export { EGRESS_NEVER_OPENS_PLATFORM_ENDPOINTS } from "./platformEndpointPolicies";
 export { DATA_TIER_EGRESS_DNS_ONLY, DATA_TIER_INGRESS_ALLOWLIST, WEB_TIER_NEVER_REACHES_DATA_TIER, analyseStack } from "./reachabilityPolicies";
 export { stackEnvironmentFrom } from "./environment";

@@ -27,7 +27,7 @@ const projectModulesArePure = {
 
 await build({
     absWorkingDir: root,
-    entryPoints: ["cli/reach.ts", "cli/bench.ts", "cli/plan.ts", "cli/diff.ts", "cli/suggest.ts", "cli/review.ts", "cli/main.ts", "index.ts"],
+    entryPoints: ["cli/reach.ts", "cli/bench.ts", "cli/plan.ts", "cli/diff.ts", "cli/suggest.ts", "cli/review.ts", "cli/drift.ts", "cli/main.ts", "index.ts"],
     outdir,
     outbase: ".",
     bundle: true,

@@ -51,7 +51,7 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
     it("names the commands it knows when given another, and the nearest, with exit code 2", () => {
         const result = spawnSync(process.execPath, [BIN, "apply"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust <command> [options]; commands: plan, diff, suggest, review, reach, bench (npx aks-zero-trust --help)\n');
+        expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust <command> [options]; commands: plan, diff, suggest, review, drift, reach, bench (npx aks-zero-trust --help)\n');
         expect(spawnSync(process.execPath, [BIN, "plna"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 }).stderr).toMatch(/^error: unknown command "plna" \(did you mean "plan"\?\)\n/);
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readStackConfig, StackConfig } from "../core/config";
+import { findPlaceholders, readStackConfig, StackConfig } from "../core/config";
 import { ConfigError } from "../core/common";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { projectConfigValues } from "../core/config";
@@ -13,9 +13,9 @@ function devValues(change: (values: Record<string, any>) => void = () => undefin
 }
 
 /** The problems a config produces, as "path: message" lines. */
-function problemsOf(values: Record<string, unknown>, stack = "dev"): string[] {
+function problemsOf(values: Record<string, unknown>, stack = "dev", today?: string): string[] {
     try {
-        readStackConfig(values, stack);
+        readStackConfig(values, stack, { today });
     } catch (error) {
         if (error instanceof ConfigError) {
             return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
@@ -82,7 +82,7 @@ describe("stack config validation", () => {
 
     it("rejects a node subnet too small for the node pools", () => {
         expect(problemsOf(devValues((v) => { v.network.nodeSubnetCidr = "10.10.16.0/29"; }))).toEqual([
-            "aks-zero-trust:network.nodeSubnetCidr: 10.10.16.0/29 is too small: 3 usable addresses, but the node pools can grow to 7 nodes including upgrade surge",
+            "aks-zero-trust:network.nodeSubnetCidr: 10.10.16.0/29 is too small: 3 usable addresses, but the node pools can grow to 8 nodes including upgrade surge",
         ]);
     });
 
@@ -96,32 +96,72 @@ describe("stack config validation", () => {
         ]);
     });
 
-    it("refuses a Kubernetes version past AKS end of life, listing the supported ones", () => {
+    it("refuses a Kubernetes version past AKS end of life on the day it is judged, naming the next minor", () => {
         expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.24"; }))).toEqual([
-            "aks-zero-trust:cluster.kubernetesVersion: 1.24 is not in AKS's version calendar (supported: 1.35, 1.36, 1.37)",
+            "aks-zero-trust:cluster.kubernetesVersion: 1.24 is not in AKS's version calendar (supported on 2026-12-01: 1.35, 1.36, 1.37)",
         ]);
-        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.33.2"; }))).toEqual([
-            "aks-zero-trust:cluster.kubernetesVersion: 1.33.2 reached the end of AKS support on 2026-07-31 (AKS calendar read 2026-12-01; supported: 1.35, 1.36, 1.37)",
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.33"; }))).toEqual([
+            "aks-zero-trust:cluster.kubernetesVersion: 1.33 reached the end of AKS standard support on 2026-07-31 (judged on 2026-12-01): AKS creates no clusters or node pools on it; upgrade to 1.34 (one minor at a time)",
         ]);
-        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.35.1"; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.35"; }))).toEqual([]);
+        // The same config, judged a day after 1.36's end of life (2027-06-30), is refused; the day before, it is not.
+        expect(problemsOf(devValues(), "dev", "2027-07-01")).toEqual([
+            "aks-zero-trust:cluster.kubernetesVersion: 1.36 reached the end of AKS standard support on 2027-06-30 (judged on 2027-07-01): AKS creates no clusters or node pools on it; upgrade to 1.37 (one minor at a time)",
+        ]);
+        expect(problemsOf(devValues(), "dev", "2027-06-30")).toEqual([]);
     });
 
-    it("refuses a system pool below AKS's minimums: 30 pods, 2 vCPUs, 4 GiB, and sizes it cannot read", () => {
+    it("accepts only major.minor: the patch auto-upgrade channel moves patches itself", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.36.2"; }))).toEqual([
+            'aks-zero-trust:cluster.kubernetesVersion: 1.36.2 pins a patch version, but the cluster auto-upgrades on the patch channel: AKS moves to newer patches itself and the next pulumi up would ask for a downgrade; write "1.36"',
+        ]);
+    });
+
+    it("refuses a system pool below AKS's minimums: 30 pods, two nodes, 4 vCPUs, 4 GiB, no B-series, and sizes it cannot read", () => {
         expect(problemsOf(devValues((v) => { v.cluster.systemPool.maxPods = 20; }))).toEqual([
             "aks-zero-trust:cluster.systemPool.maxPods: AKS requires a system pool to run at least 30 pods per node, got 20",
         ]);
-        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B1s"; }))).toEqual([
-            "aks-zero-trust:cluster.systemPool.vmSize: Standard_B1s has 1 vCPU and 1 GiB; AKS requires at least 2 vCPUs and 4 GiB for a system pool",
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.minCount = 1; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.minCount: AKS requires a system pool of at least 2 nodes (three recommended), got 1",
         ]);
-        // Exactly 2 vCPUs and 4 GiB is enough: B2s, and the low-memory D2ls_v5 (2 GiB per vCPU).
-        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B2s"; }))).toEqual([]);
-        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_D2ls_v5"; }))).toEqual([]);
-        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B1ms"; }))).toEqual([
-            "aks-zero-trust:cluster.systemPool.vmSize: Standard_B1ms has 1 vCPU and 2 GiB; AKS requires at least 2 vCPUs and 4 GiB for a system pool",
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_D2ds_v5"; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.vmSize: Standard_D2ds_v5 has 2 vCPU and 8 GiB; AKS requires at least 4 vCPUs and 4 GiB for a system pool; use a size such as Standard_D4ds_v5",
         ]);
-        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_F2s_v2"; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_B4ms"; }))).toEqual([
+            "aks-zero-trust:cluster.systemPool.vmSize: Standard_B4ms is a B-series size, which AKS does not support for system pools; use e.g. Standard_D4ds_v5",
+        ]);
+        // Exactly 4 vCPUs is enough, whatever the memory per vCPU: D4ls_v5 (8 GiB), F4s_v2.
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_D4ls_v5"; }))).toEqual([]);
+        expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_F4s_v2"; }))).toEqual([]);
         expect(problemsOf(devValues((v) => { v.cluster.systemPool.vmSize = "Standard_D11_v2"; }))).toEqual([
             'aks-zero-trust:cluster.systemPool.vmSize: cannot read vCPUs and memory from "Standard_D11_v2"; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes, e.g. Standard_D4ds_v5',
+        ]);
+    });
+
+    it("puts dev's maintenance windows two days before prod's, four hours each, and takes a stack's own", () => {
+        const dev = readStackConfig(devValues(), "dev").cluster.maintenance;
+        const prod = readStackConfig(projectConfigValues(stackConfig("prod")), "prod").cluster.maintenance;
+        const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        for (const window of ["kubernetesUpgrades", "nodeImageUpgrades"] as const) {
+            expect(days.indexOf(prod[window].dayOfWeek) - days.indexOf(dev[window].dayOfWeek)).toBe(2);
+            expect(dev[window].durationHours).toBeGreaterThanOrEqual(4);
+            expect(prod[window].durationHours).toBeGreaterThanOrEqual(4);
+        }
+        const own = { dayOfWeek: "Saturday", startTime: "22:30", durationHours: 6, utcOffset: "+05:30" };
+        const configured = readStackConfig(devValues((v) => { v.cluster.maintenance = { nodeImageUpgrades: own }; }), "dev").cluster.maintenance;
+        expect(configured.nodeImageUpgrades).toEqual({ ...own, intervalWeeks: 1 });
+        expect(configured.kubernetesUpgrades).toEqual(dev.kubernetesUpgrades);
+    });
+
+    it("refuses a maintenance window shorter than 4 hours, a bad start time, offset or day", () => {
+        expect(problemsOf(devValues((v) => { v.cluster.maintenance = { kubernetesUpgrades: { dayOfWeek: "Sunday", startTime: "24:00", durationHours: 3, utcOffset: "+5:30" } }; }))).toEqual([
+            `aks-zero-trust:cluster.maintenance.kubernetesUpgrades.startTime: expected a time 'HH:mm' from 00:00 to 23:59, got "24:00"`,
+            "aks-zero-trust:cluster.maintenance.kubernetesUpgrades.durationHours: expected at least 4, got 3",
+            'aks-zero-trust:cluster.maintenance.kubernetesUpgrades.utcOffset: expected a UTC offset such as +00:00, +05:30 or -08:00, got "+5:30"',
+        ]);
+        expect(problemsOf(devValues((v) => { v.cluster.maintenance = { nodeImageUpgrades: { dayOfWeek: "Sundy", startTime: "01:00", durationHours: 25 } }; }))).toEqual([
+            'aks-zero-trust:cluster.maintenance.nodeImageUpgrades.dayOfWeek: expected one of "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", got "Sundy"',
+            "aks-zero-trust:cluster.maintenance.nodeImageUpgrades.durationHours: expected at most 24, got 25",
         ]);
     });
 
@@ -146,11 +186,11 @@ describe("stack config validation", () => {
     });
 
     it("checks LocalDNS's minimum of 4 vCPUs on every pool, and says which size of the family to take", () => {
-        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; }))).toEqual([
-            "aks-zero-trust:cluster.systemPool.vmSize: Standard_D2ds_v5 has 2 vCPUs; cluster.localDns needs at least 4 vCPUs per node: use a size such as Standard_D4ds_v5 for this pool, or leave localDns off",
+        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.userPools[0].vmSize = "Standard_D2ds_v5"; }))).toEqual([
+            "aks-zero-trust:cluster.userPools[apps].vmSize: Standard_D2ds_v5 has 2 vCPUs; cluster.localDns needs at least 4 vCPUs per node: use a size such as Standard_D4ds_v5 for this pool, or leave localDns off",
         ]);
-        // The size it names is one that the check accepts: dev turns LocalDNS on by following the hint.
-        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; }))).toEqual([]);
+        // The size it names is one that the check accepts: a pool turns LocalDNS on by following the hint.
+        expect(problemsOf(devValues((v) => { v.cluster.localDns = true; }))).toEqual([]);
         expect(problemsOf(devValues((v) => { v.cluster.localDns = true; v.cluster.systemPool.vmSize = "Standard_D4ds_v5"; v.cluster.userPools[0].vmSize = "Standard_NC6"; }))).toEqual([
             'aks-zero-trust:cluster.userPools[apps].vmSize: cannot read vCPUs from "Standard_NC6" to check LocalDNS\'s minimum of 4 vCPUs; use one of D and E (v3 or later), F (v2), L (v3) and B (v1) sizes',
         ]);
@@ -297,5 +337,31 @@ describe("intent warnings", () => {
         for (const stack of ["dev", "prod"]) {
             expect(undeclaredFlowPortWarnings(readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!)).toEqual([]);
         }
+    });
+});
+
+describe("placeholders", () => {
+    it("names the shipped stacks' placeholders: the TEST-NET-3 range, and prod's all-zero admin group", () => {
+        expect(findPlaceholders(projectConfigValues(stackConfig("dev"))).map((found) => `${found.key}: ${found.value}`)).toEqual([
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: 203.0.113.0/24",
+        ]);
+        expect(findPlaceholders(projectConfigValues(stackConfig("prod"))).map((found) => `${found.key}: ${found.value}`)).toEqual([
+            "aks-zero-trust:cluster.adminGroupObjectIds[0]: 00000000-0000-4000-8000-000000000000",
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: 203.0.113.0/24",
+        ]);
+    });
+
+    it("finds documentation ranges, example GUIDs and example domains anywhere, and leaves real values alone", () => {
+        const found = findPlaceholders({
+            egress: { fqdns: [{ fqdn: "api.example.com" }, { fqdn: "ghcr.io" }, { fqdn: "*.svc.test" }] },
+            cluster: { adminGroupObjectIds: ["11111111-1111-1111-1111-111111111111", "6dae42f8-4368-4678-94ff-3960e28e3630"], apiServer: { authorizedIpRanges: ["198.51.100.7", "192.0.2.0/25", "203.0.0.0/8", "20.1.2.0/24"] } },
+        });
+        expect(found.map((item) => `${item.key}: ${item.why}`)).toEqual([
+            "aks-zero-trust:cluster.adminGroupObjectIds[0]: an example GUID (all zeros or one repeated digit)",
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[0]: a documentation address range (198.51.100.0/24, RFC 5737)",
+            "aks-zero-trust:cluster.apiServer.authorizedIpRanges[1]: a documentation address range (192.0.2.0/24, RFC 5737)",
+            "aks-zero-trust:egress.fqdns[0].fqdn: an example domain (RFC 2606)",
+            "aks-zero-trust:egress.fqdns[2].fqdn: a reserved top-level domain (.test, RFC 2606/6761)",
+        ]);
     });
 });

@@ -123,6 +123,21 @@ describe("npm run diff", () => {
         expect(result.stderr).not.toContain("internal error");
     });
 
+    it("refuses a Kubernetes change that skips a minor (1.35 -> 1.37) under --fail-on mandatory, quoting AKS's rule", () => {
+        const dir = scratchRepo({ dev: (text) => text.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.37"') });
+        // The base is 1.35: rewrite HEAD~1's file through a fresh commit pair.
+        const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+        const head = fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8");
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), head.replace('kubernetesVersion: "1.37"', 'kubernetesVersion: "1.35"'));
+        git("commit", "-qam", "base at 1.35");
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), head);
+        const result = diff(["--base", "HEAD", "--stack", "dev", "--fail-on", "mandatory"], dir);
+        expect(result.stderr).toBe("error: the change to stack dev asks AKS for Kubernetes 1.35 -> 1.37, which AKS refuses (--fail-on mandatory)\n");
+        expect(result.status).toBe(1);
+        // The text output keeps to 120 columns: the quote wraps, indented under its line.
+        expect(result.stdout.replace(/\n {4}/g, " ")).toContain("blocks merge: Kubernetes 1.35 -> 1.37:\n  Kubernetes 1.35 -> 1.37 skips 1.36: upgrade one minor at a time (1.35 -> 1.36 first). AKS: \"When you upgrade a supported AKS cluster, Kubernetes minor versions cannot be skipped.");
+    });
+
     it("fails clearly for an unknown base revision", () => {
         const dir = scratchRepo({});
         const result = diff(["--base", "no-such-ref"], dir);

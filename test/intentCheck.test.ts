@@ -4,7 +4,7 @@ import { readStackConfig } from "../core/config";
 import { renderRepresentativeWorkloads, renderSegmentation } from "../core/policies";
 import { projectConfigValues } from "../core/config";
 import { asManifests, checkIntent } from "../core/proof";
-import { analyze, formatConnection } from "../reach";
+import { analyze, explain, formatConnection } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
 const intentOf = (stack: "dev" | "prod") => readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;
@@ -122,6 +122,16 @@ describe("overrides: raw policies added to a namespace set", () => {
         ]);
     });
 
+    it("Calico overrides order after the platform-address guardrail (order 0), which no allow may precede", () => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        values.segmentation.namespaces[0].overrides = [
+            { apiVersion: "crd.projectcalico.org/v1", kind: "NetworkPolicy", metadata: { name: "early-allow" }, spec: { order: 0, selector: "all()", types: ["Egress"], egress: [{ action: "Allow" }] } },
+        ];
+        expect(() => readStackConfig(values, "prod")).toThrow(
+            "aks-zero-trust:segmentation.namespaces[shop].overrides[early-allow].spec.order: is 0, but Calico overrides must order after the platform-address guardrail (order 0), which denies the instance metadata service and WireServer before anything can allow them; use an order above 0",
+        );
+    });
+
     it("must carry order and types when they are Calico objects, and must not reuse generated names", () => {
         const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
         values.segmentation.namespaces[0].overrides = [
@@ -159,8 +169,24 @@ describe("zero trust beyond the declared namespaces (prod)", () => {
     it("without the baseline, the check names the undeclared pod's open flows", () => {
         const withoutBaseline = appliedFor("prod").filter((object) => object.metadata.name !== "zero-trust-baseline");
         const violations = checkIntent(intent, withoutBaseline, pods).violations;
-        expect(violations).toContain(`unexpected: ${PROBE} => default/kubernetes[APIServer] : TCP 443 is allowed but not declared (via no egress policy selects it; a public API server is an address in public IPv4)`);
         expect(violations).toContain(`unexpected: kube-system/coredns[Pod] => ${PROBE} : All Connections is allowed but not declared`);
+        // The guardrail alone still selects it for egress in the default tier: what it does not decide is dropped at
+        // the tier's end (Calico), so its DNS is gone too.
+        expect(violations).toContain(`missing: ${PROBE} => kube-system/coredns[Pod] : TCP 53,UDP 53 is declared but not allowed`);
+    });
+
+    it("in an audit stack, an undeclared namespace reaches the API server only if the baseline's every-mode deny is gone", () => {
+        const dev = intentOf("dev");
+        const devPods = renderRepresentativeWorkloads(dev);
+        expect(checkIntent(dev, appliedFor("dev"), devPods).violations).toEqual([]);
+        const withoutApiDeny = appliedFor("dev").map((object) => {
+            if (object.metadata.name !== "zero-trust-baseline") return object;
+            const spec = object.spec as { egress: Array<{ destination?: { services?: unknown } }> };
+            return { ...object, spec: { ...spec, egress: spec.egress.filter((rule) => rule.destination?.services === undefined) } };
+        });
+        expect(checkIntent(dev, withoutApiDeny, devPods).violations).toEqual([
+            `in every mode: ${PROBE} => default/kubernetes[APIServer] : TCP 443 is allowed by the policies as deployed, but its intent has no kubernetesApi (via GlobalNetworkPolicy zero-trust-baseline rule Allow to anywhere: all protocols; a public API server is an address in public IPv4)`,
+        ]);
     });
 
     it("without the API-server deny, the check fails naming the path through which backend reaches it", () => {
@@ -218,6 +244,85 @@ describe("the check does not grade its own work", () => {
         });
         expect(checkIntent(intent, oneShort, renderRepresentativeWorkloads(intent)).violations).toEqual([
             "missing: shop/frontend[Pod] => shop/backend[Pod] : TCP 8010 is declared but not allowed",
+        ]);
+    });
+});
+
+describe("guardrails that hold in every mode, checked on the policies as deployed", () => {
+    const prodWith = (change: (values: Record<string, any>) => void) => {
+        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+        change(values);
+        return readStackConfig(values, "prod").segmentation!;
+    };
+    const appliedOf = (intent: ReturnType<typeof prodWith>) => {
+        const rendered = renderSegmentation(intent);
+        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+    };
+
+    it("without the platform-address guardrail, dev (audit) fails: every pod reaches IMDS and WireServer through audit's Allow", () => {
+        const dev = intentOf("dev");
+        const withoutGuardrail = appliedFor("dev").filter((object) => object.metadata.name !== "deny-platform-endpoints");
+        const violations = checkIntent(dev, withoutGuardrail, renderRepresentativeWorkloads(dev)).violations;
+        for (const pod of ["shop/frontend[Pod]", "shop/backend[Pod]", "shop/database[Pod]", "ingress-nginx/ingress-nginx-peer[Pod]", "undeclared-namespace/probe[Pod]"]) {
+            expect(violations).toContain(`in every mode: ${pod} => 169.254.169.254 (the instance metadata service) : All Connections is allowed by the policies as deployed`);
+            expect(violations).toContain(`in every mode: ${pod} => 168.63.129.16 (WireServer) : All Connections is allowed by the policies as deployed`);
+        }
+        // Infrastructure is always enforced: its own egress policy ends in Deny, so it never reached them.
+        expect(violations.filter((line) => line.includes("monitoring/"))).toEqual([]);
+    });
+
+    it("a peer with egress 20.0.0.0/8:443 and no kubernetesApi cannot reach the API server; without its deny the check fails", () => {
+        const intent = prodWith((v) => { v.segmentation.peers[0].egress = { cidrs: [{ cidr: "20.0.0.0/8", ports: [443] }] }; });
+        const applied = appliedOf(intent);
+        const pods = renderRepresentativeWorkloads(intent);
+        expect(checkIntent(intent, applied, pods).violations).toEqual([]);
+        const peer = (applied.find((object) => object.metadata.name === "peer-ingress-nginx")!.spec as { egress: Array<{ action: string; destination?: { services?: unknown } }> }).egress;
+        // Logged and denied before the range rule that could hold the public API server.
+        expect(peer.findIndex((rule) => rule.action === "Deny" && rule.destination?.services !== undefined)).toBeLessThan(peer.findIndex((rule) => JSON.stringify(rule).includes("20.0.0.0/8")));
+        const withoutDeny = applied.map((object) => {
+            if (object.metadata.name !== "peer-ingress-nginx") return object;
+            const spec = object.spec as { egress: Array<{ destination?: { services?: unknown } }> };
+            return { ...object, spec: { ...spec, egress: spec.egress.filter((rule) => rule.destination?.services === undefined) } };
+        });
+        const violations = checkIntent(intent, withoutDeny, pods).violations;
+        const path = "(via GlobalNetworkPolicy peer-ingress-nginx rule Allow to nets 20.0.0.0/8: TCP ports TCP 443; uncertain: the rule holds part of public IPv4, where a public API server may be)";
+        expect(violations).toEqual([
+            `in every mode: ingress-nginx/ingress-nginx-peer[Pod] => default/kubernetes[APIServer] : TCP 443 is allowed by the policies as deployed, but its intent has no kubernetesApi ${path}`,
+            `unexpected: ingress-nginx/ingress-nginx-peer[Pod] => default/kubernetes[APIServer] : TCP 443 is allowed but not declared ${path}`,
+        ]);
+    });
+
+    it("the webhook path from konnectivity-agent is proven: without the peer's allow, the check names it", () => {
+        const intent = intentOf("prod");
+        const withoutWebhook = appliedFor("prod").map((object) => {
+            if (object.metadata.name !== "peer-ingress-nginx") return object;
+            const spec = object.spec as { ingress: Array<{ source?: { selector?: string } }> };
+            return { ...object, spec: { ...spec, ingress: spec.ingress.filter((rule) => rule.source?.selector !== "app == 'konnectivity-agent'") } };
+        });
+        expect(checkIntent(intent, withoutWebhook, renderRepresentativeWorkloads(intent)).violations).toEqual([
+            "missing: kube-system/konnectivity-agent[Pod] => ingress-nginx/ingress-nginx-peer[Pod] : TCP 8443 is declared but not allowed",
+        ]);
+    });
+
+    it("prod's ingress peer accepts the load balancer's health probes from 168.63.129.16; without the allow the check names them", () => {
+        const intent = intentOf("prod");
+        const analysis = analyze(asManifests([...appliedFor("prod"), ...renderRepresentativeWorkloads(intent)]));
+        expect(explain(analysis, "168.63.129.16", "ingress-nginx/ingress-nginx-peer").verdict.format()).toBe("TCP 80,443");
+        const withoutProbes = appliedFor("prod").map((object) => {
+            if (object.metadata.name !== "peer-ingress-nginx") return object;
+            const spec = object.spec as { ingress: Array<{ source?: { nets?: string[] } }> };
+            return { ...object, spec: { ...spec, ingress: spec.ingress.filter((rule) => !rule.source?.nets?.includes("168.63.129.16/32")) } };
+        });
+        expect(checkIntent(intent, withoutProbes, renderRepresentativeWorkloads(intent)).violations).toEqual([
+            "missing: 168.63.129.16-168.63.129.16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443 is declared but not allowed",
+        ]);
+    });
+
+    it("fails when nothing enforces the policies (networkPolicy none or cilium, no self-managed Calico)", () => {
+        const intent = intentOf("prod");
+        const unenforced = { ...intent, cluster: { ...intent.cluster, networkPolicy: "none" as const } };
+        expect(checkIntent(unenforced, appliedFor("prod"), renderRepresentativeWorkloads(intent)).violations).toEqual([
+            "unenforced: aks-zero-trust:cluster.networkPolicy is \"none\": no network policy engine runs, so no policy is enforced; the segmentation needs networkPolicy: calico (AKS-managed Calico) or cluster.calico.mode: self-managed",
         ]);
     });
 });

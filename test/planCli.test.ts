@@ -58,6 +58,15 @@ describe("npm run plan", () => {
         const deployer = byType("azure-native:authorization:RoleAssignment").find((grant: { name: string }) => grant.name.endsWith("deployer-cluster-admin"));
         expect(deployer.inputs.principalType).toBe("ServicePrincipal");
         expect(byType("azure-native:containerservice:ManagedCluster")[0].inputs.kubernetesVersion).toBe("1.36");
+        // Day two (issue 21): every pool runs the cluster's version, both maintenance windows last at least 4 hours,
+        // and the placeholders a real pulumi up refuses are listed.
+        expect(planned.lifecycle.pools.map((pool: { name: string; orchestratorVersion: string }) => `${pool.name} ${pool.orchestratorVersion}`)).toEqual(["system 1.36", "apps 1.36"]);
+        expect(byType("azure-native:containerservice:AgentPool").map((pool: { inputs: { orchestratorVersion: string } }) => pool.inputs.orchestratorVersion)).toEqual(["1.36"]);
+        const windows = byType("azure-native:containerservice:MaintenanceConfiguration").map((config: { inputs: { configName: string; maintenanceWindow: { durationHours: number } } }) => config.inputs);
+        expect(windows.map((window: { configName: string }) => window.configName)).toEqual(["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+        for (const window of windows) expect(window.maintenanceWindow.durationHours).toBeGreaterThanOrEqual(4);
+        expect(planned.lifecycle.placeholders.map((placeholder: { value: string }) => placeholder.value)).toEqual(["00000000-0000-4000-8000-000000000000", "203.0.113.0/24"]);
+        expect(planned.lifecycle.support).toEqual({ level: "ok", message: "1.36 is in AKS standard support until 2027-06-30 (205 days left on 2026-12-07)" });
         expect(JSON.stringify(byType("azure-native:monitor:DataCollectionRule")[0].inputs)).toContain('"facilityNames":["kern"]');
         expect(byType("azure-native:monitor:DataCollectionRuleAssociation")).toHaveLength(1);
         const groups = byType("azure-native:network:FirewallPolicyRuleCollectionGroup");
@@ -140,7 +149,7 @@ describe("npm run plan", () => {
             ["location: westeurope\n  aks-zero-trust:network", "location: westeurpoe\n  aks-zero-trust:network"],
             ['kubernetesVersion: "1.36"', 'kubernetesVersion: "1.24"'],
             ["serviceCidr: 10.96.0.0/16", "serviceCidr: 10.96.0.0/12"],
-            ["      vmSize: Standard_D2ds_v5\n      minCount: 1\n      maxCount: 2\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
+            ["      vmSize: Standard_D4ds_v5\n      minCount: 2\n      maxCount: 3\n", "      vmSize: Standard_B1s\n      minCount: 1\n      maxCount: 2\n      maxPods: 20\n"],
             ["tier: Standard\n    threatIntelMode: Alert", "tier: Basic\n    threatIntelMode: Deny"],
             ["    monitoringAddon: true\n", "    monitoringAddon: true\n    localDns: true\n"],
         ];
@@ -154,10 +163,47 @@ describe("npm run plan", () => {
         const result = await plan(["--stack", "dev", "--config", file, "--format", "json"]);
         expect(result.status).toBe(1);
         expect(result.stdout).toBe("");
-        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
+        for (const key of ["location", "cluster.kubernetesVersion", "cluster.serviceCidr", "cluster.systemPool.maxPods", "cluster.systemPool.minCount", "cluster.systemPool.vmSize", "firewall.tier", "firewall.threatIntelMode"]) {
             expect(result.stderr).toMatch(new RegExp(`\\n  - \\S+Pulumi\\.dev\\.yaml:\\d+:\\d+: aks-zero-trust:${key.replace(/\./g, "\\.")}: `));
         }
         expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("refuses what would open the platform endpoints or leave the policies unenforced, naming each key, with no internal error", async () => {
+        const edits: Array<[string, string]> = [
+            // networkPolicy none is the engine self-managed Calico replaces; with AKS-managed Calico it enforces nothing.
+            ["      mode: self-managed\n      version: \"3.33.1\"\n", "      mode: aks-managed\n    networkPolicy: none\n"],
+            ["            egress:\n              fqdns:\n", "            egress:\n              cidrs:\n                - {cidr: 169.254.169.254/32, ports: [80]}\n                - {cidr: 168.63.129.16/32, ports: [80, 32526]}\n              fqdns:\n"],
+            ["      - name: shop\n", "      - name: shop\n        overrides:\n          - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: deny-kubernetes-api}, spec: {podSelector: {}}}\n"],
+        ];
+        const edited = edits.reduce((text, [from, to]) => {
+            if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
+            return text.replace(from, to);
+        }, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(file, edited);
+        const result = await plan(["--stack", "dev", "--config", file]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toMatch(/\n  - \S+Pulumi\.dev\.yaml:\d+:\d+: aks-zero-trust:cluster\.networkPolicy: is "none": no network policy engine runs/);
+        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.cidrs[1].cidr: 168.63.129.16/32 holds WireServer 168.63.129.16");
+        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.cidrs[0].cidr: 169.254.169.254/32 overlaps link-local 169.254.0.0/16, where the instance metadata service");
+        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].overrides[deny-kubernetes-api].metadata.name: \"deny-kubernetes-api\" is already used by a generated policy");
+        expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    });
+
+    it("judges version support on --today: prod fails a day after 1.36's end of life and warns 45 days before it", async () => {
+        const after = await plan(["--stack", "prod", "--today", "2027-07-15"]);
+        expect(after.status).toBe(1);
+        expect(after.stdout).toBe("");
+        expect(after.stderr).toContain("aks-zero-trust:cluster.kubernetesVersion: 1.36 reached the end of AKS standard support on 2027-06-30 (judged on 2027-07-15)");
+        const before = await plan(["--stack", "prod", "--today", "2027-05-16"]);
+        expect(before.status).toBe(0);
+        expect(before.stdout).toContain("  version support: WARNING  1.36 leaves AKS standard support on 2027-06-30, in 45 days (judged on 2027-05-16): upgrade\n    to 1.37 (one minor at a time)\n");
+        expect(before.stderr).toContain("warning: Kubernetes 1.36 leaves AKS standard support on 2027-06-30, in 45 days");
+        // The day decides warnings and refusals, never a resource: the tree is the same as on any other day.
+        expect(before.stdout.slice(0, before.stdout.indexOf("Summary:"))).toBe((await prodTextPlan()).stdout.slice(0, (await prodTextPlan()).stdout.indexOf("Summary:")));
+        expect((await plan(["--stack", "prod", "--today", "2027-02-30"])).stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
     });
 
     it("lists, with --verbose, every pair audit lets through today, marked", async () => {
@@ -184,10 +230,10 @@ describe("npm run plan", () => {
         const result = await plan(["--help"]);
         expect(result.status).toBe(0);
         expect(result.stderr).toBe("");
-        for (const option of ["--stack NAME", "--config FILE", "--policy-pack-config FILE", "--format FORMAT", "--out DIR", "--verbose", "--help"]) {
+        for (const option of ["--stack NAME", "--config FILE", "--policy-pack-config FILE", "--format FORMAT", "--out DIR", "--today YYYY-MM-DD", "--verbose", "--help"]) {
             expect(result.stdout).toContain(option);
         }
-        expect(result.stdout.replace(/\s+/g, " ").match(/ e\.g\. --/g)?.length).toBe(6);
+        expect(result.stdout.replace(/\s+/g, " ").match(/ e\.g\. --/g)?.length).toBe(7);
         expect(result.stdout).not.toContain("Offline plan");
     });
 });
@@ -206,7 +252,7 @@ describe("npm run plan in a 120-column terminal", () => {
         // Wrapped settings continue on lines under their resource: join them back for the checks.
         const text = (await prodTextPlan()).stdout.replace(/\n│? +(?=\S)/g, " ");
         expect(text).toMatch(/0\.0\.0\.0\/0 -> VirtualAppliance 10\.20\.0\.4; (\S+\/32, ){2}\S+\/32 and 17 more \(20 routes\) -> Internet\n/);
-        expect(text).toMatch(/system pool Standard_\w+ \d+-\d+ nodes, zones 1,2,3\n/);
+        expect(text).toMatch(/system pool Standard_\w+ \d+-\d+ nodes, zones 1,2,3, k8s 1\.36\n/);
         expect(text).toContain("priority 300, 1 collection, 2 rules");
         expect(text).toContain("20 public IPs");
         expect(text).not.toMatch(/\b1 (collections|rules|public IPs|ranges)\b/);
@@ -218,9 +264,10 @@ describe("npm run plan -- --out DIR", () => {
         const out = prodOut;
         const result = await prodTextPlan();
         expect(result.status).toBe(0);
-        expect(result.stderr).toBe(`wrote 13 manifests and 7 representative workloads under ${out}\n`);
+        expect(result.stderr).toBe(`wrote 14 manifests and 8 representative workloads under ${out}\n`);
         const list = (folder: string) => fs.readdirSync(path.join(out, folder), { recursive: true }).map(String).filter((file) => file.endsWith(".yaml")).sort();
         expect(list("manifests")).toEqual([
+            "_cluster/calico-globalnetworkpolicy-deny-platform-endpoints.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-accept.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-egress.yaml",
             "_cluster/calico-globalnetworkpolicy-infra-monitoring-ingress.yaml",
@@ -238,6 +285,7 @@ describe("npm run plan -- --out DIR", () => {
         expect(list("workloads")).toEqual([
             "ingress-nginx/pod-ingress-nginx-peer.yaml",
             "kube-system/pod-coredns.yaml",
+            "kube-system/pod-konnectivity-agent.yaml",
             "monitoring/pod-monitoring-agent.yaml",
             "shop/pod-backend.yaml",
             "shop/pod-database.yaml",
@@ -363,21 +411,20 @@ describe("npm run plan with a pinned Calico Tigera does not test against the clu
     it("warns on stderr and in the Calico section, naming the tested releases, and still plans", async () => {
         const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.3"\n');
         const result = await plan(["--stack", "dev", "--config", file]);
-        const warning = "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
+        const warning = "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
         expect(result.stderr).toContain(`warning: ${warning}\n`);
-        expect(result.stdout).toContain(`  warning: ${warning}\n`);
+        expect(result.stdout.replace(/\n {4}/g, " ")).toContain(`  warning: ${warning}\n`);
         expect(result.status).toBe(0);
     });
 });
 
 describe("npm run plan with Calico turned off", () => {
-    it("fails the mandatory calico-mode policy (no engine, no self-managed Calico) and says how to fix it", async () => {
+    it("refuses a cluster without a policy engine at the config, before the pack (which refuses it too) runs", async () => {
         const file = editedStackFile("prod", "    skuTier: Standard\n", "    skuTier: Standard\n    networkPolicy: none\n");
         const result = await plan(["--stack", "prod", "--config", file]);
         expect(result.status).toBe(1);
-        expect(result.stdout).toContain("FAIL  calico-mode (mandatory)");
-        expect(result.stdout).toContain(`networkProfile.networkPolicy is "none" and the stack installs no self-managed Calico`);
-        expect(result.stderr).toContain("error: mandatory policies failed: calico-mode");
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toMatch(/\n  - \S+Pulumi\.prod\.yaml:\d+:\d+: aks-zero-trust:cluster\.networkPolicy: is "none": no network policy engine runs, so no policy is enforced/);
     });
 });
 
@@ -396,5 +443,7 @@ describe("npm run plan -- --format mermaid", () => {
         expect(edges).toEqual(expect.arrayContaining(["shop/frontend -> shop/backend: TCP 80", "shop/backend -> shop/database: TCP 5432", "shop/database -> kube-system/coredns: TCP 53,UDP 53"]));
         expect(edges.filter((edge) => edge.startsWith("shop/frontend -> shop/database"))).toEqual([]);
         expect(result.stdout).toMatch(/\[\("database"\)\]:::data/);
+        // The stack's own ranges by name: the backend's internet egress is one edge, the VNet one node.
+        expect(edges).toEqual(expect.arrayContaining(["shop/backend -> internet: TCP 443", "VNet 10.20.0.0/16 -> ingress-nginx/ingress-nginx-peer: TCP 80,443"]));
     });
 });

@@ -5,7 +5,7 @@ import { ConfigError } from "../core/common";
 import { planFirewallRules } from "../core/firewall";
 import { policyCount, renderSegmentation } from "../core/policies";
 import { projectConfigValues } from "../core/config";
-import { SYSTEM_NAMESPACES } from "../core/calico";
+import { exemptNamespaces, SYSTEM_NAMESPACES } from "../core/calico";
 import { matchesSelector, parseSelector } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
@@ -50,8 +50,26 @@ describe("namespace policy sets rendered from the intent", () => {
     it("labels the namespace with its policy set and mode", () => {
         expect(shop.namespaceObject.metadata).toEqual({
             name: "shop",
-            labels: { team: "shop", "app.kubernetes.io/managed-by": "aks-zero-trust", "aks-zero-trust.io/policy-set": "enabled", "aks-zero-trust.io/mode": "enforce" },
+            labels: {
+                team: "shop", "app.kubernetes.io/managed-by": "aks-zero-trust", "aks-zero-trust.io/policy-set": "enabled", "aks-zero-trust.io/mode": "enforce",
+                // Pod Security Admission: baseline by default forbids hostNetwork, hostPID, hostIPC and privileged pods.
+                "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "baseline", "pod-security.kubernetes.io/audit": "baseline",
+            },
         });
+    });
+
+    it("enforces the restricted Pod Security level where the intent asks for it", () => {
+        const restricted = shopOf(config("prod", (v) => { v.segmentation.namespaces[0].podSecurity = "restricted"; }));
+        expect(restricted.namespaceObject.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted" });
+    });
+
+    it("refuses Pod Security labels set by hand: the level is podSecurity's to set", () => {
+        expect(problemsOf((v) => { v.segmentation.namespaces[0].labels["pod-security.kubernetes.io/enforce"] = "privileged"; })).toEqual([
+            "aks-zero-trust:segmentation.namespaces[shop].labels.pod-security.kubernetes.io/enforce: the stack sets the Pod Security Admission labels itself (enforce: baseline); choose the level with podSecurity: baseline or restricted",
+        ]);
+        expect(problemsOf((v) => { v.segmentation.namespaces[0].podSecurity = "privileged"; })).toEqual([
+            'aks-zero-trust:segmentation.namespaces[0].podSecurity: expected one of "baseline", "restricted", got "privileged"',
+        ]);
     });
 
     it("denies all ingress and egress by default for every pod", () => {
@@ -189,9 +207,9 @@ describe("infrastructure global policies", () => {
         expect((byName(withSource, "infra-monitoring-accept").spec as any).ingress[0]).toEqual({ action: "Allow", protocol: "TCP", source: { nets: ["10.20.32.0/24"] }, destination: { ports: [9090] } });
     });
 
-    it("never select a system namespace nor reuse AKS's konnectivity policy name", () => {
+    it("never select a system namespace of this cluster nor reuse AKS's konnectivity policy name", () => {
         const text = JSON.stringify(globals);
-        for (const system of SYSTEM_NAMESPACES) {
+        for (const system of exemptNamespaces(["azurePolicy"])) {
             const labels = new Map([["projectcalico.org/name", system], ["kubernetes.io/metadata.name", system]]);
             expect(globals.filter((policy) => matchesSelector(parseSelector(String((policy.spec as any).namespaceSelector)), labels)).map((policy) => policy.metadata.name), system).toEqual([]);
         }
@@ -203,6 +221,7 @@ describe("infrastructure global policies", () => {
 describe("zero trust for every namespace: the cluster baseline", () => {
     const baselineOf = (stack: "dev" | "prod", change?: (values: Record<string, any>) => void) => byName(renderSegmentation(config(stack, change).segmentation!).globalPolicies, "zero-trust-baseline");
     const kubeDns = { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] };
+    const apiServer = { services: { name: "kubernetes", namespace: "default" } };
 
     it("isolates every non-system pod both ways, after everything else, allowing DNS; Log then Deny in an enforce stack", () => {
         const spec = baselineOf("prod").spec as any;
@@ -213,6 +232,9 @@ describe("zero trust for every namespace: the cluster baseline", () => {
         expect(spec.egress).toEqual([
             { action: "Allow", protocol: "UDP", destination: kubeDns },
             { action: "Allow", protocol: "TCP", destination: kubeDns },
+            // The API server, in every mode: peers and undeclared namespaces reach it only through kubernetesApi.
+            { action: "Log", destination: apiServer },
+            { action: "Deny", destination: apiServer },
             { action: "Log" },
             { action: "Deny" },
         ]);
@@ -221,15 +243,27 @@ describe("zero trust for every namespace: the cluster baseline", () => {
     it("only logs in an audit stack (the stack's default mode)", () => {
         const spec = baselineOf("dev").spec as any;
         expect(spec.ingress).toEqual([{ action: "Log" }, { action: "Allow" }]);
-        expect(spec.egress.slice(-2)).toEqual([{ action: "Log" }, { action: "Allow" }]);
+        expect(spec.egress.slice(-4)).toEqual([{ action: "Log", destination: apiServer }, { action: "Deny", destination: apiServer }, { action: "Log" }, { action: "Allow" }]);
     });
 
     it("selects undeclared namespaces and never the system ones (one list: core/calico/systemNamespaces.ts)", () => {
         const selector = parseSelector((baselineOf("prod").spec as any).namespaceSelector);
         const selects = (name: string) => matchesSelector(selector, new Map([["projectcalico.org/name", name]]));
         expect(["shop", "monitoring", "ingress-nginx", "some-team-namespace", "default"].filter(selects)).toEqual(["shop", "monitoring", "ingress-nginx", "some-team-namespace", "default"]);
-        expect(SYSTEM_NAMESPACES.filter(selects)).toEqual([]);
-        expect(SYSTEM_NAMESPACES).toEqual(expect.arrayContaining(["kube-system", "calico-system", "tigera-operator", "gatekeeper-system", "kube-public", "kube-node-lease", "app-routing-system"]));
+        // prod turns on Azure Policy only: Gatekeeper's namespace is exempt, the other add-ons' names are not.
+        expect(SYSTEM_NAMESPACES.filter(selects)).toEqual(["aks-istio-egress", "aks-istio-ingress", "aks-istio-system", "app-routing-system"]);
+        expect(SYSTEM_NAMESPACES).toEqual(expect.arrayContaining(["kube-system", "calico-system", "tigera-operator", "gatekeeper-system", "kube-public", "kube-node-lease", "app-routing-system", "aks-command"]));
+    });
+
+    it("exempts an add-on's namespace only while the add-on is on; aks-command always (az aks command invoke creates it on demand)", () => {
+        const selects = (change: (v: Record<string, any>) => void) => {
+            const selector = parseSelector((baselineOf("prod", change).spec as any).namespaceSelector);
+            return (name: string) => matchesSelector(selector, new Map([["projectcalico.org/name", name]]));
+        };
+        expect(selects((v) => { v.cluster.azurePolicyAddon = true; })("gatekeeper-system")).toBe(false);
+        expect(selects((v) => { v.cluster.azurePolicyAddon = false; })("gatekeeper-system")).toBe(true);
+        expect(selects((v) => { v.cluster.azurePolicyAddon = false; })("aks-command")).toBe(false);
+        expect(exemptNamespaces([]).sort()).toEqual(["aks-command", "calico-apiserver", "calico-system", "kube-node-lease", "kube-public", "kube-system", "tigera-operator"]);
     });
 
     it("lets DNS through the LocalDNS listeners too when LocalDNS is on", () => {
@@ -270,6 +304,8 @@ describe("peers: platform namespaces the app needs but does not own", () => {
                 { action: "Allow", protocol: "TCP", source: { nets: ["10.20.0.0/16"] }, destination: { ports: [80, 443] } },
                 // The API server calls its admission webhook through konnectivity-agent (docs/runbook-connection-refused.md#webhooks).
                 { action: "Allow", protocol: "TCP", source: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "app == 'konnectivity-agent'" }, destination: { ports: [8443] } },
+                // Its load balancer's health probes, from 168.63.129.16, on the ports its VNet clients use.
+                { action: "Allow", protocol: "TCP", source: { nets: ["168.63.129.16/32"] }, destination: { ports: [80, 443] } },
             ],
             egress: [
                 { action: "Allow", protocol: "UDP", destination: { namespaceSelector: "projectcalico.org/name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },
@@ -366,8 +402,8 @@ describe("ADR 008 policy budgets", () => {
         const problems = problemsOf((v) => {
             v.segmentation.infrastructure = Array.from({ length: 7 }, (_, index) => ({ name: `infra-${index}`, podPorts: [9100] }));
         });
-        // 3 per infrastructure namespace (scrape, egress, accept), 1 per peer (ingress-nginx), 1 baseline.
-        expect(problems).toEqual(["aks-zero-trust:segmentation.infrastructure: the infrastructure needs 23 global policies, over the ADR 008 budget of 20"]);
+        // 3 per infrastructure namespace (scrape, egress, accept), 1 per peer (ingress-nginx), the guardrail, the baseline.
+        expect(problems).toEqual(["aks-zero-trust:segmentation.infrastructure: the infrastructure needs 24 global policies, over the ADR 008 budget of 20"]);
     });
 });
 

@@ -18,14 +18,21 @@ describe("aks-kubernetes-version-support (advisory, judged on the day the pack r
     });
 
     it("warns when support ends within 90 days, naming the date and the versions to move to", () => {
-        expect(check("1.36", "2027-04-01")).toEqual([
+        expect(check("1.36", "2027-04-01")[0]).toBe(
             "kubernetesVersion 1.36 leaves AKS standard support on 2027-06-30, in 90 days. Plan the upgrade to one of 1.37 (stack config cluster.kubernetesVersion).",
-        ]);
+        );
     });
 
     it("warns when support has ended", () => {
-        expect(check("1.36", "2027-07-01")).toEqual([
+        expect(check("1.36", "2027-07-01")[0]).toBe(
             "kubernetesVersion 1.36 left AKS standard support on 2027-06-30: AKS no longer creates clusters on it. Upgrade to one of 1.37 (stack config cluster.kubernetesVersion).",
+        );
+    });
+
+    it("warns when the calendar itself is more than 120 days old: AKS has released versions since", () => {
+        expect(check("1.37", "2027-03-31")).toEqual([]);
+        expect(check("1.37", "2027-04-01")).toEqual([
+            "The AKS version calendar was read on 2026-12-01, 121 days before 2027-04-01: AKS has released versions since; update core/azure/aksVersions.ts from the docs (Supported Kubernetes versions, release calendar).",
         ]);
     });
 });

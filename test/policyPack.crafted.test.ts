@@ -6,7 +6,7 @@ import { hasMandatoryViolations, policyResultsText, runPolicyPack, urnOf } from 
 import { createPolicies, stackEnvironmentFrom } from "../policy-pack/policies";
 import { UNKNOWN_VALUE, calicoPolicy, namespace, networkPolicy, resource, validateResource, validateStack, withInputs } from "./policyPack/harness";
 import { DATABASE, FRONTEND, KUBE_DNS_PEER, allowDns, defaultDeny, monitoringPolicies, shop, tcp } from "./policyPack/shop";
-import { SYSTEM_NAMESPACES } from "../core/calico";
+import { exemptNamespaces } from "../core/calico";
 
 const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
 
@@ -181,6 +181,28 @@ describe("route-default-via-firewall", () => {
     });
 });
 
+describe("egress-never-opens-platform-endpoints", () => {
+    const kubernetes = (cidr: string, except?: string[]) =>
+        validateResource("egress-never-opens-platform-endpoints", networkPolicy("test", "shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr, ...(except ? { except } : {}) } }] }] })).messages;
+    const calico = (action: string, nets: string[], notNets?: string[]) =>
+        validateResource("egress-never-opens-platform-endpoints", calicoPolicy("GlobalNetworkPolicy", "test", { order: 10, selector: "all()", types: ["Egress"], egress: [{ action, destination: { nets, ...(notNets ? { notNets } : {}) } }] })).messages;
+
+    it("rejects an egress range onto IMDS or WireServer, naming why", () => {
+        expect(kubernetes("169.254.169.254/32")).toEqual([expect.stringMatching(/^egress\[0\]\.to\[0\]\.ipBlock: 169\.254\.169\.254\/32 overlaps link-local 169\.254\.0\.0\/16, where the instance metadata service/)]);
+        expect(kubernetes("168.63.0.0/16")).toEqual([expect.stringContaining("168.63.0.0/16 holds WireServer 168.63.129.16")]);
+        expect(calico("Allow", ["168.63.129.16/32"])).toEqual([expect.stringMatching(/^egress\[0\]\.destination\.nets: 168\.63\.129\.16\/32 holds WireServer/)]);
+        expect(kubernetes("0.0.0.0/0", ["10.0.0.0/8"])).toHaveLength(1);
+    });
+
+    it("accepts the internet minus link-local and WireServer, the LocalDNS listeners, and Calico denies", () => {
+        expect(kubernetes("0.0.0.0/0", ["10.0.0.0/8", "169.254.0.0/16", "168.63.129.16/32"])).toEqual([]);
+        expect(kubernetes("169.254.10.10/32")).toEqual([]);
+        expect(kubernetes("169.254.10.11/32")).toEqual([]);
+        expect(calico("Deny", ["169.254.169.254/32", "168.63.129.16/32"])).toEqual([]);
+        expect(calico("Allow", ["0.0.0.0/0"], ["169.254.0.0/16", "168.63.129.16/32"])).toEqual([]);
+    });
+});
+
 describe("network-policy-no-open-ingress", () => {
     const check = (podSelector: unknown, ingress: unknown, options = {}) => validateResource("network-policy-no-open-ingress", networkPolicy("test", "shop", { podSelector, policyTypes: ["Ingress"], ingress }), options).messages;
     const allNamespaces = "ingress[0].from[0] admits every pod of every namespace (namespaceSelector {} without a podSelector) into the tier=data pods this policy selects. Select the client namespace by name (kubernetes.io/metadata.name) and its pods; normally only the api tier of the same namespace may reach the data tier.";
@@ -230,8 +252,8 @@ describe("calico-policy-not-in-system-namespaces", () => {
     });
 
     it("rejects global policies that select, or may select, system namespaces", () => {
-        expect(global()).toEqual([`spec.namespaceSelector is not set, so the GlobalNetworkPolicy applies to every namespace, system namespaces (${SYSTEM_NAMESPACES.join(", ")}) included. Select app namespaces only, e.g. ${hint}.`]);
-        expect(global("all()")).toEqual([`spec.namespaceSelector "all()" selects the system namespaces ${SYSTEM_NAMESPACES.join(", ")}. Select app namespaces only, e.g. ${hint}.`]);
+        expect(global()).toEqual([`spec.namespaceSelector is not set, so the GlobalNetworkPolicy applies to every namespace, system namespaces (${exemptNamespaces([]).join(", ")}) included. Select app namespaces only, e.g. ${hint}.`]);
+        expect(global("all()")).toEqual([`spec.namespaceSelector "all()" selects the system namespaces ${exemptNamespaces([]).join(", ")}. Select app namespaces only, e.g. ${hint}.`]);
         expect(global("!has(aks-zero-trust.io/policy-set)")).toHaveLength(1);
         expect(global("projectcalico.org/name in {'kube-system', 'monitoring'}")).toEqual([`spec.namespaceSelector "projectcalico.org/name in {'kube-system', 'monitoring'}" selects the system namespaces kube-system. Select app namespaces only, e.g. ${hint}.`]);
     });

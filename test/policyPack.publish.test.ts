@@ -174,7 +174,8 @@ describe("the published policy pack, extracted alone and installed", () => {
         const egress = results.find((result) => result.policy === "data-tier-egress-dns-only");
         // ipBlock 0.0.0.0/0 holds pod IPs too (Calico matches it on the packet's address): unisolated kube-system pods are reached as well.
         const messages = egress?.violations.map((violation) => violation.message);
-        expect(messages).toContainEqual(expect.stringMatching(/^shop\/database => 0\.0\.0\.0\/0 : TCP 443\. /));
+        // The platform-address guardrail takes IMDS and WireServer out of the range, in every mode.
+        expect(messages).toContainEqual(expect.stringMatching(/^shop\/database => 0\.0\.0\.0-168\.63\.129\.15, 168\.63\.129\.17-169\.254\.169\.253, 169\.254\.169\.255-255\.255\.255\.255 : TCP 443\. /));
         expect(messages).toContainEqual(expect.stringMatching(/^shop\/database => kube-system\/any-pod : TCP 443\. /));
         expect(results).toEqual(runPolicyPack(withInternet, { stack: "prod", environment: "prod" }));
     });

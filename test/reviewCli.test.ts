@@ -39,7 +39,7 @@ describe("npm run review", () => {
         expect(result.stdout).toContain("| workload shop/legacy-reporter<br>with flow shop/legacy-reporter -> shop/database | no pod and no pod template");
         expect(result.stdout).toContain("- shop/backend egress.fqdns api.stripe.com: **in use**: 18234 requests");
         // The budget before and after: legacy-reporter's policy goes; the global policies stay.
-        expect(result.stdout).toContain("| shop | 8 | 7 | 10 |\n| _global policies_ | 5 | 5 | 20 |");
+        expect(result.stdout).toContain("| shop | 8 | 7 | 10 |\n| _global policies_ | 6 | 6 | 20 |");
         expect(result.stdout).toContain("- shop/legacy-reporter[Pod] => shop/database[Pod] : TCP 5432");
         expect(result.stdout).toMatch(/policy pack PASS; intent check PASS\*\*/);
         expect(result.stderr).toBe(`wrote 2 removal(s) to ${patch}\n`);

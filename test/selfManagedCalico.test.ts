@@ -3,7 +3,7 @@ import { readStackConfig, StackConfig, projectConfigValues } from "../core/confi
 import { ConfigError } from "../core/common";
 import { CALICO_RELEASES, calicoCompatibilityWarning, calicoRelease, calicoV3Problems, type KubeObject } from "../core/calico";
 import { renderRepresentativeWorkloads, renderSegmentation, RenderedSegmentation } from "../core/policies";
-import { asManifests, checkIntent } from "../core/proof";
+import { asEnforced, asManifests, checkIntent } from "../core/proof";
 import { analyze, formatConnection } from "../reach";
 import { stackConfig } from "./helpers/stack";
 
@@ -52,8 +52,17 @@ describe("cluster.calico in stack config", () => {
         expect(calicoCompatibilityWarning(calicoRelease("3.33.1")!, "1.36")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.32.2")!, "1.36.2")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.36")).toBe(
-            "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1",
+            "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1",
         );
+    });
+
+    it("follows Tigera's lists as widened in January 2026: 3.30 and 3.31 are tested against 1.34 and 1.35 too", () => {
+        // tigera/docs calico_versioned_docs/version-3.30 and version-3.31 _includes/partials/_system-requirements.mdx
+        // (commit f81996f "Add k8s versions to OSS 3.30 and 3.31"): 3.30 lists v1.31-v1.35, 3.31 lists 1.32-1.35.
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.35")).toBeUndefined();
+        expect(calicoCompatibilityWarning(calicoRelease("3.31.7")!, "1.35.1")).toBeUndefined();
+        expect(calicoCompatibilityWarning(calicoRelease("3.31.7")!, "1.36")).toMatch(/^Calico 3\.31\.7 is tested by Tigera against Kubernetes 1\.32, 1\.33, 1\.34, 1\.35, not 1\.36 /);
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.30")).toMatch(/, not 1\.30 \(system requirements/);
     });
 });
 
@@ -76,6 +85,7 @@ describe("policies on the v3 API (self-managed)", () => {
             "GlobalNetworkPolicy platform.infra-monitoring-accept",
             "GlobalNetworkPolicy platform.peer-ingress-nginx",
             "GlobalNetworkPolicy platform.deny-kubernetes-api-enforce",
+            "GlobalNetworkPolicy platform.deny-kubernetes-api-undeclared",
             "GlobalNetworkPolicy platform.zero-trust-baseline",
         ]);
         for (const policy of enforce.globalPolicies) expect((policy.spec as any).tier, policy.metadata.name).toBe("platform");
@@ -89,6 +99,7 @@ describe("policies on the v3 API (self-managed)", () => {
             "GlobalNetworkPolicy platform.infra-monitoring-accept",
             "GlobalNetworkPolicy platform.peer-ingress-nginx",
             "StagedGlobalNetworkPolicy platform.deny-kubernetes-api-audit",
+            "GlobalNetworkPolicy platform.deny-kubernetes-api-undeclared",
             "StagedGlobalNetworkPolicy platform.zero-trust-baseline",
         ]);
         const shop = audit.namespaces[0]!;
@@ -143,8 +154,25 @@ describe("policies on the v3 API (self-managed)", () => {
         const intent = config("dev").segmentation!;
         const analysis = analyze(asManifests([...objectsOf(audit), ...renderRepresentativeWorkloads(intent)]));
         const platform = analysis.connections.filter((connection) => /169\.254\.169\.254|168\.63\.129\.16/.test(connection.destination.display)).map(formatConnection);
-        expect(platform).toEqual(["kube-system/coredns[Pod] => 168.63.129.16[External] : All Connections", "kube-system/coredns[Pod] => 169.254.169.254[External] : All Connections"]);
+        // Only kube-system (a system namespace the guardrail exempts: coredns and konnectivity-agent) reaches them.
+        expect(platform).toEqual([
+            "kube-system/coredns[Pod] => 168.63.129.16[External] : All Connections",
+            "kube-system/coredns[Pod] => 169.254.169.254[External] : All Connections",
+            "kube-system/konnectivity-agent[Pod] => 168.63.129.16[External] : All Connections",
+            "kube-system/konnectivity-agent[Pod] => 169.254.169.254[External] : All Connections",
+        ]);
         // While audit lets the rest through: shop/frontend still reaches the database today.
         expect(analysis.connections.map(formatConnection)).toContain("shop/frontend[Pod] => shop/database[Pod] : All Connections");
+    });
+
+    it("switching modes changes no connection once enforced: both renderings allow exactly the same flows, in audit and enforce stacks", () => {
+        for (const stack of ["dev", "prod"] as const) {
+            const intent = config(stack).segmentation!;
+            const pods = renderRepresentativeWorkloads(intent);
+            const enforced = (rendered: RenderedSegmentation) => analyze(asManifests([...asEnforced(objectsOf(rendered)), ...pods])).connections.map(formatConnection);
+            const managed = enforced(renderSegmentation(intent, "aks-managed"));
+            expect(managed.length, stack).toBeGreaterThan(20);
+            expect(enforced(renderSegmentation(intent, "self-managed")), stack).toEqual(managed);
+        }
     });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../offline/runtime";
 import { keyOf, ofType, runStack, single } from "./helpers/stack";
-import { expectZeroTrustBoundary } from "./stack.shared";
+import { expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectZeroTrustBoundary } from "./stack.shared";
 
 describe("dev stack under mocks", () => {
     let run: MockRun;
@@ -45,6 +45,14 @@ describe("dev stack under mocks", () => {
         ]);
         const byName = (name: string) => namespaced.find((object) => (object.inputs.metadata as any).name === name)!;
         expect(byName("default-deny-all").dependsOn).toEqual(expect.arrayContaining([keyOf(byName("log-denied")), keyOf(byName("allow-dns"))]));
+    });
+
+    it("drops every pod -> 169.254.169.254:80 and -> 168.63.129.16:80,32526 (audit mode): app tiers, data tier, infrastructure, peer, undeclared", () => {
+        expectPlatformEndpointsClosed(run, "dev");
+    });
+
+    it("keeps host-networked pods out: Pod Security Admission on the declared namespace, Azure Policy's host-network deny cluster-wide", () => {
+        expectHostNetworkKeptOut(run);
     });
 
     it("is small: Standard firewall alerting on threat intel, one zone, one public IP", () => {

@@ -1,12 +1,24 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeAccessToken, type MockRun } from "../offline/runtime";
 import { deployerRoleAssignment, ofType, runStack, single } from "./helpers/stack";
-import { expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
+import { expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./stack.shared";
+import { describeRefreshedPreview } from "./stack.drift.shared";
 
 describe("prod stack under mocks", () => {
     let run: MockRun;
     beforeAll(async () => {
         run = await runStack("prod");
+    });
+
+    describeRefreshedPreview(() => run);
+
+    it("turns LocalDNS off explicitly on every pool (mode Disabled), since leaving the profile out would leave it as it is", () => {
+        const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+        const profiles = [
+            ...(cluster.inputs.agentPoolProfiles as Array<{ localDNSProfile?: unknown }>).map((pool) => pool.localDNSProfile),
+            ...ofType(run, "azure-native:containerservice:AgentPool").map((pool) => pool.inputs.localDNSProfile),
+        ];
+        expect(profiles).toEqual([{ mode: "Disabled" }, { mode: "Disabled" }]);
     });
 
     it("builds the zero-trust boundary: overlay + Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {
@@ -15,6 +27,14 @@ describe("prod stack under mocks", () => {
 
     it("applies the enforce-mode policy sets through the cluster's Kubernetes provider, namespace first and denies last", () => {
         expectPolicySetsThroughClusterProvider(run, "enforce");
+    });
+
+    it("drops every pod -> 169.254.169.254:80 and -> 168.63.129.16:80,32526 (enforce mode): app tiers, data tier, infrastructure, peer, undeclared", () => {
+        expectPlatformEndpointsClosed(run, "prod");
+    });
+
+    it("keeps host-networked pods out: Pod Security Admission on the declared namespace, Azure Policy's host-network deny cluster-wide", () => {
+        expectHostNetworkKeptOut(run);
     });
 
     it("runs a zone-redundant Premium firewall with IDPS and threat intel in Deny mode", () => {

@@ -1,6 +1,10 @@
 import { expect } from "vitest";
-import type { MockRun } from "../offline/runtime";
-import { keyOf, ofType, single } from "./helpers/stack";
+import { projectConfigValues, readStackConfig } from "../core/config";
+import { renderRepresentativeWorkloads } from "../core/policies";
+import { asManifests } from "../core/proof";
+import { appliedObjects, type MockRun } from "../offline/runtime";
+import { analyze, ConnectionSet, explain } from "../reach";
+import { keyOf, ofType, single, stackConfig } from "./helpers/stack";
 
 /** Promises every stack keeps, whatever its environment. */
 export function expectZeroTrustBoundary(run: MockRun, calicoMode: "aks-managed" | "self-managed" = "aks-managed"): void {
@@ -82,6 +86,14 @@ export function expectZeroTrustBoundary(run: MockRun, calicoMode: "aks-managed" 
     expect(pairs).toEqual(expect.arrayContaining([
         `Allow ${nodeCidr} -> ${nodeCidr}`, `Allow ${nodeCidr} -> ${podCidr}`, `Allow ${podCidr} -> ${podCidr}`, "Allow AzureLoadBalancer -> *", "Deny Internet -> *",
     ]));
+    // An NSG evaluates rules by priority, lowest first, and stops at the first match: every allow, the load balancer's
+    // probes included, must come before the internet deny, and no two rules share a priority (Azure refuses that).
+    const priorityOf = (pair: string) => Number(securityRules[pairs.indexOf(pair)]!.priority);
+    const denyInternet = priorityOf("Deny Internet -> *");
+    for (const rule of securityRules.filter((candidate) => candidate.access === "Allow")) {
+        expect(Number(rule.priority), `${String(rule.name)} before deny-internet-inbound`).toBeLessThan(denyInternet);
+    }
+    expect(new Set(securityRules.map((rule) => rule.priority)).size).toBe(securityRules.length);
     const nsgDiagnostics = ofType(run, "azure-native:monitor:DiagnosticSetting").find((setting) => String(setting.inputs.resourceUri).includes(String(nsg.inputs.networkSecurityGroupName)))!;
     expect(nsgDiagnostics.inputs.workspaceId).toBe(run.outputs.workspaceId.value);
 
@@ -145,4 +157,45 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
     expect(baseline.dependsOn).toEqual(expect.arrayContaining(allowances.map(keyOf)));
     const groups = ofType(run, "azure-native:network:FirewallPolicyRuleCollectionGroup");
     expect(JSON.stringify(groups.find((group) => group.inputs.ruleCollectionGroupName === "workload-egress")!.inputs)).toContain('"targetFqdns":["api.stripe.com"]');
+}
+
+/**
+ * The ADR's breach path, closed in every mode: in the objects the stack applies, no pod outside the system namespaces
+ * reaches the instance metadata service (169.254.169.254:80) or WireServer (168.63.129.16:80 and 32526). The truth
+ * table comes from the guardrail's semantics (a Log-then-Deny on both addresses, ordered before every allow, for
+ * every non-system namespace, in audit as in enforce); the engine is only the prober. A system pod is the control:
+ * the guardrail leaves kube-system alone, so the prober must see it reach IMDS.
+ */
+export function expectPlatformEndpointsClosed(run: MockRun, stack: "dev" | "prod"): void {
+    const intent = readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;
+    const analysis = analyze(asManifests([...appliedObjects(run), ...renderRepresentativeWorkloads(intent)]));
+    const probes: Array<[string, number]> = [["169.254.169.254", 80], ["168.63.129.16", 80], ["168.63.129.16", 32526]];
+    const reaches = (pod: string, address: string, port: number) => !explain(analysis, pod, address).verdict.intersect(ConnectionSet.ports("TCP", port)).isEmpty();
+    const pods = [
+        "shop/frontend", "shop/backend", "shop/database", // app tiers: web, api, data
+        "monitoring/monitoring-agent", // infrastructure
+        "ingress-nginx/ingress-nginx-peer", // a peer
+        "undeclared-namespace/probe", // a namespace nobody declared
+    ];
+    const table = Object.fromEntries(pods.flatMap((pod) => probes.map(([address, port]) => [`${pod} => ${address}:${port}`, reaches(pod, address, port)])));
+    expect(table).toEqual(Object.fromEntries(Object.keys(table).map((key) => [key, false])));
+    expect(reaches("kube-system/coredns", "169.254.169.254", 80)).toBe(true);
+}
+
+/** Host networking is kept out: PSA labels on the declared namespace, and Azure Policy's built-in deny cluster-wide. */
+export function expectHostNetworkKeptOut(run: MockRun): void {
+    const namespace = single(run, "kubernetes:core/v1:Namespace");
+    expect((namespace.inputs.metadata as any).labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    const assignment = single(run, "azure-native:authorization:PolicyAssignment");
+    const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+    expect(assignment.inputs).toMatchObject({
+        // "Kubernetes cluster pods should only use approved host network and port list" (core/azure/hostNetworkPolicy.ts).
+        policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/82985f06-dc18-4a48-bc1c-b9f4f0098cfe",
+        parameters: { effect: { value: "Deny" }, allowHostNetwork: { value: false } },
+    });
+    expect(String(assignment.inputs.scope)).toMatch(new RegExp(`/${String(cluster.inputs.resourceName)}$`));
+    const excluded = (assignment.inputs.parameters as any).excludedNamespaces.value as string[];
+    expect(excluded).toEqual(expect.arrayContaining(["kube-system", "gatekeeper-system", "calico-system"]));
+    expect(excluded).not.toContain("undeclared-namespace");
+    expect(excluded).not.toContain("app-routing-system");
 }

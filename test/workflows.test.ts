@@ -415,11 +415,18 @@ describe("drift.yml", () => {
         expect([dayOfMonth, month, dayOfWeek]).toEqual(["*", "*", "*"]);
     });
 
-    it("fails on drift: a refreshed preview of each stack that must propose no change", () => {
+    it("fails on drift: a refreshed preview of each stack with the policy pack, judged by npm run drift", () => {
         expect(job.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
-        const preview = onlyStepUsing(job, "pulumi/actions");
-        expect(preview.id).toBe("preview");
-        expect(preview.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", refresh: true, "expect-no-changes": true });
+        // The action only installs the CLI and logs in; the preview's JSON goes to the drift judge.
+        expect(onlyStepUsing(job, "pulumi/actions").with?.command).toBeUndefined();
+        const preview = job.steps.find((step) => step.id === "preview")!;
+        expect(preview.env).toEqual({ STACK: "${{ matrix.stack }}" });
+        expect(preview.run!.trim().split("\n")).toEqual([
+            'pulumi preview --stack "$STACK" --refresh --policy-pack policy-pack --json > preview.json',
+            "npm run --silent drift -- --preview preview.json",
+        ]);
+        expect(stepIndex(job, (step) => step.id === "preview")).toBeGreaterThan(stepIndex(job, uses("pulumi/actions")));
+        expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.drift).toBe("node dist/cli/drift.js");
     });
 
     it("reports through an issue after the preview, whether it failed or passed", () => {
@@ -427,7 +434,7 @@ describe("drift.yml", () => {
         expect(step.if).toContain("!cancelled()");
         expect(step.if).toContain("steps.preview.outcome == 'failure'");
         expect(step.env).toEqual({ STACK: "${{ matrix.stack }}", OUTCOME: "${{ steps.preview.outcome }}" });
-        expect(stepIndex(job, uses("actions/github-script"))).toBeGreaterThan(stepIndex(job, uses("pulumi/actions")));
+        expect(stepIndex(job, uses("actions/github-script"))).toBeGreaterThan(stepIndex(job, (step) => step.id === "preview"));
     });
 
     describe("the drift issue", () => {

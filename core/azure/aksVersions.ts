@@ -1,3 +1,5 @@
+import { daysBetween } from "../common";
+
 /**
  * AKS's Kubernetes version calendar: when each minor version became generally available on AKS and when its
  * standard (community) support ends. Source: AKS docs, "Supported Kubernetes versions in AKS", section "AKS
@@ -41,10 +43,10 @@ export const AKS_VERSION_CALENDAR: readonly AksMinorVersion[] = [
     { minor: "1.37", generallyAvailable: "2026-10-01", endOfLife: "2027-10-31" },
 ];
 
-/** The day the calendar was read: validation judges versions on this day, so that a plan does not change by clock. */
+/** The day the calendar was read (also the default day of checks that are given none, e.g. in unit tests). */
 export const AKS_VERSION_CALENDAR_READ_ON = "2026-12-01";
 
-/** Days before end of life from which the policy pack warns. */
+/** Days before end of life from which the plan and the policy pack warn. */
 export const SUPPORT_ENDING_WARNING_DAYS = 90;
 
 /** The minor part of a version: "1.36.2" -> "1.36". */
@@ -86,6 +88,82 @@ export function versionSupport(version: string, onDay: string): VersionSupport {
     return { status: "supported", endOfLife: entry.endOfLife, daysLeft: daysBetween(onDay, entry.endOfLife) };
 }
 
-function daysBetween(from: string, to: string): number {
-    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+/**
+ * After about four months AKS has shipped a new minor (it ships three a year, per the calendar above): a calendar read
+ * longer ago than this misses versions and end-of-life dates, so checks say so.
+ */
+export const CALENDAR_STALE_AFTER_DAYS = 120;
+
+/** A warning when the calendar was read more than CALENDAR_STALE_AFTER_DAYS before `today`. */
+export function calendarStaleness(today: string): string | undefined {
+    const age = daysBetween(AKS_VERSION_CALENDAR_READ_ON, today);
+    if (age <= CALENDAR_STALE_AFTER_DAYS) return undefined;
+    return `the AKS version calendar was read on ${AKS_VERSION_CALENDAR_READ_ON}, ${age} days before ${today}: AKS has released versions since; update core/azure/aksVersions.ts from the docs (Supported Kubernetes versions, release calendar)`;
+}
+
+/** How a version stands on a day: fine, a warning (support ends soon) or an error (past end of life, unknown). */
+export interface VersionJudgement {
+    readonly level: "ok" | "warning" | "error";
+    /** One line: the version, its end of life and the day it was judged on. */
+    readonly message: string;
+}
+
+/** The minor after this one in the calendar, if AKS lists it. */
+export function nextMinorOf(version: string): string | undefined {
+    const index = AKS_VERSION_CALENDAR.findIndex((entry) => entry.minor === minorOf(version));
+    return index >= 0 ? AKS_VERSION_CALENDAR[index + 1]?.minor : undefined;
+}
+
+/**
+ * Judges a version on a day: an error once standard support has ended (AKS then creates no clusters or node pools on
+ * it), a warning from SUPPORT_ENDING_WARNING_DAYS before, else fine. Pure: the caller chooses the day.
+ */
+export function judgeVersionSupport(version: string, today: string): VersionJudgement {
+    const support = versionSupport(version, today);
+    const supported = supportedMinorVersions(today).join(", ") || "none in the calendar";
+    const next = nextMinorOf(version);
+    const upgrade = next ? `upgrade to ${next} (one minor at a time)` : `upgrade to a supported minor (${supported})`;
+    switch (support.status) {
+        case "end-of-life":
+            return { level: "error", message: `${version} reached the end of AKS standard support on ${support.endOfLife} (judged on ${today}): AKS creates no clusters or node pools on it; ${upgrade}` };
+        case "not-yet-available":
+            return { level: "error", message: `${version} is not generally available on AKS before ${support.generallyAvailable} (judged on ${today}; supported: ${supported})` };
+        case "unknown":
+            return { level: "error", message: `${version} is not in AKS's version calendar (supported on ${today}: ${supported})` };
+        case "supported":
+            return support.daysLeft <= SUPPORT_ENDING_WARNING_DAYS
+                ? { level: "warning", message: `${version} leaves AKS standard support on ${support.endOfLife}, in ${support.daysLeft} days (judged on ${today}): ${upgrade}` }
+                : { level: "ok", message: `${version} is in AKS standard support until ${support.endOfLife} (${support.daysLeft} days left on ${today})` };
+    }
+}
+
+/**
+ * AKS's rule for version changes, quoted. Sources: the ARM API's `ManagedClusterProperties.kubernetesVersion`
+ * (containerservice 2025-09-01, as @pulumi/azure-native 3.28 documents it) and AKS docs, "Supported Kubernetes
+ * versions in AKS", FAQ "Can I skip multiple AKS versions during cluster upgrade?" ("Downgrades aren't supported.").
+ */
+export const AKS_UPGRADE_RULE = "When you upgrade a supported AKS cluster, Kubernetes minor versions cannot be skipped. All upgrades must be performed sequentially by major version number. For example, upgrades between 1.14.x -> 1.15.x or 1.15.x -> 1.16.x are allowed, however 1.14.x -> 1.16.x is not allowed. (ARM ManagedClusterProperties.kubernetesVersion) Downgrades aren't supported. (AKS docs, Supported Kubernetes versions, FAQ)";
+
+/** What a change of `kubernetesVersion` asks AKS to do. */
+export type VersionChange =
+    | { readonly kind: "unchanged" }
+    | { readonly kind: "patch" }
+    | { readonly kind: "upgrade" }
+    | { readonly kind: "skip"; readonly skipped: readonly string[] }
+    | { readonly kind: "downgrade" };
+
+/** Compares two versions (minor or patch): one minor up is an upgrade, more is a skip, lower is a downgrade. */
+export function versionChange(from: string, to: string): VersionChange {
+    const [fromMajor, fromMinor] = from.split(".").map(Number);
+    const [toMajor, toMinor] = to.split(".").map(Number);
+    if (from === to) return { kind: "unchanged" };
+    if (fromMajor !== toMajor) return toMajor > fromMajor ? { kind: "skip", skipped: [] } : { kind: "downgrade" };
+    if (toMinor === fromMinor) {
+        const fromPatch = Number(from.split(".")[2] ?? Number.POSITIVE_INFINITY);
+        const toPatch = Number(to.split(".")[2] ?? Number.POSITIVE_INFINITY);
+        return toPatch < fromPatch ? { kind: "downgrade" } : { kind: "patch" };
+    }
+    if (toMinor < fromMinor) return { kind: "downgrade" };
+    if (toMinor === fromMinor + 1) return { kind: "upgrade" };
+    return { kind: "skip", skipped: Array.from({ length: toMinor - fromMinor - 1 }, (_, index) => `${fromMajor}.${fromMinor + index + 1}`) };
 }

@@ -13,6 +13,14 @@
  */
 export const CALICO_API_VERSION = "crd.projectcalico.org/v1";
 
+/**
+ * Order of the guardrails that must decide before anything that can allow (the platform-address deny). Felix sorts
+ * a tier's policies by order, ties by name (felix/calc/policy_sorter.go). AKS ships `aaa-allow-konnectivity-agent`
+ * at order 0 too: its name sorts first, and it selects konnectivity-agent pods in kube-system, which the guardrails
+ * never select, so it keeps working. Every other policy, overrides included, must order after the guardrails.
+ */
+export const ORDER_GUARDRAILS = 0;
+
 /** A Kubernetes object as plain data. */
 export interface KubeObject {
     readonly apiVersion: string;

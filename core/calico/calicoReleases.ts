@@ -3,15 +3,16 @@
  *
  * - Kubernetes versions: "We test Calico <version> against the following Kubernetes versions" in Tigera's system
  *   requirements (tigera/docs calico_versioned_docs/version-<minor>/_includes/partials/_system-requirements.mdx):
- *   3.30: 1.31-1.33; 3.31: 1.32-1.34; 3.32: 1.34-1.36; 3.33: 1.35-1.37. Tigera: "Other versions may work, but we
- *   are not actively testing them".
+ *   3.30: 1.31-1.35; 3.31: 1.32-1.35 (both widened by tigera/docs f81996f "Add k8s versions to OSS 3.30 and 3.31",
+ *   Jan 2026; re-read at tigera/docs f2a2762, Aug 2026); 3.32: 1.34-1.36; 3.33: 1.35-1.37 (docs.tigera.io "latest",
+ *   not in that snapshot). Tigera: "Other versions may work, but we are not actively testing them".
  * - Patch releases: projectcalico/calico GitHub releases (v3.33.1, 16 Nov 2026; v3.32.2, 30 Aug 2026; v3.31.7,
  *   21 Aug 2026) and the chart's own values at v3.30.3 (tigeraOperator v1.38.6). The Helm chart is
  *   `tigera-operator` in https://docs.tigera.io/calico/charts, versioned as the Calico release with a `v`
  *   (Tigera "Install using Helm": `helm install calico projectcalico/tigera-operator --version v3.30.3`).
- * - Only 3.30 and later: Tier `defaultAction` (api/pkg/apis/projectcalico/v3/tier.go, "[Default: Deny]",
- *   enum Pass;Deny), staged policies in Calico Open Source, and the Goldmane/Whisker operator resources all arrived
- *   with 3.30 (Tigera's AKS guide installs Goldmane and Whisker from that release on).
+ * - Only 3.30 and later: staged policies in Calico Open Source and the Goldmane/Whisker operator resources arrived
+ *   with 3.30 (Tigera's AKS guide installs Goldmane and Whisker from that release on). Tier `defaultAction`
+ *   (api/pkg/apis/projectcalico/v3/tier.go, "[Default: Deny]", enum Pass;Deny) is older: it is already in v3.29.0.
  * - The Calico API server runs in calico-apiserver up to 3.30 and in calico-system from 3.31 (tigera/operator#3960,
  *   tigera/docs#2153: "the apiserver component ... moved from the calico-apiserver namespace to the calico-system
  *   namespace").
@@ -27,8 +28,8 @@ export interface CalicoRelease {
 
 /** The releases, oldest first. */
 export const CALICO_RELEASES: readonly CalicoRelease[] = [
-    { version: "3.30.3", kubernetes: ["1.31", "1.32", "1.33"] },
-    { version: "3.31.7", kubernetes: ["1.32", "1.33", "1.34"] },
+    { version: "3.30.3", kubernetes: ["1.31", "1.32", "1.33", "1.34", "1.35"] },
+    { version: "3.31.7", kubernetes: ["1.32", "1.33", "1.34", "1.35"] },
     { version: "3.32.2", kubernetes: ["1.34", "1.35", "1.36"] },
     { version: "3.33.1", kubernetes: ["1.35", "1.36", "1.37"] },
 ];

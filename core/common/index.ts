@@ -1,8 +1,9 @@
 /**
- * The vocabulary every room shares: the problem list behind config errors, IPv4 blocks, FQDN rules, "did you mean".
+ * The vocabulary every room shares: the problem list behind config errors, IPv4 blocks, FQDN rules, ISO days, "did you mean".
  * Imports nothing from the project. Other rooms import this one through this index.
  */
 export * from "./cidr";
+export * from "./day";
 export * from "./errors";
 export * from "./fqdn";
 export * from "./nearestName";

@@ -3,8 +3,9 @@ import { nearestName, ProblemList } from "../common";
 import { namedConfigPath } from "./configPaths";
 import { cidrProblem, isIpv4Address, parseIpv4Block, Ipv4Block, contains, overlaps, blockSize, ipv4ToNumber, containsAddress } from "../common";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "../common";
-import { intentSchema, validateIntent, SegmentationIntent } from "../intent";
-import { AKS_VERSION_CALENDAR_READ_ON, supportedMinorVersions, versionSupport } from "../azure";
+import { ClusterNetworkFacts, intentSchema, NETWORK_POLICY_PATH, policyEnforcementProblem, validateIntent, SegmentationIntent } from "../intent";
+import { AksAddon, exemptNamespaces } from "../calico";
+import { AKS_VERSION_CALENDAR_READ_ON, CLUSTER_UPGRADE_CHANNEL, judgeVersionSupport, MAINTENANCE_INTERVAL_WEEKS, MAINTENANCE_WINDOW_HOURS, MaintenanceWindow, MaintenanceWindowName, WEEK_DAYS } from "../azure";
 import { isAzureRegion, regionsLike } from "../azure";
 import { CALICO_RELEASES, CALICO_RELEASES_READ_ON, calicoRelease, type CalicoRelease } from "../calico";
 import { READABLE_VM_FAMILIES, vmSizeCapacity } from "../azure";
@@ -34,6 +35,32 @@ const nodePoolSchema = z.strictObject({
     /** Maximum pods per node (overlay allows up to 250). */
     maxPods: count(10, 250).default(110),
 });
+
+/** A weekly maintenance window; AKS wants at least 4 hours with auto-upgrade, the API at most 24. */
+const maintenanceWindowSchema = z.strictObject({
+    dayOfWeek: z.enum(WEEK_DAYS),
+    /** Start, 'HH:mm' in utcOffset's zone. */
+    startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time 'HH:mm' from 00:00 to 23:59"),
+    durationHours: z.number().int().min(MAINTENANCE_WINDOW_HOURS.min).max(MAINTENANCE_WINDOW_HOURS.max),
+    /** '+HH:mm' or '-HH:mm' (UTC-12:00 to UTC+14:00). */
+    utcOffset: z.string().regex(/^[+-](0\d|1[0-4]):(00|30|45)$/, "expected a UTC offset such as +00:00, +05:30 or -08:00").default("+00:00"),
+    intervalWeeks: z.number().int().min(MAINTENANCE_INTERVAL_WEEKS.min).max(MAINTENANCE_INTERVAL_WEEKS.max).default(1),
+});
+
+/**
+ * Default windows: dev's come two days before prod's, so that dev takes each patch and node image first (the canary);
+ * both at night UTC, four hours, weekly (AKS recommends a weekly node OS window with NodeImage).
+ */
+export const DEFAULT_MAINTENANCE_WINDOWS: Record<"dev" | "prod", Record<MaintenanceWindowName, MaintenanceWindow>> = {
+    dev: {
+        kubernetesUpgrades: { dayOfWeek: "Monday", startTime: "01:00", durationHours: 4, utcOffset: "+00:00", intervalWeeks: 1 },
+        nodeImageUpgrades: { dayOfWeek: "Tuesday", startTime: "01:00", durationHours: 4, utcOffset: "+00:00", intervalWeeks: 1 },
+    },
+    prod: {
+        kubernetesUpgrades: { dayOfWeek: "Wednesday", startTime: "01:00", durationHours: 4, utcOffset: "+00:00", intervalWeeks: 1 },
+        nodeImageUpgrades: { dayOfWeek: "Thursday", startTime: "01:00", durationHours: 4, utcOffset: "+00:00", intervalWeeks: 1 },
+    },
+};
 
 const userPoolSchema = nodePoolSchema.extend({
     /** Autoscaler lower bound; user pools may scale to zero (AKS docs, "Manage system node pools": user pools can contain zero or more nodes). */
@@ -67,7 +94,10 @@ export const stackConfigSchema = z.strictObject({
         nodeSubnetCidr: cidr,
     }),
     cluster: z.strictObject({
-        /** Kubernetes minor or patch version inside AKS standard support, e.g. "1.36" (calendar: core/azure/aksVersions.ts). */
+        /**
+         * Kubernetes `major.minor` inside AKS standard support, e.g. "1.36" (calendar: core/azure/aksVersions.ts). A patch
+         * pin is refused: the `patch` auto-upgrade channel raises patches itself.
+         */
         kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "expected a version such as 1.33 or 1.33.2"),
         /** AKS pricing tier; Standard carries the uptime SLA. */
         skuTier: z.enum(["Free", "Standard", "Premium"]).default("Free"),
@@ -77,6 +107,16 @@ export const stackConfigSchema = z.strictObject({
         serviceCidr: cidr,
         /** Cluster DNS service address, inside serviceCidr. */
         dnsServiceIp: z.string().refine(isIpv4Address, "expected an IPv4 address such as 10.96.0.10"),
+        /**
+         * Planned maintenance windows (core/azure/plannedMaintenance.ts): `kubernetesUpgrades` times the `patch`
+         * auto-upgrade channel, `nodeImageUpgrades` the weekly node image. Defaults put dev two days before prod.
+         */
+        maintenance: z
+            .strictObject({
+                kubernetesUpgrades: maintenanceWindowSchema.optional(),
+                nodeImageUpgrades: maintenanceWindowSchema.optional(),
+            })
+            .default({}),
         /** Availability zones for node pools; empty means no zone pinning. */
         zones: z.array(zone).default([]),
         systemPool: nodePoolSchema,
@@ -153,7 +193,9 @@ type RawStackConfig = z.output<typeof stackConfigSchema>;
 
 /** The validated, typed model of one stack's config. */
 export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" | "segmentation" | "cluster"> {
-    readonly cluster: Omit<RawStackConfig["cluster"], "networkPolicy" | "calico"> & {
+    readonly cluster: Omit<RawStackConfig["cluster"], "maintenance" | "networkPolicy" | "calico"> & {
+        /** Both windows, the stack's or its environment's defaults. */
+        readonly maintenance: Readonly<Record<MaintenanceWindowName, MaintenanceWindow>>;
         /** The engine AKS installs: explicit, or derived from the Calico mode. */
         readonly networkPolicy: "calico" | "cilium" | "none";
         readonly calico: CalicoSettings;
@@ -165,6 +207,8 @@ export interface StackConfig extends Omit<RawStackConfig, "protect" | "egress" |
     readonly egress: { readonly fqdns: readonly FqdnRule[] };
     /** Validated east-west intent; undefined when the stack declares none. */
     readonly segmentation: SegmentationIntent | undefined;
+    /** The system namespaces that exist on this cluster, given its add-ons (core/calico/systemNamespaces.ts). */
+    readonly exemptNamespaces: readonly string[];
 }
 
 /** How Calico runs on the cluster. */
@@ -178,11 +222,21 @@ const AKS_RESERVED_RANGES = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16",
 /** Azure keeps 5 addresses of every subnet (first four and last). */
 const AZURE_RESERVED_ADDRESSES_PER_SUBNET = 5;
 
+/** Options of readStackConfig. */
+export interface ReadStackConfigOptions {
+    /**
+     * The day (ISO) on which Kubernetes version support is judged: a version past its end of life is refused. The
+     * program and the plan pass the day they run on (or a fixed one); it decides a refusal, never a resource.
+     * Defaults to the day the AKS calendar was read.
+     */
+    readonly today?: string;
+}
+
 /**
  * Validates stack config values (keyed without the project prefix, values already JSON-decoded)
  * into a typed model. Throws ConfigError naming every bad key; returns only when all is well.
  */
-export function readStackConfig(values: Record<string, unknown>, stack: string): StackConfig {
+export function readStackConfig(values: Record<string, unknown>, stack: string, options: ReadStackConfigOptions = {}): StackConfig {
     const problems = new ProblemList();
     const parsed = stackConfigSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) {
@@ -196,25 +250,54 @@ export function readStackConfig(values: Record<string, unknown>, stack: string):
     }
     const raw = parsed.data;
     checkLocation(raw, problems);
-    checkKubernetesVersion(raw, problems);
+    checkKubernetesVersion(raw, options.today ?? AKS_VERSION_CALENDAR_READ_ON, problems);
     checkNetwork(raw, problems);
     checkFirewall(raw, problems);
     checkApiServer(raw, problems);
     checkNodePools(raw, problems);
     const calico = calicoSettings(raw, problems);
     const fqdns = normaliseFqdnRules(raw.egress.fqdns, `${PROJECT}:egress.fqdns`, problems);
-    const segmentation = raw.segmentation
-        ? validateIntent(raw.segmentation, { podCidr: raw.cluster.podCidr, serviceCidr: raw.cluster.serviceCidr, vnetCidr: raw.network.vnetCidr, localDns: raw.cluster.localDns }, problems)
-        : undefined;
+    const facts = clusterNetworkFacts(raw, calico?.mode ?? "aks-managed");
+    const segmentation = raw.segmentation ? validateIntent(raw.segmentation, facts, problems) : undefined;
+    if (segmentation) {
+        // A segmentation nothing enforces would plan, and pass its own check, while the cluster stays open.
+        const unenforced = policyEnforcementProblem(segmentation.cluster);
+        if (unenforced) problems.add(NETWORK_POLICY_PATH, unenforced);
+    }
     // Errors name list elements by their names (namespaces[shop], not namespaces[1]).
     problems.throwIfAny((path) => namedConfigPath(path, values));
+    const defaults = DEFAULT_MAINTENANCE_WINDOWS[raw.environment];
     return {
         ...raw,
-        cluster: { ...raw.cluster, networkPolicy: raw.cluster.networkPolicy ?? (calico!.mode === "self-managed" ? "none" : "calico"), calico: calico! },
+        cluster: {
+            ...raw.cluster,
+            networkPolicy: raw.cluster.networkPolicy ?? (calico!.mode === "self-managed" ? "none" : "calico"),
+            calico: calico!,
+            maintenance: {
+                kubernetesUpgrades: raw.cluster.maintenance.kubernetesUpgrades ?? defaults.kubernetesUpgrades,
+                nodeImageUpgrades: raw.cluster.maintenance.nodeImageUpgrades ?? defaults.nodeImageUpgrades,
+            },
+        },
         stack,
         protect: raw.protect ?? raw.environment === "prod",
         egress: { fqdns },
         segmentation,
+        exemptNamespaces: facts.exemptNamespaces,
+    };
+}
+
+/** The cluster facts the policies depend on, from the raw config. */
+function clusterNetworkFacts(raw: RawStackConfig, calicoMode: "aks-managed" | "self-managed"): ClusterNetworkFacts {
+    // This stack turns on no add-on with namespaces of its own besides Azure Policy (Gatekeeper).
+    const addons: AksAddon[] = raw.cluster.azurePolicyAddon ? ["azurePolicy"] : [];
+    return {
+        podCidr: raw.cluster.podCidr,
+        serviceCidr: raw.cluster.serviceCidr,
+        vnetCidr: raw.network.vnetCidr,
+        localDns: raw.cluster.localDns,
+        networkPolicy: raw.cluster.networkPolicy ?? (calicoMode === "self-managed" ? "none" : "calico"),
+        calicoMode,
+        exemptNamespaces: exemptNamespaces(addons),
     };
 }
 
@@ -433,24 +516,22 @@ function calicoSettings(config: RawStackConfig, problems: ProblemList): CalicoSe
     return { mode, release };
 }
 
-/** AKS refuses to create clusters on a version past its end of standard support (core/azure/aksVersions.ts). */
-function checkKubernetesVersion(config: RawStackConfig, problems: ProblemList): void {
+/**
+ * AKS creates no clusters or node pools on a version past its end of standard support (core/azure/aksVersions.ts),
+ * judged on `today`. Only `major.minor`: with the `patch` auto-upgrade channel AKS raises the patch itself, a refresh
+ * then brings the new patch into the state, and the next `pulumi up` would ask AKS to go back to the pinned one.
+ */
+function checkKubernetesVersion(config: RawStackConfig, today: string, problems: ProblemList): void {
     const version = config.cluster.kubernetesVersion;
-    // Judged on the day the calendar was read, so that the same config always plans the same; the policy pack
-    // warns with the real date when support is about to end.
-    const support = versionSupport(version, AKS_VERSION_CALENDAR_READ_ON);
-    const supported = `supported: ${supportedMinorVersions(AKS_VERSION_CALENDAR_READ_ON).join(", ")}`;
     const key = configPath(["cluster", "kubernetesVersion"]);
-    switch (support.status) {
-        case "end-of-life":
-            problems.add(key, `${version} reached the end of AKS support on ${support.endOfLife} (AKS calendar read ${AKS_VERSION_CALENDAR_READ_ON}; ${supported})`);
-            break;
-        case "not-yet-available":
-            problems.add(key, `${version} is not generally available on AKS before ${support.generallyAvailable} (${supported})`);
-            break;
-        case "unknown":
-            problems.add(key, `${version} is not in AKS's version calendar (${supported})`);
-            break;
+    const [major, minor, patch] = version.split(".");
+    if (patch !== undefined) {
+        problems.add(key, `${version} pins a patch version, but the cluster auto-upgrades on the ${CLUSTER_UPGRADE_CHANNEL} channel: AKS moves to newer patches itself and the next pulumi up would ask for a downgrade; write "${major}.${minor}"`);
+        return;
+    }
+    const judgement = judgeVersionSupport(version, today);
+    if (judgement.level === "error") {
+        problems.add(key, judgement.message);
     }
 }
 
@@ -511,23 +592,31 @@ function checkNodePools(config: RawStackConfig, problems: ProblemList): void {
 }
 
 /**
- * AKS refuses a system pool below these (AKS docs, "Manage system node pools in AKS": at least 30 pods per node;
- * the resource provider answers SystemPoolSkuTooLow below 2 vCPUs and 4 GB; the same page recommends 4 vCPUs).
+ * A system pool's minimums (AKS docs, "Manage system node pools in AKS", use-system-pools.md, ms.date 04/30/2026, read
+ * 2026-12-07): "System node pools must support at least 30 pods", "System pools must contain at least two nodes but
+ * the recommendation is three nodes", "System node pools require a VM SKU of at least 4 vCPUs and 4 GB of memory",
+ * "B series VMs aren't supported for system node pools".
  */
 const SYSTEM_POOL_MIN_MAX_PODS = 30;
-const SYSTEM_POOL_MIN_VCPUS = 2;
+const SYSTEM_POOL_MIN_NODES = 2;
+const SYSTEM_POOL_MIN_VCPUS = 4;
 const SYSTEM_POOL_MIN_MEMORY_GIB = 4;
 
 function checkSystemPoolMinimums(pool: RawStackConfig["cluster"]["systemPool"], problems: ProblemList): void {
     if (pool.maxPods < SYSTEM_POOL_MIN_MAX_PODS) {
         problems.add(configPath(["cluster", "systemPool", "maxPods"]), `AKS requires a system pool to run at least ${SYSTEM_POOL_MIN_MAX_PODS} pods per node, got ${pool.maxPods}`);
     }
+    if (pool.minCount < SYSTEM_POOL_MIN_NODES) {
+        problems.add(configPath(["cluster", "systemPool", "minCount"]), `AKS requires a system pool of at least ${SYSTEM_POOL_MIN_NODES} nodes (three recommended), got ${pool.minCount}`);
+    }
     const capacity = vmSizeCapacity(pool.vmSize);
     const key = configPath(["cluster", "systemPool", "vmSize"]);
-    if (!capacity) {
+    if (/^Standard_B/i.test(pool.vmSize)) {
+        problems.add(key, `${pool.vmSize} is a B-series size, which AKS does not support for system pools; use e.g. Standard_D4ds_v5`);
+    } else if (!capacity) {
         problems.add(key, `cannot read vCPUs and memory from ${JSON.stringify(pool.vmSize)}; use one of ${READABLE_VM_FAMILIES}, e.g. Standard_D4ds_v5`);
     } else if (capacity.vcpus < SYSTEM_POOL_MIN_VCPUS || capacity.memoryGiB < SYSTEM_POOL_MIN_MEMORY_GIB) {
-        problems.add(key, `${pool.vmSize} has ${capacity.vcpus} vCPU and ${capacity.memoryGiB} GiB; AKS requires at least ${SYSTEM_POOL_MIN_VCPUS} vCPUs and ${SYSTEM_POOL_MIN_MEMORY_GIB} GiB for a system pool`);
+        problems.add(key, `${pool.vmSize} has ${capacity.vcpus} vCPU and ${capacity.memoryGiB} GiB; AKS requires at least ${SYSTEM_POOL_MIN_VCPUS} vCPUs and ${SYSTEM_POOL_MIN_MEMORY_GIB} GiB for a system pool; use a size such as ${largerVmSize(pool.vmSize, SYSTEM_POOL_MIN_VCPUS)}`);
     }
 }
 

@@ -82,9 +82,16 @@ export interface GoldmaneFlowLog {
 const ENDPOINT_TYPES: readonly string[] = ["EndpointTypeUnspecified", "WorkloadEndpoint", "HostEndpoint", "NetworkSet", "Network"];
 const REPORTERS: readonly string[] = ["ReporterUnspecified", "Src", "Dst"];
 const ACTIONS: readonly string[] = ["ActionUnspecified", "Allow", "Deny", "Pass"];
-const POLICY_KINDS: readonly string[] = [
+/**
+ * PolicyKind by number, as api.proto numbers them: 7 AdminNetworkPolicy and 8 BaselineAdminNetworkPolicy in 3.30
+ * and 3.31 (goldmane/proto/api.proto at v3.30.3, v3.31.7); 3.32 drops both for 11 ClusterNetworkPolicy (v3.32.1;
+ * release notes: "Removing AdminNetworkPolicy and BaselineAdminNetworkPolicy API support in favor of
+ * ClusterNetworkPolicy"). No number is reused, so one table reads every pinned release.
+ */
+const POLICY_KINDS: readonly (string | undefined)[] = [
     "KindUnspecified", "CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy",
-    "StagedKubernetesNetworkPolicy", "NetworkPolicy", "ClusterNetworkPolicyAdminTier", "ClusterNetworkPolicyBaselineTier", "Profile", "EndOfTier",
+    "StagedKubernetesNetworkPolicy", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "Profile", "EndOfTier",
+    "ClusterNetworkPolicy",
 ];
 const STAGED_KINDS = new Set(["StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"]);
 
@@ -258,11 +265,11 @@ function field(record: Json, protoName: string): unknown {
     return record[lower];
 }
 
-function enumName(value: unknown, names: readonly string[], what: string, place: Place): string {
+function enumName(value: unknown, names: readonly (string | undefined)[], what: string, place: Place): string {
     if (value === undefined || value === null) return names[0]!;
-    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < names.length) return names[value]!;
+    if (typeof value === "number" && Number.isInteger(value) && names[value] !== undefined) return names[value]!;
     if (typeof value === "string" && names.includes(value)) return value;
-    throw new LogInputError(`unknown ${what} ${JSON.stringify(value)} (expected one of ${names.slice(1).join(", ")})`, place.file, place.line);
+    throw new LogInputError(`unknown ${what} ${JSON.stringify(value)} (expected one of ${names.slice(1).filter((name) => name !== undefined).join(", ")})`, place.file, place.line);
 }
 
 function integer(value: unknown, what: string, place: Place): number | undefined {

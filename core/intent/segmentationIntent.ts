@@ -2,9 +2,9 @@ import { z } from "zod";
 import { ProblemList } from "../common";
 import { cidrProblem, parseIpv4Block, Ipv4Block, contains } from "../common";
 import { FqdnRule, fqdnRuleSchema, normaliseFqdnRules } from "../common";
-import { calicoPolicyProblems } from "../calico";
+import { calicoPolicyProblems, ORDER_GUARDRAILS } from "../calico";
 import { SYSTEM_NAMESPACES } from "../calico";
-import { WIRESERVER_ADDRESS } from "../azure";
+import { platformAddressProblem, WIRESERVER_ADDRESS } from "../azure";
 
 /** Namespaces that belong to Kubernetes, AKS, Calico or add-ons (one list, with sources, in core/calico/systemNamespaces.ts). */
 export { SYSTEM_NAMESPACES } from "../calico";
@@ -96,12 +96,17 @@ const overrideSchema = z.strictObject({
     spec: z.record(z.string(), z.unknown()),
 });
 
+/** Pod Security Standards levels a declared namespace may enforce; both forbid hostNetwork, hostPID, hostIPC and privileged pods. */
+export const POD_SECURITY_LEVELS = ["baseline", "restricted"] as const;
+
 const namespaceSchema = z.strictObject({
     name: dnsLabel,
     /** Extra labels on the Namespace. */
     labels: labels.default({}),
     /** Rollout mode for this namespace; defaults to segmentation.defaultMode. */
     mode: z.enum(["audit", "enforce"]).optional(),
+    /** Pod Security Admission level the namespace enforces (Kubernetes Pod Security Standards). */
+    podSecurity: z.enum(POD_SECURITY_LEVELS).default("baseline"),
     workloads: z.array(workloadSchema).min(1),
     /**
      * Escape hatch: raw NetworkPolicies (Kubernetes or Calico) added to the set for what the intent cannot
@@ -201,6 +206,8 @@ export interface NamespaceIntent {
     readonly name: string;
     readonly labels: Readonly<Record<string, string>>;
     readonly mode: "audit" | "enforce";
+    /** Pod Security Admission level enforced on the namespace. */
+    readonly podSecurity: (typeof POD_SECURITY_LEVELS)[number];
     readonly workloads: readonly WorkloadIntent[];
     /** Raw policies added to the set, sorted by name. */
     readonly overrides: readonly PolicyOverride[];
@@ -247,7 +254,41 @@ export interface ClusterNetworkFacts {
     readonly serviceCidr: string;
     readonly vnetCidr: string;
     readonly localDns: boolean;
+    /** AKS's network policy engine (`cluster.networkPolicy`). */
+    readonly networkPolicy: "calico" | "cilium" | "none";
+    /** Who runs Calico (`cluster.calico.mode`): AKS (`networkPolicy: calico`), or this stack on `networkPolicy: none`. */
+    readonly calicoMode: "aks-managed" | "self-managed";
+    /** The system namespaces that exist on this cluster (its add-ons decide): the baseline and guardrails leave them alone. */
+    readonly exemptNamespaces: readonly string[];
 }
+
+/** The stack config key that chooses the policy engine. */
+export const NETWORK_POLICY_PATH = "aks-zero-trust:cluster.networkPolicy";
+
+/**
+ * Why the rendered policies would not be enforced on this cluster, if they would not: they are Calico objects
+ * (crd.projectcalico.org/v1), which only Calico reads. AKS-managed Calico is `networkPolicy: calico`; with `none`
+ * nothing enforces any policy, and with `cilium` the Calico objects are inert. The one place that decides it, for
+ * config validation and the intent check. Self-managed Calico (`cluster.calico.mode: self-managed`) is the second way
+ * to say yes: AKS installs no engine (`none`) and the stack installs Calico itself.
+ */
+export function policyEnforcementProblem(cluster: ClusterNetworkFacts): string | undefined {
+    if (cluster.networkPolicy === "calico" && cluster.calicoMode === "aks-managed") return undefined;
+    if (cluster.networkPolicy === "none" && cluster.calicoMode === "self-managed") return undefined;
+    const what = cluster.networkPolicy === "none" ? "no network policy engine runs, so no policy is enforced" : "Cilium does not read Calico policies, so the Calico objects the intent renders are inert";
+    return `is ${JSON.stringify(cluster.networkPolicy)}: ${what}; the segmentation needs networkPolicy: calico (AKS-managed Calico) or cluster.calico.mode: self-managed`;
+}
+
+/** Names of the policies every namespace set renders (core/policies names them from here); overrides must pick others. */
+export const GENERATED_POLICY_NAMES = {
+    allowDns: "allow-dns",
+    allowKubernetesApi: "allow-kubernetes-api",
+    denyKubernetesApi: "deny-kubernetes-api",
+    defaultDenyAll: "default-deny-all",
+    logDenied: "log-denied",
+} as const;
+/** Prefix of the per-workload policies (`workload-<name>`). */
+export const WORKLOAD_POLICY_PREFIX = "workload-";
 
 /** The validated east-west intent. Namespaces, workloads and flows are sorted by name. */
 export interface SegmentationIntent {
@@ -266,12 +307,15 @@ export interface SegmentationIntent {
  */
 export const UNDECLARED_NAMESPACE = "undeclared-namespace";
 
+/** Pod Security Admission's namespace labels (`pod-security.kubernetes.io/enforce`, ...). */
+export const POD_SECURITY_LABEL_PREFIX = "pod-security.kubernetes.io/";
+
 /** Where the intent lives in stack config, for error paths. */
 export const SEGMENTATION_PATH = "aks-zero-trust:segmentation";
 const PATH = SEGMENTATION_PATH;
 
 /** Names the generated policies use; overrides must pick others. */
-const RESERVED_POLICY_NAMES = ["allow-dns", "allow-kubernetes-api", "default-deny-all", "log-denied"];
+const RESERVED_POLICY_NAMES: readonly string[] = Object.values(GENERATED_POLICY_NAMES);
 
 /** Cross-checks the parsed intent (references, names, forbidden flows) and normalises it. */
 export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, problems: ProblemList): SegmentationIntent {
@@ -292,6 +336,11 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
             problems.add(`${nsPath}.name`, `duplicate namespace "${namespace.name}"`);
         }
         namespaceNames.add(namespace.name);
+        for (const key of Object.keys(namespace.labels)) {
+            if (key.startsWith(POD_SECURITY_LABEL_PREFIX)) {
+                problems.add(`${nsPath}.labels.${key}`, `the stack sets the Pod Security Admission labels itself (enforce: ${namespace.podSecurity}); choose the level with podSecurity: baseline or restricted`);
+            }
+        }
         const workloadNames = new Set<string>();
         const workloads: WorkloadIntent[] = [];
         namespace.workloads.forEach((workload, wIndex) => {
@@ -308,13 +357,15 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
         const overrideNames = new Set<string>(RESERVED_POLICY_NAMES);
         namespace.overrides.forEach((override, index) => {
             const oPath = `${nsPath}.overrides[${index}]`;
-            if (overrideNames.has(override.metadata.name) || override.metadata.name.startsWith("workload-")) {
+            if (overrideNames.has(override.metadata.name) || override.metadata.name.startsWith(WORKLOAD_POLICY_PREFIX)) {
                 const owner = overrideNames.has(override.metadata.name) && !RESERVED_POLICY_NAMES.includes(override.metadata.name) ? "another override" : "a generated policy";
                 problems.add(`${oPath}.metadata.name`, `"${override.metadata.name}" is already used by ${owner}`);
             }
             // crd.projectcalico.org/v1 objects are not defaulted: an empty `types` means both directions (REFERENCE.md section 2).
             if (override.apiVersion === "crd.projectcalico.org/v1") {
                 if (typeof override.spec.order !== "number") problems.add(`${oPath}.spec.order`, "is required for Calico overrides (crd.projectcalico.org/v1 applies no defaults)");
+                // The platform-address guardrail must decide first: an override ordered with or before it could allow IMDS.
+                else if (override.spec.order <= ORDER_GUARDRAILS) problems.add(`${oPath}.spec.order`, `is ${override.spec.order}, but Calico overrides must order after the platform-address guardrail (order ${ORDER_GUARDRAILS}), which denies the instance metadata service and WireServer before anything can allow them; use an order above ${ORDER_GUARDRAILS}`);
                 if (!Array.isArray(override.spec.types)) problems.add(`${oPath}.spec.types`, "is required for Calico overrides: list Ingress and/or Egress");
                 checkCalicoOverride(override, oPath, problems);
             }
@@ -324,6 +375,7 @@ export function validateIntent(raw: RawIntent, cluster: ClusterNetworkFacts, pro
             name: namespace.name,
             labels: namespace.labels,
             mode: namespace.mode ?? raw.defaultMode,
+            podSecurity: namespace.podSecurity,
             workloads: sortByName(workloads),
             overrides: [...namespace.overrides].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
         });
@@ -482,7 +534,7 @@ function normaliseEgress(egress: z.output<typeof egressSchema>, path: string, pr
     const fqdns = normaliseFqdnRules(egress.fqdns, `${path}.fqdns`, problems);
     const cidrs = egress.cidrs.map((entry, index) => ({ cidr: entry.cidr, ports: normalisePorts(entry.ports, `${path}.cidrs[${index}].ports`, problems) }));
     egress.cidrs.forEach((entry, index) => {
-        const problem = broadEgressProblem(entry.cidr);
+        const problem = broadEgressProblem(entry.cidr) ?? platformAddressProblem(entry.cidr);
         if (problem) problems.add(`${path}.cidrs[${index}].cidr`, problem);
     });
     return {

@@ -1,14 +1,15 @@
 import { CalicoRule, calicoGlobalNetworkPolicy, KubeObject } from "../calico";
-import { SYSTEM_NAMESPACES, SegmentationIntent } from "../intent";
-import { dnsRules } from "./calicoRules";
-import { BASELINE_POLICY, NAMESPACE_NAME, ORDER_BASELINE } from "./conventions";
+import type { SegmentationIntent } from "../intent";
+import { DENY_KUBERNETES_API_RULES, dnsRules, nonSystemNamespaceSelector } from "./calicoRules";
+import { BASELINE_POLICY, ORDER_BASELINE } from "./conventions";
 
 /**
  * Zero trust for every namespace, declared or not: every pod outside the system namespaces is isolated both
  * ways, DNS excepted. Ordered after everything else in the default tier, it decides only what no earlier policy
  * did: app namespaces' `log-denied` (order 2000) already decides all their traffic, so in practice it governs
  * undeclared namespaces, peers beyond their allowances, and infrastructure pods outside their podLabels. Follows
- * the stack's default mode: Log then Deny (enforce) or Log then Allow (audit).
+ * the stack's default mode: Log then Deny (enforce) or Log then Allow (audit). The API server is denied in every
+ * mode: a peer, an infrastructure pod or an undeclared namespace reaches it only through a declared `kubernetesApi`.
  */
 // Kubelet probes keep working under the baseline: Felix does not police traffic from a node to its own pods
 // (felix/rules/static.go filterOutputChain returns packets leaving by a workload interface, 3.29-3.31), and the
@@ -20,10 +21,10 @@ export function renderBaselinePolicy(intent: SegmentationIntent): KubeObject {
     return calicoGlobalNetworkPolicy(BASELINE_POLICY, {
         order: ORDER_BASELINE,
         // The system namespaces are AKS's (core/calico/systemNamespaces.ts); a GlobalNetworkPolicy with a namespaceSelector selects pods only.
-        namespaceSelector: `${NAMESPACE_NAME} not in {${SYSTEM_NAMESPACES.map((name) => `'${name}'`).join(", ")}}`,
+        namespaceSelector: nonSystemNamespaceSelector(intent),
         selector: "all()",
         types: ["Ingress", "Egress"],
         ingress: [{ action: "Log" }, verdict],
-        egress: [...dnsRules(intent), { action: "Log" }, verdict],
+        egress: [...dnsRules(intent), ...DENY_KUBERNETES_API_RULES, { action: "Log" }, verdict],
     });
 }

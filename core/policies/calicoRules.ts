@@ -11,7 +11,7 @@ import {
     SHARED_ADDRESS_SPACE,
     SegmentationIntent,
 } from "../intent";
-import { KUBERNETES_API, LOCAL_DNS_ADDRESSES } from "./conventions";
+import { KUBERNETES_API, LOCAL_DNS_ADDRESSES, NAMESPACE_NAME } from "./conventions";
 
 /** DNS to CoreDNS (and the LocalDNS listeners when on), one Allow rule per protocol. */
 export function dnsRules(intent: SegmentationIntent): CalicoRule[] {
@@ -31,9 +31,19 @@ export function calicoSource(source: ExternalIngress): CalicoEntity {
     return { namespaceSelector: calicoNamespaceSelector(source.namespace!), selector: calicoLabelSelector(source.podLabels) };
 }
 
-/** CIDR, internet and API-server allowances of an egress allowlist, as Calico rules. */
+/**
+ * The API server, logged and denied: a `services` match on default/kubernetes, which follows the API server's real
+ * endpoints (conventions.ts KUBERNETES_API), so a range rule after it cannot reach a public API server that happens to
+ * lie inside the range.
+ */
+export const DENY_KUBERNETES_API_RULES: readonly CalicoRule[] = [{ action: "Log", destination: KUBERNETES_API }, { action: "Deny", destination: KUBERNETES_API }];
+
+/**
+ * CIDR, internet and API-server rules of an egress allowlist (peers, infrastructure). Without `kubernetesApi`, the API
+ * server is denied first, in every mode: a range such as 20.0.0.0/8 on 443 may hold the public API server.
+ */
 export function egressAllowlistRules(egress: EgressIntent, intent: SegmentationIntent): CalicoRule[] {
-    const rules: CalicoRule[] = [];
+    const rules: CalicoRule[] = egress.kubernetesApi ? [] : [...DENY_KUBERNETES_API_RULES];
     for (const entry of egress.cidrs) {
         rules.push(...portRules(entry.ports, (ports) => ({ destination: { nets: [entry.cidr], ports } })));
     }
@@ -76,6 +86,11 @@ export function nonInternetRanges(intent: SegmentationIntent): string[] {
     const blocks = [...new Set(candidates)].map(parseIpv4Block);
     const outermost = blocks.filter((block) => !blocks.some((other) => other !== block && contains(other, block) && !(other.first === block.first && other.last === block.last)));
     return outermost.sort((a, b) => a.first - b.first).map((block) => block.cidr);
+}
+
+/** Calico's namespace selector for every namespace but the cluster's system namespaces (they are AKS's to run). */
+export function nonSystemNamespaceSelector(intent: SegmentationIntent): string {
+    return `${NAMESPACE_NAME} not in {${intent.cluster.exemptNamespaces.map((name) => `'${name}'`).join(", ")}}`;
 }
 
 /** Labels sorted by key, so that rendered selectors and pods are stable. */

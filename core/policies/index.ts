@@ -7,6 +7,7 @@ export * from "./baselinePolicy";
 export * from "./calicoRules";
 export * from "./conventions";
 export * from "./infrastructurePolicies";
+export * from "./metadataGuardrail";
 export * from "./namespacePolicies";
 export * from "./peerPolicies";
 export * from "./representativeWorkloads";

@@ -1,5 +1,5 @@
 import { CalicoRule, calicoLabelSelector, calicoNetworkPolicy, KubeObject, MANAGED_BY_LABELS } from "../calico";
-import { comparePorts, EgressIntent, NamespaceIntent, PortSpec, portKey, SegmentationIntent, WorkloadIntent } from "../intent";
+import { comparePorts, EgressIntent, GENERATED_POLICY_NAMES, NamespaceIntent, POD_SECURITY_LABEL_PREFIX, PortSpec, portKey, SegmentationIntent, WORKLOAD_POLICY_PREFIX, WorkloadIntent } from "../intent";
 import { internetPortsOf, nonInternetRanges, sortedLabels } from "./calicoRules";
 import { KUBERNETES_API, LOCAL_DNS_ADDRESSES, MODE_LABEL, ORDER_DENY_KUBERNETES_API, ORDER_KUBERNETES_API, ORDER_LOG_DENIED, POLICY_SET_LABEL } from "./conventions";
 
@@ -26,16 +26,16 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
     const namespaceObject: KubeObject = {
         apiVersion: "v1",
         kind: "Namespace",
-        metadata: { name, labels: { ...namespace.labels, ...MANAGED_BY_LABELS, [POLICY_SET_LABEL]: "enabled", [MODE_LABEL]: namespace.mode } },
+        metadata: { name, labels: { ...namespace.labels, ...MANAGED_BY_LABELS, [POLICY_SET_LABEL]: "enabled", [MODE_LABEL]: namespace.mode, ...podSecurityLabels(namespace) } },
     };
-    const allowPolicies: KubeObject[] = [networkPolicy("allow-dns", name, { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgressRule(intent)] })];
+    const allowPolicies: KubeObject[] = [networkPolicy(GENERATED_POLICY_NAMES.allowDns, name, { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgressRule(intent)] })];
     for (const workload of namespace.workloads) {
         const policy = workloadPolicy(workload, intent);
         if (policy) allowPolicies.push(policy);
     }
     const apiClients = namespace.workloads.filter((workload) => workload.egress.kubernetesApi);
     if (apiClients.length > 0) {
-        allowPolicies.push(calicoNetworkPolicy("allow-kubernetes-api", name, {
+        allowPolicies.push(calicoNetworkPolicy(GENERATED_POLICY_NAMES.allowKubernetesApi, name, {
             order: ORDER_KUBERNETES_API,
             selector: apiClients.map((workload) => `(${calicoLabelSelector(workload.labels)})`).join(" || "),
             types: ["Egress"],
@@ -44,7 +44,7 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
     }
     // Before the Kubernetes allows: an internet allowance (0.0.0.0/0 minus private ranges) would otherwise reach a
     // public API server, which the firewall passes for AKS. In audit mode the attempt is only logged.
-    allowPolicies.push(calicoNetworkPolicy("deny-kubernetes-api", name, {
+    allowPolicies.push(calicoNetworkPolicy(GENERATED_POLICY_NAMES.denyKubernetesApi, name, {
         order: ORDER_DENY_KUBERNETES_API,
         selector: "all()",
         types: ["Egress"],
@@ -57,9 +57,19 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
     // `log-denied` (Log, then Allow) would enforce silently, so the logger exists first and is deleted last.
     const denyPolicies: KubeObject[] = [
         logDeniedPolicy(name, namespace.mode),
-        networkPolicy("default-deny-all", name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+        networkPolicy(GENERATED_POLICY_NAMES.defaultDenyAll, name, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
     ];
     return { namespace: name, mode: namespace.mode, namespaceObject, allowPolicies, denyPolicies };
+}
+
+/**
+ * Pod Security Admission on every namespace the stack creates: `baseline` (the default) or `restricted` forbids
+ * hostNetwork, hostPID, hostIPC and privileged pods (Kubernetes "Pod Security Standards"). A host-networked pod has
+ * no Calico workload endpoint (libcalico-go conversion.go), so no policy of the set would hold it; admission is
+ * what keeps it out. `warn` and `audit` at the same level make kubectl and the audit log say why.
+ */
+export function podSecurityLabels(namespace: NamespaceIntent): Record<string, string> {
+    return Object.fromEntries(["enforce", "warn", "audit"].map((mode) => [`${POD_SECURITY_LABEL_PREFIX}${mode}`, namespace.podSecurity]));
 }
 
 /**
@@ -70,7 +80,7 @@ export function renderNamespacePolicies(namespace: NamespaceIntent, intent: Segm
 function logDeniedPolicy(namespace: string, mode: "audit" | "enforce"): KubeObject {
     const verdict: CalicoRule = { action: mode === "enforce" ? "Deny" : "Allow" };
     const rules: CalicoRule[] = [{ action: "Log" }, verdict];
-    return calicoNetworkPolicy("log-denied", namespace, { order: ORDER_LOG_DENIED, selector: "all()", types: ["Ingress", "Egress"], ingress: rules, egress: rules });
+    return calicoNetworkPolicy(GENERATED_POLICY_NAMES.logDenied, namespace, { order: ORDER_LOG_DENIED, selector: "all()", types: ["Ingress", "Egress"], ingress: rules, egress: rules });
 }
 
 function networkPolicy(name: string, namespace: string, spec: Record<string, unknown>): KubeObject {
@@ -119,7 +129,7 @@ function workloadPolicy(workload: WorkloadIntent, intent: SegmentationIntent): K
     const spec: Record<string, unknown> = { podSelector: { matchLabels: sortedLabels(workload.labels) }, policyTypes };
     if (!ingress.isEmpty) spec.ingress = ingress.rules("from");
     if (!egress.isEmpty) spec.egress = egress.rules("to");
-    return networkPolicy(`workload-${workload.name}`, workload.namespace, spec);
+    return networkPolicy(`${WORKLOAD_POLICY_PREFIX}${workload.name}`, workload.namespace, spec);
 }
 
 function addEgressAllowlist(egress: RuleMerger, allowlist: EgressIntent, intent: SegmentationIntent): void {

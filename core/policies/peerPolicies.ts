@@ -1,4 +1,6 @@
 import { CalicoRule, calicoGlobalNetworkPolicy, calicoLabelSelector, calicoNamespaceSelector, KubeObject } from "../calico";
+import { WIRESERVER_ADDRESS } from "../azure";
+import { PeerIntent, PortSpec, portKey } from "../intent";
 import type { SegmentationIntent } from "../intent";
 import { calicoSource, dnsRules, egressAllowlistRules, portRules } from "./calicoRules";
 import { ORDER_INFRASTRUCTURE } from "./conventions";
@@ -14,6 +16,7 @@ export function renderPeerPolicies(intent: SegmentationIntent): KubeObject[] {
         for (const source of peer.ingressFrom) {
             ingress.push(...portRules(source.ports, (ports) => ({ source: calicoSource(source), destination: { ports } })));
         }
+        ingress.push(...loadBalancerProbeRules(peer));
         const egress: CalicoRule[] = [...dnsRules(intent)];
         for (const workload of intent.namespaces.flatMap((namespace) => namespace.workloads)) {
             for (const entry of workload.ingressFrom) {
@@ -32,4 +35,17 @@ export function renderPeerPolicies(intent: SegmentationIntent): KubeObject[] {
             egress,
         });
     });
+}
+
+/**
+ * Azure Load Balancer health probes, for a peer that takes traffic from address ranges (`ingressFrom` cidr: clients
+ * behind a load balancer, internal or public). Probes come from 168.63.129.16 (core/azure/platformAddresses.ts); with
+ * a Service's default `externalTrafficPolicy: Cluster`, a probe that lands on a node running the peer's pod reaches
+ * the pod with that source address, on the pod port the clients use. Without this allow it falls to the baseline's
+ * deny and the backend flaps. It is ingress only: the platform-address guardrail denies pods' EGRESS to WireServer,
+ * and the probe's replies are conntrack-established, which Felix accepts before any policy.
+ */
+export function loadBalancerProbeRules(peer: PeerIntent): CalicoRule[] {
+    const ports = new Map<string, PortSpec>(peer.ingressFrom.filter((source) => source.cidr !== undefined).flatMap((source) => source.ports).map((port) => [portKey(port), port]));
+    return portRules([...ports.values()], (calicoPorts) => ({ source: { nets: [WIRESERVER_ADDRESS] }, destination: { ports: calicoPorts } }));
 }

@@ -3,12 +3,22 @@ import { SegmentationIntent, UNDECLARED_NAMESPACE } from "../intent";
 import { sortedLabels } from "./calicoRules";
 
 /**
- * One representative Pod per declared workload (plus one per infrastructure namespace and peer, CoreDNS, and one
- * in an undeclared namespace), with
- * the intent's labels and container ports. For analysis only: never applied.
+ * AKS's konnectivity-agent: the API server reaches webhooks through these pods, so a webhook sees their pod
+ * addresses as its clients (runbook, "Webhooks"; tigera/operator#5212: AKS labels them `app: konnectivity-agent`).
+ */
+export const KONNECTIVITY_AGENT = { namespace: "kube-system", name: "konnectivity-agent", labels: { app: "konnectivity-agent" } } as const;
+
+/**
+ * One representative Pod per declared workload (plus one per infrastructure namespace and peer, CoreDNS,
+ * konnectivity-agent, and one in an undeclared namespace), with the intent's labels and container ports. For
+ * analysis only: never applied.
  */
 export function renderRepresentativeWorkloads(intent: SegmentationIntent): KubeObject[] {
-    const pods: KubeObject[] = [pod("kube-system", "coredns", { "k8s-app": "kube-dns" }, [{ port: 53, protocol: "UDP", name: "dns" }, { port: 53, protocol: "TCP", name: "dns-tcp" }])];
+    const pods: KubeObject[] = [
+        pod("kube-system", "coredns", { "k8s-app": "kube-dns" }, [{ port: 53, protocol: "UDP", name: "dns" }, { port: 53, protocol: "TCP", name: "dns-tcp" }]),
+        // Declared webhook ingress (`ingressFrom` kube-system konnectivity-agent) is proven from this pod.
+        pod(KONNECTIVITY_AGENT.namespace, KONNECTIVITY_AGENT.name, KONNECTIVITY_AGENT.labels, []),
+    ];
     for (const infra of intent.infrastructure) {
         pods.push(pod(infra.name, `${infra.name}-agent`, infra.podLabels ?? { "app.kubernetes.io/name": `${infra.name}-agent` }, []));
     }

@@ -5,6 +5,7 @@ import { SEGMENTATION_PATH, SegmentationIntent } from "../intent";
 import { renderBaselinePolicy } from "./baselinePolicy";
 import { GLOBAL_POLICY_BUDGET, NAMESPACE_POLICY_BUDGET } from "./conventions";
 import { renderInfrastructurePolicies } from "./infrastructurePolicies";
+import { renderMetadataGuardrail } from "./metadataGuardrail";
 import { NamespacePolicySetPlan, policyCount, renderNamespacePolicies } from "./namespacePolicies";
 import { renderPeerPolicies } from "./peerPolicies";
 import { renderSelfManagedPolicies } from "./selfManagedPolicies";
@@ -67,7 +68,7 @@ function checkPolicyBudgets(intent: SegmentationIntent, rendered: RenderedSegmen
     }
 }
 
-/** The cluster-wide Calico policies: infrastructure and peer allowances, then the baseline. */
+/** The cluster-wide Calico policies: the platform-address guardrail, infrastructure and peer allowances, then the baseline. */
 function renderGlobalPolicies(intent: SegmentationIntent): KubeObject[] {
-    return [...renderInfrastructurePolicies(intent), ...renderPeerPolicies(intent), renderBaselinePolicy(intent)];
+    return [renderMetadataGuardrail(intent), ...renderInfrastructurePolicies(intent), ...renderPeerPolicies(intent), renderBaselinePolicy(intent)];
 }

@@ -23,14 +23,13 @@ import {
     KubeObject,
     stagedKubernetesNetworkPolicy,
 } from "../calico";
-import { PLATFORM_ENDPOINTS } from "../azure";
-import { NamespaceIntent, SegmentationIntent, SYSTEM_NAMESPACES } from "../intent";
-import { dnsRules } from "./calicoRules";
+import { NamespaceIntent, SegmentationIntent } from "../intent";
+import { DENY_KUBERNETES_API_RULES, dnsRules, nonSystemNamespaceSelector } from "./calicoRules";
+import { metadataGuardrailSpec } from "./metadataGuardrail";
 import {
     BASELINE_POLICY,
     KUBERNETES_API,
     MODE_LABEL,
-    NAMESPACE_NAME,
     ORDER_BASELINE,
     ORDER_DENY_KUBERNETES_API,
     ORDER_KUBERNETES_API,
@@ -64,10 +63,11 @@ export interface SelfManagedPolicies {
 export function renderSelfManagedPolicies(intent: SegmentationIntent): SelfManagedPolicies {
     const platform = (object: KubeObject): KubeObject => calicoV3Policy("GlobalNetworkPolicy", PLATFORM_TIER, object.metadata.name, object.spec as unknown as CalicoPolicySpec);
     const globalPolicies: KubeObject[] = [
-        metadataGuardrail(),
+        metadataGuardrail(intent),
         ...renderInfrastructurePolicies(intent).map(platform),
         ...renderPeerPolicies(intent).map(platform),
         ...kubernetesApiPolicies(intent),
+        undeclaredKubernetesApiDeny(intent),
         baselinePolicy(intent),
     ];
     return {
@@ -77,17 +77,13 @@ export function renderSelfManagedPolicies(intent: SegmentationIntent): SelfManag
     };
 }
 
-/** Every pod outside the system namespaces: no egress to IMDS or WireServer, in audit mode too (never staged). */
-function metadataGuardrail(): KubeObject {
-    // IMDS hands out the node's managed-identity tokens; WireServer is the host agent (core/azure/platformAddresses.ts).
-    const destination = { nets: [...PLATFORM_ENDPOINTS] };
-    return calicoV3Policy("GlobalNetworkPolicy", PLATFORM_TIER, METADATA_GUARDRAIL_POLICY, {
-        order: ORDER_GUARDRAIL,
-        namespaceSelector: notSystemNamespaces(),
-        selector: "all()",
-        types: ["Egress"],
-        egress: [{ action: "Log", destination }, { action: "Deny", destination }],
-    });
+/**
+ * Every pod outside the system namespaces: no egress to IMDS or WireServer, in audit mode too (never staged). The
+ * same inputs as AKS-managed mode's guardrail (metadataGuardrail.ts), first in the platform tier, whose
+ * `defaultAction: Pass` hands everything else to the next tier.
+ */
+function metadataGuardrail(intent: SegmentationIntent): KubeObject {
+    return calicoV3Policy("GlobalNetworkPolicy", PLATFORM_TIER, METADATA_GUARDRAIL_POLICY, { ...metadataGuardrailSpec(intent), order: ORDER_GUARDRAIL });
 }
 
 /**
@@ -123,6 +119,20 @@ function kubernetesApiPolicies(intent: SegmentationIntent): KubeObject[] {
 }
 
 /**
+ * The API server, closed to namespaces nobody declared in every mode (peers and infrastructure deny it in their own
+ * policies): the baseline below is only staged in an audit stack, so this deny is its enforced part.
+ */
+function undeclaredKubernetesApiDeny(intent: SegmentationIntent): KubeObject {
+    return calicoV3Policy("GlobalNetworkPolicy", PLATFORM_TIER, "deny-kubernetes-api-undeclared", {
+        order: ORDER_DENY_KUBERNETES_API,
+        namespaceSelector: `${nonSystemNamespaceSelector(intent)} && ${POLICY_SET_LABEL} != 'enabled'`,
+        selector: "all()",
+        types: ["Egress"],
+        egress: [...DENY_KUBERNETES_API_RULES],
+    });
+}
+
+/**
  * Zero trust for namespaces nobody declared, peers beyond their allowances and infrastructure pods outside their
  * podLabels: DNS, then deny. App namespaces are left to their own sets in the default tier (the platform tier
  * comes first, so the baseline must not decide for them). Follows the stack's default mode: enforced, or staged.
@@ -132,7 +142,7 @@ function baselinePolicy(intent: SegmentationIntent): KubeObject {
     return calicoV3Policy(enforce ? "GlobalNetworkPolicy" : "StagedGlobalNetworkPolicy", PLATFORM_TIER, BASELINE_POLICY, {
         order: ORDER_BASELINE,
         // `!=` also matches a namespace without the label (Calico selector semantics, REFERENCE.md section 3).
-        namespaceSelector: `${notSystemNamespaces()} && ${POLICY_SET_LABEL} != 'enabled'`,
+        namespaceSelector: `${nonSystemNamespaceSelector(intent)} && ${POLICY_SET_LABEL} != 'enabled'`,
         selector: "all()",
         types: ["Ingress", "Egress"],
         ingress: enforce ? [{ action: "Log" }, { action: "Deny" }] : [{ action: "Deny" }],
@@ -140,9 +150,6 @@ function baselinePolicy(intent: SegmentationIntent): KubeObject {
     });
 }
 
-function notSystemNamespaces(): string {
-    return `${NAMESPACE_NAME} not in {${SYSTEM_NAMESPACES.map((name) => `'${name}'`).join(", ")}}`;
-}
 
 /** The generated API-server policies move to the platform tier in this mode. */
 const MOVED_TO_PLATFORM = new Set(["allow-kubernetes-api", "deny-kubernetes-api"]);

@@ -1,7 +1,8 @@
-import { Ipv4Block, parseIpv4Block } from "../common";
+import { Ipv4Block, numberToIpv4, parseIpv4Block } from "../common";
 import type { KubeObject } from "../calico";
-import { AZURE_PLATFORM_ADDRESS, ExternalIngress, PortSpec, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "../intent";
-import { LOCAL_DNS_ADDRESSES, MODE_DEPENDENT_POLICIES } from "../policies";
+import { INSTANCE_METADATA_ADDRESS, WIRESERVER_ADDRESS } from "../azure";
+import { AZURE_PLATFORM_ADDRESS, ExternalIngress, NETWORK_POLICY_PATH, PortSpec, policyEnforcementProblem, PRIVATE_RANGES, SegmentationIntent, SHARED_ADDRESS_SPACE, UNDECLARED_NAMESPACE } from "../intent";
+import { KONNECTIVITY_AGENT, LOCAL_DNS_ADDRESSES, MODE_DEPENDENT_POLICIES } from "../policies";
 import { analyze, type Analysis, type Connection, ConnectionSet, enforceStagedPolicies, type Entity, explain, type ManifestObject } from "../../reach";
 
 /** The outcome of checking the stack's policies against its declared intent. */
@@ -9,7 +10,7 @@ export interface IntentCheck {
     readonly passed: boolean;
     /** One sentence per violation, naming the flow. */
     readonly violations: readonly string[];
-    /** Namespaces in audit mode: the check evaluates them as enforce would. */
+    /** Namespaces in audit mode: the check evaluates them as enforce would, and their every-mode invariants as deployed. */
     readonly auditNamespaces: readonly string[];
     /** Allowed connections (source, destination and their ports) the check compared with the intent. */
     readonly allowedChecked: number;
@@ -20,6 +21,13 @@ export interface IntentCheck {
 const DNS = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 53));
 const API_SERVER = "default/kubernetes[APIServer]";
 const COREDNS = "kube-system/coredns[Pod]";
+const KONNECTIVITY = `${KONNECTIVITY_AGENT.namespace}/${KONNECTIVITY_AGENT.name}[Pod]`;
+
+/** Addresses no pod outside the system namespaces may reach, in any mode (core/azure/platformAddresses.ts). */
+const PLATFORM_ENDPOINTS = [
+    { address: parseIpv4Block(INSTANCE_METADATA_ADDRESS), name: "the instance metadata service" },
+    { address: parseIpv4Block(WIRESERVER_ADDRESS), name: "WireServer" },
+];
 
 /** Plain objects for the analyzer (built in code, so they carry no source location). */
 export function asManifests(objects: readonly KubeObject[]): ManifestObject[] {
@@ -66,8 +74,11 @@ interface DeclaredPod {
  * not taken from the renderer, so that a renderer bug shows.
  */
 export function checkIntent(intent: SegmentationIntent, applied: readonly KubeObject[], workloads: readonly KubeObject[]): IntentCheck {
-    const analysis = analyze(asManifests([...asEnforced(applied), ...workloads]));
+    const enforced = asEnforced(applied);
+    const analysis = analyze(asManifests([...enforced, ...workloads]));
     const expected = expectedConnections(intent);
+    // Audit lets undeclared traffic through; what must hold in every mode is checked on the policies as deployed.
+    const deployed = enforced.every((object, index) => object === applied[index]) ? analysis : analyze(asManifests([...applied, ...workloads]));
     const inScope = (connection: Connection) => expected.subjects.has(connection.source.display) || expected.subjects.has(connection.destination.display);
     let allowedChecked = 0;
 
@@ -99,8 +110,48 @@ export function checkIntent(intent: SegmentationIntent, applied: readonly KubeOb
             violations.push(`missing: ${source} => internet : ${want.format()} is declared (FQDN egress) but not allowed to ${blocked.length} public range(s), e.g. ${blocked[0].display}`);
         }
     }
+    // Declared address ranges, both ways: every piece of the range must get the declared ports.
+    const rangeMissing = (pod: string, ranges: readonly AddressExpectation[] | undefined, direction: "from" | "to") => {
+        for (const range of ranges ?? []) {
+            const pieces = analysis.externals.filter((piece) => range.start <= piece.start && piece.end <= range.end);
+            const key = (piece: Entity) => (direction === "from" ? `${piece.display} => ${pod}` : `${pod} => ${piece.display}`);
+            const blocked = pieces.filter((piece) => !(allowed.get(key(piece))?.ports ?? ConnectionSet.NONE).covers(range.ports));
+            if (blocked.length === 0) continue;
+            const text = `${numberToIpv4(range.start)}-${numberToIpv4(range.end)}`;
+            violations.push(direction === "from" ? `missing: ${text} => ${pod} : ${range.ports.format()} is declared but not allowed` : `missing: ${pod} => ${text} : ${range.ports.format()} is declared but not allowed`);
+        }
+    };
+    for (const [pod, ranges] of expected.ingressCidrs) rangeMissing(pod, ranges, "from");
+    for (const [pod, ranges] of expected.cidrs) rangeMissing(pod, ranges, "to");
+    violations.push(...invariantViolations(deployed, expected));
+    const unenforced = policyEnforcementProblem(intent.cluster);
+    if (unenforced) violations.push(`unenforced: ${NETWORK_POLICY_PATH} ${unenforced}`);
     const auditNamespaces = intent.namespaces.filter((namespace) => namespace.mode === "audit").map((namespace) => namespace.name);
     return { passed: violations.length === 0, violations: violations.sort(), auditNamespaces, allowedChecked, declaredChecked: expected.pairs.size + expected.internet.size };
+}
+
+/**
+ * What holds in every mode, on the policies as deployed (audit's `Allow` verdicts included): no representative pod
+ * outside the system namespaces reaches the instance metadata service or WireServer on any port, and no peer,
+ * infrastructure or undeclared pod reaches the API server unless its intent says `kubernetesApi`.
+ */
+function invariantViolations(deployed: Analysis, expected: ExpectedConnections): string[] {
+    const violations: string[] = [];
+    for (const connection of deployed.connections) {
+        const source = connection.source.display;
+        if (connection.source.type !== "workload" || !expected.subjects.has(source)) continue;
+        const destination = connection.destination;
+        if (destination.type === "external") {
+            for (const endpoint of PLATFORM_ENDPOINTS) {
+                if (destination.start <= endpoint.address.first && endpoint.address.last <= destination.end) {
+                    violations.push(`in every mode: ${source} => ${endpoint.address.cidr.replace("/32", "")} (${endpoint.name}) : ${connection.ports.format()} is allowed by the policies as deployed`);
+                }
+            }
+        } else if (destination.display === API_SERVER && expected.apiServerForbidden.has(source)) {
+            violations.push(`in every mode: ${source} => ${API_SERVER} : ${connection.ports.format()} is allowed by the policies as deployed, but its intent has no kubernetesApi${apiServerPath(deployed, connection)}`);
+        }
+    }
+    return violations;
 }
 
 /** The policies that let a workload reach the API server, so the violation names the path. */
@@ -108,7 +159,9 @@ function apiServerPath(analysis: Analysis, connection: Connection): string {
     const explanation = explain(analysis, connection.source.display, connection.destination.display);
     const allowing = explanation.egress.tiers.flatMap((tier) => tier.steps.filter((step) => step.effect === "allowed").map((step) => `${step.policy.display}${step.rule ? ` rule ${step.rule.text}` : ""}`));
     const via = allowing.length > 0 ? allowing.join("; ") : explanation.egress.tiers.length === 0 ? "no egress policy selects it" : "traffic no policy decided";
-    return ` (via ${via}; a public API server is an address in public IPv4)`;
+    // A rule holding only part of public IPv4 may or may not hold the API server: the engine counts it, and says so.
+    const uncertain = explanation.notes.some((note) => note.startsWith("uncertain:"));
+    return ` (via ${via}; ${uncertain ? "uncertain: the rule holds part of public IPv4, where a public API server may be" : "a public API server is an address in public IPv4"})`;
 }
 
 interface AddressExpectation {
@@ -120,6 +173,8 @@ interface AddressExpectation {
 interface ExpectedConnections {
     /** Representative pods the check speaks for: every connection touching one is checked. */
     readonly subjects: ReadonlySet<string>;
+    /** Peer, infrastructure and undeclared pods without `kubernetesApi`: the API server is closed to them in every mode. */
+    readonly apiServerForbidden: ReadonlySet<string>;
     /** Pod pairs ("A => B") with exactly these ports. */
     readonly pairs: Map<string, ConnectionSet>;
     /** Internet ports per pod (public ranges only). */
@@ -157,7 +212,8 @@ function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
     const peerPods: DeclaredPod[] = intent.peers.map((peer) => ({ display: podName(peer.name, `${peer.name}-peer`), namespace: peer.name, labels: peer.podLabels ?? { "app.kubernetes.io/name": `${peer.name}-peer` } }));
     const coredns: DeclaredPod = { display: COREDNS, namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
     const undeclared = podName(UNDECLARED_NAMESPACE, "probe");
-    const everyPod = [...appPods, ...infraPods, ...peerPods, coredns];
+    const konnectivity: DeclaredPod = { display: KONNECTIVITY, namespace: KONNECTIVITY_AGENT.namespace, labels: KONNECTIVITY_AGENT.labels };
+    const everyPod = [...appPods, ...infraPods, ...peerPods, coredns, konnectivity];
     /** Pods an ingress entry names: a namespace (and labels) or a range. */
     const accept = (destination: string, entries: readonly ExternalIngress[]) => {
         for (const entry of entries) {
@@ -202,12 +258,22 @@ function expectedConnections(intent: SegmentationIntent): ExpectedConnections {
     intent.peers.forEach((peer, index) => {
         egressOf(peerPods[index]!.display, peer.egress);
         accept(peerPods[index]!.display, peer.ingressFrom);
+        // A peer that takes traffic from address ranges sits behind an Azure load balancer, whose health probes come
+        // from WireServer's address to the ports those clients use (core/azure/platformAddresses.ts).
+        for (const entry of peer.ingressFrom) {
+            if (entry.cidr !== undefined) addRange(ingressCidrs, peerPods[index]!.display, WIRESERVER_ADDRESS, portSet(entry.ports));
+        }
     });
     // Zero trust for namespaces nobody declared: DNS out, nothing else either way.
     egressOf(undeclared, undefined);
 
     const subjects = new Set([...appPods, ...infraPods, ...peerPods].map((pod) => pod.display).concat(undeclared));
-    return { subjects, pairs, internet, cidrs, ingressCidrs, nonInternet: nonInternetBlocks(intent) };
+    const apiServerForbidden = new Set([
+        ...infraPods.filter((_, index) => !intent.infrastructure[index]!.egress.kubernetesApi).map((pod) => pod.display),
+        ...peerPods.filter((_, index) => !intent.peers[index]!.egress.kubernetesApi).map((pod) => pod.display),
+        undeclared,
+    ]);
+    return { subjects, apiServerForbidden, pairs, internet, cidrs, ingressCidrs, nonInternet: nonInternetBlocks(intent) };
 }
 
 /** Joins touching or overlapping ranges that expect the same ports (the engine reports merged ranges). */

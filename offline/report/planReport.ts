@@ -176,6 +176,10 @@ export function describeResource(resource: CapturedResource): string {
         }
         case "azure-native:containerservice:AgentPool":
             return describePool(inputs.agentPoolName, inputs);
+        case "azure-native:containerservice:MaintenanceConfiguration": {
+            const window = inputs.maintenanceWindow ?? {};
+            return `${inputs.configName}: ${window.schedule?.weekly?.dayOfWeek} ${window.startTime} UTC${window.utcOffset ?? "+00:00"}, ${window.durationHours} h`;
+        }
         default:
             return describeKubernetesObject(inputs);
     }
@@ -185,7 +189,7 @@ export function describeResource(resource: CapturedResource): string {
 function describePool(name: string, pool: Record<string, any>): string {
     const nodes = pool.minCount === pool.maxCount ? plural(pool.minCount, "node") : `${pool.minCount}-${pool.maxCount} nodes`;
     const label = name === String(pool.mode ?? "").toLowerCase() ? "" : `${name} `;
-    return `${label}${pool.vmSize} ${nodes}${pool.availabilityZones ? `, zones ${pool.availabilityZones.join(",")}` : ""}`;
+    return `${label}${pool.vmSize} ${nodes}${pool.availabilityZones ? `, zones ${pool.availabilityZones.join(",")}` : ""}${pool.orchestratorVersion ? `, k8s ${pool.orchestratorVersion}` : ""}`;
 }
 
 /** Routes grouped by next hop; a long group shows its first prefixes and a count. */

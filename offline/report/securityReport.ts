@@ -244,8 +244,8 @@ export function securityReportText(report: SecurityReport, options: { readonly v
     } else {
         if (check.auditNamespaces.length > 0) {
             lines.push(report.calico.mode === "self-managed"
-                ? `  note: ${check.auditNamespaces.join(", ")} in audit mode: their policies are staged (Goldmane shows what they would deny), not enforced; the check evaluates the staged policies as enforced`
-                : `  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates the policies as enforce would`);
+                ? `  note: ${check.auditNamespaces.join(", ")} in audit mode: their policies are staged (Goldmane shows what they would deny), not enforced; the check evaluates the staged policies as enforced, and the every-mode guardrails as deployed`
+                : `  note: ${check.auditNamespaces.join(", ")} in audit mode: undeclared traffic is logged, not blocked; the check evaluates them as enforce would, and the every-mode guardrails as deployed`);
         }
         lines.push(...check.violations.map((violation) => `  ${violation}`));
         lines.push(check.passed ? `  PASS (${intentCheckCount(check)})` : `  FAIL (${check.violations.length} violation${check.violations.length === 1 ? "" : "s"})`);

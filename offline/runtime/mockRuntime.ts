@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../core/config";
 import { numberToIpv4, parseIpv4Block } from "../../core/common";
 import { useApiAccessProbe } from "../../components/kubernetesApiAccess";
+import { useJudgementDay } from "../../components/judgementDay";
 import { programPath as defaultProgramPath } from "./projectDir";
 
 /** A resource the program registered, as the offline plan and the tests see it. */
@@ -23,6 +24,8 @@ export interface CapturedResource {
     readonly provider?: string;
     /** Whether it is a component (no cloud object of its own). */
     readonly component: boolean;
+    /** Property paths the engine keeps at their stored values (`ignoreChanges`). */
+    readonly ignoreChanges: readonly string[];
 }
 
 /** The unique key of a resource within a stack: its type and logical name (what a URN ends with). */
@@ -57,6 +60,7 @@ const NAME_PROPERTIES: Record<string, string> = {
     "azure-native:authorization:RoleAssignment": "roleAssignmentName",
     "azure-native:containerservice:ManagedCluster": "resourceName",
     "azure-native:containerservice:AgentPool": "agentPoolName",
+    "azure-native:containerservice:MaintenanceConfiguration": "configName",
     "azure-native:monitor:DiagnosticSetting": "name",
     "azure-native:monitor:DataCollectionRule": "dataCollectionRuleName",
     "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
@@ -210,6 +214,15 @@ export interface MockRunOptions {
     readonly programPath?: string;
     /** Who the mocks say runs `pulumi up`; defaults to a service principal, as in the deploy workflow. */
     readonly deployer?: OfflineDeployer;
+    /**
+     * Whether the run is a preview (`pulumi preview`), as the offline plan is; false runs it as `pulumi up` would.
+     * Defaults to true.
+     */
+    readonly preview?: boolean;
+    /** The day the program judges version support on (ISO); defaults to SOURCE_DATE_EPOCH or the clock. */
+    readonly today?: string;
+    /** Receives each resource as it is registered, also when the program stops part-way. */
+    readonly registered?: CapturedResource[];
 }
 
 /**
@@ -219,10 +232,11 @@ export interface MockRunOptions {
 export async function runProgramOffline(options: MockRunOptions): Promise<MockRun> {
     // No cluster to ask offline: the RBAC readiness check (components/kubernetesApiAccess.ts) answers at once.
     useApiAccessProbe(async () => "allowed");
-    await pulumi.runtime.setMocks(new OfflineMocks(options.deployer ?? "service-principal"), PROJECT, options.stack, false);
+    useJudgementDay(options.today);
+    await pulumi.runtime.setMocks(new OfflineMocks(options.deployer ?? "service-principal"), PROJECT, options.stack, options.preview ?? true);
     pulumi.runtime.setAllConfig(options.config);
 
-    const captured: CapturedResource[] = [];
+    const captured: CapturedResource[] = options.registered ?? [];
     const logicalNames = new WeakMap<pulumi.Resource, string>();
     const nameOf = (resource: unknown): string | undefined => (resource instanceof pulumi.Resource ? logicalNames.get(resource) : undefined);
 
@@ -243,6 +257,7 @@ export async function runProgramOffline(options: MockRunOptions): Promise<MockRu
                 protect: args.opts.protect === true,
                 provider: nameOf(provider),
                 component: !(args.resource instanceof pulumi.CustomResource),
+                ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
             });
             return undefined;
         });

@@ -43,6 +43,8 @@ export interface PolicyCheckOptions {
     readonly environment: Environment;
     /** Pack config, as in a `--policy-pack-config` file: policy name (or "all") -> level or {enforcementLevel, ...properties}. */
     readonly config?: PolicyPackConfig;
+    /** The day date-aware policies judge on (ISO); defaults to the day the AKS calendar was read. */
+    readonly today?: string;
 }
 
 /** Thrown by `notApplicable()`: the policy chose not to judge this resource or stack. */
@@ -173,9 +175,9 @@ function settle(policyName: string, outcome: unknown): void {
  * entry). Remediate counts as mandatory.
  */
 export function runPolicyPack(run: MockRun, options: PolicyCheckOptions): PolicyResult[] {
-    // The offline plan judges dates on the day the AKS calendar was read, so its report does not change by clock;
-    // `pulumi preview --policy-pack` uses the real date.
-    return runPolicies(createPolicies({ stackEnvironment: options.environment, today: () => AKS_VERSION_CALENDAR_READ_ON }), run, options);
+    // The plan passes the day it judges on (--today, SOURCE_DATE_EPOCH or the clock), as `pulumi preview --policy-pack` does.
+    const today = options.today ?? AKS_VERSION_CALENDAR_READ_ON;
+    return runPolicies(createPolicies({ stackEnvironment: options.environment, today: () => today }), run, options);
 }
 
 /** Runs the given policies (the pack's, from the sources or from a built pack) like runPolicyPack. */

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, visit, YAMLMap } from "yaml";
 import { ConfigError } from "../../core/common";
-import { elementName, parseConfigPath, projectConfigValues, readStackConfig, StackConfig } from "../../core/config";
+import { elementName, parseConfigPath, projectConfigValues, readStackConfig, ReadStackConfigOptions, StackConfig } from "../../core/config";
 
 /** A stack file could not be used; the message names the file (and line). */
 export class StackFileError extends Error {
@@ -124,9 +124,9 @@ export function parseStack(text: string, file: string): StackFile {
  * Validates a stack file's config (core/config's readStackConfig); every problem of a ConfigError gets the
  * `file:line:column` of its key.
  */
-export function stackConfigOf(stackFile: StackFile, stack: string): StackConfig {
+export function stackConfigOf(stackFile: StackFile, stack: string, options: ReadStackConfigOptions = {}): StackConfig {
     try {
-        return readStackConfig(projectConfigValues(stackFile.config), stack);
+        return readStackConfig(projectConfigValues(stackFile.config), stack, options);
     } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         throw new ConfigError(error.problems.map((problem) => {

@@ -113,7 +113,11 @@ interface ResolvedEntity {
     readonly workloads: ReadonlySet<number>;
     /** Workloads left unmatched because their nets/notNets answer depends on pod IPs the input does not give. */
     readonly uncertain: ReadonlySet<number>;
+    /** Host-networked workloads it matches: by address only (their node's), never by label, service or account. */
+    readonly hostNetwork: ReadonlySet<number>;
     readonly apiServer: boolean;
+    /** Its ranges hold some public addresses but not all: the public API server may be among them ("uncertain"). */
+    readonly apiServerPossible: boolean;
     readonly pieces: Uint8Array;
 }
 
@@ -197,6 +201,8 @@ class Resolver {
         this.noPieces = new Uint8Array(pieceStarts.length);
         this.everyPiece = new Uint8Array(pieceStarts.length).fill(1);
         for (const workload of workloads) {
+            // Not an endpoint to Calico: no selector finds it (resolveHostNetwork matches it by address).
+            if (workload.hostNetwork) continue;
             let list = this.byNamespace.get(workload.namespace);
             if (!list) this.byNamespace.set(workload.namespace, (list = []));
             list.push(workload.id);
@@ -271,6 +277,7 @@ class Resolver {
     }
 
     private matchesWorkload(entity: EntityMatch, workload: Endpoint, uncertain: Set<number>): boolean {
+        if (workload.hostNetwork) return false;
         if (entity.service) {
             const service = this.model.services.get(`${entity.service.namespace}/${entity.service.name}`);
             if (!service?.selector || workload.namespace !== service.namespace) return false;
@@ -404,7 +411,15 @@ class Resolver {
             ((entity.select === undefined && entity.nets === undefined && entity.notNets === undefined && entity.serviceAccounts === undefined && entity.service === undefined) ||
                 namesApiServer(entity, this.model) ||
                 coversPublicApiServer(entity));
-        const resolved = { entity, allWorkloads, workloads, uncertain, apiServer, pieces: this.pieces(entity) };
+        const apiServerPossible = this.apiServerId !== undefined && !apiServer && coversSomePublicAddress(entity);
+        const hostNetwork = new Set<number>();
+        for (const workload of this.workloads) {
+            if (!workload.hostNetwork) continue;
+            const answer = hostNetworkMatch(entity, workload);
+            if (answer === "yes") hostNetwork.add(workload.id);
+            else if (answer === "unknown") uncertain.add(workload.id);
+        }
+        const resolved = { entity, allWorkloads, workloads, uncertain, hostNetwork, apiServer, apiServerPossible, pieces: this.pieces(entity) };
         this.entityCache.set(key, resolved);
         return resolved;
     }
@@ -421,6 +436,33 @@ export function coversPublicApiServer(entity: EntityMatch): boolean {
     const nets = entity.nets ?? ALL_IPV4;
     const reached = entity.notNets !== undefined ? subtractIntervals(nets, entity.notNets) : nets;
     return intervalsCover(reached, PUBLIC_API_SERVER_ADDRESSES);
+}
+
+/**
+ * True when the entity's address ranges hold some public address (but maybe not all): a public API server might be
+ * one of them. Its real address is unknown offline, so an Allow rule with such a range is counted as reaching it
+ * ("uncertain"), unless a `services` match on default/kubernetes denied it first; a Deny rule with such a range is
+ * not counted as denying it (it might miss). Conservative both ways.
+ */
+export function coversSomePublicAddress(entity: EntityMatch): boolean {
+    if ((entity.nets === undefined && entity.notNets === undefined) || entity.select !== undefined || entity.serviceAccounts !== undefined || entity.service !== undefined) return false;
+    const nets = entity.nets ?? ALL_IPV4;
+    const reached = entity.notNets !== undefined ? subtractIntervals(nets, entity.notNets) : nets;
+    return intersectIntervals(reached, PUBLIC_API_SERVER_ADDRESSES).length > 0;
+}
+
+/**
+ * Whether a rule's entity matches a host-networked workload's traffic. Felix sees only its node's address: label
+ * selectors (pods or network sets), services and service accounts never match it; nets/notNets match the node
+ * address (status.podIP of a host-networked pod), "unknown" when the input gives none and the answer depends on it.
+ */
+function hostNetworkMatch(entity: EntityMatch, workload: Endpoint): "yes" | "no" | "unknown" {
+    if (entity.select !== undefined || entity.service !== undefined || entity.serviceAccounts !== undefined) return "no";
+    if (entity.nets === undefined && entity.notNets === undefined) return "yes";
+    const addresses = (workload.podIPs ?? []).filter((ip): ip is number => ip !== undefined);
+    if (addresses.length === 0) return entity.notNets === undefined && intervalsCover(entity.nets!, ALL_IPV4) ? "yes" : "unknown";
+    const inside = addresses.filter((ip) => addressInside(entity, ip)).length;
+    return inside === addresses.length ? "yes" : inside === 0 ? "no" : "unknown";
 }
 
 /** Whether an address is inside the entity's nets and outside its notNets. */
@@ -476,6 +518,8 @@ export class ReachabilityEngine {
     /** Problems found while resolving. */
     readonly warnings: readonly Warning[];
     private readonly apiServerId: number | undefined;
+    /** Host-networked workloads: unpoliced, matched by address only. */
+    private readonly hostNetworkIds: readonly number[];
     private readonly groups: { readonly ingress: readonly TierGroup[][]; readonly egress: readonly TierGroup[][] };
     private readonly serviceLookup: ServiceLookup;
 
@@ -483,7 +527,7 @@ export class ReachabilityEngine {
         this.serviceLookup = (namespace, name) => model.services.get(`${namespace}/${name}`)?.ports;
         const referencesApiServer = policies.some((policy) =>
             [policy.ingress ?? [], policy.egress ?? []].some((rules) =>
-                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model) || coversPublicApiServer(entity))),
+                rules.some((rule) => [...rule.peers, ...(rule.local ? [rule.local] : [])].some((entity) => namesApiServer(entity, model) || coversSomePublicAddress(entity))),
             ),
         );
         const endpoints: Endpoint[] = [...model.workloads];
@@ -501,6 +545,7 @@ export class ReachabilityEngine {
             });
         }
         this.endpoints = endpoints;
+        this.hostNetworkIds = model.workloads.filter((workload) => workload.hostNetwork).map((workload) => workload.id);
         this.apiServerId = referencesApiServer ? endpoints.length - 1 : undefined;
         this.entities = endpoints.map((endpoint) => ({
             type: "workload" as const,
@@ -518,6 +563,8 @@ export class ReachabilityEngine {
             const resolved = this.resolvePolicy(policy, resolver);
             const subjects: Iterable<number> = resolved.appliesTo.allWorkloads ? model.workloads.keys() : resolved.appliesTo.workloads;
             for (const id of subjects) {
+                // No workload endpoint, so no policy applies to a host-networked pod (and AKS has no host endpoints).
+                if (model.workloads[id]!.hostNetwork) continue;
                 if (resolved.ingress) addToGroups(ingress[id]!, policy, resolved.ingress);
                 if (resolved.egress) addToGroups(egress[id]!, policy, resolved.egress);
             }
@@ -557,10 +604,12 @@ export class ReachabilityEngine {
         return trafficFor(resolved.rule, destination, serviceSide?.service ? { ...serviceSide.service, apiServer: destination?.kind === API_SERVER_KIND } : undefined, this.serviceLookup);
     }
 
-    private matchesPeer(resolved: ResolvedEntity, peer: Peer): boolean {
+    private matchesPeer(resolved: ResolvedEntity, peer: Peer, action: CompiledRule["action"]): boolean {
         switch (peer.kind) {
             case "endpoint":
-                return peer.id === this.apiServerId ? resolved.apiServer : resolved.allWorkloads || resolved.workloads.has(peer.id);
+                if (peer.id === this.apiServerId) return resolved.apiServer || (action !== "Deny" && resolved.apiServerPossible);
+                if (this.endpoints[peer.id]!.hostNetwork) return resolved.hostNetwork.has(peer.id);
+                return resolved.allWorkloads || resolved.workloads.has(peer.id);
             case "piece":
                 return resolved.pieces[peer.index] === 1;
             case "otherWorkload":
@@ -568,8 +617,8 @@ export class ReachabilityEngine {
         }
     }
 
-    private matchesAnyPeer(peers: readonly ResolvedEntity[], peer: Peer): boolean {
-        for (const entity of peers) if (this.matchesPeer(entity, peer)) return true;
+    private matchesAnyPeer(peers: readonly ResolvedEntity[], peer: Peer, action: CompiledRule["action"]): boolean {
+        for (const entity of peers) if (this.matchesPeer(entity, peer, action)) return true;
         return false;
     }
 
@@ -587,7 +636,7 @@ export class ReachabilityEngine {
                 for (const resolved of rules) {
                     if (resolved.rule.neverMatches !== undefined) continue;
                     if (resolved.local && !(resolved.local.allWorkloads || resolved.local.workloads.has(subjectId))) continue;
-                    if (!this.matchesAnyPeer(resolved.peers, peer)) continue;
+                    if (!this.matchesAnyPeer(resolved.peers, peer, resolved.rule.action)) continue;
                     const covered = this.trafficOf(resolved, direction, subject, peer).intersect(undecided);
                     if (covered.isEmpty()) continue;
                     matchedAny = true;
@@ -638,7 +687,7 @@ export class ReachabilityEngine {
     /** The walk's answer for a peer, shared among peers that match the same relevant rules. */
     private sharedAnswer(subjectId: number, direction: Direction, peer: Peer, relevant: readonly ResolvedRule[], answers: Map<string, ConnectionSet>): ConnectionSet {
         let signature = "";
-        for (const resolved of relevant) signature += this.matchesAnyPeer(resolved.peers, peer) ? "1" : "0";
+        for (const resolved of relevant) signature += this.matchesAnyPeer(resolved.peers, peer, resolved.rule.action) ? "1" : "0";
         let result = answers.get(signature);
         if (result === undefined) {
             result = this.evaluate(subjectId, direction, peer);
@@ -678,6 +727,8 @@ export class ReachabilityEngine {
         }
         if (everyWorkload) for (let id = 0; id < this.endpoints.length; id++) candidates.add(id);
         if (this.apiServerId !== undefined) candidates.add(this.apiServerId);
+        // Host-networked workloads never match as "any other workload": each gets its own answer.
+        for (const id of this.hostNetworkIds) candidates.add(id);
 
         // Peers matching the same rules get the same answer, unless egress traffic depends on the destination's ports.
         const sameTrafficForEveryEndpoint = direction === "ingress" || relevant.every((resolved) => resolved.fixedTraffic !== undefined);

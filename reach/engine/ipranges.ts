@@ -122,8 +122,8 @@ export function pieceIndex(starts: readonly number[], address: number): number {
  * special-purpose registry (RFC 6890 and successors: this network, private, shared, loopback, link-local,
  * IETF protocol assignments, documentation, 6to4 relay, benchmarking, multicast, reserved, read 2026-12-01)
  * and outside Azure's platform address 168.63.129.16, which is never an API server (Azure docs, "What is IP
- * address 168.63.129.16"). The real address is unknown offline, so a rule reaches "the public API server" only
- * when it covers all of these.
+ * address 168.63.129.16"). The real address is unknown offline: an Allow covering all of these surely reaches "the
+ * public API server", one covering some of them possibly does ("uncertain", evaluate.ts coversSomePublicAddress).
  */
 export const PUBLIC_API_SERVER_ADDRESSES: Intervals = publicApiServerAddresses();
 

@@ -59,6 +59,12 @@ export interface Endpoint {
     readonly ports: readonly ContainerPort[];
     /** Service account name. */
     readonly serviceAccount: string;
+    /**
+     * `hostNetwork: true`: Calico creates no workload endpoint for such a pod (libcalico-go
+     * lib/backend/k8s/conversion/conversion.go skips host-networked pods), so no policy selects it or names it by
+     * labels, and its traffic carries its node's address (status.podIP is the node's). Unpoliced both ways.
+     */
+    readonly hostNetwork?: boolean;
     /** Names of the pods reported as this workload (empty when it stands for a pod template). */
     readonly pods?: readonly string[];
     /** IPv4 addresses of those pods as numbers, one entry per pod (undefined where unknown). */
@@ -251,6 +257,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
             labels: labelsOf(labels),
             ports: containerPorts(spec),
             serviceAccount: spec?.serviceAccountName ?? spec?.serviceAccount ?? "default",
+            hostNetwork: spec?.hostNetwork === true,
             controller: controller ? { kind: controller.kind, name: controller.name } : undefined,
             podIP,
             replicas,
@@ -421,6 +428,14 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
     // Pods under their controlling owner, as far up as the owners are present (see workloads.ts).
     const grouping = groupWorkloads(pending);
     warnings.push(...grouping.warnings);
+    for (const group of grouping.groups) {
+        if (group.hostNetwork) {
+            warnings.push({
+                source: group.source,
+                message: `${group.display} runs with hostNetwork: true: Calico gives it no workload endpoint, so no policy applies to it and its traffic is its node's; reported as unpoliced (--explain says why)`,
+            });
+        }
+    }
     const workloads: Endpoint[] = grouping.groups.map((group, id) => {
         const calicoLabels = new Map(group.labels);
         calicoLabels.set("projectcalico.org/namespace", group.namespace);
@@ -436,6 +451,7 @@ export function buildModel(objects: readonly ManifestObject[]): ClusterModel {
             calicoLabels,
             ports: group.ports,
             serviceAccount: group.serviceAccount,
+            hostNetwork: group.hostNetwork,
             pods: group.pods,
             podIPs: group.podIPs,
             source: group.source,

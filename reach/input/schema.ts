@@ -164,6 +164,8 @@ export interface PodSpecObject {
     readonly initContainers?: readonly ContainerObject[];
     readonly serviceAccountName?: string;
     readonly serviceAccount?: string;
+    /** The pod shares its node's network namespace: Calico gives it no workload endpoint. */
+    readonly hostNetwork?: boolean;
 }
 
 const podSpec = object<PodSpecObject>({
@@ -171,6 +173,7 @@ const podSpec = object<PodSpecObject>({
     initContainers: optional(array(container)),
     serviceAccountName: optional(string),
     serviceAccount: optional(string),
+    hostNetwork: optional(boolean),
 });
 
 interface PodTemplateObject {

@@ -40,6 +40,8 @@ export interface WorkloadMember {
     readonly labels: ReadonlyMap<string, string>;
     readonly ports: readonly ContainerPort[];
     readonly serviceAccount: string;
+    /** `spec.hostNetwork: true`: no Calico workload endpoint, so no policy applies to it. */
+    readonly hostNetwork?: boolean;
     /** The controlling ownerReference, when there is one. */
     readonly controller?: { readonly kind: string; readonly name: string };
     /** A pod's IPv4 address from status.podIP/podIPs, as a number (absent when unknown, and for controllers). */
@@ -61,6 +63,8 @@ export interface WorkloadGroup {
     readonly labels: ReadonlyMap<string, string>;
     readonly ports: readonly ContainerPort[];
     readonly serviceAccount: string;
+    /** The pods run with `hostNetwork: true`. */
+    readonly hostNetwork: boolean;
     /** Names of the pods in the group, sorted (empty when the group stands for a template). */
     readonly pods: readonly string[];
     /** IPv4 addresses of those pods as numbers, one entry per pod (undefined where a pod's IP is unknown). */
@@ -122,7 +126,7 @@ function identityOf(member: WorkloadMember, present: ReadonlyMap<string, Workloa
 function lookOf(member: WorkloadMember): string {
     const labels = [...member.labels].sort(([a], [b]) => compareText(a, b));
     const ports = member.ports.map((port) => `${port.name ?? ""}:${port.port}/${port.protocol}`).sort(compareText);
-    return JSON.stringify([labels, member.serviceAccount, ports]);
+    return JSON.stringify([labels, member.serviceAccount, ports, member.hostNetwork === true]);
 }
 
 /** A short stable suffix for a look: FNV-1a (32-bit) of its text, base 36. Deterministic, no clock or randomness. */
@@ -171,6 +175,7 @@ export function groupWorkloads(members: readonly WorkloadMember[]): WorkloadGrou
             labels: look.labels,
             ports: look.ports,
             serviceAccount: look.serviceAccount,
+            hostNetwork: look.hostNetwork === true,
             pods: sorted.map((pod) => pod.name),
             podIPs: sorted.map((pod) => pod.podIP),
             source: pending.object?.source ?? sorted[0]?.source,
@@ -200,7 +205,7 @@ export function groupWorkloads(members: readonly WorkloadMember[]): WorkloadGrou
         warnings.push({
             source: pending.object?.source ?? split[0]!.source,
             message:
-                `pods of ${pending.namespace}/${pending.name}[${pending.kind}] differ in labels, service account or ports; ` +
+                `pods of ${pending.namespace}/${pending.name}[${pending.kind}] differ in labels, service account, ports or host network; ` +
                 `reported as ${split.length} workloads: ${split.map((group) => `${group.display} (${group.pods.length} pod${group.pods.length === 1 ? "" : "s"})`).join(", ")}`,
         });
     }

@@ -8,7 +8,7 @@ import { InputError, lineFor, placeText } from "../input";
 import { type DirectionTrace, type Peer, type ReachabilityEngine, type TierOutcome, externalEntity } from "../engine";
 import { ipv4Text, parseIPv4 } from "../engine";
 import { API_SERVER_KIND } from "../engine";
-import { ConnectionSet } from "../engine";
+import { ConnectionSet, coversPublicApiServer, coversSomePublicAddress } from "../engine";
 
 /** A reference to one side of a connection as users write it. */
 export type EntityReference =
@@ -106,12 +106,28 @@ export function explain(analysis: Analysis, source: string, destination: string)
                 "that settles it for these pods (their IPs may lie anywhere in the pod address space); counted as not matching",
         );
     }
+    for (const side of [from, to]) {
+        if (!("endpoint" in side) || !engine.endpoints[side.endpoint]!.hostNetwork) continue;
+        notes.push(
+            `${engine.endpoints[side.endpoint]!.display} is unpoliced: it runs with hostNetwork: true, and Calico creates no workload endpoint for a ` +
+                "host-networked pod (libcalico-go conversion.go), so no pod policy applies to it; its traffic is its node's (AKS has no host endpoints " +
+                "to police that), other pods' rules see it only by the node's address, and Felix never polices traffic from a node to its own pods",
+        );
+    }
     if ("endpoint" in to && engine.endpoints[to.endpoint]!.kind === API_SERVER_KIND) {
         verdict = verdict.intersect(ConnectionSet.ports("TCP", 443));
         notes.push("the API server pseudo-endpoint listens on TCP 443 only");
         notes.push(
-            "the public API server's address is unknown offline: it is reached by a `services` match on default/kubernetes, by a rule with no address limit, or by an ipBlock/nets that covers all public IPv4",
+            "the public API server's address is unknown offline: it is reached by a `services` match on default/kubernetes, by a rule with no address limit, or by an ipBlock/nets that holds public addresses (all public IPv4: surely; part of it: uncertain)",
         );
+        for (const tier of egress.tiers) {
+            for (const step of tier.steps) {
+                if (step.effect !== "allowed" || !step.rule || !step.rule.peers.some(coversSomePublicAddress) || step.rule.peers.some(coversPublicApiServer)) continue;
+                notes.push(
+                    `uncertain: ${step.policy.display} egress[${step.rule.index}] allows part of public IPv4, where the public API server may be; counted as reaching it (a \`services\` match on default/kubernetes that denies first would settle it)`,
+                );
+            }
+        }
     }
     if ("endpoint" in from && "endpoint" in to && engine.endpoints[from.endpoint]!.kind === API_SERVER_KIND && engine.endpoints[to.endpoint]!.kind === API_SERVER_KIND) {
         verdict = ConnectionSet.NONE;

@@ -25,6 +25,7 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
         }, (group) => group.inputs.ruleCollectionGroupName === "workload-egress"),
         "route-default-via-firewall": replace("azure-native:network:RouteTable", (table) => withInputs(table, { routes: (table.inputs.routes as Array<Record<string, unknown>>).map((route) => (route.addressPrefix === "0.0.0.0/0" ? { ...route, nextHopType: "Internet" } : route)) })),
         "network-policy-no-open-ingress": [...resources, networkPolicy("open", "shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })],
+        "egress-never-opens-platform-endpoints": [...resources, networkPolicy("metadata", "shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] }] })],
         // The baseline in either Calico mode: crd.projectcalico.org/v1 (aks-managed) or a staged or enforced v3 policy (self-managed).
         "calico-policy-not-in-system-namespaces": resources.map((resource) => (/projectcalico\.org\/v[13]:(Staged)?GlobalNetworkPolicy$/.test(resource.type) && /(^|\.)zero-trust-baseline$/.test((resource.inputs.metadata as { name?: string }).name ?? "") ? withInputs(resource, { spec: { namespaceSelector: undefined } }) : resource)),
         // aks-managed: AKS's engine turned off with no self-managed Calico installed; self-managed: the operator's chart removed.

@@ -85,7 +85,7 @@ export function validateStack(policyName: string, resources: readonly CapturedRe
 
 /** A crafted resource, as the mock runtime would capture it. */
 export function resource(type: string, name: string, inputs: Record<string, unknown>, options: Partial<Pick<CapturedResource, "protect" | "parent" | "provider">> = {}): CapturedResource {
-    return { type, name, inputs, dependsOn: [], protect: options.protect ?? false, parent: options.parent, provider: options.provider, component: false };
+    return { type, name, inputs, dependsOn: [], protect: options.protect ?? false, parent: options.parent, provider: options.provider, component: false, ignoreChanges: [] };
 }
 
 /** A copy of a resource with some inputs replaced (deep-merged objects, replaced arrays and scalars). */

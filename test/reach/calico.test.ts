@@ -350,12 +350,15 @@ describe("Calico services rules", () => {
         const reachesApiServer = (objects: ManifestObject[]) => analyze(objects).connections.map(formatConnection).includes("x/client[Pod] => default/kubernetes[APIServer] : TCP 443");
         const privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "168.63.129.16/32"];
 
+        // Its real address is unknown offline: an allow that holds any public address may hold it ("uncertain"), and
+        // is counted as reaching it; only a range with no public address surely misses it.
         it.each([
             ["an ipBlock 0.0.0.0/0 minus private, shared and Azure platform ranges", egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } }), true],
             ["an ipBlock 0.0.0.0/0", egressTo({ ipBlock: { cidr: "0.0.0.0/0" } }), true],
-            ["an ipBlock of one public /8 only", egressTo({ ipBlock: { cidr: "20.0.0.0/8" } }), false],
-            ["an ipBlock 0.0.0.0/0 minus one public /16", egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: ["20.1.0.0/16"] } }), false],
+            ["an ipBlock of one public /8 only (Azure API servers live in 20.0.0.0/8)", egressTo({ ipBlock: { cidr: "20.0.0.0/8" } }), true],
+            ["an ipBlock 0.0.0.0/0 minus one public /16", egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: ["20.1.0.0/16"] } }), true],
             ["private ranges only", egressTo({ ipBlock: { cidr: "10.0.0.0/8" } }), false],
+            ["WireServer only (never an API server)", egressTo({ ipBlock: { cidr: "168.63.129.16/32" } }), false],
         ])("%s: reaches it = %s", (_, policy, expected) => {
             expect(reachesApiServer([client, policy])).toBe(expected);
         });
@@ -363,7 +366,7 @@ describe("Calico services rules", () => {
         // A rule with notNets and no nets covers every address but those: it holds the API server only if no public address is excluded.
         it.each([
             ["notNets of the private ranges", privateRanges, true],
-            ["notNets of one public /8", ["20.0.0.0/8"], false],
+            ["notNets of one public /8", ["20.0.0.0/8"], true],
             ["notNets of all IPv4 in two halves", ["0.0.0.0/1", "128.0.0.0/1"], false],
         ])("a Calico rule with %s only: reaches it = %s", (_, notNets, expected) => {
             const calico = calicoPolicy("x", "egress", {
@@ -389,10 +392,27 @@ describe("Calico services rules", () => {
             expect(reachesApiServer([client, deny, egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } })])).toBe(false);
         });
 
+        it("a services Deny on default/kubernetes ordered before a public /8 allow keeps it out", () => {
+            const deny = calicoPolicy("x", "deny-kubernetes-api", { order: 600, selector: "all()", types: ["Egress"], egress: [{ action: "Deny", destination: { services: { name: "kubernetes", namespace: "default" } } }] });
+            expect(reachesApiServer([client, deny, egressTo({ ipBlock: { cidr: "20.0.0.0/8" } })])).toBe(false);
+        });
+
+        it("a Deny of one public /8 does not count as denying it: the API server may lie elsewhere", () => {
+            const deny = calicoPolicy("x", "deny-twenty", { order: 600, selector: "all()", types: ["Egress"], egress: [{ action: "Deny", destination: { nets: ["20.0.0.0/8"] } }] });
+            expect(reachesApiServer([client, deny, egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } })])).toBe(true);
+        });
+
+        it("--explain marks a path through part of public IPv4 as uncertain", () => {
+            const analysis = analyze([client, egressTo({ ipBlock: { cidr: "20.0.0.0/8" } })]);
+            expect(explain(analysis, "x/client", "default/kubernetes[APIServer]").notes).toContain(
+                "uncertain: NetworkPolicy x/egress egress[0] allows part of public IPv4, where the public API server may be; counted as reaching it (a `services` match on default/kubernetes that denies first would settle it)",
+            );
+        });
+
         it("--explain says how the API server is reached offline", () => {
             const analysis = analyze([client, egressTo({ ipBlock: { cidr: "0.0.0.0/0", except: privateRanges } })]);
             expect(explain(analysis, "x/client", "default/kubernetes[APIServer]").notes).toContain(
-                "the public API server's address is unknown offline: it is reached by a `services` match on default/kubernetes, by a rule with no address limit, or by an ipBlock/nets that covers all public IPv4",
+                "the public API server's address is unknown offline: it is reached by a `services` match on default/kubernetes, by a rule with no address limit, or by an ipBlock/nets that holds public addresses (all public IPv4: surely; part of it: uncertain)",
             );
         });
     });

@@ -234,6 +234,25 @@ describe("workloads by owner", () => {
         expect(stable[2]!.display).not.toBe(stable[0]!.display);
     });
 
+    it("splits pods of one owner that differ only in service account, and warns: Calico rules can select by it", () => {
+        const withAccount = (name: string, account: string) => ({ ...pod("shop", name, { app: "web" }, ["ReplicaSet", "web-1a"]), spec: { serviceAccountName: account, containers: [{ name: "c" }] } });
+        const objects = [
+            withAccount("web-1", "web"),
+            withAccount("web-2", "web-admin"),
+            pod("shop", "db-0", { app: "db" }),
+            // Only the web-admin account may reach db: one merged workload would make the two pods look alike.
+            { apiVersion: "crd.projectcalico.org/v1", kind: "NetworkPolicy", metadata: { name: "db", namespace: "shop" }, spec: { order: 10, selector: "app == 'db'", types: ["Ingress"], ingress: [{ action: "Allow", source: { serviceAccounts: { names: ["web-admin"] } } }] } },
+        ];
+        const analysis = analyze(parseManifests(dump(objects), "dump.yaml").objects);
+        const webs = analysis.workloads.filter((workload) => workload.name.startsWith("web-1a"));
+        expect(webs).toHaveLength(2);
+        expect(analysis.warnings.map(formatWarning)).toEqual([expect.stringMatching(/pods of shop\/web-1a\[ReplicaSet\] differ in labels, service account, ports or host network; reported as 2 workloads/)]);
+        const toDb = analysis.connections.map(formatConnection).filter((line) => line.includes("=> shop/db-0[Pod]") && line.startsWith("shop/web-1a"));
+        expect(toDb).toHaveLength(1);
+        const admin = podWorkloads(parseManifests(dump(objects), "dump.yaml").objects).find((entry) => entry.pod === "web-2")!;
+        expect(toDb[0]).toBe(`${admin.display} => shop/db-0[Pod] : All Connections`);
+    });
+
     it("a pod restart (new pod names, same owners) changes nothing in reach diff", () => {
         const before = analyze(parseManifests(dump(clusterDump("a")), "before.yaml").objects);
         const after = analyze(parseManifests(dump(clusterDump("z")), "after.yaml").objects);

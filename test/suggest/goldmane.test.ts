@@ -44,6 +44,19 @@ describe("reading a Goldmane export", () => {
         expect(parseGoldmaneFlows(snake, "snake.json").records[0]).toMatchObject({ verdict: "denied", decidedBy: "end of tier default", destination: { type: "Network", name: "pvt" }, destinationPort: 5432 });
     });
 
+    it("reads the policy kinds of every pinned release: AdminNetworkPolicy (3.30, 3.31) and ClusterNetworkPolicy (3.32+), by name or number", () => {
+        // goldmane/proto/api.proto PolicyKind: 7 AdminNetworkPolicy, 8 BaselineAdminNetworkPolicy at v3.30.3 and v3.31.7;
+        // 11 ClusterNetworkPolicy at v3.32.1 (7 and 8 removed). Tier names from api/pkg/apis/projectcalico/v3/tier.go.
+        const denied = (kind: string | number, name: string, tier: string) => JSON.stringify({ Key: { sourceName: "a-*", sourceNamespace: "shop", sourceType: "WorkloadEndpoint", destName: "pub", destType: "Network", destPort: "443", proto: "tcp", reporter: "Src", action: "Deny", policies: { enforcedPolicies: [{ kind, name, tier, action: "Deny", policyIndex: "0", ruleIndex: "0" }] } } });
+        const decided = (flow: string) => parseGoldmaneFlows(flow, "flows.json").records[0]!.decidedBy;
+        expect(decided(denied("AdminNetworkPolicy", "no-egress", "adminnetworkpolicy"))).toBe("AdminNetworkPolicy no-egress (tier adminnetworkpolicy)");
+        expect(decided(denied(8, "baseline", "baselineadminnetworkpolicy"))).toBe("BaselineAdminNetworkPolicy baseline (tier baselineadminnetworkpolicy)");
+        expect(decided(denied("ClusterNetworkPolicy", "no-egress", "kube-admin"))).toBe("ClusterNetworkPolicy no-egress (tier kube-admin)");
+        expect(decided(denied(11, "no-egress", "kube-baseline"))).toBe("ClusterNetworkPolicy no-egress (tier kube-baseline)");
+        expect(() => decided(denied("ClusterNetworkPolicyAdminTier", "x", "kube-admin"))).toThrow(/unknown policy kind "ClusterNetworkPolicyAdminTier" \(expected one of CalicoNetworkPolicy, .*, AdminNetworkPolicy, BaselineAdminNetworkPolicy, Profile, EndOfTier, ClusterNetworkPolicy\)/);
+        expect(() => decided(denied(12, "x", "default"))).toThrow(/unknown policy kind 12/);
+    });
+
     it("names the file and line of what it cannot read", () => {
         const bad = text.replace('"reporter": "Dst"', '"reporter": "Both"');
         expect(() => parseGoldmaneFlows(bad, "flows.json")).toThrow(new LogInputError('unknown reporter "Both" (expected one of Src, Dst)', "flows.json", 48));
