@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BENCHMARK_SIZES, measure, runBenchmark } from "../reach/bench";
-import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
-import { reportFailure } from "./failure";
+import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
+import { reportFailure } from "./common/failure";
 
 /** The benchmark's command line: its options, help and examples. */
 export const BENCH: CommandSpec = {

@@ -15,10 +15,10 @@ import * as path from "node:path";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff, type SecurityDiff } from "../offline/report";
 import { formatKubernetesUpgrade, kubernetesUpgrade, type ClusterLifecycle, type KubernetesUpgrade } from "../offline/report";
 import { stackFilePath, stacksIn } from "../offline/runtime";
-import { checkStackName } from "./failure";
-import { CommandOutput, runAsProcess } from "./command";
-import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
-import { planStackJson, PlanProcessError } from "./planProcess";
+import { checkStackName } from "./common/failure";
+import { CommandOutput, runAsProcess } from "./common/command";
+import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
+import { planStackJson, PlanProcessError } from "./common/planProcess";
 
 /** The security diff's command line: its options, help and examples. */
 export const DIFF: CommandSpec = {

@@ -6,8 +6,8 @@
  */
 import * as fs from "node:fs";
 import { DriftInputError, judgeDrift, previewSteps } from "../offline/report";
-import { CommandOutput, runAsProcess } from "./command";
-import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
+import { CommandOutput, runAsProcess } from "./common/command";
+import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
 
 /** drift's command line: its options, help and examples. */
 export const DRIFT: CommandSpec = {

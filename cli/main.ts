@@ -3,16 +3,16 @@
  * no "> aks-zero-trust@0.1.0 plan" banner on stdout (npm writes that banner itself before a script starts,
  * @npmcli/run-script), so the output pipes cleanly: `npx aks-zero-trust plan --format json | jq .summary`.
  *
- * Adding a command: write cli/<name>.ts exporting its CommandSpec (options, help, examples; cli/commandLine.ts) and a
+ * Adding a command: write cli/<name>.ts exporting its CommandSpec (options, help, examples; cli/common/commandLine.ts) and a
  * Command that starts with parseCommandLine; add one line to COMMANDS below; add the file to scripts/build.mjs's
  * entry points and an npm script (`"<name>": "node dist/cli/<name>.js"`); README's commands section lists it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, runAsProcess } from "./command";
+import { Command, runAsProcess } from "./common/command";
 import { nearestName } from "../core/common";
-import { EXIT_CODES_TEXT, fitToWidth, processContext } from "./commandLine";
-import { UsageError } from "./failure";
+import { EXIT_CODES_TEXT, fitToWidth, processContext } from "./common/commandLine";
+import { UsageError } from "./common/failure";
 
 interface CommandEntry {
     /** One line for `aks-zero-trust --help` (the command's own --help says the rest). */

@@ -24,7 +24,7 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { build, type Metafile, type Plugin } from "esbuild";
-import { parseFlags, reportFailure } from "./failure";
+import { parseFlags, reportFailure } from "./common/failure";
 
 const USAGE = "usage: npm run pack:policy -- [--out DIR]";
 

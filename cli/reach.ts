@@ -1,6 +1,6 @@
 /**
  * `npm run reach -- [options] PATH...` and `npm run reach -- diff [options] OLD NEW`: the reachability engine's
- * command line. Parses arguments (cli/commandLine.ts), calls the library (reach/) and prints; every decision lives
+ * command line. Parses arguments (cli/common/commandLine.ts), calls the library (reach/) and prints; every decision lives
  * in the library.
  */
 import * as fs from "node:fs";
@@ -27,8 +27,8 @@ import {
     presentConnections,
     summaryLine,
 } from "../reach";
-import { CommandContext, commandLineMistake, CommandSpec, EXIT_CODES, fitToWidth, parseCommandLine, processContext } from "./commandLine";
-import { reportFailure } from "./failure";
+import { CommandContext, commandLineMistake, CommandSpec, EXIT_CODES, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
+import { reportFailure } from "./common/failure";
 
 /** reach's command line: its options, help and examples. */
 export const REACH: CommandSpec = {

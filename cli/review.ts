@@ -13,10 +13,10 @@ import { InputError } from "../reach";
 import { checkRemovals, reviewStack, type PlannedStack, type RemovalCheck } from "../offline/edit";
 import { formatSecurityDiff, securityDiff } from "../offline/report";
 import { parseStack, stackConfigOf, stackFilePath, stacksIn, StackFileError } from "../offline/runtime";
-import { checkStackName } from "./failure";
-import { CommandOutput, progress, runAsProcess } from "./command";
-import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
-import { planStackJson, PlanProcessError } from "./planProcess";
+import { checkStackName } from "./common/failure";
+import { CommandOutput, progress, runAsProcess } from "./common/command";
+import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
+import { planStackJson, PlanProcessError } from "./common/planProcess";
 
 /** review's command line: its options, help and examples. */
 export const REVIEW: CommandSpec = {

@@ -17,10 +17,10 @@ import { InputError } from "../reach";
 import { formatSecurityDiff, securityDiff } from "../offline/report";
 import { parseStack, stackConfigOf, stackFilePath, stacksIn, StackFileError } from "../offline/runtime";
 import { checkProposals, type PlannedStack } from "../offline/edit";
-import { checkStackName, UsageError } from "./failure";
-import { CommandOutput, progress, runAsProcess } from "./command";
-import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./commandLine";
-import { planStackJson, PlanProcessError } from "./planProcess";
+import { checkStackName, UsageError } from "./common/failure";
+import { CommandOutput, progress, runAsProcess } from "./common/command";
+import { CommandContext, commandLineMistake, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
+import { planStackJson, PlanProcessError } from "./common/planProcess";
 
 /** suggest's command line: its options, help and examples. */
 export const SUGGEST: CommandSpec = {

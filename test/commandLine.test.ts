@@ -1,10 +1,10 @@
 /**
- * The one command-line layer (cli/commandLine.ts), in-process: what a user typing a command sees for a slip, a
+ * The one command-line layer (cli/common/commandLine.ts), in-process: what a user typing a command sees for a slip, a
  * missing "--" under npm, and --help.
  */
 import { describe, expect, it } from "vitest";
-import { commandPrefix, type CommandContext, type CommandSpec, helpText, parseCommandLine } from "../cli/commandLine";
-import { UsageError } from "../cli/failure";
+import { commandPrefix, type CommandContext, type CommandSpec, helpText, parseCommandLine } from "../cli/common/commandLine";
+import { UsageError } from "../cli/common/failure";
 import { PLAN } from "../cli/plan";
 import { REACH } from "../cli/reach";
 import { SUGGEST } from "../cli/suggest";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fitToWidth, helpText, type CommandContext } from "../cli/commandLine";
+import { fitToWidth, helpText, type CommandContext } from "../cli/common/commandLine";
 import { securityDiffOutput } from "../cli/diff";
 import { run as reachRun } from "../cli/reach";
 import { securityDiff, type PlanSecurityJson } from "../offline/report";

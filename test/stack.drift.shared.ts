@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { driftCommand, DRIFT_INPUT_ERRORS } from "../cli/drift";
-import { runCommand } from "../cli/command";
+import { runCommand } from "../cli/common/command";
 import { judgeDrift, type PreviewStep } from "../offline/report";
 import type { CapturedResource, MockRun } from "../offline/runtime";
 import { applyIgnoreChanges } from "./helpers/ignoreChanges";

@@ -5,7 +5,7 @@ import { stackConfig } from "./helpers/stack";
 // A real `pulumi up` (not a preview) of the shipped prod stack: Pulumi's state is global, so this file has its own process.
 describe("pulumi up with placeholders left in the stack", () => {
     // After the program stops, Pulumi's runtime leaves its stack's own promises rejected with the same error; the
-    // command lines ignore that echo (cli/command.ts runAsProcess), and so does this file, for that error only.
+    // command lines ignore that echo (cli/common/command.ts runAsProcess), and so does this file, for that error only.
     const echoes: unknown[] = [];
     let previous: NodeJS.UnhandledRejectionListener[] = [];
     const ignoreEcho = (reason: unknown) => {

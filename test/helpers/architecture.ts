@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from "node:path";
  * The project's floors (STYLE.md), lowest first. reach/ is its own library: its rooms (input, engine, output) sit under
  * its entry points (index, cli, bench). A room may import rooms on lower floors only: never a room on its
  * own floor or above. `reach/` and core/ are the pure ground; components/ and policy-pack/ stand on core/;
- * offline/ runs the program; cli/ parses arguments and prints. index.ts (the Pulumi program) sits beside cli/.
+ * offline/ runs the program; cli/common holds the command-line layer every command in cli/ stands on. index.ts (the Pulumi program) sits beside cli/.
  */
 export const FLOORS: ReadonlyArray<readonly string[]> = [
     ["reach/input"],
@@ -23,6 +23,7 @@ export const FLOORS: ReadonlyArray<readonly string[]> = [
     ["offline/runtime"],
     ["offline/report"],
     ["offline/edit"],
+    ["cli/common"],
     ["cli", "index.ts"],
 ];
 

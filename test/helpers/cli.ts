@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
-import type { Command } from "../../cli/command";
+import type { Command } from "../../cli/common/command";
 import { PROJECT_DIR } from "./stack";
 
 /** Result of running one of the project's command-line tools. */
@@ -53,7 +53,7 @@ export interface LoadedCommand {
 export async function runInProcess(load: () => Promise<LoadedCommand>, args: readonly string[]): Promise<CliResult> {
     vi.resetModules();
     const { command, inputErrors } = await load();
-    const { runCommand } = await import("../../cli/command");
+    const { runCommand } = await import("../../cli/common/command");
     let stdout = "";
     let stderr = "";
     const status = await runCommand(command, [...args], { out: (text) => { stdout += text; }, err: (text) => { stderr += text; }, errIsTerminal: false }, inputErrors);

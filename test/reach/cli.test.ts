@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fitToWidth } from "../../cli/commandLine";
+import { fitToWidth } from "../../cli/common/commandLine";
 import { run } from "../../cli/reach";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -9,7 +9,7 @@
  * (help pages, "did you mean", npm's eaten options) is the small part written here.
  */
 import { parseArgs } from "node:util";
-import { nearestName } from "../core/common";
+import { nearestName } from "../../core/common";
 import { UsageError } from "./failure";
 
 /** Exit codes, the same for every command (documented in README.md, "Exit codes", and at the end of every --help). */

@@ -6,8 +6,8 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { projectDir } from "../offline/runtime";
-import type { ClusterLifecycle, PlanSecurityJson } from "../offline/report";
+import { projectDir } from "../../offline/runtime";
+import type { ClusterLifecycle, PlanSecurityJson } from "../../offline/report";
 
 /** A stack could not be planned; the message says which and why (the plan's own error output). */
 export class PlanProcessError extends Error {}

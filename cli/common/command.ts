@@ -1,3 +1,7 @@
+/**
+ * cli/common holds what every command shares: running as a process (this file), the command-line layer (options, help,
+ * exit codes, 120 columns), user-facing failures and the plan run as a child process. Imports core/ and offline/ only.
+ */
 import { CommandContext, processContext } from "./commandLine";
 import { reportFailure } from "./failure";
 
@@ -12,7 +16,7 @@ export interface CommandOutput {
 }
 
 /**
- * A command line tool: parses argv (cli/commandLine.ts), writes to `output`, returns its exit code. `context` says how
+ * A command line tool: parses argv (cli/common/commandLine.ts), writes to `output`, returns its exit code. `context` says how
  * the user started it (npm script or bin), for the usage lines; absent, the npm script.
  */
 export type Command = (argv: string[], output: CommandOutput, context?: CommandContext) => Promise<number> | number;

@@ -1,6 +1,6 @@
 import type * as Pulumi from "@pulumi/pulumi";
 import { parseArgs, ParseArgsConfig } from "node:util";
-import { ConfigError } from "../core/common";
+import { ConfigError } from "../../core/common";
 
 /** The command line was wrong; exit code 2. */
 export class UsageError extends Error {
