@@ -68,7 +68,7 @@ describe("namespace policy sets rendered from the intent", () => {
             "aks-zero-trust:segmentation.namespaces[shop].labels.pod-security.kubernetes.io/enforce: the stack sets the Pod Security Admission labels itself (enforce: baseline); choose the level with podSecurity: baseline or restricted",
         ]);
         expect(problemsOf((v) => { v.segmentation.namespaces[0].podSecurity = "privileged"; })).toEqual([
-            'aks-zero-trust:segmentation.namespaces[0].podSecurity: expected one of "baseline", "restricted", got "privileged"',
+            'aks-zero-trust:segmentation.namespaces[shop].podSecurity: expected one of "baseline", "restricted", got "privileged"',
         ]);
     });
 
