@@ -1,0 +1,161 @@
+/**
+ * README's commands, run as written (what they write goes to a scratch folder), so that README cannot rot.
+ * Plan and reach run in-process; suggest and review each in a process of their own, beside them (they spend their
+ * time in their own plans); the security diff is checked up
+ * to its git lookup (its own tests run it for real).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { run as reachRun } from "../../cli/reach";
+import { CliResult, runDiffInProcess, runPlanInProcess } from "../helpers/cli";
+import { PROJECT_DIR } from "../helpers/stack";
+import { widestLine } from "../helpers/width";
+
+const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+
+/** Every command line of README's ```bash blocks, comments dropped, `a && b` split. */
+function fencedCommands(markdown: string): string[] {
+    const blocks = [...markdown.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    return blocks
+        .flatMap((block) => block.split("\n"))
+        .map((line) => line.replace(/\s+#.*$/, "").trim())
+        .filter((line) => line !== "")
+        .flatMap((line) => line.split(/\s*&&\s*/));
+}
+
+/** Commands for a real deployment (Azure, Pulumi CLI): they need a cloud account, so only their shape is known here. */
+const DEPLOYMENT_COMMANDS = /^(az |export |pulumi )/;
+/** npm's own commands: `npm ci` is what .ci/run starts with, `npm test` is this suite. */
+const NPM_ITSELF = new Set(["npm ci", "npm test"]);
+
+/**
+ * README's commands read the repository's files (examples/, policy-pack/) as written; only what they write goes to a
+ * scratch folder instead of /tmp, and the security diff's revisions are made up (its own tests run it for real).
+ */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "readme-"));
+const SCRATCH_PATHS: Record<string, string> = {
+    "/tmp/p": path.join(scratch, "p"),
+    "/tmp/Pulumi.dev.proposed.yaml": path.join(scratch, "Pulumi.dev.proposed.yaml"),
+    // No such revision here: the diff parses its options, then stops at the git lookup.
+    "origin/main": "readme-test-no-such-revision",
+    "HEAD~1": "readme-test-no-such-revision",
+};
+
+interface ParsedCommand {
+    readonly tool: "plan" | "diff" | "suggest" | "review" | "reach";
+    readonly args: string[];
+    readonly jq?: string;
+}
+
+/** `npm run TOOL -- ARGS` or `npx aks-zero-trust TOOL ARGS`, optionally piped into `jq .key`. */
+function parse(command: string): ParsedCommand | undefined {
+    const [main, pipe] = command.split(/\s*\|\s*/);
+    const words = main!.split(/\s+/).map((word) => SCRATCH_PATHS[word] ?? word);
+    let tool: string | undefined;
+    let args: string[];
+    if (words[0] === "npm" && words[1] === "run") {
+        tool = words[2];
+        args = words[3] === "--" ? words.slice(4) : words.slice(3);
+    } else if (words[0] === "npx" && words[1] === "aks-zero-trust") {
+        tool = words[2];
+        args = words.slice(3);
+    } else {
+        return undefined;
+    }
+    if (tool !== "plan" && tool !== "diff" && tool !== "suggest" && tool !== "review" && tool !== "reach") return undefined;
+    const jq = pipe ? /^jq (\.\w+)$/.exec(pipe)?.[1] : undefined;
+    if (pipe && !jq) throw new Error(`README pipes into something this test does not know: ${pipe}`);
+    return { tool, args, jq };
+}
+
+async function runTool(command: ParsedCommand): Promise<CliResult> {
+    if (command.tool === "plan") return runPlanInProcess(command.args);
+    if (command.tool === "diff") return runDiffInProcess(command.args);
+    if (command.tool === "suggest") return runInOwnProcess("cli/suggest.ts", command.args);
+    if (command.tool === "review") return runInOwnProcess("cli/review.ts", command.args);
+    let stdout = "";
+    let stderr = "";
+    const status = reachRun(command.args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; } });
+    return { status, stdout, stderr };
+}
+
+/**
+ * `tsx <script> args...` in a child process, without blocking: review and suggest share no state with the
+ * in-process tools and spend their time in their own plans, so they run beside them.
+ */
+function runInOwnProcess(script: string, args: readonly string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(PROJECT_DIR, script), ...args], { cwd: PROJECT_DIR });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString("utf8"); });
+        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+}
+
+const commands = fencedCommands(README);
+
+describe("README's commands", () => {
+    it("are all known: the project's tools, npm itself, or deployment commands", () => {
+        const unknown = commands.filter((command) => !parse(command) && !NPM_ITSELF.has(command) && !DEPLOYMENT_COMMANDS.test(command));
+        expect(unknown).toEqual([]);
+        expect(commands.filter((command) => parse(command)).length).toBeGreaterThanOrEqual(10);
+    });
+
+    it("name only files that exist in the repository (or that an earlier command writes under /tmp)", () => {
+        const words = commands.filter((command) => parse(command)).flatMap((command) => command.split(/\s*\|\s*/)[0]!.split(/\s+/).slice(2));
+        const files = words.filter((word) => !word.startsWith("/tmp/") && (/\.(ya?ml|json|log)$/.test(word) || /^(examples|policy-pack|test)\//.test(word)));
+        expect(files).toContain("examples/my-stack.yaml");
+        expect(files).toContain("examples/expectations.yaml");
+        for (const file of files) expect(fs.existsSync(path.join(PROJECT_DIR, file)), file).toBe(true);
+    });
+
+    // Every README command in order, plans included (in-process plans share Pulumi's state, so they take turns):
+    // longer than the suite's 60 s guard per test on a loaded machine.
+    it("run as written, in README's order, and print what README says", async () => {
+        const results = new Map<string, Promise<CliResult>>();
+        const keyOf = (parsed: ParsedCommand) => [parsed.tool, ...parsed.args].join(" ");
+        // Review and suggest run in their own processes: start them now, beside the in-process tools.
+        for (const parsed of commands.map(parse)) {
+            if (parsed?.tool === "review" || parsed?.tool === "suggest") results.set(keyOf(parsed), runTool(parsed));
+        }
+        for (const command of commands) {
+            const parsed = parse(command);
+            if (!parsed) continue;
+            // The same tool and arguments (a JSON plan, then the same plan piped) run once.
+            const key = keyOf(parsed);
+            if (!results.has(key)) results.set(key, runTool(parsed));
+            const result = await results.get(key)!;
+            if (parsed.tool === "diff") {
+                // Options accepted (a usage mistake exits 2); the made-up revision is then reported by name.
+                expect(result.stderr, command).toMatch(/^error: cannot read Pulumi\.\w+\.yaml at readme-test-no-such-revision: /);
+                expect(result.status, command).toBe(1);
+                continue;
+            }
+            expect(result.status, `${command}\n${result.stderr}`).toBe(0);
+            expect(result.stdout, command).not.toBe("");
+            // Text for a terminal keeps to 120 columns (JSON, Markdown and Mermaid are read by programs).
+            if (!parsed.args.some((arg) => ["json", "md", "mermaid"].includes(arg))) expect(widestLine(result.stdout), command).toBeLessThanOrEqual(120);
+            if (parsed.args.includes("json")) {
+                const json = JSON.parse(result.stdout);
+                if (parsed.jq) expect(json[parsed.jq.slice(1)], command).toBeDefined();
+            }
+            if (parsed.tool === "suggest") {
+                expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
+                if (parsed.args.includes("json")) expect(JSON.parse(result.stdout).accepted, command).toEqual(["shop/backend egress.cidrs: 10.30.0.12/32 TCP 5432"]);
+            }
+            if (parsed.tool === "review") {
+                expect(result.stdout, command).toContain("| shop/backend egress.fqdns invoices.legacy-partner.example |");
+                expect(result.stdout, command).toContain("| shop | 8 | 7 | 10 |");
+            }
+            if (parsed.args.includes("--expect")) {
+                expect(result.stdout, command).toMatch(/^PASS/m);
+            }
+        }
+    }, 180_000);
+});

@@ -1,0 +1,135 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { driftCommand, DRIFT_INPUT_ERRORS } from "../../cli/drift";
+import { runCommand } from "../../cli/common/command";
+import { judgeDrift, type PreviewStep } from "../../offline/report";
+import type { CapturedResource, MockRun } from "../../offline/runtime";
+import { applyIgnoreChanges } from "../helpers/ignoreChanges";
+import { ofType, single } from "../helpers/stack";
+
+/**
+ * A year of Azure, refreshed into the state: what a daily `pulumi preview --refresh` sees for the cluster and its user
+ * pool. Built from azure-native's refresh (core/azure/refreshDrift.ts): the stored inputs are the program's, plus what
+ * Azure changed since the last update, with added array elements copied in as Azure lists them. Runs on the prod
+ * stack's mocked run (test/stack/prod.test.ts), so that the program runs once for both.
+ */
+let cluster: CapturedResource;
+let apps: CapturedResource;
+
+/** Plain JSON, as `pulumi preview --json` prints inputs. */
+function json<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The cluster's and the pool's stored inputs after a refresh, with `edit` applied to Azure's side. */
+function refreshed(edit: (azure: { cluster: Record<string, any>; apps: Record<string, any> }) => void = () => undefined) {
+    const declaredCluster = json(cluster.inputs) as Record<string, any>;
+    const declaredApps = json(apps.inputs) as Record<string, any>;
+    // Azure lists every pool (here apps first: the check must not depend on Azure's order), the autoscaler moved both
+    // counts, a policy added a tag, and AKS filled the kubelet identity.
+    const { resourceGroupName: _group, resourceName: _cluster, agentPoolName, ...appsProfile } = declaredApps;
+    const azure = {
+        cluster: {
+            ...declaredCluster,
+            agentPoolProfiles: [
+                { ...appsProfile, name: agentPoolName, count: 7 },
+                { ...declaredCluster.agentPoolProfiles[0], count: 4 },
+            ],
+            tags: { ...declaredCluster.tags, "cost-center": "from-azure-policy" },
+            identityProfile: { kubeletidentity: { resourceId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-agentpool" } },
+        },
+        apps: { ...declaredApps, count: 9, tags: { ...declaredApps.tags, "cost-center": "from-azure-policy" } },
+    };
+    edit(azure);
+    return { declaredCluster, declaredApps, azure };
+}
+
+/** The preview's steps: new inputs are the program's with ignoreChanges applied against the stored ones. */
+function previewSteps(state: ReturnType<typeof refreshed>): PreviewStep[] {
+    const step = (resource: CapturedResource, declared: Record<string, unknown>, stored: Record<string, unknown>): PreviewStep => ({
+        op: "update",
+        urn: `urn:pulumi:prod::aks-zero-trust::${resource.type}::${resource.name}`,
+        oldState: { type: resource.type, inputs: stored },
+        newState: { type: resource.type, inputs: applyIgnoreChanges(declared, stored, resource.ignoreChanges) },
+    });
+    return [step(cluster, state.declaredCluster, state.azure.cluster), step(apps, state.declaredApps, state.azure.apps)];
+}
+
+/** The refreshed-preview tests, on a stack's run (`getRun` is read once the run exists). */
+export function describeRefreshedPreview(getRun: () => MockRun): void {
+describe("a refreshed preview after a year of Azure (the daily drift check)", () => {
+    beforeAll(() => {
+        const run = getRun();
+        cluster = single(run, "azure-native:containerservice:ManagedCluster");
+        apps = ofType(run, "azure-native:containerservice:AgentPool").find((pool) => pool.inputs.agentPoolName === "apps")!;
+    });
+
+    it("is quiet: autoscaled counts are ignored, the user pool is owned by its AgentPool, Azure's additions are notes", () => {
+        expect(cluster.ignoreChanges).toEqual(["agentPoolProfiles[0].count"]);
+        expect(apps.ignoreChanges).toEqual(["count"]);
+        const report = judgeDrift(previewSteps(refreshed()));
+        expect(report.drift.join("\n")).toBe("");
+        expect(report.notes).toEqual([
+            "aks-cluster (azure-native:containerservice:ManagedCluster): agentPoolProfiles[apps] is owned by its AgentPool resource",
+            "aks-cluster (azure-native:containerservice:ManagedCluster): tags.cost-center is set in Azure but not by the program (left as it is)",
+            "aks-cluster (azure-native:containerservice:ManagedCluster): identityProfile is set in Azure but not by the program (left as it is)",
+            "aks-pool-apps (azure-native:containerservice:AgentPool): tags.cost-center is set in Azure but not by the program (left as it is)",
+        ]);
+    });
+
+    it("reports what someone changed by hand in a value the program declares", () => {
+        const report = judgeDrift(previewSteps(refreshed((azure) => {
+            azure.cluster.apiServerAccessProfile = { authorizedIPRanges: ["0.0.0.0/0"] };
+            azure.cluster.agentPoolProfiles[1].maxCount = 10;
+            azure.apps.orchestratorVersion = "1.35";
+        })));
+        expect(report.drift).toEqual([
+            expect.stringMatching(/^aks-cluster \(azure-native:containerservice:ManagedCluster\): agentPoolProfiles\[system\]\.maxCount: Azure has 10, the program declares 5$/),
+            expect.stringMatching(/^aks-cluster \(azure-native:containerservice:ManagedCluster\): apiServerAccessProfile\.authorizedIPRanges: Azure has \["0\.0\.0\.0\/0"\], the program declares \[/),
+            'aks-pool-apps (azure-native:containerservice:AgentPool): orchestratorVersion: Azure has "1.35", the program declares "1.36"',
+        ]);
+    });
+
+    it("reports a pool in Azure that no resource of the stack declares, and any resource to create or delete", () => {
+        const report = judgeDrift([
+            ...previewSteps(refreshed((azure) => azure.cluster.agentPoolProfiles.push({ name: "handmade", count: 1 }))),
+            { op: "delete", urn: "urn:pulumi:prod::aks-zero-trust::azure-native:network:Subnet::extra" },
+        ]);
+        expect(report.drift).toEqual([
+            "aks-cluster (azure-native:containerservice:ManagedCluster): agentPoolProfiles: pool handmade exists in Azure but neither the cluster nor an AgentPool declares it",
+            "extra (azure-native:network:Subnet): delete",
+        ]);
+    });
+
+    it("cannot ignore the user pool's element with ignoreChanges: the engine never removes an array element", () => {
+        const state = refreshed();
+        expect(() => applyIgnoreChanges(state.declaredCluster, state.azure.cluster, ["agentPoolProfiles[1]"])).toThrow("one or more elements of the path are missing");
+    });
+
+    it("npm run drift reads pulumi preview --refresh --json: exit 0 when quiet, 1 with each drifted value, notes either way", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drift-"));
+        const write = (name: string, steps: PreviewStep[]) => {
+            const file = path.join(dir, name);
+            fs.writeFileSync(file, JSON.stringify({ steps, changeSummary: { update: steps.length } }));
+            return file;
+        };
+        const drift = async (file: string) => {
+            let stdout = "";
+            let stderr = "";
+            const status = await runCommand(driftCommand, ["--preview", file], { out: (text) => { stdout += text; }, err: (text) => { stderr += text; }, errIsTerminal: false }, DRIFT_INPUT_ERRORS);
+            return { status, stdout, stderr };
+        };
+        const quiet = await drift(write("quiet.json", previewSteps(refreshed())));
+        expect(quiet.status).toBe(0);
+        expect(quiet.stdout.split("\n").at(-2)).toBe("no drift: every value the program declares matches Azure");
+        const changed = await drift(write("changed.json", previewSteps(refreshed((azure) => { azure.apps.maxCount = 30; }))));
+        expect(changed.status).toBe(1);
+        expect(changed.stdout).toContain("drift: aks-pool-apps (azure-native:containerservice:AgentPool): maxCount: Azure has 30, the program declares 12\n");
+        expect(changed.stderr).toBe("error: 1 value(s) drifted from the code; run pulumi up to restore the code's state, or change the code to adopt Azure's\n");
+        fs.writeFileSync(path.join(dir, "broken.json"), "Previewing update (prod):");
+        expect((await drift(path.join(dir, "broken.json"))).stderr).toMatch(/^error: .*broken\.json: not JSON \(.*\); pass the output of pulumi preview --refresh --json\n$/);
+    });
+});
+}
