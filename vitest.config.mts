@@ -13,6 +13,8 @@ export default defineConfig({
         // Version support is judged on a day (core/common/day.ts): tests judge on a fixed one, 2026-12-07, so that they
         // pass on any day; tests that need another pass --today or set it themselves.
         env: { SOURCE_DATE_EPOCH: "1796601600" },
+        // One plan cache and one build of the command lines for the whole run (test/helpers/globalSetup.ts).
+        globalSetup: ["test/helpers/globalSetup.ts"],
         testTimeout: 60_000,
         hookTimeout: 60_000,
     },

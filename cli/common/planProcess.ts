@@ -2,12 +2,13 @@
  * Plans a stack file in a child process and reads the plan's JSON: Pulumi's runtime runs one program per process,
  * so a command that needs several plans (the security diff's two sides, suggest's guardrail checks) starts one
  * process each. Compiled (dist/cli/*.js), the plan is the compiled sibling run by node; from the sources, tsx runs
- * cli/plan.ts.
+ * cli/plan.ts. Test runs share identical plans through planCache.ts (off unless its environment variable is set).
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { projectDir } from "../../offline/runtime";
 import type { ClusterLifecycle, PlanSecurityJson } from "../../offline/report";
+import { PLAN_CACHE_VARIABLE, planCacheInputs, planCacheKey, programDigest, readCachedPlan, storeCachedPlan } from "./planCache";
 
 /** A stack could not be planned; the message says which and why (the plan's own error output). */
 export class PlanProcessError extends Error {}
@@ -29,11 +30,24 @@ export async function planStackJson(stack: string, configFile: string, label: st
     const [command, script] = compiled
         ? [process.execPath, path.join(__dirname, "plan.js")]
         : [path.join(projectRoot, "node_modules", ".bin", "tsx"), path.join(projectRoot, "cli", "plan.ts")];
-    const result = await runProcess(command, [script, "--stack", stack, "--config", configFile, ...extraArgs, "--format", "json"]);
+    const args = ["--stack", stack, "--config", configFile, ...extraArgs, "--format", "json"];
+    const cacheFolder = process.env[PLAN_CACHE_VARIABLE];
+    const key = cacheFolder ? planCacheKey(planCacheInputs(planningProgram(compiled, projectRoot), args, process.env, new Date())) : undefined;
+    const cached = cacheFolder && key ? readCachedPlan(cacheFolder, key) : undefined;
+    if (cached !== undefined) return JSON.parse(cached) as PlannedStackJson;
+    const result = await runProcess(command, [script, ...args]);
     if (!result.stdout.trim()) {
         throw new PlanProcessError(`cannot plan ${label}:\n${result.stderr.trim()}`);
     }
-    return JSON.parse(result.stdout) as PlannedStackJson;
+    const plan = JSON.parse(result.stdout) as PlannedStackJson;
+    if (cacheFolder && key) storeCachedPlan(cacheFolder, key, result.stdout, args, process.cwd());
+    return plan;
+}
+
+/** A digest of every file the child plan can load: the compiled bundles beside this one, or the project's sources; and the dependencies' lock file. */
+function planningProgram(compiled: boolean, projectRoot: string): string {
+    const lockFile = path.join(projectRoot, "package-lock.json");
+    return compiled ? programDigest([path.dirname(__dirname)], [".js"], lockFile) : programDigest([projectRoot], [".ts"], lockFile);
 }
 
 /** Runs a process to its end, collecting its output (stdout and stderr as text). */

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDocument, YAMLSeq } from "yaml";
-import { buildCli, runDiffInProcess } from "../helpers/cli";
+import { compiledCli, runDiffInProcess } from "../helpers/cli";
 import { securityDiffComment } from "../helpers/githubScript";
 import { parseFlowchart } from "../helpers/mermaid";
 import { PROJECT_DIR } from "../helpers/stack";
@@ -40,9 +40,8 @@ function withPayments(text: string): string {
 }
 
 // Each diff plans its stacks in child processes; compiled, as `npm run diff` runs, they take a third of the CPU time.
-const cli = buildCli();
-afterAll(() => cli.remove());
-const diff = (args: readonly string[], cwd: string) => cli.run("diff", args, cwd);
+// Identical plans (the unchanged base side) are shared through the run's plan cache (cli/common/planCache.ts).
+const diff = (args: readonly string[], cwd: string) => compiledCli("diff", args, cwd);
 
 const DOCS_CI = path.join(PROJECT_DIR, "docs", "ci.md");
 const SAMPLE = /(<!-- sample: test\/cli\/diff\.test\.ts -->\n\n````markdown\n)([\s\S]*?)(\n````\n)/;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CliResult, runCli, runInProcess } from "../helpers/cli";
+import { CliResult, compiledCli, runInProcess } from "../helpers/cli";
 
 /** `npm run suggest -- args`, in this process (it still plans in child processes). */
 function suggest(args: readonly string[]): Promise<CliResult> {
@@ -21,7 +21,7 @@ function scratch(files: Record<string, string>): string {
 
 describe("npm run suggest", () => {
     it("prints usage and exits 2 on bad flags", async () => {
-        const missing = runCli("cli/suggest.ts", ["--cluster", "dump.json"]);
+        const missing = compiledCli("suggest", ["--cluster", "dump.json"]);
         expect(missing.status).toBe(2);
         expect(missing.stderr).toMatch(/^error: --logs is required, e\.g\. --logs examples\/kern\.log\nusage: npm run suggest -- --logs FILE \[--cluster DUMP\]/);
         const format = await suggest(["--logs", "a", "--cluster", "b", "--logs-format", "syslog"]);
@@ -48,7 +48,7 @@ describe("npm run suggest", () => {
 
     it("names file:line of a bad log line and exits 1 without a stack trace", () => {
         const folder = scratch({ "kern.log": "ok\nDec  1 09:00:00 node-a kernel: calico-packet: IN=eth0 OUT= SRC=10.244.0.300 DST=10.0.0.1 PROTO=TCP SPT=1 DPT=2\n", "dump.json": clusterDump(SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES) });
-        const result = runCli("cli/suggest.ts", ["--logs", path.join(folder, "kern.log"), "--cluster", path.join(folder, "dump.json")]);
+        const result = compiledCli("suggest", ["--logs", path.join(folder, "kern.log"), "--cluster", path.join(folder, "dump.json")]);
         expect(result.status).toBe(1);
         expect(result.stderr).toBe(`error: ${path.join(folder, "kern.log")}:2: SRC=10.244.0.300 is not an IPv4 address\n`);
     });
@@ -56,7 +56,7 @@ describe("npm run suggest", () => {
     it("acceptance: proposes backend's egress CIDR, refuses frontend -> database naming the policy, reports the unknown pod; the patch plans PASS", () => {
         const folder = scratch({ "kern.log": iptablesLines(ACCEPTANCE_PACKETS), "dump.json": clusterDump(SHOP_NAMESPACES, SHOP_PODS, SHOP_SERVICES) });
         const patch = path.join(folder, "Pulumi.dev.yaml");
-        const result = runCli("cli/suggest.ts", ["--logs", path.join(folder, "kern.log"), "--cluster", path.join(folder, "dump.json"), "--write-patch", patch, "--format", "md"]);
+        const result = compiledCli("suggest", ["--logs", path.join(folder, "kern.log"), "--cluster", path.join(folder, "dump.json"), "--write-patch", patch, "--format", "md"]);
         expect(result.status).toBe(0);
         // 10.30.0.12 is a private address, not the internet.
         expect(result.stdout).toContain("**opens 1 connection; policy pack PASS; intent check PASS**");
@@ -67,7 +67,7 @@ describe("npm run suggest", () => {
         expect(result.stderr).toContain(`wrote 1 accepted proposal(s) to ${patch}`);
         expect(fs.readFileSync(patch, "utf8")).toContain("              cidrs:\n                - cidr: 10.30.0.12/32\n                  ports: [5432]\n");
 
-        const plan = runCli("cli/plan.ts", ["--stack", "dev", "--config", patch]);
+        const plan = compiledCli("plan", ["--stack", "dev", "--config", patch]);
         expect(plan.status).toBe(0);
         expect(plan.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS \(\d+ allowed connections checked against the intent, \d+ declared ones found allowed\)$/);
     });
@@ -76,7 +76,7 @@ describe("npm run suggest", () => {
         // The fixture's frontend -> database flow (both reporters), backend -> internet and the monitoring deny.
         const all = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "suggest", "fixtures", "goldmane-flows.json"), "utf8")) as { flows: Array<{ id: string }> };
         const folder = scratch({ "flows.json": JSON.stringify({ flows: all.flows.filter((result) => ["11", "12", "14", "15"].includes(result.id)) }, null, 2) });
-        const result = runCli("cli/suggest.ts", ["--logs", path.join(folder, "flows.json")]);
+        const result = compiledCli("suggest", ["--logs", path.join(folder, "flows.json")]);
         expect(result.stderr).not.toContain("error");
         expect(result.status).toBe(0);
         expect(result.stdout).toContain(`Goldmane flow export ${path.join(folder, "flows.json")}: 4 flow(s), 1 denied, 3 denied only by staged policies`);

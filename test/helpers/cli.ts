@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
 import type { Command } from "../../cli/common/command";
+import { CLI_BUILD_VARIABLE } from "./globalSetup";
 import { PROJECT_DIR } from "./stack";
 
 /** Result of running one of the project's command-line tools. */
@@ -21,21 +21,14 @@ export function runCli(script: string, args: readonly string[], cwd = PROJECT_DI
 
 /**
  * The command lines as `npm run` starts them (node on the compiled bundles, which plan their stacks with node too),
- * built fresh into a scratch folder inside the project (so that the bundles find node_modules as dist/ does), never
- * from a stale dist/. A third of the CPU time of running the sources with tsx: for tests that plan many stacks.
+ * from the build of the sources that the suite's global setup makes once per run (test/helpers/globalSetup.ts),
+ * never from a stale dist/. A third of the CPU time of running the sources with tsx: for tests that plan stacks.
  */
-export function buildCli(): { run: (command: "diff" | "plan" | "suggest", args: readonly string[], cwd?: string) => CliResult; remove: () => void } {
-    fs.mkdirSync(path.join(PROJECT_DIR, "node_modules", ".cache"), { recursive: true });
-    const out = fs.mkdtempSync(path.join(PROJECT_DIR, "node_modules", ".cache", "cli-test-"));
-    const build = spawnSync(process.execPath, [path.join(PROJECT_DIR, "scripts", "build.mjs"), out], { cwd: PROJECT_DIR, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
-    return {
-        run: (command, args, cwd = PROJECT_DIR) => {
-            const result = spawnSync(process.execPath, [path.join(out, "cli", `${command}.js`), ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-            return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-        },
-        remove: () => fs.rmSync(out, { recursive: true, force: true }),
-    };
+export function compiledCli(command: "diff" | "plan" | "suggest" | "review", args: readonly string[], cwd = PROJECT_DIR): CliResult {
+    const build = process.env[CLI_BUILD_VARIABLE];
+    if (!build) throw new Error(`${CLI_BUILD_VARIABLE} is not set: run the tests through vitest.config.mts (its global setup builds the command lines)`);
+    const result = spawnSync(process.execPath, [path.join(build, "cli", `${command}.js`), ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A command and the error types that are the user's input, as a CLI module exports them. */

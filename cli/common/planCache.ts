@@ -1,0 +1,127 @@
+/**
+ * A content-addressed cache of child-process plans, for test runs only: the test suite plans the same stack files
+ * many times over (the security diff's unchanged base, suggest's and review's "before" plan, README's commands), and
+ * a plan is a pure function of the program, the stack file's bytes, the plan's arguments and the judgement day.
+ * Off unless AKS_ZERO_TRUST_PLAN_CACHE names a folder (vitest's global setup makes a fresh one per run and deletes
+ * it after); without it every plan runs, as always.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isoDayOf } from "../../core/common";
+
+/** The environment variable that names the cache folder; unset (or empty), nothing is cached. */
+export const PLAN_CACHE_VARIABLE = "AKS_ZERO_TRUST_PLAN_CACHE";
+
+/** Everything a plan's JSON depends on. */
+export interface PlanCacheInputs {
+    /** The program that plans: a digest of every file it can load (see programDigest). */
+    readonly program: string;
+    /** The plan's arguments, config file included. */
+    readonly args: readonly string[];
+    /** The arguments' files, by argument: their bytes (a file that cannot be read: undefined). */
+    readonly files: ReadonlyMap<string, Buffer | undefined>;
+    /** The day the plan judges on when neither --today nor SOURCE_DATE_EPOCH says (the clock's UTC day). */
+    readonly clockDay: string;
+    /** SOURCE_DATE_EPOCH as the child sees it. */
+    readonly sourceDateEpoch: string | undefined;
+    /** The Node.js version that runs the plan. */
+    readonly node: string;
+}
+
+/** The cache key: a SHA-256 over every input, each length-prefixed so that no two input lists collide. */
+export function planCacheKey(inputs: PlanCacheInputs): string {
+    const hash = createHash("sha256");
+    const part = (value: string | Buffer | undefined) => {
+        const bytes = value === undefined ? Buffer.from("\0absent") : Buffer.from(value);
+        hash.update(`${bytes.length}:`);
+        hash.update(bytes);
+    };
+    part("plan-cache-v1");
+    part(inputs.program);
+    part(inputs.node);
+    part(inputs.sourceDateEpoch);
+    // The clock decides only when SOURCE_DATE_EPOCH is unset (and --today, an argument, absent).
+    part(inputs.sourceDateEpoch === undefined ? inputs.clockDay : undefined);
+    part(String(inputs.args.length));
+    for (const arg of inputs.args) {
+        part(arg);
+        part(inputs.files.has(arg) ? inputs.files.get(arg) : undefined);
+    }
+    return hash.digest("hex");
+}
+
+const digests = new Map<string, string>();
+
+/**
+ * A digest of the files the planning program can load: `roots` (the compiled bundles' folder, or the project's
+ * sources) walked for `extensions`, skipping node_modules, dist, test and .git unless they are the root, plus the
+ * dependency lock file. Computed once per process.
+ */
+export function programDigest(roots: readonly string[], extensions: readonly string[], lockFile: string): string {
+    const id = JSON.stringify([roots, extensions, lockFile]);
+    const known = digests.get(id);
+    if (known) return known;
+    const hash = createHash("sha256");
+    const files = roots.flatMap((root) => filesUnder(root, extensions, true)).sort();
+    for (const file of [...files, lockFile]) {
+        const bytes = readOrUndefined(file);
+        hash.update(`${file}\0${bytes?.length ?? -1}\0`);
+        if (bytes) hash.update(bytes);
+    }
+    const digest = hash.digest("hex");
+    digests.set(id, digest);
+    return digest;
+}
+
+function filesUnder(dir: string, extensions: readonly string[], isRoot: boolean): string[] {
+    if (!isRoot && ["node_modules", "dist", "test", ".git"].includes(path.basename(dir))) return [];
+    let entries: fs.Dirent[];
+    try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+        return [];
+    }
+    return entries.flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) return filesUnder(full, extensions, false);
+        return entry.isFile() && extensions.some((extension) => entry.name.endsWith(extension)) ? [full] : [];
+    });
+}
+
+/** The inputs of one plan: the arguments' files read now, the day and the environment the child inherits. */
+export function planCacheInputs(program: string, args: readonly string[], env: NodeJS.ProcessEnv, now: Date): PlanCacheInputs {
+    const files = new Map<string, Buffer | undefined>();
+    for (const arg of args) {
+        if (!arg.startsWith("-")) files.set(arg, readOrUndefined(path.resolve(arg)));
+    }
+    return { program, args, files, clockDay: isoDayOf(now), sourceDateEpoch: env.SOURCE_DATE_EPOCH, node: process.version };
+}
+
+/** The cached plan JSON for `key`, or undefined. */
+export function readCachedPlan(folder: string, key: string): string | undefined {
+    return readOrUndefined(path.join(folder, `${key}.json`))?.toString("utf8");
+}
+
+/**
+ * Stores a plan's JSON unless it could depend on where its inputs lie (the key holds their bytes, not their paths):
+ * output that names an argument's file or folder, or the working folder, is not stored. Written to a temporary
+ * file and renamed, so that a concurrent reader sees all of it or nothing.
+ */
+export function storeCachedPlan(folder: string, key: string, json: string, args: readonly string[], cwd: string): void {
+    const places = [cwd, ...args.filter((arg) => !arg.startsWith("-") && /[/\\.]/.test(arg)).flatMap((arg) => [path.resolve(arg), path.dirname(path.resolve(arg)), path.basename(arg)])];
+    if (places.some((place) => place.length > 1 && json.includes(place))) return;
+    const temporary = path.join(folder, `${key}.${process.pid}.${++written}.tmp`);
+    fs.writeFileSync(temporary, json);
+    fs.renameSync(temporary, path.join(folder, `${key}.json`));
+}
+
+let written = 0;
+
+function readOrUndefined(file: string): Buffer | undefined {
+    try {
+        return fs.readFileSync(file);
+    } catch {
+        return undefined;
+    }
+}
