@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runInProcess } from "../helpers/cli";
+import { compiledCli, runInProcess } from "../helpers/cli";
 import { PROJECT_DIR } from "../helpers/stack";
 import { APPLICATION_LOG, CLUSTER_DUMP, EXAMPLE_STACK, exportRows, NETWORK_LOG } from "../review/fixtures";
 
@@ -31,7 +31,8 @@ describe("npm run review", () => {
     it("acceptance: removes backend's unused FQDN and legacy-reporter with its flow; the patch plans PASS and only closes", async () => {
         const folder = fs.mkdtempSync(path.join(os.tmpdir(), "review-cli-"));
         const patch = path.join(folder, "Pulumi.prod.yaml");
-        const result = await runReview(["--firewall-logs", APPLICATION_LOG, NETWORK_LOG, ...EXAMPLE_ARGS, "--write-patch", patch, "--format", "md"]);
+        // Compiled, in its own process, as npm run starts it: its plans are README's review's (shared through the run's plan cache).
+        const result = compiledCli("review", ["--firewall-logs", APPLICATION_LOG, NETWORK_LOG, ...EXAMPLE_ARGS, "--write-patch", patch, "--format", "md"]);
         expect(result.status).toBe(0);
         expect(result.stdout).toContain("- `AZFWApplicationRule`: 9 row(s) covering 90.9 days (2026-09-01 to 2026-11-30)\n");
         expect(result.stdout).toContain("**Removes 2 entries; the patched stack plans with PASS and its security diff only closes.**");

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { vi } from "vitest";
 import type { Command } from "../../cli/common/command";
@@ -24,11 +24,30 @@ export function runCli(script: string, args: readonly string[], cwd = PROJECT_DI
  * from the build of the sources that the suite's global setup makes once per run (test/helpers/globalSetup.ts),
  * never from a stale dist/. A third of the CPU time of running the sources with tsx: for tests that plan stacks.
  */
-export function compiledCli(command: "diff" | "plan" | "suggest" | "review", args: readonly string[], cwd = PROJECT_DIR): CliResult {
+export function compiledCli(command: CompiledCommand, args: readonly string[], cwd = PROJECT_DIR): CliResult {
+    const result = spawnSync(process.execPath, [compiledScript(command), ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** compiledCli without blocking: for commands that spend their time in their own plans, run beside other work. */
+export function startCompiledCli(command: CompiledCommand, args: readonly string[], cwd = PROJECT_DIR): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [compiledScript(command), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+    });
+}
+
+type CompiledCommand = "diff" | "plan" | "suggest" | "review";
+
+function compiledScript(command: CompiledCommand): string {
     const build = process.env[CLI_BUILD_VARIABLE];
     if (!build) throw new Error(`${CLI_BUILD_VARIABLE} is not set: run the tests through vitest.config.mts (its global setup builds the command lines)`);
-    const result = spawnSync(process.execPath, [path.join(build, "cli", `${command}.js`), ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    return path.join(build, "cli", `${command}.js`);
 }
 
 /** A command and the error types that are the user's input, as a CLI module exports them. */

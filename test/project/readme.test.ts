@@ -4,13 +4,12 @@
  * time in their own plans); the security diff is checked up
  * to its git lookup (its own tests run it for real).
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { run as reachRun } from "../../cli/reach";
-import { CliResult, runDiffInProcess, runPlanInProcess } from "../helpers/cli";
+import { CliResult, runDiffInProcess, runPlanInProcess, startCompiledCli } from "../helpers/cli";
 import { PROJECT_DIR } from "../helpers/stack";
 import { widestLine } from "../helpers/width";
 
@@ -74,28 +73,13 @@ function parse(command: string): ParsedCommand | undefined {
 async function runTool(command: ParsedCommand): Promise<CliResult> {
     if (command.tool === "plan") return runPlanInProcess(command.args);
     if (command.tool === "diff") return runDiffInProcess(command.args);
-    if (command.tool === "suggest") return runInOwnProcess("cli/suggest.ts", command.args);
-    if (command.tool === "review") return runInOwnProcess("cli/review.ts", command.args);
+    // Review and suggest share no state with the in-process tools and spend their time in their own plans: each runs
+    // compiled in a process of its own (as npm run does), beside them.
+    if (command.tool === "suggest" || command.tool === "review") return startCompiledCli(command.tool, command.args);
     let stdout = "";
     let stderr = "";
     const status = reachRun(command.args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; } });
     return { status, stdout, stderr };
-}
-
-/**
- * `tsx <script> args...` in a child process, without blocking: review and suggest share no state with the
- * in-process tools and spend their time in their own plans, so they run beside them.
- */
-function runInOwnProcess(script: string, args: readonly string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(PROJECT_DIR, script), ...args], { cwd: PROJECT_DIR });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString("utf8"); });
-        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
 }
 
 const commands = fencedCommands(README);
