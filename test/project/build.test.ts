@@ -3,7 +3,7 @@
  * `npm run reach|plan|diff` start must behave as the sources do. Builds into a scratch folder, so the test
  * never depends on a stale dist/.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,10 +16,13 @@ const ROOT = path.resolve(__dirname, "..", "..");
 fs.mkdirSync(path.join(ROOT, "node_modules", ".cache"), { recursive: true });
 const out = fs.mkdtempSync(path.join(ROOT, "node_modules", ".cache", "build-test-"));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+/** One build for the three tests below (each checks it succeeded): the build writes the same files every time. */
+let built: SpawnSyncReturns<string> | undefined;
+const buildOnce = () => (built ??= spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" }));
 
 describe("npm run build", () => {
     it("compiles every script entry point, and the compiled reach prints what the sources print", () => {
-        const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+        const build = buildOnce();
         expect(build.stderr).toBe("");
         expect(build.status).toBe(0);
         const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -41,7 +44,7 @@ describe("npm run build", () => {
     });
 
     it("the compiled bench: --help runs nothing; a small run prints its lines within 120 columns", () => {
-        const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+        const build = buildOnce();
         expect(build.status).toBe(0);
         const bench = path.join(out, "cli", "bench.js");
         const help = spawnSync(process.execPath, [bench, "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_execpath: "" } });
@@ -58,7 +61,7 @@ describe("npm run build", () => {
     });
 
     it("the compiled plan (its own bundle beside the compiled program) prints what the sources print, offline", async () => {
-        const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+        const build = buildOnce();
         expect(build.status).toBe(0);
         const args = ["--stack", "prod", "--format", "json"];
         const compiled = spawnSync(process.execPath, [path.join(out, "cli", "plan.js"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
