@@ -1,5 +1,37 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * The slowest test files, slowest first (measured: README, Development). They start first, so that with two workers
+ * no long file starts last and runs alone. Vitest's own order is by the durations of the previous run, cached in
+ * node_modules/.vite, which a fresh clone (CI) does not have: it then starts the largest files first, and a short
+ * file that spends seconds in child processes may start among the last. Files not listed follow in vitest's order.
+ */
+const SLOWEST_FILES = [
+    "test/cli/diff.test.ts",
+    "test/project/readme.test.ts",
+    "test/cli/plan.test.ts",
+    "test/cli/suggest.test.ts",
+    "test/cli/endToEnd.test.ts",
+    "test/cli/commandWidths.test.ts",
+    "test/project/build.test.ts",
+    "test/cli/review.test.ts",
+    "test/cli/planCache.test.ts",
+    "test/reach/cli.test.ts",
+];
+
+class SlowestFirst extends BaseSequencer {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+        const sorted = await super.sort(files);
+        const rank = (file: TestSpecification) => {
+            const index = SLOWEST_FILES.findIndex((name) => file.moduleId.replace(/\\/g, "/").endsWith(`/${name}`));
+            return index < 0 ? SLOWEST_FILES.length : index;
+        };
+        // Array.prototype.sort is stable: the rest keep vitest's order.
+        return [...sorted].sort((a, b) => rank(a) - rank(b));
+    }
+}
 
 export default defineConfig({
     test: {
@@ -15,6 +47,7 @@ export default defineConfig({
         env: { SOURCE_DATE_EPOCH: "1796601600" },
         // One plan cache and one build of the command lines for the whole run (test/helpers/globalSetup.ts).
         globalSetup: ["test/helpers/globalSetup.ts"],
+        sequence: { sequencer: SlowestFirst },
         testTimeout: 60_000,
         hookTimeout: 60_000,
     },

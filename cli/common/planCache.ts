@@ -17,10 +17,8 @@ export const PLAN_CACHE_VARIABLE = "AKS_ZERO_TRUST_PLAN_CACHE";
 export interface PlanCacheInputs {
     /** The program that plans: a digest of every file it can load (see programDigest). */
     readonly program: string;
-    /** The plan's arguments, config file included. */
-    readonly args: readonly string[];
-    /** The arguments' files, by argument: their bytes (a file that cannot be read: undefined). */
-    readonly files: ReadonlyMap<string, Buffer | undefined>;
+    /** The plan's options in order, each with its value; a file's value is its bytes (undefined: unreadable). */
+    readonly options: ReadonlyArray<readonly [string, string | Buffer | undefined]>;
     /** The day the plan judges on when neither --today nor SOURCE_DATE_EPOCH says (the clock's UTC day). */
     readonly clockDay: string;
     /** SOURCE_DATE_EPOCH as the child sees it. */
@@ -29,11 +27,17 @@ export interface PlanCacheInputs {
     readonly node: string;
 }
 
-/** The cache key: a SHA-256 over every input, each length-prefixed so that no two input lists collide. */
+/** The plan options a cached plan may have: the files by their bytes, the rest by value. Anything else (--out writes files) is never cached. */
+const FILE_OPTIONS = new Set(["--config", "--policy-pack-config"]);
+const VALUE_OPTIONS = new Set(["--stack", "--format", "--today"]);
+const FLAG_OPTIONS = new Set(["--verbose"]);
+
+/** The cache key: a SHA-256 over every input, each length-prefixed (an absent one marked) so that no two input lists collide. */
 export function planCacheKey(inputs: PlanCacheInputs): string {
     const hash = createHash("sha256");
     const part = (value: string | Buffer | undefined) => {
-        const bytes = value === undefined ? Buffer.from("\0absent") : Buffer.from(value);
+        if (value === undefined) return void hash.update("-;");
+        const bytes = Buffer.from(value);
         hash.update(`${bytes.length}:`);
         hash.update(bytes);
     };
@@ -41,12 +45,12 @@ export function planCacheKey(inputs: PlanCacheInputs): string {
     part(inputs.program);
     part(inputs.node);
     part(inputs.sourceDateEpoch);
-    // The clock decides only when SOURCE_DATE_EPOCH is unset (and --today, an argument, absent).
+    // The clock decides only when SOURCE_DATE_EPOCH is unset (and --today absent).
     part(inputs.sourceDateEpoch === undefined ? inputs.clockDay : undefined);
-    part(String(inputs.args.length));
-    for (const arg of inputs.args) {
-        part(arg);
-        part(inputs.files.has(arg) ? inputs.files.get(arg) : undefined);
+    part(String(inputs.options.length));
+    for (const [name, value] of inputs.options) {
+        part(name);
+        part(value);
     }
     return hash.digest("hex");
 }
@@ -89,13 +93,24 @@ function filesUnder(dir: string, extensions: readonly string[], isRoot: boolean)
     });
 }
 
-/** The inputs of one plan: the arguments' files read now, the day and the environment the child inherits. */
-export function planCacheInputs(program: string, args: readonly string[], env: NodeJS.ProcessEnv, now: Date): PlanCacheInputs {
-    const files = new Map<string, Buffer | undefined>();
-    for (const arg of args) {
-        if (!arg.startsWith("-")) files.set(arg, readOrUndefined(path.resolve(arg)));
+/**
+ * The inputs of one plan (`args`: the plan's options), with the files they name read now, the day and the
+ * environment the child inherits; undefined when an option may do more than print the plan (--out) or is unknown.
+ */
+export function planCacheInputs(program: string, args: readonly string[], env: NodeJS.ProcessEnv, now: Date): PlanCacheInputs | undefined {
+    const options: Array<readonly [string, string | Buffer | undefined]> = [];
+    for (let index = 0; index < args.length; index += 1) {
+        const name = args[index]!;
+        if (FLAG_OPTIONS.has(name)) {
+            options.push([name, undefined]);
+        } else if ((FILE_OPTIONS.has(name) || VALUE_OPTIONS.has(name)) && index + 1 < args.length) {
+            const value = args[(index += 1)]!;
+            options.push([name, FILE_OPTIONS.has(name) ? readOrUndefined(path.resolve(value)) : value]);
+        } else {
+            return undefined;
+        }
     }
-    return { program, args, files, clockDay: isoDayOf(now), sourceDateEpoch: env.SOURCE_DATE_EPOCH, node: process.version };
+    return { program, options, clockDay: isoDayOf(now), sourceDateEpoch: env.SOURCE_DATE_EPOCH, node: process.version };
 }
 
 /** The cached plan JSON for `key`, or undefined. */
@@ -104,12 +119,13 @@ export function readCachedPlan(folder: string, key: string): string | undefined 
 }
 
 /**
- * Stores a plan's JSON unless it could depend on where its inputs lie (the key holds their bytes, not their paths):
- * output that names an argument's file or folder, or the working folder, is not stored. Written to a temporary
- * file and renamed, so that a concurrent reader sees all of it or nothing.
+ * Stores a plan's JSON unless it could depend on where its files lie (the key holds their bytes, not their paths):
+ * output that names a file option's file, its name or its folder, or the working folder, is not stored. Written to
+ * a temporary file and renamed, so that a concurrent reader sees all of it or nothing.
  */
 export function storeCachedPlan(folder: string, key: string, json: string, args: readonly string[], cwd: string): void {
-    const places = [cwd, ...args.filter((arg) => !arg.startsWith("-") && /[/\\.]/.test(arg)).flatMap((arg) => [path.resolve(arg), path.dirname(path.resolve(arg)), path.basename(arg)])];
+    const files = args.filter((_, index) => index > 0 && FILE_OPTIONS.has(args[index - 1]!)).map((file) => path.resolve(file));
+    const places = [cwd, ...files.flatMap((file) => [file, path.dirname(file), path.basename(file)])];
     if (places.some((place) => place.length > 1 && json.includes(place))) return;
     const temporary = path.join(folder, `${key}.${process.pid}.${++written}.tmp`);
     fs.writeFileSync(temporary, json);

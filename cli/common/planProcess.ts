@@ -32,7 +32,8 @@ export async function planStackJson(stack: string, configFile: string, label: st
         : [path.join(projectRoot, "node_modules", ".bin", "tsx"), path.join(projectRoot, "cli", "plan.ts")];
     const args = ["--stack", stack, "--config", configFile, ...extraArgs, "--format", "json"];
     const cacheFolder = process.env[PLAN_CACHE_VARIABLE];
-    const key = cacheFolder ? planCacheKey(planCacheInputs(planningProgram(compiled, projectRoot), args, process.env, new Date())) : undefined;
+    const inputs = cacheFolder ? planCacheInputs(planningProgram(compiled, projectRoot), args, process.env, new Date()) : undefined;
+    const key = inputs ? planCacheKey(inputs) : undefined;
     const cached = cacheFolder && key ? readCachedPlan(cacheFolder, key) : undefined;
     if (cached !== undefined) return JSON.parse(cached) as PlannedStackJson;
     const result = await runProcess(command, [script, ...args]);
@@ -45,7 +46,7 @@ export async function planStackJson(stack: string, configFile: string, label: st
 }
 
 /** A digest of every file the child plan can load: the compiled bundles beside this one, or the project's sources; and the dependencies' lock file. */
-function planningProgram(compiled: boolean, projectRoot: string): string {
+export function planningProgram(compiled: boolean, projectRoot: string): string {
     const lockFile = path.join(projectRoot, "package-lock.json");
     return compiled ? programDigest([path.dirname(__dirname)], [".js"], lockFile) : programDigest([projectRoot], [".ts"], lockFile);
 }
