@@ -118,6 +118,31 @@ export function readCachedPlan(folder: string, key: string): string | undefined 
     return readOrUndefined(path.join(folder, `${key}.json`))?.toString("utf8");
 }
 
+/** How long a claim on a plan is honoured: longer than any plan takes, so that a crashed claimant blocks no one for good. */
+const CLAIM_TIMEOUT_MS = 120_000;
+
+/**
+ * The cached plan for `key`; or, when none is cached, the right to make it (release it when done, stored or not):
+ * while another process holds that right (a lock file made with O_EXCL), waits for its plan instead of making the
+ * same one at the same time. A claim that fails or times out is taken over, and the plan made again.
+ */
+export async function claimCachedPlan(folder: string, key: string): Promise<{ cached?: string; release(): void }> {
+    const lock = path.join(folder, `${key}.lock`);
+    const started = Date.now();
+    for (;;) {
+        const cached = readCachedPlan(folder, key);
+        if (cached !== undefined) return { cached, release: () => undefined };
+        try {
+            fs.closeSync(fs.openSync(lock, "wx"));
+            return { release: () => fs.rmSync(lock, { force: true }) };
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        }
+        if (Date.now() - started > CLAIM_TIMEOUT_MS) return { release: () => undefined };
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
 /**
  * Stores a plan's JSON unless it could depend on where its files lie (the key holds their bytes, not their paths):
  * output that names a file option's file, its name or its folder, or the working folder, is not stored. Written to

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { projectDir } from "../../offline/runtime";
 import type { ClusterLifecycle, PlanSecurityJson } from "../../offline/report";
-import { PLAN_CACHE_VARIABLE, planCacheInputs, planCacheKey, programDigest, readCachedPlan, storeCachedPlan } from "./planCache";
+import { PLAN_CACHE_VARIABLE, planCacheInputs, planCacheKey, programDigest, claimCachedPlan, storeCachedPlan } from "./planCache";
 
 /** A stack could not be planned; the message says which and why (the plan's own error output). */
 export class PlanProcessError extends Error {}
@@ -34,15 +34,20 @@ export async function planStackJson(stack: string, configFile: string, label: st
     const cacheFolder = process.env[PLAN_CACHE_VARIABLE];
     const inputs = cacheFolder ? planCacheInputs(planningProgram(compiled, projectRoot), args, process.env, new Date()) : undefined;
     const key = inputs ? planCacheKey(inputs) : undefined;
-    const cached = cacheFolder && key ? readCachedPlan(cacheFolder, key) : undefined;
-    if (cached !== undefined) return JSON.parse(cached) as PlannedStackJson;
-    const result = await runProcess(command, [script, ...args]);
-    if (!result.stdout.trim()) {
-        throw new PlanProcessError(`cannot plan ${label}:\n${result.stderr.trim()}`);
+    // The same plan under way in another process: wait for it rather than make it twice.
+    const claim = cacheFolder && key ? await claimCachedPlan(cacheFolder, key) : undefined;
+    if (claim?.cached !== undefined) return JSON.parse(claim.cached) as PlannedStackJson;
+    try {
+        const result = await runProcess(command, [script, ...args]);
+        if (!result.stdout.trim()) {
+            throw new PlanProcessError(`cannot plan ${label}:\n${result.stderr.trim()}`);
+        }
+        const plan = JSON.parse(result.stdout) as PlannedStackJson;
+        if (cacheFolder && key) storeCachedPlan(cacheFolder, key, result.stdout, args, process.cwd());
+        return plan;
+    } finally {
+        claim?.release();
     }
-    const plan = JSON.parse(result.stdout) as PlannedStackJson;
-    if (cacheFolder && key) storeCachedPlan(cacheFolder, key, result.stdout, args, process.cwd());
-    return plan;
 }
 
 /** A digest of every file the child plan can load: the compiled bundles beside this one, or the project's sources; and the dependencies' lock file. */

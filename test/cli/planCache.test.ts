@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PLAN_CACHE_VARIABLE, planCacheInputs, planCacheKey, storeCachedPlan } from "../../cli/common/planCache";
+import { claimCachedPlan, PLAN_CACHE_VARIABLE, planCacheInputs, planCacheKey, storeCachedPlan } from "../../cli/common/planCache";
 import { planningProgram, planStackJson, PlanProcessError } from "../../cli/common/planProcess";
 import { PROJECT_DIR } from "../helpers/stack";
 
@@ -69,6 +69,21 @@ describe("the plan cache", () => {
         expect(fs.readdirSync(cache)).toEqual([]);
         storeCachedPlan(cache, "clean", JSON.stringify({ warnings: [] }), args, "/work/elsewhere");
         expect(fs.readdirSync(cache)).toEqual(["clean.json"]);
+    });
+
+    it("makes a plan under way elsewhere wait for it, and lets it be made again when its maker gives up", async () => {
+        const cache = folderWith({});
+        const first = await claimCachedPlan(cache, "k");
+        expect(first.cached).toBeUndefined();
+        const second = claimCachedPlan(cache, "k");
+        storeCachedPlan(cache, "k", '{"plan":1}', [], "/work/elsewhere");
+        first.release();
+        expect((await second).cached).toBe('{"plan":1}');
+        // A maker whose plan failed stores nothing: the next claimant makes it.
+        const failing = await claimCachedPlan(cache, "failing");
+        const next = claimCachedPlan(cache, "failing");
+        failing.release();
+        expect((await next).cached).toBeUndefined();
     });
 
     it("answers a plan it holds only while the variable names it: unset, the child process plans", async () => {
