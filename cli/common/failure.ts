@@ -1,6 +1,5 @@
 import type * as Pulumi from "@pulumi/pulumi";
-import { parseArgs, ParseArgsConfig } from "node:util";
-import { ConfigError } from "../../core/common";
+import { ConfigError, isIsoDay } from "../../core/common";
 
 /** The command line was wrong; exit code 2. */
 export class UsageError extends Error {
@@ -42,19 +41,16 @@ function isPulumiRunError(error: unknown): boolean {
     return pulumi.RunError.isInstance(error);
 }
 
-/** Parses flags strictly (no positionals); a mistake becomes a UsageError that carries the usage line. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
-    try {
-        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-    } catch (error) {
-        throw new UsageError(`${(error as Error).message}\n${usage}`);
-    }
-}
-
 /** Rejects a --stack value that cannot be a stack name (it becomes part of a file name). */
 export function checkStackName(stack: string): string {
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
         throw new UsageError(`--stack must be a stack name such as dev or prod, got "${stack}"`);
     }
     return stack;
+}
+
+/** Rejects a --today value that is not a calendar day (a command-line mistake, exit code 2, before anything runs). */
+export function checkToday(today: string | undefined): string | undefined {
+    if (today !== undefined && !isIsoDay(today)) throw new UsageError(`--today must be a day written YYYY-MM-DD, got ${JSON.stringify(today)}`);
+    return today;
 }

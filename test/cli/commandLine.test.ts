@@ -10,7 +10,10 @@ import { REACH } from "../../cli/reach";
 import { SUGGEST } from "../../cli/suggest";
 import { DIFF } from "../../cli/diff";
 import { BENCH } from "../../cli/bench";
-import { REVIEW } from "../../cli/review";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SPECS } from "../helpers/commands";
+import { PROJECT_DIR } from "../helpers/stack";
 
 const NPM: CommandContext = { via: "npm", env: {} };
 const BIN: CommandContext = { via: "bin", env: {} };
@@ -64,8 +67,15 @@ describe("the command line of every command", () => {
         expect(helpText(SUGGEST, BIN)).toContain("\n  npx aks-zero-trust suggest --logs examples/kern.log");
     });
 
+    it("knows every command: each npm script that runs a command line has its spec in the list the help tests read", () => {
+        const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        const commandScripts = Object.entries(scripts).filter(([, run]) => /\bcli\/\w+\.(js|ts)$/.test(run)).map(([name]) => name);
+        expect(commandScripts).toContain("drift");
+        expect(SPECS.map((spec) => spec.npmScript ?? spec.name).sort()).toEqual(commandScripts.sort());
+    });
+
     it("--help describes every option with an example, and the exit codes", () => {
-        for (const spec of [PLAN, DIFF, SUGGEST, REVIEW, REACH, BENCH]) {
+        for (const spec of SPECS) {
             const help = helpText(spec, NPM);
             expect(parse(spec, ["--help"])).toBe("help");
             for (const option of spec.options.filter((option) => !option.hidden)) {

@@ -203,7 +203,10 @@ describe("npm run plan", () => {
         expect(before.stderr).toContain("warning: Kubernetes 1.36 leaves AKS standard support on 2027-06-30, in 45 days");
         // The day decides warnings and refusals, never a resource: the tree is the same as on any other day.
         expect(before.stdout.slice(0, before.stdout.indexOf("Summary:"))).toBe((await prodTextPlan()).stdout.slice(0, (await prodTextPlan()).stdout.indexOf("Summary:")));
-        expect((await plan(["--stack", "prod", "--today", "2027-02-30"])).stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
+        // A day that does not exist is a command-line mistake (exit code 2), refused before anything is planned.
+        const noSuchDay = await plan(["--stack", "prod", "--today", "2027-02-30"]);
+        expect(noSuchDay.stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
+        expect(noSuchDay.status).toBe(2);
     });
 
     it("lists, with --verbose, every pair audit lets through today, marked", async () => {
