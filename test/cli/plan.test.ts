@@ -108,10 +108,16 @@ describe("npm run plan", () => {
         expect(result.status).toBe(0);
         expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
         const { run } = await import("../../cli/reach");
-        let explained = "";
-        expect(run([prodOut, "--explain", "shop/frontend", "shop/database"], { out: (text) => (explained += text), err: () => undefined })).toBe(0);
-        expect(explained).toContain("verdict:");
-        expect(widestLine(explained)).toBeLessThanOrEqual(120);
+        // The pairs commandWidths.test.ts explains on dev and the 12 namespaces, and reach's connection list.
+        for (const [source, destination] of [["shop/frontend", "shop/database"], ["shop/backend", "1.1.1.1"], ["monitoring/monitoring-agent", "shop/database"], ["undeclared-namespace/probe", "shop/backend"]]) {
+            let explained = "";
+            expect(run([prodOut, "--explain", source!, destination!], { out: (text) => (explained += text), err: () => undefined })).toBe(0);
+            expect(explained).toContain("verdict:");
+            expect(widestLine(explained), `${source} -> ${destination}`).toBeLessThanOrEqual(120);
+        }
+        let listed = "";
+        expect(run([prodOut], { out: (text) => (listed += text), err: () => undefined })).toBe(0);
+        expect(widestLine(listed)).toBeLessThanOrEqual(120);
     });
 
     it("prints prod's reachability: exactly the intended flows, and PASS", async () => {
@@ -212,6 +218,7 @@ describe("npm run plan", () => {
     it("lists, with --verbose, every pair audit lets through today, marked", async () => {
         const result = await plan(["--stack", "dev", "--verbose"]);
         expect(result.status).toBe(0);
+        expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
         const [enforced, auditOnly] = reach.split("audit lets through today");
         expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");

@@ -8,6 +8,7 @@ import { judgeDrift, type PreviewStep } from "../../offline/report";
 import type { CapturedResource, MockRun } from "../../offline/runtime";
 import { applyIgnoreChanges } from "../helpers/ignoreChanges";
 import { ofType, single } from "../helpers/stack";
+import { widestLine } from "../helpers/width";
 
 /**
  * A year of Azure, refreshed into the state: what a daily `pulumi preview --refresh` sees for the cluster and its user
@@ -128,6 +129,15 @@ describe("a refreshed preview after a year of Azure (the daily drift check)", ()
         expect(changed.status).toBe(1);
         expect(changed.stdout).toContain("drift: aks-pool-apps (azure-native:containerservice:AgentPool): maxCount: Azure has 30, the program declares 12\n");
         expect(changed.stderr).toBe("error: 1 value(s) drifted from the code; run pulumi up to restore the code's state, or change the code to adopt Azure's\n");
+        // The text keeps to 120 columns: an address list changed by hand wraps under its line.
+        const byHand = await drift(write("by-hand.json", previewSteps(refreshed((azure) => {
+            azure.cluster.apiServerAccessProfile = { authorizedIPRanges: ["0.0.0.0/0"] };
+            azure.apps.orchestratorVersion = "1.35";
+        }))));
+        expect(byHand.status).toBe(1);
+        expect(byHand.stdout).toMatch(/^drift: aks-cluster \(azure-native:containerservice:ManagedCluster\): apiServerAccessProfile\.authorizedIPRanges: Azure has/m);
+        expect(widestLine(quiet.stdout)).toBeLessThanOrEqual(120);
+        expect(widestLine(byHand.stdout)).toBeLessThanOrEqual(120);
         fs.writeFileSync(path.join(dir, "broken.json"), "Previewing update (prod):");
         expect((await drift(path.join(dir, "broken.json"))).stderr).toMatch(/^error: .*broken\.json: not JSON \(.*\); pass the output of pulumi preview --refresh --json\n$/);
     });
