@@ -1,6 +1,20 @@
 import type * as Pulumi from "@pulumi/pulumi";
 import { ConfigError, isIsoDay } from "../../core/common";
 
+/** Exit codes, the same for every command (documented in README.md, "Command line", and at the end of every --help). */
+export const EXIT_CODES = {
+    /** Done (help and --version included). */
+    ok: 0,
+    /** The input is wrong (config, a file) or a check failed (policy pack, intent check, --fail-on, --expect). */
+    failed: 1,
+    /** The command line is wrong: unknown command or option, missing or bad value. */
+    usage: 2,
+    /** A bug: the message asks for a report. */
+    internal: 3,
+} as const;
+
+export const EXIT_CODES_TEXT = "exit codes: 0 done, 1 invalid input or a failed check, 2 command-line mistake, 3 internal error (please report)";
+
 /** The command line was wrong; exit code 2. */
 export class UsageError extends Error {
     constructor(message: string) {
@@ -20,15 +34,15 @@ export function reportFailure(
 ): number {
     if (error instanceof UsageError) {
         output.err(`error: ${error.message}\n`);
-        return 2;
+        return EXIT_CODES.usage;
     }
     const isUserError = error instanceof ConfigError || userErrorTypes.some((type) => error instanceof type) || isPulumiRunError(error);
     if (isUserError) {
         output.err(`error: ${(error as Error).message}\n`);
-        return 1;
+        return EXIT_CODES.failed;
     }
     output.err(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
-    return 3;
+    return EXIT_CODES.internal;
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { commandPrefix, type CommandContext, type CommandSpec, helpText, parseCommandLine } from "../../cli/common/commandLine";
-import { UsageError } from "../../cli/common/failure";
+import { EXIT_CODES, reportFailure, UsageError } from "../../cli/common/failure";
+import { ConfigError } from "../../core/common";
 import { PLAN } from "../../cli/plan";
 import { REACH } from "../../cli/reach";
 import { SUGGEST } from "../../cli/suggest";
@@ -87,5 +88,19 @@ describe("the command line of every command", () => {
         }
         // bench's internal --child stays out of its help.
         expect(helpText(BENCH, NPM)).not.toContain("--child");
+    });
+});
+
+describe("exit codes", () => {
+    it("are one table: README's, the one every --help ends with, and the one failures map to", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const table = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((row) => Number(row[1]));
+        expect(table).toEqual(Object.values(EXIT_CODES));
+        const quiet = { err: () => undefined };
+        expect(reportFailure(new UsageError("--stak"), [], quiet)).toBe(EXIT_CODES.usage);
+        expect(reportFailure(new ConfigError([{ path: "cluster.skuTier", message: "bad" }]), [], quiet)).toBe(EXIT_CODES.failed);
+        class InputError extends Error {}
+        expect(reportFailure(new InputError("no such file"), [InputError], quiet)).toBe(EXIT_CODES.failed);
+        expect(reportFailure(new TypeError("a bug"), [], quiet)).toBe(EXIT_CODES.internal);
     });
 });
