@@ -229,6 +229,20 @@ describe("npm run plan", () => {
         expect(auditOnly.split("\n").filter((line) => line.startsWith("  ! ")).length).toBe(counted);
     });
 
+    it("refuses a misspelt config namespace and an unknown key in backend's egress: exit 1, key, line and nearest match, nothing planned", async () => {
+        // Before issue 23 the misspelt namespace planned with 0 policies and "Intent check: SKIPPED".
+        const namespace = editedStackFile("dev", "aks-zero-trust:segmentation:", "aks-zerotrust:segmentation:");
+        const misspelt = await plan(["--stack", "dev", "--config", namespace]);
+        expect(misspelt.status).toBe(1);
+        expect(misspelt.stdout).toBe("");
+        expect(misspelt.stderr).toMatch(new RegExp(`^error: Invalid stack config \\(1 problem\\):\n {2}- ${namespace.replace(/[.]/g, "\\.")}:\\d+:3: aks-zerotrust:segmentation: unknown config namespace "aks-zerotrust" \\(did you mean "aks-zero-trust:segmentation"\\?\\)`));
+        const key = editedStackFile("dev", "- fqdn: api.stripe.com\n                  ports: [443]", "- fqdn: api.stripe.com\n                  port: [443]");
+        const unknown = await plan(["--stack", "dev", "--config", key]);
+        expect(unknown.status).toBe(1);
+        expect(unknown.stdout).toBe("");
+        expect(unknown.stderr).toMatch(/:\d+:19: aks-zero-trust:segmentation\.namespaces\[shop\]\.workloads\[backend\]\.egress\.fqdns\[0\]: unknown key "port" \(did you mean "ports"\?\)\n$/);
+    });
+
     it("rejects an unknown option with the nearest known one, the usage and exit code 2", async () => {
         const result = await plan(["--stak", "dev"]);
         expect(result.status).toBe(2);
