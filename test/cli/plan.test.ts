@@ -409,9 +409,9 @@ describe("npm run plan runs the stack policy pack", () => {
 
 describe("npm run plan with a pinned Calico Tigera does not test against the cluster's Kubernetes", () => {
     it("warns on stderr and in the Calico section, naming the tested releases, and still plans", async () => {
-        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.3"\n');
+        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.7"\n');
         const result = await plan(["--stack", "dev", "--config", file]);
-        const warning = "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
+        const warning = "Calico 3.30.7 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
         expect(result.stderr).toContain(`warning: ${warning}\n`);
         expect(result.stdout.replace(/\n {4}/g, " ")).toContain(`  warning: ${warning}\n`);
         expect(result.status).toBe(0);
