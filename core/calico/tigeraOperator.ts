@@ -23,7 +23,9 @@
  *
  * What else changes with Azure CNI (read 2026-12-07):
  * - IP addresses stay Azure's: with cni.type AzureVNET the IPAM is Azure's (the guide's geeky details: "IPAM:Azure,
- *   CNI:Azure"), pods keep their overlay addresses, and no Calico IP pool decides them.
+ *   CNI:Azure"; the operator defaults cni.ipam.type to AzureVNET and BGP to Disabled for a non-Calico CNI,
+ *   tigera/operator pkg/controller/installation core_controller.go), pods keep their overlay addresses, and no Calico
+ *   IP pool decides them (pkg/controller/ippool defaults.go creates a default pool only with Calico IPAM).
  * - Overlay: Tigera's Calico Open Source guide shows Azure CNI without overlay; Tigera's Calico Enterprise AKS guide
  *   (calico-enterprise/latest/getting-started/install-on-clusters/aks) lists "Azure CNI with overlay networking with
  *   Calico Enterprise network policy" (Policy Calico, IPAM Azure, CNI Azure, Overlay Yes). Felix enforces on the
