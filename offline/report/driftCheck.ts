@@ -133,17 +133,37 @@ export function judgeDrift(steps: readonly PreviewStep[]): DriftReport {
     return report;
 }
 
-/** The preview's steps from `pulumi preview --json` output. */
-export function previewSteps(text: string, file: string): PreviewStep[] {
+/** A diagnostic of `pulumi preview --json` (previewDiagnostic): the program's and the engine's warnings and errors. */
+export interface PreviewDiagnostic {
+    readonly urn?: string;
+    readonly message?: string;
+    readonly severity?: string;
+}
+
+/** What the check reads from `pulumi preview --json` output (pkg/backend/display/json.go, previewDigest). */
+export interface PreviewDigest {
+    readonly steps: PreviewStep[];
+    /** Warnings and errors, one line each. Policy results are not among them: the JSON digest skips policy events. */
+    readonly warnings: string[];
+    readonly errors: string[];
+}
+
+/** Reads `pulumi preview --json` output: the steps, and the warnings and errors (a failed preview has no steps to judge). */
+export function readPreview(text: string, file: string): PreviewDigest {
     let parsed: unknown;
     try {
         parsed = JSON.parse(text);
     } catch (error) {
         throw new DriftInputError(`${file}: not JSON (${(error as Error).message}); pass the output of pulumi preview --refresh --json`);
     }
+    const diagnostics = (isObject(parsed) && Array.isArray(parsed.diagnostics) ? parsed.diagnostics : []).filter(isObject) as PreviewDiagnostic[];
+    const lines = (severity: string) => diagnostics
+        .filter((diagnostic) => diagnostic.severity === severity && typeof diagnostic.message === "string" && diagnostic.message.trim() !== "")
+        .map((diagnostic) => `${diagnostic.urn ? `${nameOf(diagnostic.urn)}: ` : ""}${diagnostic.message!.trim().replace(/\s*\n\s*/g, " ")}`);
+    const errors = lines("error");
     const steps = isObject(parsed) ? parsed.steps : undefined;
-    if (!Array.isArray(steps)) throw new DriftInputError(`${file}: no "steps" array; pass the output of pulumi preview --refresh --json`);
-    return steps as PreviewStep[];
+    if (!Array.isArray(steps) && errors.length === 0) throw new DriftInputError(`${file}: no "steps" array; pass the output of pulumi preview --refresh --json`);
+    return { steps: Array.isArray(steps) ? (steps as PreviewStep[]) : [], warnings: lines("warning"), errors };
 }
 
 /** The preview output could not be read. */

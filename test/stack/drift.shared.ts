@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { driftCommand, DRIFT_INPUT_ERRORS } from "../../cli/drift";
 import { runCommand } from "../../cli/common/command";
+import { judgeVersionSupport } from "../../core/azure";
 import { judgeDrift, type PreviewStep } from "../../offline/report";
 import type { CapturedResource, MockRun } from "../../offline/runtime";
 import { applyIgnoreChanges } from "../helpers/ignoreChanges";
@@ -132,7 +133,7 @@ describe("a refreshed preview after a year of Azure (the daily drift check)", ()
         expect(() => applyIgnoreChanges(state.declaredCluster, state.azure.cluster, ["agentPoolProfiles[1]"])).toThrow("one or more elements of the path are missing");
     });
 
-    it("npm run drift reads pulumi preview --refresh --json: exit 0 when quiet, 1 with each drifted value, notes either way", async () => {
+    it("npm run drift reads pulumi preview --refresh --json: exit 0 when quiet, 1 with each drifted value or when the preview failed, its warnings and errors printed", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drift-"));
         const write = (name: string, steps: PreviewStep[]) => {
             const file = path.join(dir, name);
@@ -152,6 +153,22 @@ describe("a refreshed preview after a year of Azure (the daily drift check)", ()
         expect(changed.status).toBe(1);
         expect(changed.stdout).toContain("drift: aks-pool-apps (azure-native:containerservice:AgentPool): maxCount: Azure has 30, the program declares 12\n");
         expect(changed.stderr).toBe("error: 1 value(s) drifted from the code; run pulumi up to restore the code's state, or change the code to adopt Azure's\n");
+        // The program's refusal after end of life is a diagnostic in the JSON only: printed, and the check fails.
+        const stackUrn = "urn:pulumi:prod::aks-zero-trust::pulumi:pulumi:Stack::aks-zero-trust-prod";
+        const refusal = `aks-zero-trust:cluster.kubernetesVersion: ${judgeVersionSupport("1.36", "2027-07-15").message}`;
+        fs.writeFileSync(path.join(dir, "failed.json"), JSON.stringify({
+            steps: [{ op: "same", urn: stackUrn }],
+            diagnostics: [{ urn: stackUrn, message: `${refusal}\n`, severity: "error" }, { message: "Updating (prod)", severity: "info" }],
+        }));
+        const failed = await drift(path.join(dir, "failed.json"));
+        expect(failed.status).toBe(1);
+        expect(failed.stdout.replace(/\n +/g, " ")).toBe(`preview error: aks-zero-trust-prod: ${refusal}\n`);
+        expect(failed.stderr).toBe("error: the preview failed (1 error(s) above), so drift was not judged\n");
+        // A warning the preview printed comes before the notes of a quiet run.
+        fs.writeFileSync(path.join(dir, "warned.json"), JSON.stringify({ steps: previewSteps(refreshed()), diagnostics: [{ urn: stackUrn, message: "something to read\n", severity: "warning" }] }));
+        const warned = await drift(path.join(dir, "warned.json"));
+        expect(warned.status).toBe(0);
+        expect(warned.stdout.split("\n")[0]).toBe("preview warning: aks-zero-trust-prod: something to read");
         fs.writeFileSync(path.join(dir, "broken.json"), "Previewing update (prod):");
         expect((await drift(path.join(dir, "broken.json"))).stderr).toMatch(/^error: .*broken\.json: not JSON \(.*\); pass the output of pulumi preview --refresh --json\n$/);
     });
