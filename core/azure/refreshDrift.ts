@@ -16,8 +16,9 @@
  *   locations"), and ignoring the whole array would freeze the system pool, whose `orchestratorVersion` must move with
  *   `kubernetesVersion`. So they are owned elsewhere: the drift check (offline/report/driftCheck.ts) matches the
  *   cluster's pools by name and leaves a pool to the AgentPool resource that declares it;
- * - tags or profiles added by Azure or Azure Policy (keys the program never sets): a PUT leaves profiles it does not
- *   name as they are, so the drift check reports them as notes;
+ * - tags or profiles added by Azure or Azure Policy (keys the program never sets: a policy's tag, the Defender profile,
+ *   the kubelet identity): not drift of anything the program declares, so the drift check reports them as notes; a
+ *   `pulumi up` does not send them (azure-native sends the program's inputs), and ARM replaces a tag map whole;
  * - the patch version: with the `patch` channel AKS raises patches itself, so the stack pins only `major.minor`
  *   (core/config). AKS may then report the running patch in `kubernetesVersion` and the pools' `orchestratorVersion`
  *   ("1.25" read back as "1.25.6" after an automatic upgrade: Azure/AKS#3573, #4127; terraform-provider-azurerm
