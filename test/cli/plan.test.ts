@@ -206,6 +206,20 @@ describe("npm run plan", () => {
         expect((await plan(["--stack", "prod", "--today", "2027-02-30"])).stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
     });
 
+    it("judges on SOURCE_DATE_EPOCH when no --today is given: prod is refused the day after 1.36's end of life", async () => {
+        const previous = process.env.SOURCE_DATE_EPOCH;
+        // Date.UTC(2027, 6, 1) / 1000: 2027-07-01T00:00:00Z, the day after 2027-06-30. Refused before the program runs.
+        process.env.SOURCE_DATE_EPOCH = "1814400000";
+        try {
+            const after = await plan(["--stack", "prod"]);
+            expect(after.status).toBe(1);
+            expect(after.stderr).toContain("aks-zero-trust:cluster.kubernetesVersion: 1.36 reached the end of AKS standard support on 2027-06-30 (judged on 2027-07-01)");
+        } finally {
+            if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+            else process.env.SOURCE_DATE_EPOCH = previous;
+        }
+    });
+
     it("lists, with --verbose, every pair audit lets through today, marked", async () => {
         const result = await plan(["--stack", "dev", "--verbose"]);
         expect(result.status).toBe(0);
