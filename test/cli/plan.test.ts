@@ -88,6 +88,10 @@ describe("npm run plan", () => {
         expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer,\n  Goldmane, Whisker; policies on projectcalico.org/v3)\n");
         expect(result.stdout).toContain("  tiers: platform (order 100, defaultAction Pass), then default; staged policies (evaluated, not enforced): 8\n");
         expect(result.stdout).not.toContain("crd.projectcalico.org");
+        // The guardrails in the plan: the metadata-service guardrail enforced in audit, and (Azure Policy add-on on) the
+        // host-network deny.
+        expect(result.stdout).toMatch(/─ kubernetes:projectcalico\.org\/v3:GlobalNetworkPolicy\s+\S+-platform\.metadata-service-guardrail\n/);
+        expect(result.stdout).toContain("─ azure-native:authorization:PolicyAssignment aks-no-host-network\n");
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
@@ -130,6 +134,10 @@ describe("npm run plan", () => {
         ]);
         expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
         expect(reach).toContain("  VNet 10.20.0.0/16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443\n");
+        // The load balancer's health probes reach the ingress peer on its VNet ports, and nothing else of WireServer's.
+        expect(reach.split("\n").filter((line) => line.includes("168.63.129.16"))).toEqual(["  Azure WireServer 168.63.129.16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443"]);
+        expect(result.stdout).toContain("─ azure-native:authorization:PolicyAssignment aks-no-host-network\n");
+        expect(result.stdout).toMatch(/─ kubernetes:crd\.projectcalico\.org\/v1:GlobalNetworkPolicy\s+\S+-deny-platform-endpoints\n/);
         expect(reach).not.toContain("[External]");
         expect(reach).not.toContain("audit lets through");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
