@@ -249,6 +249,20 @@ describe("npm run plan", () => {
         expect((await plan(["--stack", "prod", "--today", "2027-02-30"])).stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
     });
 
+    it("judges on SOURCE_DATE_EPOCH when no --today is given: prod is refused the day after 1.36's end of life", async () => {
+        const previous = process.env.SOURCE_DATE_EPOCH;
+        // Date.UTC(2027, 6, 1) / 1000: 2027-07-01T00:00:00Z, the day after 2027-06-30. Refused before the program runs.
+        process.env.SOURCE_DATE_EPOCH = "1814400000";
+        try {
+            const after = await plan(["--stack", "prod"]);
+            expect(after.status).toBe(1);
+            expect(after.stderr).toContain("aks-zero-trust:cluster.kubernetesVersion: 1.36 reached the end of AKS standard support on 2027-06-30 (judged on 2027-07-01)");
+        } finally {
+            if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+            else process.env.SOURCE_DATE_EPOCH = previous;
+        }
+    });
+
     it("lists, with --verbose, every pair audit lets through today, marked", async () => {
         const result = await plan(["--stack", "dev", "--verbose"]);
         expect(result.status).toBe(0);
@@ -452,9 +466,9 @@ describe("npm run plan runs the stack policy pack", () => {
 
 describe("npm run plan with a pinned Calico Tigera does not test against the cluster's Kubernetes", () => {
     it("warns on stderr and in the Calico section, naming the tested releases, and still plans", async () => {
-        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.3"\n');
+        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.7"\n');
         const result = await plan(["--stack", "dev", "--config", file]);
-        const warning = "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
+        const warning = "Calico 3.30.7 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
         expect(result.stderr).toContain(`warning: ${warning}\n`);
         expect(result.stdout.replace(/\n {4}/g, " ")).toContain(`  warning: ${warning}\n`);
         expect(result.status).toBe(0);

@@ -196,3 +196,38 @@ export function expectHostNetworkKeptOut(run: MockRun): void {
     expect(excluded).not.toContain("undeclared-namespace");
     expect(excluded).not.toContain("app-routing-system");
 }
+
+/**
+ * Day two, as the stack registers it: every pool runs the cluster's `major.minor` (raising it upgrades the pools too,
+ * Azure/AKS#3087), the cluster auto-upgrades patches and node images, and both planned-maintenance configurations
+ * time those channels in weekly windows of at least 4 hours (AKS docs, planned-maintenance.md; ARM
+ * MaintenanceConfiguration 2025-09-01: names, `schedule.weekly`, `startTime` 'HH:mm', `utcOffset` '+/-HH:mm').
+ * Returns each window's day, for the dev-before-prod comparison.
+ */
+export function expectDayTwoLifecycle(run: MockRun): Record<string, string> {
+    const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+    const version = String(cluster.inputs.kubernetesVersion);
+    expect(version).toMatch(/^1\.\d+$/);
+    const pools = [...(cluster.inputs.agentPoolProfiles as Array<Record<string, unknown>>), ...ofType(run, "azure-native:containerservice:AgentPool").map((pool) => pool.inputs)];
+    expect(pools.length).toBeGreaterThanOrEqual(2);
+    for (const pool of pools) expect(pool.orchestratorVersion, String(pool.name ?? pool.agentPoolName)).toBe(version);
+    expect(cluster.inputs.autoUpgradeProfile).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
+
+    const configurations = ofType(run, "azure-native:containerservice:MaintenanceConfiguration");
+    expect(configurations.map((configuration) => configuration.inputs.configName).sort()).toEqual(["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+    const days: Record<string, string> = {};
+    for (const configuration of configurations) {
+        expect(configuration.inputs.resourceName).toBe(cluster.inputs.resourceName);
+        const window = configuration.inputs.maintenanceWindow as { schedule: { weekly: { dayOfWeek: string; intervalWeeks: number } }; durationHours: number; startTime: string; utcOffset: string };
+        expect(Object.keys(window.schedule)).toEqual(["weekly"]);
+        expect(window.schedule.weekly.intervalWeeks).toBeGreaterThanOrEqual(1);
+        expect(window.durationHours).toBeGreaterThanOrEqual(4);
+        expect(window.durationHours).toBeLessThanOrEqual(24);
+        expect(window.startTime).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+        expect(window.utcOffset).toMatch(/^[+-]\d{2}:\d{2}$/);
+        // No startDate: it would put a date in a resource; AKS takes the day the window is created.
+        expect(window).not.toHaveProperty("startDate");
+        days[String(configuration.inputs.configName)] = window.schedule.weekly.dayOfWeek;
+    }
+    return days;
+}
