@@ -88,6 +88,10 @@ describe("npm run plan", () => {
         expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer,\n  Goldmane, Whisker; policies on projectcalico.org/v3)\n");
         expect(result.stdout).toContain("  tiers: platform (order 100, defaultAction Pass), then default; staged policies (evaluated, not enforced): 8\n");
         expect(result.stdout).not.toContain("crd.projectcalico.org");
+        // The guardrails in the plan: the metadata-service guardrail enforced in audit, and (Azure Policy add-on on) the
+        // host-network deny.
+        expect(result.stdout).toMatch(/─ kubernetes:projectcalico\.org\/v3:GlobalNetworkPolicy\s+\S+-platform\.metadata-service-guardrail\n/);
+        expect(result.stdout).toContain("─ azure-native:authorization:PolicyAssignment aks-no-host-network\n");
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
@@ -136,6 +140,10 @@ describe("npm run plan", () => {
         ]);
         expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
         expect(reach).toContain("  VNet 10.20.0.0/16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443\n");
+        // The load balancer's health probes reach the ingress peer on its VNet ports, and nothing else of WireServer's.
+        expect(reach.split("\n").filter((line) => line.includes("168.63.129.16"))).toEqual(["  Azure WireServer 168.63.129.16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443"]);
+        expect(result.stdout).toContain("─ azure-native:authorization:PolicyAssignment aks-no-host-network\n");
+        expect(result.stdout).toMatch(/─ kubernetes:crd\.projectcalico\.org\/v1:GlobalNetworkPolicy\s+\S+-deny-platform-endpoints\n/);
         expect(reach).not.toContain("[External]");
         expect(reach).not.toContain("audit lets through");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
@@ -175,27 +183,62 @@ describe("npm run plan", () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
-    it("refuses what would open the platform endpoints or leave the policies unenforced, naming each key, with no internal error", async () => {
-        const edits: Array<[string, string]> = [
-            // networkPolicy none is the engine self-managed Calico replaces; with AKS-managed Calico it enforces nothing.
-            ["      mode: self-managed\n      version: \"3.33.1\"\n", "      mode: aks-managed\n    networkPolicy: none\n"],
+    it("refuses what would open the platform endpoints or leave the policies unenforced, naming each key at its file:line, with no internal error", async () => {
+        /** Applies the edits to the checked-in dev stack (self-managed Calico, audit) and plans it. */
+        const planEdited = async (edits: ReadonlyArray<readonly [string, string]>) => {
+            const edited = edits.reduce((text, [from, to]) => {
+                if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
+                return text.replace(from, to);
+            }, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
+            fs.writeFileSync(file, edited);
+            const result = await plan(["--stack", "dev", "--config", file]);
+            expect(result.status).toBe(1);
+            expect(result.stdout).toBe("");
+            expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+            /** The 1-based line of the edited file that holds `text` (once). */
+            const lineOf = (text: string) => {
+                const lines = edited.split("\n").flatMap((line, index) => (line.includes(text) ? [index + 1] : []));
+                expect(lines, text).toHaveLength(1);
+                return lines[0]!;
+            };
+            /** The error line for a key: file, line, column, key, then the reason. */
+            const errorFor = (key: string) => {
+                const found = result.stderr.split("\n").filter((line) => line.includes(`: aks-zero-trust:${key}: `));
+                expect(found, key).toHaveLength(1);
+                const match = /^  - (\S+):(\d+):\d+: /.exec(found[0]!);
+                expect(match?.[1], found[0]).toBe(file);
+                return { line: Number(match![2]), text: found[0]! };
+            };
+            return { lineOf, errorFor };
+        };
+
+        // The shipped dev stack: egress CIDRs into IMDS and WireServer on a workload, a peer and infrastructure, and an
+        // override taking a generated policy's name.
+        const platform = await planEdited([
             ["            egress:\n              fqdns:\n", "            egress:\n              cidrs:\n                - {cidr: 169.254.169.254/32, ports: [80]}\n                - {cidr: 168.63.129.16/32, ports: [80, 32526]}\n              fqdns:\n"],
+            ["        egress:\n          kubernetesApi: true\n    # Platform namespaces", "        egress:\n          kubernetesApi: true\n          cidrs: [{cidr: 169.254.0.0/16, ports: [80]}]\n    # Platform namespaces"],
+            ["            ports: [8443]\n        egress:\n          kubernetesApi: true\n", "            ports: [8443]\n        egress:\n          kubernetesApi: true\n          cidrs: [{cidr: 168.63.129.16/32, ports: [32526]}]\n"],
             ["      - name: shop\n", "      - name: shop\n        overrides:\n          - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: deny-kubernetes-api}, spec: {podSelector: {}}}\n"],
+        ]);
+        const cases: Array<[string, string, RegExp]> = [
+            ["segmentation.namespaces[shop].workloads[backend].egress.cidrs[0].cidr", "{cidr: 169.254.169.254/32", /169\.254\.169\.254\/32 overlaps link-local 169\.254\.0\.0\/16, where the instance metadata service \(169\.254\.169\.254\) hands out the node's managed-identity tokens/],
+            ["segmentation.namespaces[shop].workloads[backend].egress.cidrs[1].cidr", "{cidr: 168.63.129.16/32, ports: [80, 32526]}", /168\.63\.129\.16\/32 holds WireServer 168\.63\.129\.16, the Azure host agent's endpoint/],
+            ["segmentation.infrastructure[monitoring].egress.cidrs[0].cidr", "cidrs: [{cidr: 169.254.0.0/16", /169\.254\.0\.0\/16 overlaps link-local/],
+            ["segmentation.peers[ingress-nginx].egress.cidrs[0].cidr", "cidrs: [{cidr: 168.63.129.16/32, ports: [32526]}]", /holds WireServer/],
+            ["segmentation.namespaces[shop].overrides[deny-kubernetes-api].metadata.name", "metadata: {name: deny-kubernetes-api}", /"deny-kubernetes-api" is already used by a generated policy/],
         ];
-        const edited = edits.reduce((text, [from, to]) => {
-            if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
-            return text.replace(from, to);
-        }, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
-        fs.writeFileSync(file, edited);
-        const result = await plan(["--stack", "dev", "--config", file]);
-        expect(result.status).toBe(1);
-        expect(result.stdout).toBe("");
-        expect(result.stderr).toMatch(/\n  - \S+Pulumi\.dev\.yaml:\d+:\d+: aks-zero-trust:cluster\.networkPolicy: is "none": no network policy engine runs/);
-        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.cidrs[1].cidr: 168.63.129.16/32 holds WireServer 168.63.129.16");
-        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.cidrs[0].cidr: 169.254.169.254/32 overlaps link-local 169.254.0.0/16, where the instance metadata service");
-        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].overrides[deny-kubernetes-api].metadata.name: \"deny-kubernetes-api\" is already used by a generated policy");
-        expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+        for (const [key, text, reason] of cases) {
+            const error = platform.errorFor(key);
+            expect(error.line, key).toBe(platform.lineOf(text));
+            expect(error.text).toMatch(reason);
+        }
+
+        // networkPolicy none is what self-managed Calico replaces; with AKS-managed Calico it leaves the policies unenforced.
+        const unenforced = await planEdited([["      mode: self-managed\n      version: \"3.33.1\"\n", "      mode: aks-managed\n    networkPolicy: none\n"]]);
+        const error = unenforced.errorFor("cluster.networkPolicy");
+        expect(error.line).toBe(unenforced.lineOf("networkPolicy: none"));
+        expect(error.text).toMatch(/is "none": no network policy engine runs, so no policy is enforced; the segmentation needs networkPolicy: calico \(AKS-managed Calico\) or cluster\.calico\.mode: self-managed$/);
     });
 
     it("judges version support on --today: prod fails a day after 1.36's end of life and warns 45 days before it", async () => {

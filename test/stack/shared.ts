@@ -1,9 +1,7 @@
 import { expect } from "vitest";
 import { projectConfigValues, readStackConfig } from "../../core/config";
-import { renderRepresentativeWorkloads } from "../../core/policies";
-import { asManifests } from "../../core/proof";
 import { appliedObjects, type MockRun } from "../../offline/runtime";
-import { analyze, ConnectionSet, explain } from "../../reach";
+import { expectPlatformEndpointsClosed as expectGuardedPlatformEndpoints, GUARDED_PODS, guardrailOrderProblems } from "../helpers/platformEndpoints";
 import { keyOf, ofType, single, stackConfig } from "../helpers/stack";
 
 /** Promises every stack keeps, whatever its environment. */
@@ -160,26 +158,16 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
 }
 
 /**
- * The ADR's breach path, closed in every mode: in the objects the stack applies, no pod outside the system namespaces
- * reaches the instance metadata service (169.254.169.254:80) or WireServer (168.63.129.16:80 and 32526). The truth
- * table comes from the guardrail's semantics (a Log-then-Deny on both addresses, ordered before every allow, for
- * every non-system namespace, in audit as in enforce); the engine is only the prober. A system pod is the control:
- * the guardrail leaves kube-system alone, so the prober must see it reach IMDS.
+ * The ADR's breach path, closed in every mode, in the objects the program applies: the guardrail comes first in
+ * Felix's order, and no pod outside the system namespaces reaches IMDS (169.254.169.254:80) or WireServer
+ * (168.63.129.16:80 and 32526). Semantics and sources: test/helpers/platformEndpoints.ts.
  */
 export function expectPlatformEndpointsClosed(run: MockRun, stack: "dev" | "prod"): void {
-    const intent = readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;
-    const analysis = analyze(asManifests([...appliedObjects(run), ...renderRepresentativeWorkloads(intent)]));
-    const probes: Array<[string, number]> = [["169.254.169.254", 80], ["168.63.129.16", 80], ["168.63.129.16", 32526]];
-    const reaches = (pod: string, address: string, port: number) => !explain(analysis, pod, address).verdict.intersect(ConnectionSet.ports("TCP", port)).isEmpty();
-    const pods = [
-        "shop/frontend", "shop/backend", "shop/database", // app tiers: web, api, data
-        "monitoring/monitoring-agent", // infrastructure
-        "ingress-nginx/ingress-nginx-peer", // a peer
-        "undeclared-namespace/probe", // a namespace nobody declared
-    ];
-    const table = Object.fromEntries(pods.flatMap((pod) => probes.map(([address, port]) => [`${pod} => ${address}:${port}`, reaches(pod, address, port)])));
-    expect(table).toEqual(Object.fromEntries(Object.keys(table).map((key) => [key, false])));
-    expect(reaches("kube-system/coredns", "169.254.169.254", 80)).toBe(true);
+    const config = readStackConfig(projectConfigValues(stackConfig(stack)), stack);
+    const applied = appliedObjects(run);
+    const guarded = [...new Set(GUARDED_PODS.map((pod) => pod.split("/")[0]!))];
+    expect(guardrailOrderProblems(applied, guarded, config.exemptNamespaces)).toEqual([]);
+    expectGuardedPlatformEndpoints(applied, config.segmentation!);
 }
 
 /** Host networking is kept out: PSA labels on the declared namespace, and Azure Policy's built-in deny cluster-wide. */
@@ -188,14 +176,23 @@ export function expectHostNetworkKeptOut(run: MockRun): void {
     expect((namespace.inputs.metadata as any).labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     const assignment = single(run, "azure-native:authorization:PolicyAssignment");
     const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+    // "Kubernetes cluster pods should only use approved host network and port list", as Azure/azure-policy
+    // built-in-policies/policyDefinitions/Kubernetes/HostNetworkPorts.json (7.0.0, read 2026-12-07) defines it: its id,
+    // and parameters effect (Audit/Deny/Disabled), excludedNamespaces, allowHostNetwork (and allowedHostPorts, whose
+    // default [] allows no host port, left as is).
     expect(assignment.inputs).toMatchObject({
-        // "Kubernetes cluster pods should only use approved host network and port list" (core/azure/hostNetworkPolicy.ts).
         policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/82985f06-dc18-4a48-bc1c-b9f4f0098cfe",
+        definitionVersion: "7.*.*",
+        enforcementMode: "Default",
         parameters: { effect: { value: "Deny" }, allowHostNetwork: { value: false } },
     });
+    expect(Object.keys(assignment.inputs.parameters as object).sort()).toEqual(["allowHostNetwork", "effect", "excludedNamespaces"]);
     expect(String(assignment.inputs.scope)).toMatch(new RegExp(`/${String(cluster.inputs.resourceName)}$`));
     const excluded = (assignment.inputs.parameters as any).excludedNamespaces.value as string[];
-    expect(excluded).toEqual(expect.arrayContaining(["kube-system", "gatekeeper-system", "calico-system"]));
+    // The platform's own host-networked pods must stay admissible: calico-node and Typha (calico-system; tigera/operator
+    // pkg/render/node.go, typha.go), the Tigera operator itself (tigera-operator chart: hostNetwork: true), and
+    // kube-system's AKS agents.
+    expect(excluded).toEqual(expect.arrayContaining(["kube-system", "gatekeeper-system", "calico-system", "tigera-operator"]));
     expect(excluded).not.toContain("undeclared-namespace");
     expect(excluded).not.toContain("app-routing-system");
 }
