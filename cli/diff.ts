@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { formatSecurityDiff, PlanSecurityJson, securityDiff, type SecurityDiff } from "../offline/report";
 import { formatKubernetesUpgrade, kubernetesUpgrade, type ClusterLifecycle, type KubernetesUpgrade } from "../offline/report";
 import { stackFilePath, stacksIn } from "../offline/runtime";
-import { checkStackName } from "./common/failure";
+import { checkStackName, checkToday } from "./common/failure";
 import { CommandOutput, runAsProcess } from "./common/command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
 import { planStackJson, PlanProcessError } from "./common/planProcess";
@@ -151,6 +151,7 @@ function parseOptions(argv: string[], output: CommandOutput, context: CommandCon
     const values = parsed.values as Record<string, string | undefined>;
     const failOn = values["fail-on"] as "mandatory" | undefined;
     const policyPackConfig = values["policy-pack-config"];
+    checkToday(values.today);
     return { base: values.base!, stack: checkStackName(values.stack!), format: values.format as "text" | "md" | "json", ...(failOn ? { failOn } : {}), ...(policyPackConfig ? { policyPackConfig } : {}), ...(values.today ? { today: values.today } : {}) };
 }
 

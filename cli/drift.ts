@@ -2,10 +2,11 @@
  * `npm run drift -- --preview FILE`  (FILE: the output of `pulumi preview --refresh --json`, or - for stdin)
  * The daily drift check's verdict (offline/report/driftCheck.ts): exits 1 and lists each value the program declares
  * that Azure no longer matches, or any resource to create, replace or delete; prints what is owned elsewhere (pools
- * of AgentPool resources) or added by Azure (tags, profiles) as notes. Exits 0 when nothing drifted.
+ * of AgentPool resources) or added by Azure (tags, profiles) as notes, after the preview's own warnings and errors
+ * (which `--json` puts in the JSON only). Exits 0 when nothing drifted; 1 on drift or when the preview failed.
  */
 import * as fs from "node:fs";
-import { DriftInputError, judgeDrift, previewSteps } from "../offline/report";
+import { DriftInputError, judgeDrift, readPreview } from "../offline/report";
 import { CommandOutput, runAsProcess } from "./common/command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
 
@@ -37,8 +38,17 @@ export function driftCommand(argv: string[], output: CommandOutput, context: Com
     } catch (error) {
         throw new DriftInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const report = judgeDrift(previewSteps(text, file === "-" ? "stdin" : file));
-    const lines = report.notes.map((note) => `note: ${note}`);
+    const preview = readPreview(text, file === "-" ? "stdin" : file);
+    // The preview's own warnings and errors (the program's refusals, say of a Kubernetes version past its end of life):
+    // with --json they land in the JSON only, so they are printed here.
+    const diagnostics = [...preview.warnings.map((line) => `preview warning: ${line}`), ...preview.errors.map((line) => `preview error: ${line}`)];
+    if (preview.errors.length > 0) {
+        output.out(fitToWidth(diagnostics.join("\n") + "\n"));
+        output.err(`error: the preview failed (${preview.errors.length} error(s) above), so drift was not judged\n`);
+        return 1;
+    }
+    const report = judgeDrift(preview.steps);
+    const lines = [...diagnostics, ...report.notes.map((note) => `note: ${note}`)];
     if (report.drift.length === 0) {
         output.out(fitToWidth([...lines, "no drift: every value the program declares matches Azure"].join("\n") + "\n"));
         return 0;

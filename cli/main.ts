@@ -113,14 +113,19 @@ export function runMain(argv: readonly string[]): void {
     if (entry) {
         const { command, inputErrors } = entry.load();
         void runAsProcess(command, inputErrors, rest, processContext("bin"));
+    } else if (name === "help" && rest[0] !== undefined && COMMANDS[rest[0]]) {
+        // `help plan` is `plan --help`, as git and kubectl read it.
+        const { command, inputErrors } = COMMANDS[rest[0]]!.load();
+        void runAsProcess(command, inputErrors, ["--help"], processContext("bin"));
     } else if (name === "--help" || name === "-h" || name === "help") {
         void runAsProcess((_, output) => (output.out(mainHelp()), 0));
     } else if (name === "--version" || name === "-v") {
         void runAsProcess((_, output) => (output.out(`aks-zero-trust ${version()}\n`), 0));
     } else {
         void runAsProcess(() => {
-            const nearest = name === undefined ? undefined : nearestName(name.replace(/^-+/, ""), Object.keys(COMMANDS));
-            const problem = name === undefined ? "no command given" : `unknown command "${name}"${nearest ? ` (did you mean "${nearest}"?)` : ""}`;
+            // An option is matched against the bin's own options, a word against the commands.
+            const nearest = name === undefined ? undefined : name.startsWith("-") ? nearestName(name, ["--help", "--version"]) : nearestName(name, Object.keys(COMMANDS));
+            const problem = name === undefined ? "no command given" : `unknown ${name.startsWith("-") ? "option" : "command"} "${name}"${nearest ? ` (did you mean "${nearest}"?)` : ""}`;
             throw new UsageError(`${problem}\nusage: npx aks-zero-trust <command> [options]; commands: ${Object.keys(COMMANDS).join(", ")} (npx aks-zero-trust --help)`);
         });
     }

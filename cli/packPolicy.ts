@@ -24,9 +24,20 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { build, type Metafile, type Plugin } from "esbuild";
-import { parseFlags, reportFailure } from "./common/failure";
+import { CommandOutput, runAsProcess } from "./common/command";
+import { CommandContext, CommandSpec, parseCommandLine, processContext } from "./common/commandLine";
 
-const USAGE = "usage: npm run pack:policy -- [--out DIR]";
+/** pack:policy's command line: its options, help and examples (an npm script only: it needs the dev dependencies). */
+export const PACK_POLICY: CommandSpec = {
+    name: "pack:policy",
+    summary: "build the policy pack as a folder that stands alone and pack it for pulumi policy publish",
+    description:
+        "Bundles policy-pack/ with what it imports from the project (esbuild) into DIR/policy-pack, with its package.json, " +
+        "an npm-shrinkwrap.json from its lock file and PulumiPolicy.yaml, and packs it with npm pack into " +
+        "DIR/<name>-<version>.tgz; prints the tarball's path. Publish the folder with pulumi policy publish (policy-pack/README.md).",
+    options: [{ name: "out", value: "DIR", description: "where the folder and the tarball are written (default: the project's dist/)", example: "--out /tmp/pack" }],
+    examples: ["                  # dist/policy-pack and dist/aks-zero-trust-policy-pack-<version>.tgz", "--out /tmp/pack   # elsewhere"],
+};
 
 /** The pack cannot be built as it stands (a missing dependency, a stale lock file, an import esbuild cannot resolve). */
 export class PolicyPackBuildError extends Error {
@@ -233,18 +244,19 @@ export async function buildPolicyPack(options: { readonly projectDir?: string; r
     };
 }
 
-async function main(argv: string[]): Promise<number> {
-    const flags = parseFlags(argv, { out: { type: "string" } }, USAGE);
+/** Builds and packs the pack; returns the exit code (see EXIT_CODES). */
+export async function packPolicyCommand(argv: string[], output: CommandOutput, context: CommandContext = processContext()): Promise<number> {
+    const parsed = parseCommandLine(PACK_POLICY, argv, context, output.out);
+    if (!parsed) return 0;
     const projectDir = findProjectDir();
-    const built = await buildPolicyPack({ projectDir, outDir: path.resolve(flags.out ?? path.join(projectDir, "dist")) });
-    process.stdout.write(`${path.relative(process.cwd(), built.tarball)}\n`);
-    process.stderr.write(`built ${built.name} ${built.version} in ${path.relative(process.cwd(), built.folder)} (${built.files.join(", ")})\n`);
+    const out = parsed.values.out as string | undefined;
+    const built = await buildPolicyPack({ projectDir, outDir: path.resolve(out ?? path.join(projectDir, "dist")) });
+    output.out(`${path.relative(process.cwd(), built.tarball)}\n`);
+    output.err(`built ${built.name} ${built.version} in ${path.relative(process.cwd(), built.folder)} (${built.files.join(", ")})\n`);
     return 0;
 }
 
+// Run only when executed directly (npm run pack:policy), not when a test imports it.
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => (process.exitCode = reportFailure(error, [PolicyPackBuildError])),
-    );
+    void runAsProcess(packPolicyCommand, [PolicyPackBuildError]);
 }

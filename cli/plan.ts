@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { runProgramOffline } from "../offline/runtime";
 import { planJson, planText } from "../offline/report";
 import { loadStackFile, stackConfigOf, stackFilePath, StackFileError } from "../offline/runtime";
-import { checkStackName } from "./common/failure";
+import { checkStackName, checkToday } from "./common/failure";
 import { CommandOutput, progress, runAsProcess } from "./common/command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
 import { addressNamesFile, appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
@@ -161,7 +161,7 @@ function parseOptions(argv: string[], output: CommandOutput, context: CommandCon
         format: values.format as PlanOptions["format"],
         out: values.out,
         verbose: values.verbose === true,
-        today: values.today,
+        today: checkToday(values.today),
     };
 }
 

@@ -8,7 +8,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { LINK_LOCAL_RANGE, platformAddressProblem, WIRESERVER_ADDRESS } from "../core/azure";
 import { cidrProblem, parseIpv4Block } from "../core/common";
 import { LOCAL_DNS_ADDRESSES } from "../core/policies";
-import { NETWORK_POLICY_TYPE, isCalicoPolicyType } from "./kubernetesObjects";
+import { NETWORK_POLICY_TYPE, STAGED_KUBERNETES_NETWORK_POLICY_TYPE, isCalicoPolicyType } from "./kubernetesObjects";
 import { UNKNOWN, asList, at, knownProps } from "./values";
 
 export const EGRESS_NEVER_OPENS_PLATFORM_ENDPOINTS = "egress-never-opens-platform-endpoints";
@@ -56,7 +56,21 @@ const texts = (value: unknown): string[] => {
     return list === UNKNOWN ? [] : list.filter((item): item is string => typeof item === "string");
 };
 
-/** Kubernetes NetworkPolicy egress ipBlocks and Calico Allow rules' `nets` never open IMDS or WireServer. */
+/**
+ * Whether a staged policy (self-managed Calico's audit mode) becomes enforced as it is: `stagedAction` Set (the
+ * default) is the policy it becomes once promoted; Delete, Learn and Ignore carry no rule that will ever be enforced
+ * (api/pkg/apis/projectcalico/v3 staged types; reach/input/staged.ts).
+ */
+function becomesEnforced(props: unknown): boolean {
+    const action = at(props, "spec", "stagedAction");
+    return action === undefined || action === "Set" || action === UNKNOWN;
+}
+
+/**
+ * Kubernetes NetworkPolicy egress ipBlocks and Calico Allow rules' `nets` never open IMDS or WireServer. Staged
+ * policies are checked as the policies they become: an audit namespace's staged set is what its flip to enforce
+ * applies, so a range into IMDS is refused when it is declared, not at the flip.
+ */
 export function egressNeverOpensPlatformEndpointsPolicy(): ResourceValidationPolicy {
     return {
         name: EGRESS_NEVER_OPENS_PLATFORM_ENDPOINTS,
@@ -66,7 +80,9 @@ export function egressNeverOpensPlatformEndpointsPolicy(): ResourceValidationPol
         remediationSteps: "Remove the range from the egress rule (stack config egress.cidrs refuses it too). Pods get Azure tokens through Microsoft Entra Workload ID, never from IMDS.",
         validateResource: (args, reportViolation) => {
             const props = knownProps(args.props);
-            if (args.type === NETWORK_POLICY_TYPE) {
+            const staged = args.type === STAGED_KUBERNETES_NETWORK_POLICY_TYPE || isCalicoPolicyType(args.type, "StagedNetworkPolicy") || isCalicoPolicyType(args.type, "StagedGlobalNetworkPolicy");
+            if (staged && !becomesEnforced(props)) return;
+            if (args.type === NETWORK_POLICY_TYPE || args.type === STAGED_KUBERNETES_NETWORK_POLICY_TYPE) {
                 const rules = asList(at(props, "spec", "egress"));
                 if (rules === UNKNOWN) return;
                 rules.forEach((rule, ruleIndex) => {
@@ -79,7 +95,7 @@ export function egressNeverOpensPlatformEndpointsPolicy(): ResourceValidationPol
                         }
                     });
                 });
-            } else if (isCalicoPolicyType(args.type, "NetworkPolicy") || isCalicoPolicyType(args.type, "GlobalNetworkPolicy")) {
+            } else if ((["NetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy"] as const).some((kind) => isCalicoPolicyType(args.type, kind))) {
                 const rules = asList(at(props, "spec", "egress"));
                 if (rules === UNKNOWN) return;
                 rules.forEach((rule, ruleIndex) => {

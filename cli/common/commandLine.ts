@@ -10,21 +10,10 @@
  */
 import { parseArgs } from "node:util";
 import { nearestName } from "../../core/common";
-import { UsageError } from "./failure";
+import { EXIT_CODES_TEXT, UsageError } from "./failure";
 
-/** Exit codes, the same for every command (documented in README.md, "Exit codes", and at the end of every --help). */
-export const EXIT_CODES = {
-    /** Done (help and --version included). */
-    ok: 0,
-    /** The input is wrong (config, a file) or a check failed (policy pack, intent check, --fail-on, --expect). */
-    failed: 1,
-    /** The command line is wrong: unknown command or option, missing or bad value. */
-    usage: 2,
-    /** A bug: the message asks for a report. */
-    internal: 3,
-} as const;
-
-export const EXIT_CODES_TEXT = "exit codes: 0 done, 1 invalid input or a failed check, 2 command-line mistake, 3 internal error (please report)";
+/** Exit codes, the same for every command (cli/common/failure.ts, where failures become them). */
+export { EXIT_CODES, EXIT_CODES_TEXT } from "./failure";
 
 /** One option of a command. */
 export interface OptionSpec {

@@ -115,6 +115,20 @@ export function nextMinorOf(version: string): string | undefined {
 }
 
 /**
+ * Where a cluster past its end of life may jump in one upgrade: the lowest minor in standard support on `today`, when
+ * the next minor is itself out of support. AKS docs, Supported Kubernetes versions, FAQ "Can I skip multiple AKS
+ * versions during a cluster upgrade?": "Unsupported non-LTS | Lowest supported community version | Yes | ... Unsupported
+ * recovery path" (MicrosoftDocs/azure-aks-docs fb060ab, read 2026-12-07). Undefined while one minor up still works.
+ */
+export function recoveryTarget(version: string, today: string): string | undefined {
+    if (versionSupport(version, today).status !== "end-of-life") return undefined;
+    const next = nextMinorOf(version);
+    if (next && versionSupport(next, today).status === "supported") return undefined;
+    const index = AKS_VERSION_CALENDAR.findIndex((entry) => entry.minor === minorOf(version));
+    return AKS_VERSION_CALENDAR.slice(index + 1).find((entry) => versionSupport(entry.minor, today).status === "supported")?.minor;
+}
+
+/**
  * Judges a version on a day: an error once standard support has ended (AKS then creates no clusters or node pools on
  * it), a warning from SUPPORT_ENDING_WARNING_DAYS before, else fine. Pure: the caller chooses the day.
  */
@@ -122,7 +136,10 @@ export function judgeVersionSupport(version: string, today: string): VersionJudg
     const support = versionSupport(version, today);
     const supported = supportedMinorVersions(today).join(", ") || "none in the calendar";
     const next = nextMinorOf(version);
-    const upgrade = next ? `upgrade to ${next} (one minor at a time)` : `upgrade to a supported minor (${supported})`;
+    const recovery = recoveryTarget(version, today);
+    const upgrade = recovery
+        ? `upgrade to ${recovery} in one step, AKS's unsupported recovery path (the minors between are out of support too)`
+        : next ? `upgrade to ${next} (one minor at a time)` : `upgrade to a supported minor (${supported})`;
     switch (support.status) {
         case "end-of-life":
             return { level: "error", message: `${version} reached the end of AKS standard support on ${support.endOfLife} (judged on ${today}): AKS creates no clusters or node pools on it; ${upgrade}` };
@@ -139,10 +156,14 @@ export function judgeVersionSupport(version: string, today: string): VersionJudg
 
 /**
  * AKS's rule for version changes, quoted. Sources: the ARM API's `ManagedClusterProperties.kubernetesVersion`
- * (containerservice 2025-09-01, as @pulumi/azure-native 3.28 documents it) and AKS docs, "Supported Kubernetes
- * versions in AKS", FAQ "Can I skip multiple AKS versions during cluster upgrade?" ("Downgrades aren't supported.").
+ * (containerservice 2025-09-01, as @pulumi/azure-native 3.28 documents it) and AKS docs, "Upgrade AKS node pools"
+ * (upgrade-node-pools.md, "Rules for submitting an upgrade operation"; MicrosoftDocs/azure-aks-docs fb060ab, read
+ * 2026-12-07). Since 2026 the docs let LTS clusters (Premium tier with the AKSLongTermSupport plan, which this stack
+ * does not set) skip minors, and an unsupported non-LTS cluster jump to the lowest supported minor as an "unsupported
+ * recovery path"; a supported non-LTS cluster still goes one minor at a time (supported-kubernetes-versions.md, FAQ
+ * "Can I skip multiple AKS versions during a cluster upgrade?"; upgrade-aks-control-plane.md).
  */
-export const AKS_UPGRADE_RULE = "When you upgrade a supported AKS cluster, Kubernetes minor versions cannot be skipped. All upgrades must be performed sequentially by major version number. For example, upgrades between 1.14.x -> 1.15.x or 1.15.x -> 1.16.x are allowed, however 1.14.x -> 1.16.x is not allowed. (ARM ManagedClusterProperties.kubernetesVersion) Downgrades aren't supported. (AKS docs, Supported Kubernetes versions, FAQ)";
+export const AKS_UPGRADE_RULE = "When you upgrade a supported AKS cluster, Kubernetes minor versions cannot be skipped. All upgrades must be performed sequentially by major version number. For example, upgrades between 1.14.x -> 1.15.x or 1.15.x -> 1.16.x are allowed, however 1.14.x -> 1.16.x is not allowed. (ARM ManagedClusterProperties.kubernetesVersion) You can't downgrade the control plane or a node pool Kubernetes version. (AKS docs, Upgrade AKS node pools)";
 
 /** What a change of `kubernetesVersion` asks AKS to do. */
 export type VersionChange =

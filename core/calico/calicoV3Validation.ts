@@ -1,7 +1,10 @@
 /**
  * What self-managed Calico's API server would make of the projectcalico.org/v3 objects the stack renders, checked
  * before anything is applied: the API server validates every v3 object with libcalico-go/lib/validator/v3 and
- * rejects it (the apply fails half way) rather than dropping it, so every problem found here is a plan error.
+ * rejects it (the apply fails half way) rather than dropping it, so every problem found here is a plan error. On a
+ * new 3.33 cluster with native v3 CRDs (calicoReleases.ts) the CRD schemas' rules (api/config/crd) and admission
+ * policies (api/admission) refuse instead. The rules below stay the plan's whichever way the cluster serves v3; the
+ * tier-name rule is required by 3.30 and 3.31 only (3.32 dropped it, calico#11232) and kept as our naming.
  * - Policies (enforced and staged): the v3 validator's rules already applied to overrides (calicoValidation.ts),
  *   on the spec the policy has once enforced (a staged policy converts to its enforced twin:
  *   api/pkg/apis/projectcalico/v3 ConvertStaged*PolicyToEnforced).

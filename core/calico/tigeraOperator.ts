@@ -9,13 +9,23 @@
  * the API server.
  *
  * Readiness: the operator reports an APIServer ready with `status.state: Ready` (tigera/operator
- * pkg/controller/utils IsAPIServerReady compares Status.State with TigeraStatusReady); only then is
- * projectcalico.org/v3 served. `pulumi.com/waitFor` (pulumi-kubernetes 4.18+, pulumi/pulumi-kubernetes#3134) makes
- * `pulumi up` wait for that before it creates anything that depends on the APIServer resource.
+ * pkg/controller/apiserver sets TigeraStatusReady once its components are available, release-v1.38 to v1.44; up
+ * to v1.40 the operator's own controllers read it back, pkg/controller/utils IsAPIServerReady); only then is projectcalico.org/v3 served: by the
+ * aggregated Calico API server up to 3.32, or, on a new 3.33 cluster with native v3 CRDs, with the admission webhooks
+ * that guard them running (calicoReleases.ts). `pulumi.com/waitFor` (pulumi-kubernetes 4.18+,
+ * pulumi/pulumi-kubernetes#3134) makes `pulumi up` wait for that before it creates anything that depends on the
+ * APIServer resource.
+ *
+ * CRDs: the chart installs them (3.30, 3.31: its crds/ directory), or the operator does from 3.32 (the chart's
+ * default `manageCRDs: true` runs its `-bootstrap-crds` init container), so the operator.tigera.io kinds exist
+ * before the four resources below, which depend on the Helm release. Tigera's 3.32 Helm guide applies the
+ * `crd.projectcalico.org.v1` chart first by hand; the bootstrap does the same from inside the cluster.
  *
  * What else changes with Azure CNI (read 2026-12-07):
  * - IP addresses stay Azure's: with cni.type AzureVNET the IPAM is Azure's (the guide's geeky details: "IPAM:Azure,
- *   CNI:Azure"), pods keep their overlay addresses, and no Calico IP pool decides them.
+ *   CNI:Azure"; the operator defaults cni.ipam.type to AzureVNET and BGP to Disabled for a non-Calico CNI,
+ *   tigera/operator pkg/controller/installation core_controller.go), pods keep their overlay addresses, and no Calico
+ *   IP pool decides them (pkg/controller/ippool defaults.go creates a default pool only with Calico IPAM).
  * - Overlay: Tigera's Calico Open Source guide shows Azure CNI without overlay; Tigera's Calico Enterprise AKS guide
  *   (calico-enterprise/latest/getting-started/install-on-clusters/aks) lists "Azure CNI with overlay networking with
  *   Calico Enterprise network policy" (Policy Calico, IPAM Azure, CNI Azure, Overlay Yes). Felix enforces on the

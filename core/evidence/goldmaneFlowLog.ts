@@ -84,7 +84,7 @@ const REPORTERS: readonly string[] = ["ReporterUnspecified", "Src", "Dst"];
 const ACTIONS: readonly string[] = ["ActionUnspecified", "Allow", "Deny", "Pass"];
 /**
  * PolicyKind by number, as api.proto numbers them: 7 AdminNetworkPolicy and 8 BaselineAdminNetworkPolicy in 3.30
- * and 3.31 (goldmane/proto/api.proto at v3.30.3, v3.31.7); 3.32 drops both for 11 ClusterNetworkPolicy (v3.32.1;
+ * and 3.31 (goldmane/proto/api.proto at v3.30.7 and v3.31.7, byte-identical); 3.32 drops both for 11 ClusterNetworkPolicy (v3.32.1;
  * release notes: "Removing AdminNetworkPolicy and BaselineAdminNetworkPolicy API support in favor of
  * ClusterNetworkPolicy"). No number is reused, so one table reads every pinned release.
  */

@@ -40,9 +40,10 @@ export function renderPeerPolicies(intent: SegmentationIntent): KubeObject[] {
 /**
  * Azure Load Balancer health probes, for a peer that takes traffic from address ranges (`ingressFrom` cidr: clients
  * behind a load balancer, internal or public). Probes come from 168.63.129.16 (core/azure/platformAddresses.ts); with
- * a Service's default `externalTrafficPolicy: Cluster`, a probe that lands on a node running the peer's pod reaches
- * the pod with that source address, on the pod port the clients use. Without this allow it falls to the baseline's
- * deny and the backend flaps. It is ingress only: the platform-address guardrail denies pods' EGRESS to WireServer,
+ * a Service's default `externalTrafficPolicy: Cluster`, a probe that lands on a node running the peer's pod is
+ * DNATed to the pod port the clients use, and Felix decides on it with that source address: its policy runs in filter
+ * FORWARD, before kube-proxy's masquerade of node-port traffic in nat POSTROUTING (KUBE-MARK-MASQ, KUBE-POSTROUTING).
+ * Without this allow it falls to the baseline's deny and the backend flaps. It is ingress only: the platform-address guardrail denies pods' EGRESS to WireServer,
  * and the probe's replies are conntrack-established, which Felix accepts before any policy.
  */
 export function loadBalancerProbeRules(peer: PeerIntent): CalicoRule[] {

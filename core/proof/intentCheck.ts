@@ -157,7 +157,8 @@ function invariantViolations(deployed: Analysis, expected: ExpectedConnections):
 /** The policies that let a workload reach the API server, so the violation names the path. */
 function apiServerPath(analysis: Analysis, connection: Connection): string {
     const explanation = explain(analysis, connection.source.display, connection.destination.display);
-    const allowing = explanation.egress.tiers.flatMap((tier) => tier.steps.filter((step) => step.effect === "allowed").map((step) => `${step.policy.display}${step.rule ? ` rule ${step.rule.text}` : ""}`));
+    // Only the steps that allowed the reported ports: a later Allow of other ports (audit's baseline) is not the path.
+    const allowing = explanation.egress.tiers.flatMap((tier) => tier.steps.filter((step) => step.effect === "allowed" && !step.traffic.intersect(connection.ports).isEmpty()).map((step) => `${step.policy.display}${step.rule ? ` rule ${step.rule.text}` : ""}`));
     const via = allowing.length > 0 ? allowing.join("; ") : explanation.egress.tiers.length === 0 ? "no egress policy selects it" : "traffic no policy decided";
     // A rule holding only part of public IPv4 may or may not hold the API server: the engine counts it, and says so.
     const uncertain = explanation.notes.some((note) => note.startsWith("uncertain:"));

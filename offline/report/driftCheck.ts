@@ -1,11 +1,16 @@
+import { KUBERNETES_VERSION_INPUTS, versionDrift } from "../../core/azure";
+
 /**
  * The daily drift check's judge. `pulumi preview --refresh --json` compares what Azure reports (refreshed into the
  * stored inputs, see core/azure/refreshDrift.ts) with what the program declares. Some differences are not drift:
  * - node pools in the cluster's `agentPoolProfiles` that an AgentPool resource of the same stack owns (azure-native's
  *   refresh copies every pool Azure lists into the cluster's inputs; pulumi-azure-native #1298, #2059);
- * - keys Azure or a policy added that the program never sets (tags, `identityProfile`, ...): a PUT leaves
- *   profiles it does not name as they are; they are reported as notes;
- * - autoscaled counts, which the program lists in `ignoreChanges` (the engine already drops them from new inputs).
+ * - keys Azure or a policy added that the program never sets (tags, `identityProfile`, ...): a `pulumi up` does not
+ *   send them; they are reported as notes;
+ * - autoscaled counts, which the program lists in `ignoreChanges` (the engine already drops them from new inputs);
+ * - the running patch AKS's `patch` channel wrote into `kubernetesVersion` / `orchestratorVersion` of the declared
+ *   `major.minor`: sending `major.minor` back triggers nothing (core/azure/refreshDrift.ts); a note. Another minor is
+ *   drift, named as the downgrade a `pulumi up` would ask for.
  * Everything else the program declares and Azure no longer matches is drift.
  */
 
@@ -22,6 +27,9 @@ export interface DriftReport {
     readonly drift: readonly string[];
     readonly notes: readonly string[];
 }
+
+/** A key only Azure sets: the engine sends the program's inputs, which lack it. */
+const UNDECLARED = "is set in Azure but not by the program (pulumi up does not send it)";
 
 const UNCHANGED_OPS = new Set(["same", "read", "refresh", "discard"]);
 const CLUSTER_TYPE = /^azure-native:containerservice(\/v\d+(preview)?)?:ManagedCluster$/;
@@ -60,7 +68,17 @@ function compare(declared: unknown, stored: unknown, path: string, report: { dri
             compare(declared[key], stored[key], path ? `${path}.${key}` : key, report);
         }
         for (const key of Object.keys(stored).sort().filter((key) => !(key in declared))) {
-            report.notes.push(`${path ? `${path}.${key}` : key} is set in Azure but not by the program (left as it is)`);
+            report.notes.push(`${path ? `${path}.${key}` : key} ${UNDECLARED}`);
+        }
+        return;
+    }
+    const field = path.slice(Math.max(path.lastIndexOf("."), path.lastIndexOf(" ")) + 1);
+    if (KUBERNETES_VERSION_INPUTS.includes(field) && typeof declared === "string" && typeof stored === "string") {
+        const version = versionDrift(declared, stored);
+        if (version.kind === "patch") {
+            report.notes.push(`${path}: AKS runs ${version.running}, a patch of the declared ${declared} (its patch channel; pulumi up sends ${declared} back, which AKS does not treat as a change)`);
+        } else if (version.kind === "moved") {
+            report.drift.push(`${path}: Azure runs ${version.running}, the program declares ${declared}${version.downgrade ? `: pulumi up would ask AKS for a downgrade, which it refuses; set cluster.kubernetesVersion to ${version.running.split(".").slice(0, 2).join(".")}` : ""}`);
         }
         return;
     }
@@ -109,23 +127,43 @@ export function judgeDrift(steps: readonly PreviewStep[]): DriftReport {
             else compare(declared[key], stored[key], `${label}: ${key}`, report);
         }
         for (const key of Object.keys(stored).sort().filter((key) => !(key in declared))) {
-            report.notes.push(`${label}: ${key} is set in Azure but not by the program (left as it is)`);
+            report.notes.push(`${label}: ${key} ${UNDECLARED}`);
         }
     }
     return report;
 }
 
-/** The preview's steps from `pulumi preview --json` output. */
-export function previewSteps(text: string, file: string): PreviewStep[] {
+/** A diagnostic of `pulumi preview --json` (previewDiagnostic): the program's and the engine's warnings and errors. */
+export interface PreviewDiagnostic {
+    readonly urn?: string;
+    readonly message?: string;
+    readonly severity?: string;
+}
+
+/** What the check reads from `pulumi preview --json` output (pkg/backend/display/json.go, previewDigest). */
+export interface PreviewDigest {
+    readonly steps: PreviewStep[];
+    /** Warnings and errors, one line each. Policy results are not among them: the JSON digest skips policy events. */
+    readonly warnings: string[];
+    readonly errors: string[];
+}
+
+/** Reads `pulumi preview --json` output: the steps, and the warnings and errors (a failed preview has no steps to judge). */
+export function readPreview(text: string, file: string): PreviewDigest {
     let parsed: unknown;
     try {
         parsed = JSON.parse(text);
     } catch (error) {
         throw new DriftInputError(`${file}: not JSON (${(error as Error).message}); pass the output of pulumi preview --refresh --json`);
     }
+    const diagnostics = (isObject(parsed) && Array.isArray(parsed.diagnostics) ? parsed.diagnostics : []).filter(isObject) as PreviewDiagnostic[];
+    const lines = (severity: string) => diagnostics
+        .filter((diagnostic) => diagnostic.severity === severity && typeof diagnostic.message === "string" && diagnostic.message.trim() !== "")
+        .map((diagnostic) => `${diagnostic.urn ? `${nameOf(diagnostic.urn)}: ` : ""}${diagnostic.message!.trim().replace(/\s*\n\s*/g, " ")}`);
+    const errors = lines("error");
     const steps = isObject(parsed) ? parsed.steps : undefined;
-    if (!Array.isArray(steps)) throw new DriftInputError(`${file}: no "steps" array; pass the output of pulumi preview --refresh --json`);
-    return steps as PreviewStep[];
+    if (!Array.isArray(steps) && errors.length === 0) throw new DriftInputError(`${file}: no "steps" array; pass the output of pulumi preview --refresh --json`);
+    return { steps: Array.isArray(steps) ? (steps as PreviewStep[]) : [], warnings: lines("warning"), errors };
 }
 
 /** The preview output could not be read. */

@@ -1,4 +1,4 @@
-import { AKS_UPGRADE_RULE, calendarEntry, describeMaintenanceWindow, MAINTENANCE_CONFIGURATION_NAMES, versionChange, type VersionChange } from "../../core/azure";
+import { AKS_UPGRADE_RULE, calendarEntry, describeMaintenanceWindow, MAINTENANCE_CONFIGURATION_NAMES, recoveryTarget, versionChange, type VersionChange } from "../../core/azure";
 import { AKS_DEFAULT_MAX_SURGE, type ClusterLifecycle } from "./lifecycleReport";
 
 /**
@@ -23,7 +23,10 @@ export function kubernetesUpgrade(before: ClusterLifecycle | undefined, after: C
     const from = before.kubernetesVersion;
     const to = after.kubernetesVersion;
     const change = versionChange(from, to);
-    if (change.kind === "skip") {
+    // Past its end of life, with the next minor out of support too, AKS lets the cluster jump to the lowest supported
+    // minor (its "unsupported recovery path", core/azure/aksVersions.ts recoveryTarget): explained, not blocked.
+    const recovery = change.kind === "skip" && recoveryTarget(from, after.judgedOn) === to;
+    if (change.kind === "skip" && !recovery) {
         const skipped = change.skipped.length > 0 ? `skips ${change.skipped.join(", ")}` : "changes the major version";
         return { from, to, change: change.kind, blocker: `Kubernetes ${from} -> ${to} ${skipped}: upgrade one minor at a time (${from} -> ${nextStep(from)} first). AKS: "${AKS_UPGRADE_RULE}"`, lines: [] };
     }
@@ -32,7 +35,9 @@ export function kubernetesUpgrade(before: ClusterLifecycle | undefined, after: C
     }
     const [system, ...userPools] = after.pools;
     const lines = [
-        `${change.kind === "upgrade" ? "upgrade" : "patch change"} ${from} -> ${to}: ${change.kind === "upgrade" ? "one minor, as AKS requires" : "same minor"}`,
+        recovery
+            ? `recovery ${from} -> ${to}: ${from} and the minors up to ${to} are out of AKS standard support on ${after.judgedOn}; AKS lets an unsupported cluster jump to the lowest supported minor, as an unsupported recovery path (AKS docs, Supported Kubernetes versions, FAQ)`
+            : `${change.kind === "upgrade" ? "upgrade" : "patch change"} ${from} -> ${to}: ${change.kind === "upgrade" ? "one minor, as AKS requires" : "same minor"}`,
         `1. the control plane, with the ${system ? `${system.mode.toLowerCase()} pool ${system.name} (orchestratorVersion ${system.orchestratorVersion ?? "unset"})` : "cluster's inline pool"} in the same cluster update`,
         ...userPools.map((pool, index) => `${index + 2}. user pool ${pool.name} (AgentPool orchestratorVersion ${pool.orchestratorVersion ?? "unset"}), after the control plane`),
         `surge: each pool adds ${[...new Set(after.pools.map((pool) => pool.maxSurge ?? `${AKS_DEFAULT_MAX_SURGE} (AKS default)`))].join(" / ")} extra nodes, then cordons, drains and reimages its nodes one batch at a time (PodDisruptionBudgets apply)`,

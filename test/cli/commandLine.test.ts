@@ -4,13 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { commandPrefix, type CommandContext, type CommandSpec, helpText, parseCommandLine } from "../../cli/common/commandLine";
-import { UsageError } from "../../cli/common/failure";
+import { EXIT_CODES, reportFailure, UsageError } from "../../cli/common/failure";
+import { ConfigError } from "../../core/common";
 import { PLAN } from "../../cli/plan";
 import { REACH } from "../../cli/reach";
 import { SUGGEST } from "../../cli/suggest";
 import { DIFF } from "../../cli/diff";
 import { BENCH } from "../../cli/bench";
-import { REVIEW } from "../../cli/review";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SPECS } from "../helpers/commands";
+import { PROJECT_DIR } from "../helpers/stack";
 
 const NPM: CommandContext = { via: "npm", env: {} };
 const BIN: CommandContext = { via: "bin", env: {} };
@@ -64,8 +68,15 @@ describe("the command line of every command", () => {
         expect(helpText(SUGGEST, BIN)).toContain("\n  npx aks-zero-trust suggest --logs examples/kern.log");
     });
 
+    it("knows every command: each npm script that runs a command line has its spec in the list the help tests read", () => {
+        const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        const commandScripts = Object.entries(scripts).filter(([, run]) => /\bcli\/\w+\.(js|ts)$/.test(run)).map(([name]) => name);
+        expect(commandScripts).toContain("drift");
+        expect(SPECS.map((spec) => spec.npmScript ?? spec.name).sort()).toEqual(commandScripts.sort());
+    });
+
     it("--help describes every option with an example, and the exit codes", () => {
-        for (const spec of [PLAN, DIFF, SUGGEST, REVIEW, REACH, BENCH]) {
+        for (const spec of SPECS) {
             const help = helpText(spec, NPM);
             expect(parse(spec, ["--help"])).toBe("help");
             for (const option of spec.options.filter((option) => !option.hidden)) {
@@ -77,5 +88,19 @@ describe("the command line of every command", () => {
         }
         // bench's internal --child stays out of its help.
         expect(helpText(BENCH, NPM)).not.toContain("--child");
+    });
+});
+
+describe("exit codes", () => {
+    it("are one table: README's, the one every --help ends with, and the one failures map to", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const table = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((row) => Number(row[1]));
+        expect(table).toEqual(Object.values(EXIT_CODES));
+        const quiet = { err: () => undefined };
+        expect(reportFailure(new UsageError("--stak"), [], quiet)).toBe(EXIT_CODES.usage);
+        expect(reportFailure(new ConfigError([{ path: "cluster.skuTier", message: "bad" }]), [], quiet)).toBe(EXIT_CODES.failed);
+        class InputError extends Error {}
+        expect(reportFailure(new InputError("no such file"), [InputError], quiet)).toBe(EXIT_CODES.failed);
+        expect(reportFailure(new TypeError("a bug"), [], quiet)).toBe(EXIT_CODES.internal);
     });
 });

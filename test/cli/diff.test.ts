@@ -150,6 +150,12 @@ describe("npm run diff", () => {
         expect(result.stderr).toMatch(/^error: --fail-on must be mandatory, got "advisory"\n/);
     });
 
+    it("refuses a --today that is not a day as a command-line mistake, before planning either side", async () => {
+        const result = await runDiffInProcess(["--base", "HEAD", "--today", "yesterday"]);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "yesterday"\n');
+    });
+
     it("describes its options on --help and asks for --base by example, without planning", async () => {
         const help = await runDiffInProcess(["--help"]);
         expect(help.status).toBe(0);

@@ -4,7 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { BIN_COMMANDS } from "../helpers/commands";
 import { PROJECT_DIR } from "../helpers/stack";
+import { widestLine } from "../helpers/width";
 
 /** `npx aks-zero-trust ARGS` without npx: the package's bin run by node, from the project folder. */
 const BIN = path.join(PROJECT_DIR, "cli", "aks-zero-trust.cjs");
@@ -53,12 +55,16 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
         expect(result.status).toBe(2);
         expect(result.stderr).toBe('error: unknown command "apply"\nusage: npx aks-zero-trust <command> [options]; commands: plan, diff, suggest, review, drift, reach, bench (npx aks-zero-trust --help)\n');
         expect(spawnSync(process.execPath, [BIN, "plna"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 }).stderr).toMatch(/^error: unknown command "plna" \(did you mean "plan"\?\)\n/);
+        const option = spawnSync(process.execPath, [BIN, "--versoin"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
+        expect(option.status).toBe(2);
+        expect(option.stderr).toMatch(/^error: unknown option "--versoin" \(did you mean "--version"\?\)\n/);
     });
 
     it("lists its commands on --help and prints its version, exit code 0", () => {
         const help = spawnSync(process.execPath, [BIN, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(help.status).toBe(0);
-        for (const command of ["plan", "diff", "suggest", "review", "reach", "bench"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
+        for (const command of BIN_COMMANDS) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
+        expect(widestLine(help.stdout)).toBeLessThanOrEqual(120);
         expect(help.stdout).toContain("exit codes: 0 done, 1 invalid input or a failed check, 2 command-line mistake, 3 internal error");
         const version = spawnSync(process.execPath, [BIN, "--version"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
         expect(version.status).toBe(0);
@@ -67,12 +73,17 @@ describe("the aks-zero-trust bin in a shell pipeline", () => {
 
     // The other commands' help, in both forms, is checked in-process (test/cli/commandLine.test.ts).
     it("shows a command's help in the form the user typed (npx), exit code 0, running nothing", () => {
-        for (const command of ["plan", "bench"]) {
+        for (const command of BIN_COMMANDS) {
             const result = spawnSync(process.execPath, [BIN, command, "--help"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
             expect(result.status, command).toBe(0);
             expect(result.stdout, command).toMatch(new RegExp(`^usage: npx aks-zero-trust ${command} `));
             expect(result.stdout, command).toContain("options:\n");
             expect(result.stdout, command).not.toMatch(/^N=1 |^Offline plan/m);
+            expect(widestLine(result.stdout), command).toBeLessThanOrEqual(120);
         }
+        // `help plan` is `plan --help`, as in git and kubectl.
+        const help = spawnSync(process.execPath, [BIN, "help", "plan"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
+        expect(help.status).toBe(0);
+        expect(help.stdout).toMatch(/^usage: npx aks-zero-trust plan /);
     });
 });

@@ -1,6 +1,7 @@
 import type { Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { PolicyPackBuildError, npmPackageOf, shrinkwrapFrom, undeclaredImports } from "../../cli/packPolicy";
+import { PolicyPackBuildError, npmPackageOf, packPolicyCommand, shrinkwrapFrom, undeclaredImports } from "../../cli/packPolicy";
+import { runCommand } from "../../cli/common/command";
 
 /** A metafile as esbuild writes it: what each source imports, and what each output still requires. */
 function metafile(inputs: Record<string, string[]>, required: string[]): Metafile {
@@ -46,5 +47,26 @@ describe("npm run pack:policy refuses a pack that would not stand alone", () => 
         });
         expect(() => shrinkwrapFrom(lock, { name: "pack", version: "0.1.0", dependencies: { zod: "^4.6.7", yaml: "^2.9.1" } })).toThrow(PolicyPackBuildError);
         expect(() => shrinkwrapFrom(lock, { name: "pack", version: "0.1.0", dependencies: { zod: "^4.6.7", yaml: "^2.9.1" } })).toThrow(/policy-pack\/package-lock\.json does not match policy-pack\/package\.json dependencies .*run npm install in policy-pack\//);
+    });
+});
+
+describe("npm run pack:policy's command line", () => {
+    /** The command in-process, as `npm run pack:policy -- ARGS` runs it. */
+    async function packPolicy(args: string[]) {
+        let stdout = "";
+        let stderr = "";
+        const status = await runCommand(packPolicyCommand, args, { out: (text) => { stdout += text; }, err: (text) => { stderr += text; }, errIsTerminal: false }, [PolicyPackBuildError]);
+        return { status, stdout, stderr };
+    }
+
+    it("--help describes --out with an example and builds nothing; a slip names the nearest option, exit code 2", async () => {
+        const help = await packPolicy(["--help"]);
+        expect(help.status).toBe(0);
+        expect(help.stderr).toBe("");
+        expect(help.stdout).toMatch(/^usage: npm run pack:policy -- \[--out DIR\]\n/);
+        expect(help.stdout).toContain("e.g. --out /tmp/pack");
+        const slip = await packPolicy(["--hlep"]);
+        expect(slip.status).toBe(2);
+        expect(slip.stderr).toMatch(/^error: unknown option --hlep \(did you mean --help\?\)\nusage: npm run pack:policy -- \[--out DIR\]\n/);
     });
 });

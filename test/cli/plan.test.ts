@@ -88,6 +88,10 @@ describe("npm run plan", () => {
         expect(result.stdout).toContain("Calico: self-managed, pinned 3.33.1 (Helm chart tigera-operator v3.33.1; Installation AKS/AzureVNET, APIServer,\n  Goldmane, Whisker; policies on projectcalico.org/v3)\n");
         expect(result.stdout).toContain("  tiers: platform (order 100, defaultAction Pass), then default; staged policies (evaluated, not enforced): 8\n");
         expect(result.stdout).not.toContain("crd.projectcalico.org");
+        // The guardrails in the plan: the metadata-service guardrail enforced in audit, and (Azure Policy add-on on) the
+        // host-network deny.
+        expect(result.stdout).toMatch(/─ kubernetes:projectcalico\.org\/v3:GlobalNetworkPolicy\s+\S+-platform\.metadata-service-guardrail\n/);
+        expect(result.stdout).toContain("─ azure-native:authorization:PolicyAssignment aks-no-host-network\n");
         expect(result.stdout).toMatch(/\n {2}\d+ resources to create, 0 protected\n/);
         expect(result.stdout).toContain("Firewall rules (source of every rule: 10.10.16.0/22, the node subnet;");
         expect(result.stdout).toMatch(/ {2}rule collection group workload-egress \(priority 300\):\n(.*\n)*? {2}workload-fqdns +100 +shop-backend +api\.stripe\.com +Https:443\n/);
@@ -108,10 +112,16 @@ describe("npm run plan", () => {
         expect(result.status).toBe(0);
         expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
         const { run } = await import("../../cli/reach");
-        let explained = "";
-        expect(run([prodOut, "--explain", "shop/frontend", "shop/database"], { out: (text) => (explained += text), err: () => undefined })).toBe(0);
-        expect(explained).toContain("verdict:");
-        expect(widestLine(explained)).toBeLessThanOrEqual(120);
+        // The pairs commandWidths.test.ts explains on dev and the 12 namespaces, and reach's connection list.
+        for (const [source, destination] of [["shop/frontend", "shop/database"], ["shop/backend", "1.1.1.1"], ["monitoring/monitoring-agent", "shop/database"], ["undeclared-namespace/probe", "shop/backend"]]) {
+            let explained = "";
+            expect(run([prodOut, "--explain", source!, destination!], { out: (text) => (explained += text), err: () => undefined })).toBe(0);
+            expect(explained).toContain("verdict:");
+            expect(widestLine(explained), `${source} -> ${destination}`).toBeLessThanOrEqual(120);
+        }
+        let listed = "";
+        expect(run([prodOut], { out: (text) => (listed += text), err: () => undefined })).toBe(0);
+        expect(widestLine(listed)).toBeLessThanOrEqual(120);
     });
 
     it("prints prod's reachability: exactly the intended flows, and PASS", async () => {
@@ -130,6 +140,10 @@ describe("npm run plan", () => {
         ]);
         expect(reach).toContain("monitoring/monitoring-agent[Pod] => shop/database[Pod] : TCP 9090,9187");
         expect(reach).toContain("  VNet 10.20.0.0/16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443\n");
+        // The load balancer's health probes reach the ingress peer on its VNet ports, and nothing else of WireServer's.
+        expect(reach.split("\n").filter((line) => line.includes("168.63.129.16"))).toEqual(["  Azure WireServer 168.63.129.16 => ingress-nginx/ingress-nginx-peer[Pod] : TCP 80,443"]);
+        expect(result.stdout).toContain("─ azure-native:authorization:PolicyAssignment aks-no-host-network\n");
+        expect(result.stdout).toMatch(/─ kubernetes:crd\.projectcalico\.org\/v1:GlobalNetworkPolicy\s+\S+-deny-platform-endpoints\n/);
         expect(reach).not.toContain("[External]");
         expect(reach).not.toContain("audit lets through");
         expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/^ {2}PASS /);
@@ -169,27 +183,62 @@ describe("npm run plan", () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
-    it("refuses what would open the platform endpoints or leave the policies unenforced, naming each key, with no internal error", async () => {
-        const edits: Array<[string, string]> = [
-            // networkPolicy none is the engine self-managed Calico replaces; with AKS-managed Calico it enforces nothing.
-            ["      mode: self-managed\n      version: \"3.33.1\"\n", "      mode: aks-managed\n    networkPolicy: none\n"],
+    it("refuses what would open the platform endpoints or leave the policies unenforced, naming each key at its file:line, with no internal error", async () => {
+        /** Applies the edits to the checked-in dev stack (self-managed Calico, audit) and plans it. */
+        const planEdited = async (edits: ReadonlyArray<readonly [string, string]>) => {
+            const edited = edits.reduce((text, [from, to]) => {
+                if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
+                return text.replace(from, to);
+            }, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
+            fs.writeFileSync(file, edited);
+            const result = await plan(["--stack", "dev", "--config", file]);
+            expect(result.status).toBe(1);
+            expect(result.stdout).toBe("");
+            expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+            /** The 1-based line of the edited file that holds `text` (once). */
+            const lineOf = (text: string) => {
+                const lines = edited.split("\n").flatMap((line, index) => (line.includes(text) ? [index + 1] : []));
+                expect(lines, text).toHaveLength(1);
+                return lines[0]!;
+            };
+            /** The error line for a key: file, line, column, key, then the reason. */
+            const errorFor = (key: string) => {
+                const found = result.stderr.split("\n").filter((line) => line.includes(`: aks-zero-trust:${key}: `));
+                expect(found, key).toHaveLength(1);
+                const match = /^  - (\S+):(\d+):\d+: /.exec(found[0]!);
+                expect(match?.[1], found[0]).toBe(file);
+                return { line: Number(match![2]), text: found[0]! };
+            };
+            return { lineOf, errorFor };
+        };
+
+        // The shipped dev stack: egress CIDRs into IMDS and WireServer on a workload, a peer and infrastructure, and an
+        // override taking a generated policy's name.
+        const platform = await planEdited([
             ["            egress:\n              fqdns:\n", "            egress:\n              cidrs:\n                - {cidr: 169.254.169.254/32, ports: [80]}\n                - {cidr: 168.63.129.16/32, ports: [80, 32526]}\n              fqdns:\n"],
+            ["        egress:\n          kubernetesApi: true\n    # Platform namespaces", "        egress:\n          kubernetesApi: true\n          cidrs: [{cidr: 169.254.0.0/16, ports: [80]}]\n    # Platform namespaces"],
+            ["            ports: [8443]\n        egress:\n          kubernetesApi: true\n", "            ports: [8443]\n        egress:\n          kubernetesApi: true\n          cidrs: [{cidr: 168.63.129.16/32, ports: [32526]}]\n"],
             ["      - name: shop\n", "      - name: shop\n        overrides:\n          - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: deny-kubernetes-api}, spec: {podSelector: {}}}\n"],
+        ]);
+        const cases: Array<[string, string, RegExp]> = [
+            ["segmentation.namespaces[shop].workloads[backend].egress.cidrs[0].cidr", "{cidr: 169.254.169.254/32", /169\.254\.169\.254\/32 overlaps link-local 169\.254\.0\.0\/16, where the instance metadata service \(169\.254\.169\.254\) hands out the node's managed-identity tokens/],
+            ["segmentation.namespaces[shop].workloads[backend].egress.cidrs[1].cidr", "{cidr: 168.63.129.16/32, ports: [80, 32526]}", /168\.63\.129\.16\/32 holds WireServer 168\.63\.129\.16, the Azure host agent's endpoint/],
+            ["segmentation.infrastructure[monitoring].egress.cidrs[0].cidr", "cidrs: [{cidr: 169.254.0.0/16", /169\.254\.0\.0\/16 overlaps link-local/],
+            ["segmentation.peers[ingress-nginx].egress.cidrs[0].cidr", "cidrs: [{cidr: 168.63.129.16/32, ports: [32526]}]", /holds WireServer/],
+            ["segmentation.namespaces[shop].overrides[deny-kubernetes-api].metadata.name", "metadata: {name: deny-kubernetes-api}", /"deny-kubernetes-api" is already used by a generated policy/],
         ];
-        const edited = edits.reduce((text, [from, to]) => {
-            if (!text.includes(from)) throw new Error(`Pulumi.dev.yaml no longer contains ${JSON.stringify(from)}`);
-            return text.replace(from, to);
-        }, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.dev.yaml");
-        fs.writeFileSync(file, edited);
-        const result = await plan(["--stack", "dev", "--config", file]);
-        expect(result.status).toBe(1);
-        expect(result.stdout).toBe("");
-        expect(result.stderr).toMatch(/\n  - \S+Pulumi\.dev\.yaml:\d+:\d+: aks-zero-trust:cluster\.networkPolicy: is "none": no network policy engine runs/);
-        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.cidrs[1].cidr: 168.63.129.16/32 holds WireServer 168.63.129.16");
-        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].workloads[backend].egress.cidrs[0].cidr: 169.254.169.254/32 overlaps link-local 169.254.0.0/16, where the instance metadata service");
-        expect(result.stderr).toContain(": aks-zero-trust:segmentation.namespaces[shop].overrides[deny-kubernetes-api].metadata.name: \"deny-kubernetes-api\" is already used by a generated policy");
-        expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+        for (const [key, text, reason] of cases) {
+            const error = platform.errorFor(key);
+            expect(error.line, key).toBe(platform.lineOf(text));
+            expect(error.text).toMatch(reason);
+        }
+
+        // networkPolicy none is what self-managed Calico replaces; with AKS-managed Calico it leaves the policies unenforced.
+        const unenforced = await planEdited([["      mode: self-managed\n      version: \"3.33.1\"\n", "      mode: aks-managed\n    networkPolicy: none\n"]]);
+        const error = unenforced.errorFor("cluster.networkPolicy");
+        expect(error.line).toBe(unenforced.lineOf("networkPolicy: none"));
+        expect(error.text).toMatch(/is "none": no network policy engine runs, so no policy is enforced; the segmentation needs networkPolicy: calico \(AKS-managed Calico\) or cluster\.calico\.mode: self-managed$/);
     });
 
     it("judges version support on --today: prod fails a day after 1.36's end of life and warns 45 days before it", async () => {
@@ -203,12 +252,30 @@ describe("npm run plan", () => {
         expect(before.stderr).toContain("warning: Kubernetes 1.36 leaves AKS standard support on 2027-06-30, in 45 days");
         // The day decides warnings and refusals, never a resource: the tree is the same as on any other day.
         expect(before.stdout.slice(0, before.stdout.indexOf("Summary:"))).toBe((await prodTextPlan()).stdout.slice(0, (await prodTextPlan()).stdout.indexOf("Summary:")));
-        expect((await plan(["--stack", "prod", "--today", "2027-02-30"])).stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
+        // A day that does not exist is a command-line mistake (exit code 2), refused before anything is planned.
+        const noSuchDay = await plan(["--stack", "prod", "--today", "2027-02-30"]);
+        expect(noSuchDay.stderr).toBe('error: --today must be a day written YYYY-MM-DD, got "2027-02-30"\n');
+        expect(noSuchDay.status).toBe(2);
+    });
+
+    it("judges on SOURCE_DATE_EPOCH when no --today is given: prod is refused the day after 1.36's end of life", async () => {
+        const previous = process.env.SOURCE_DATE_EPOCH;
+        // Date.UTC(2027, 6, 1) / 1000: 2027-07-01T00:00:00Z, the day after 2027-06-30. Refused before the program runs.
+        process.env.SOURCE_DATE_EPOCH = "1814400000";
+        try {
+            const after = await plan(["--stack", "prod"]);
+            expect(after.status).toBe(1);
+            expect(after.stderr).toContain("aks-zero-trust:cluster.kubernetesVersion: 1.36 reached the end of AKS standard support on 2027-06-30 (judged on 2027-07-01)");
+        } finally {
+            if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+            else process.env.SOURCE_DATE_EPOCH = previous;
+        }
     });
 
     it("lists, with --verbose, every pair audit lets through today, marked", async () => {
         const result = await plan(["--stack", "dev", "--verbose"]);
         expect(result.status).toBe(0);
+        expect(widestLine(result.stdout)).toBeLessThanOrEqual(120);
         const reach = result.stdout.slice(result.stdout.indexOf("Reachability"), result.stdout.indexOf("Intent check:"));
         const [enforced, auditOnly] = reach.split("audit lets through today");
         expect(enforced).not.toContain("shop/frontend[Pod] => shop/database[Pod]");
@@ -217,6 +284,20 @@ describe("npm run plan", () => {
         // The default output's summary lines count exactly the pairs --verbose lists.
         const counted = [...(await devTextPlan()).stdout.matchAll(/everything else allowed, a staged deny in Goldmane, (\d+) pairs/g)].reduce((sum, match) => sum + Number(match[1]), 0);
         expect(auditOnly.split("\n").filter((line) => line.startsWith("  ! ")).length).toBe(counted);
+    });
+
+    it("refuses a misspelt config namespace and an unknown key in backend's egress: exit 1, key, line and nearest match, nothing planned", async () => {
+        // Before issue 23 the misspelt namespace planned with 0 policies and "Intent check: SKIPPED".
+        const namespace = editedStackFile("dev", "aks-zero-trust:segmentation:", "aks-zerotrust:segmentation:");
+        const misspelt = await plan(["--stack", "dev", "--config", namespace]);
+        expect(misspelt.status).toBe(1);
+        expect(misspelt.stdout).toBe("");
+        expect(misspelt.stderr).toMatch(new RegExp(`^error: Invalid stack config \\(1 problem\\):\n {2}- ${namespace.replace(/[.]/g, "\\.")}:\\d+:3: aks-zerotrust:segmentation: unknown config namespace "aks-zerotrust" \\(did you mean "aks-zero-trust:segmentation"\\?\\)`));
+        const key = editedStackFile("dev", "- fqdn: api.stripe.com\n                  ports: [443]", "- fqdn: api.stripe.com\n                  port: [443]");
+        const unknown = await plan(["--stack", "dev", "--config", key]);
+        expect(unknown.status).toBe(1);
+        expect(unknown.stdout).toBe("");
+        expect(unknown.stderr).toMatch(/:\d+:19: aks-zero-trust:segmentation\.namespaces\[shop\]\.workloads\[backend\]\.egress\.fqdns\[0\]: unknown key "port" \(did you mean "ports"\?\)\n$/);
     });
 
     it("rejects an unknown option with the nearest known one, the usage and exit code 2", async () => {
@@ -409,9 +490,9 @@ describe("npm run plan runs the stack policy pack", () => {
 
 describe("npm run plan with a pinned Calico Tigera does not test against the cluster's Kubernetes", () => {
     it("warns on stderr and in the Calico section, naming the tested releases, and still plans", async () => {
-        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.3"\n');
+        const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.7"\n');
         const result = await plan(["--stack", "dev", "--config", file]);
-        const warning = "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
+        const warning = "Calico 3.30.7 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
         expect(result.stderr).toContain(`warning: ${warning}\n`);
         expect(result.stdout.replace(/\n {4}/g, " ")).toContain(`  warning: ${warning}\n`);
         expect(result.status).toBe(0);

@@ -96,12 +96,12 @@ describe("stack config validation", () => {
         ]);
     });
 
-    it("refuses a Kubernetes version past AKS end of life on the day it is judged, naming the next minor", () => {
+    it("refuses a Kubernetes version past AKS end of life on the day it is judged, naming where to upgrade", () => {
         expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.24"; }))).toEqual([
             "aks-zero-trust:cluster.kubernetesVersion: 1.24 is not in AKS's version calendar (supported on 2026-12-01: 1.35, 1.36, 1.37)",
         ]);
         expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.33"; }))).toEqual([
-            "aks-zero-trust:cluster.kubernetesVersion: 1.33 reached the end of AKS standard support on 2026-07-31 (judged on 2026-12-01): AKS creates no clusters or node pools on it; upgrade to 1.34 (one minor at a time)",
+            "aks-zero-trust:cluster.kubernetesVersion: 1.33 reached the end of AKS standard support on 2026-07-31 (judged on 2026-12-01): AKS creates no clusters or node pools on it; upgrade to 1.35 in one step, AKS's unsupported recovery path (the minors between are out of support too)",
         ]);
         expect(problemsOf(devValues((v) => { v.cluster.kubernetesVersion = "1.35"; }))).toEqual([]);
         // The same config, judged a day after 1.36's end of life (2027-06-30), is refused; the day before, it is not.

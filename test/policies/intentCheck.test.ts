@@ -3,13 +3,17 @@ import type { KubeObject } from "../../core/calico";
 import { readStackConfig } from "../../core/config";
 import { renderRepresentativeWorkloads, renderSegmentation } from "../../core/policies";
 import { projectConfigValues } from "../../core/config";
-import { asManifests, checkIntent } from "../../core/proof";
-import { analyze, explain, formatConnection } from "../../reach";
+import { asEnforced, asManifests, checkIntent } from "../../core/proof";
+import { analyze, ConnectionSet, explain, formatConnection } from "../../reach";
 import { stackConfig } from "../helpers/stack";
 
 const intentOf = (stack: "dev" | "prod") => readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;
 
-/** What the stack applies, straight from the renderer. */
+/**
+ * The stack's intent in the AKS-managed rendering (crd.projectcalico.org/v1, default tier), straight from the renderer:
+ * what prod applies, and dev's intent (audit) as AKS-managed Calico would take it. Dev itself ships self-managed (v3);
+ * both renderings, in audit and enforce, are checked in the last describe below and in platformEndpoints.test.ts.
+ */
 function appliedFor(stack: "dev" | "prod"): KubeObject[] {
     const rendered = renderSegmentation(intentOf(stack));
     return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
@@ -259,7 +263,7 @@ describe("guardrails that hold in every mode, checked on the policies as deploye
         return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
     };
 
-    it("without the platform-address guardrail, dev (audit) fails: every pod reaches IMDS and WireServer through audit's Allow", () => {
+    it("without the platform-address guardrail, dev's intent (audit, AKS-managed rendering) fails: every pod reaches IMDS and WireServer through audit's Allow", () => {
         const dev = intentOf("dev");
         const withoutGuardrail = appliedFor("dev").filter((object) => object.metadata.name !== "deny-platform-endpoints");
         const violations = checkIntent(dev, withoutGuardrail, renderRepresentativeWorkloads(dev)).violations;
@@ -324,5 +328,57 @@ describe("guardrails that hold in every mode, checked on the policies as deploye
         expect(checkIntent(unenforced, appliedFor("prod"), renderRepresentativeWorkloads(intent)).violations).toEqual([
             "unenforced: aks-zero-trust:cluster.networkPolicy is \"none\": no network policy engine runs, so no policy is enforced; the segmentation needs networkPolicy: calico (AKS-managed Calico) or cluster.calico.mode: self-managed",
         ]);
+    });
+});
+
+describe("the peer guardrails in every rendering: AKS-managed (v1) and self-managed (v3, tier platform), audit and enforce", () => {
+    const RENDERINGS = [["aks-managed", "dev"], ["aks-managed", "prod"], ["self-managed", "dev"], ["self-managed", "prod"]] as const;
+    const rendered = (stack: "dev" | "prod", calico: "aks-managed" | "self-managed", change: (values: Record<string, any>) => void = () => undefined) => {
+        const values = structuredClone(projectConfigValues(stackConfig(stack))) as Record<string, any>;
+        values.cluster.calico = calico === "self-managed" ? { mode: "self-managed", version: "3.33.1" } : { mode: "aks-managed" };
+        change(values);
+        const config = readStackConfig(values, stack);
+        const segmentation = renderSegmentation(config.segmentation!, config.cluster.calico.mode);
+        const objects = [...segmentation.tiers, ...segmentation.globalPolicies, ...segmentation.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies])];
+        return { intent: config.segmentation!, objects };
+    };
+    const PEER = "ingress-nginx/ingress-nginx-peer";
+    const peerPolicy = (calico: string) => (calico === "aks-managed" ? "peer-ingress-nginx" : "platform.peer-ingress-nginx");
+
+    it.each(RENDERINGS)("%s, %s: a peer with egress 20.0.0.0/8:443 and no kubernetesApi cannot reach the API server; without its deny the check fails", (calico, stack) => {
+        const { intent, objects } = rendered(stack, calico, (v) => { v.segmentation.peers[0].egress = { cidrs: [{ cidr: "20.0.0.0/8", ports: [443] }] }; });
+        const pods = renderRepresentativeWorkloads(intent);
+        expect(checkIntent(intent, objects, pods).violations).toEqual([]);
+        // As deployed (audit included): the peer's policy is never staged, and its services-match deny comes first.
+        const deployed = analyze(asManifests([...objects, ...pods]));
+        expect(explain(deployed, PEER, "default/kubernetes").verdict.isEmpty()).toBe(true);
+        // Its declared range: exactly that in enforce; audit lets the undeclared rest through as well (the baseline logs).
+        const range = explain(deployed, PEER, "20.1.2.3").verdict;
+        expect(range.covers(ConnectionSet.ports("TCP", 443))).toBe(true);
+        expect(range.format() === "TCP 443").toBe(stack === "prod");
+        const withoutDeny = objects.map((object) => {
+            if (object.metadata.name !== peerPolicy(calico)) return object;
+            const spec = object.spec as { egress: Array<{ destination?: { services?: unknown } }> };
+            return { ...object, spec: { ...spec, egress: spec.egress.filter((rule) => rule.destination?.services === undefined) } };
+        });
+        expect(checkIntent(intent, withoutDeny, pods).violations).toContainEqual(expect.stringMatching(
+            new RegExp(`^in every mode: ${PEER.replace("/", "\\/")}\\[Pod\\] => default\\/kubernetes\\[APIServer\\] : TCP 443 is allowed by the policies as deployed, but its intent has no kubernetesApi \\(via GlobalNetworkPolicy ${peerPolicy(calico).replace(".", "\\.")} rule Allow to nets 20\\.0\\.0\\.0\\/8: TCP ports TCP 443; uncertain: `),
+        ));
+    });
+
+    it.each(RENDERINGS)("%s, %s: the ingress peer accepts the load balancer's health probes from 168.63.129.16 on its VNet ports, and nothing else from there", (calico, stack) => {
+        const { intent, objects } = rendered(stack, calico);
+        const deployed = analyze(asManifests([...objects, ...renderRepresentativeWorkloads(intent)]));
+        // Declared: VNet clients on 80 and 443 (ingressFrom cidr), so the Azure load balancer probes those ports.
+        // Exactly those in enforce; audit lets the rest through as well, and nothing but the peer's allow is enforced there.
+        const probes = explain(deployed, "168.63.129.16", PEER).verdict;
+        expect(probes.covers(ConnectionSet.ports("TCP", 80).union(ConnectionSet.ports("TCP", 443)))).toBe(true);
+        expect(probes.format() === "TCP 80,443").toBe(stack === "prod");
+        expect(explain(deployed, "168.63.129.16", "shop/frontend").verdict.isEmpty()).toBe(stack === "prod");
+        if (stack === "dev") {
+            // The probe allow is in the peer's own policy, enforced in every mode: as enforced, audit keeps exactly it.
+            const enforced = analyze(asManifests([...asEnforced(objects), ...renderRepresentativeWorkloads(intent)]));
+            expect(explain(enforced, "168.63.129.16", PEER).verdict.format()).toBe("TCP 80,443");
+        }
     });
 });

@@ -4,7 +4,7 @@ import { ConfigError } from "../../core/common";
 import { CALICO_RELEASES, calicoCompatibilityWarning, calicoRelease, calicoV3Problems, type KubeObject } from "../../core/calico";
 import { renderRepresentativeWorkloads, renderSegmentation, RenderedSegmentation } from "../../core/policies";
 import { asEnforced, asManifests, checkIntent } from "../../core/proof";
-import { analyze, formatConnection } from "../../reach";
+import { analyze, ConnectionSet, explain, formatConnection } from "../../reach";
 import { stackConfig } from "../helpers/stack";
 
 function config(stack: "dev" | "prod", change: (values: Record<string, any>) => void = () => undefined): StackConfig {
@@ -42,7 +42,7 @@ describe("cluster.calico in stack config", () => {
         expect(problemsOf((values) => { values.cluster.calico = { mode: "self-managed" }; })).toEqual([
             `aks-zero-trust:cluster.calico.version: is required in self-managed mode: pin one of the supported Calico releases (${supported}; read 2026-12-07)`,
         ]);
-        expect(problemsOf((values) => { values.cluster.calico = { mode: "self-managed", version: "3.29.4" }; })[0]).toMatch(/^aks-zero-trust:cluster\.calico\.version: "3\.29\.4" is not a supported Calico release \(expected one of 3\.30\.3, /);
+        expect(problemsOf((values) => { values.cluster.calico = { mode: "self-managed", version: "3.29.4" }; })[0]).toMatch(/^aks-zero-trust:cluster\.calico\.version: "3\.29\.4" is not a supported Calico release \(expected one of 3\.30\.7, /);
         expect(problemsOf((values) => { values.cluster.calico = { version: "3.33.1" }; })[0]).toMatch(/^aks-zero-trust:cluster\.calico\.version: is set, but in aks-managed mode AKS installs Calico/);
         expect(problemsOf((values) => { selfManaged(values); values.cluster.networkPolicy = "calico"; })[0]).toMatch(/^aks-zero-trust:cluster\.networkPolicy: is "calico", but self-managed Calico needs AKS to install no policy engine/);
         expect(problemsOf((values) => { values.cluster.calico = { mode: "self-managing" }; })[0]).toMatch(/^aks-zero-trust:cluster\.calico\.mode: expected one of "aks-managed", "self-managed"/);
@@ -51,18 +51,18 @@ describe("cluster.calico in stack config", () => {
     it("warns, without refusing, when Tigera does not test the pinned release against the cluster's Kubernetes minor", () => {
         expect(calicoCompatibilityWarning(calicoRelease("3.33.1")!, "1.36")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.32.2")!, "1.36.2")).toBeUndefined();
-        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.36")).toBe(
-            "Calico 3.30.3 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1",
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.7")!, "1.36")).toBe(
+            "Calico 3.30.7 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1",
         );
     });
 
     it("follows Tigera's lists as widened in January 2026: 3.30 and 3.31 are tested against 1.34 and 1.35 too", () => {
         // tigera/docs calico_versioned_docs/version-3.30 and version-3.31 _includes/partials/_system-requirements.mdx
         // (commit f81996f "Add k8s versions to OSS 3.30 and 3.31"): 3.30 lists v1.31-v1.35, 3.31 lists 1.32-1.35.
-        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.35")).toBeUndefined();
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.7")!, "1.35")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.31.7")!, "1.35.1")).toBeUndefined();
         expect(calicoCompatibilityWarning(calicoRelease("3.31.7")!, "1.36")).toMatch(/^Calico 3\.31\.7 is tested by Tigera against Kubernetes 1\.32, 1\.33, 1\.34, 1\.35, not 1\.36 /);
-        expect(calicoCompatibilityWarning(calicoRelease("3.30.3")!, "1.30")).toMatch(/, not 1\.30 \(system requirements/);
+        expect(calicoCompatibilityWarning(calicoRelease("3.30.7")!, "1.30")).toMatch(/, not 1\.30 \(system requirements/);
     });
 });
 
@@ -163,6 +163,51 @@ describe("policies on the v3 API (self-managed)", () => {
         ]);
         // While audit lets the rest through: shop/frontend still reaches the database today.
         expect(analysis.connections.map(formatConnection)).toContain("shop/frontend[Pod] => shop/database[Pod] : All Connections");
+    });
+
+    it("dev on self-managed Calico, as is and as enforced: staged policies decide nothing today, the platform tier's enforced policies do", () => {
+        // Expectations from Felix's semantics, not from the engine: staged policies are never programmed (a tier whose
+        // policies for an endpoint are all staged has no end-of-tier drop); the platform tier (defaultAction Pass)
+        // drops only what its enforced policies deny and passes the rest; the default tier then decides with the
+        // enforced namespace policies, and what no tier selects is allowed. shop is in audit: all its policies, the
+        // baseline and the app namespaces' API-server deny are staged; the guardrail and the undeclared namespaces'
+        // API-server deny are not.
+        const intent = config("dev").segmentation!;
+        const objects = [...objectsOf(audit), ...renderRepresentativeWorkloads(intent)];
+        const table = (analysis: ReturnType<typeof analyze>) => (cells: ReadonlyArray<readonly [string, string, number]>) =>
+            Object.fromEntries(cells.map(([from, to, port]) => [`${from} => ${to}:${port}`, !explain(analysis, from, to).verdict.intersect(ConnectionSet.ports("TCP", port)).isEmpty()]));
+        const cells = [
+            ["shop/frontend", "shop/database", 5432],
+            ["shop/database", "shop/frontend", 8080],
+            ["undeclared-namespace/probe", "shop/frontend", 8080],
+            ["shop/frontend", "undeclared-namespace/probe", 80],
+            ["shop/backend", "default/kubernetes", 443],
+            ["undeclared-namespace/probe", "default/kubernetes", 443],
+            ["shop/frontend", "169.254.169.254", 80],
+            ["undeclared-namespace/probe", "168.63.129.16", 32526],
+        ] as const;
+        expect(table(analyze(asManifests(objects)))(cells)).toEqual({
+            "shop/frontend => shop/database:5432": true,
+            "shop/database => shop/frontend:8080": true,
+            "undeclared-namespace/probe => shop/frontend:8080": true,
+            "shop/frontend => undeclared-namespace/probe:80": true,
+            "shop/backend => default/kubernetes:443": true,
+            "undeclared-namespace/probe => default/kubernetes:443": false,
+            "shop/frontend => 169.254.169.254:80": false,
+            "undeclared-namespace/probe => 168.63.129.16:32526": false,
+        });
+        // As enforced: the intent holds (frontend reaches the database only through backend; nothing reaches or leaves
+        // the undeclared namespace but DNS; no app pod without kubernetesApi reaches the API server).
+        expect(table(analyze(asManifests(asEnforced(objects))))(cells)).toEqual({
+            "shop/frontend => shop/database:5432": false,
+            "shop/database => shop/frontend:8080": false,
+            "undeclared-namespace/probe => shop/frontend:8080": false,
+            "shop/frontend => undeclared-namespace/probe:80": false,
+            "shop/backend => default/kubernetes:443": false,
+            "undeclared-namespace/probe => default/kubernetes:443": false,
+            "shop/frontend => 169.254.169.254:80": false,
+            "undeclared-namespace/probe => 168.63.129.16:32526": false,
+        });
     });
 
     it("switching modes changes no connection once enforced: both renderings allow exactly the same flows, in audit and enforce stacks", () => {

@@ -2,6 +2,7 @@ import type { CapturedResource } from "../../offline/runtime";
 import { networkPolicy, withInputs } from "./harness";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
+const STAGED_KNP = "kubernetes:projectcalico.org/v3:StagedKubernetesNetworkPolicy";
 
 /**
  * For each policy of the pack, the captured resources of a real stack broken so that the policy must find
@@ -12,6 +13,12 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
         resources.map((resource) => (resource.type === type && which(resource) ? change(resource) : resource));
     const named = (name: string) => (resource: CapturedResource) => (resource.inputs.metadata as { name?: string } | undefined)?.name === name;
     const data = { podSelector: { matchLabels: { app: "database", tier: "data" } } };
+    const stagedStack = resources.some((resource) => resource.type === STAGED_KNP);
+    const asTheStackWrites = (policy: CapturedResource): CapturedResource => {
+        if (!stagedStack) return policy;
+        const inputs = policy.inputs as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+        return { ...policy, type: STAGED_KNP, inputs: { apiVersion: "projectcalico.org/v3", kind: "StagedKubernetesNetworkPolicy", metadata: inputs.metadata, spec: { stagedAction: "Set", ...inputs.spec } } };
+    };
     return {
         "aks-network-profile": replace(CLUSTER, (cluster) => withInputs(cluster, { networkProfile: { networkPolicy: "azure" } })),
         "aks-api-server-access": replace(CLUSTER, (cluster) => withInputs(cluster, { apiServerAccessProfile: { authorizedIPRanges: [] } })),
@@ -25,7 +32,8 @@ export function breakEachPolicy(resources: readonly CapturedResource[]): Record<
         }, (group) => group.inputs.ruleCollectionGroupName === "workload-egress"),
         "route-default-via-firewall": replace("azure-native:network:RouteTable", (table) => withInputs(table, { routes: (table.inputs.routes as Array<Record<string, unknown>>).map((route) => (route.addressPrefix === "0.0.0.0/0" ? { ...route, nextHopType: "Internet" } : route)) })),
         "network-policy-no-open-ingress": [...resources, networkPolicy("open", "shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })],
-        "egress-never-opens-platform-endpoints": [...resources, networkPolicy("metadata", "shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] }] })],
+        // As the stack writes an app namespace's policy: a Kubernetes NetworkPolicy, or (self-managed audit) its staged twin.
+        "egress-never-opens-platform-endpoints": [...resources, asTheStackWrites(networkPolicy("metadata", "shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] }] }))],
         // The baseline in either Calico mode: crd.projectcalico.org/v1 (aks-managed) or a staged or enforced v3 policy (self-managed).
         "calico-policy-not-in-system-namespaces": resources.map((resource) => (/projectcalico\.org\/v[13]:(Staged)?GlobalNetworkPolicy$/.test(resource.type) && /(^|\.)zero-trust-baseline$/.test((resource.inputs.metadata as { name?: string }).name ?? "") ? withInputs(resource, { spec: { namespaceSelector: undefined } }) : resource)),
         // aks-managed: AKS's engine turned off with no self-managed Calico installed; self-managed: the operator's chart removed.

@@ -194,6 +194,19 @@ describe("egress-never-opens-platform-endpoints", () => {
         expect(kubernetes("0.0.0.0/0", ["10.0.0.0/8"])).toHaveLength(1);
     });
 
+    it("checks self-managed Calico's staged policies as the policies they become (audit's flip to enforce applies them)", () => {
+        const staged = (kind: string, spec: Record<string, unknown>, namespace?: string) =>
+            validateResource("egress-never-opens-platform-endpoints", resource(`kubernetes:projectcalico.org/v3:${kind}`, `staged-${kind}`, { apiVersion: "projectcalico.org/v3", kind, metadata: { name: "hotfix", ...(namespace ? { namespace } : {}) }, spec })).messages;
+        const toImds = { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }] }] };
+        const toWireServer = { tier: "default", order: 5, selector: "all()", types: ["Egress"], egress: [{ action: "Allow", destination: { nets: ["168.63.129.16/32"] } }] };
+        expect(staged("StagedKubernetesNetworkPolicy", { stagedAction: "Set", ...toImds }, "shop")).toEqual([expect.stringMatching(/^egress\[0\]\.to\[0\]\.ipBlock: 169\.254\.169\.254\/32 overlaps link-local/)]);
+        expect(staged("StagedNetworkPolicy", toWireServer, "shop")).toEqual([expect.stringMatching(/^egress\[0\]\.destination\.nets: 168\.63\.129\.16\/32 holds WireServer/)]);
+        expect(staged("StagedGlobalNetworkPolicy", { stagedAction: "Set", ...toWireServer })).toHaveLength(1);
+        expect(staged("NetworkPolicy", toWireServer, "shop")).toHaveLength(1);
+        // A staged Delete (or Learn, Ignore) never becomes an enforced rule.
+        expect(staged("StagedKubernetesNetworkPolicy", { stagedAction: "Delete", ...toImds }, "shop")).toEqual([]);
+    });
+
     it("accepts the internet minus link-local and WireServer, the LocalDNS listeners, and Calico denies", () => {
         expect(kubernetes("0.0.0.0/0", ["10.0.0.0/8", "169.254.0.0/16", "168.63.129.16/32"])).toEqual([]);
         expect(kubernetes("169.254.10.10/32")).toEqual([]);

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { run as reachRun } from "../../cli/reach";
+import { parseStack, stackConfigOf } from "../../offline/runtime";
 import { CliResult, runDiffInProcess, runPlanInProcess, startCompiledCli } from "../helpers/cli";
 import { PROJECT_DIR } from "../helpers/stack";
 import { widestLine } from "../helpers/width";
@@ -97,6 +98,22 @@ describe("README's commands", () => {
         expect(files).toContain("examples/my-stack.yaml");
         expect(files).toContain("examples/expectations.yaml");
         for (const file of files) expect(fs.existsSync(path.join(PROJECT_DIR, file)), file).toBe(true);
+        // What the commands read, of each kind the issue asked for: iptables and nftables logs, a Log Analytics export,
+        // a kubectl dump, a Goldmane export, the firewall's log exports.
+        for (const example of ["examples/kern.log", "examples/kern-nftables.log", "examples/syslog.json", "examples/cluster.json", "examples/goldmane-flows.json", "examples/review/azfw-application-rule.json", "examples/review/azfw-network-rule.json"]) {
+            expect(files, example).toContain(example);
+        }
+    });
+
+    it("and examples/ holds nothing README and examples/README.md leave unexplained", () => {
+        const examplesReadme = fs.readFileSync(path.join(PROJECT_DIR, "examples", "README.md"), "utf8");
+        const shipped = fs.readdirSync(path.join(PROJECT_DIR, "examples"), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name !== "README.md");
+        expect(shipped.length).toBeGreaterThanOrEqual(10);
+        for (const entry of shipped) {
+            const file = path.relative(path.join(PROJECT_DIR, "examples"), path.join(entry.parentPath, entry.name));
+            expect(README, `README.md names examples/${file}`).toContain(file.startsWith("review/") ? "examples/review/" : file);
+            expect(examplesReadme, `examples/README.md describes ${file}`).toContain(file.startsWith("review/") ? "`review/`" : `\`${file}\``);
+        }
     });
 
     // Every README command in order, plans included (in-process plans share Pulumi's state, so they take turns):
@@ -129,17 +146,51 @@ describe("README's commands", () => {
                 const json = JSON.parse(result.stdout);
                 if (parsed.jq) expect(json[parsed.jq.slice(1)], command).toBeDefined();
             }
-            if (parsed.tool === "suggest") {
+            if (parsed.tool === "suggest" && parsed.args.includes("examples/goldmane-flows.json")) {
+                // Self-managed Calico's evidence: what the staged policies would deny, through the same guardrails.
+                expect(result.stdout, command).toContain("Goldmane flow export examples/goldmane-flows.json: 6 flow(s), 1 denied, 4 denied only by staged policies");
+                expect(result.stdout, command).toContain("propose flows: shop/frontend -> shop/backend TCP 9090");
+                expect(result.stdout, command).toContain("DO NOT ADD flows: shop/frontend -> shop/database TCP 5432");
+            } else if (parsed.tool === "suggest") {
                 expect(result.stdout, command).toContain("10.30.0.12/32 TCP 5432");
                 if (parsed.args.includes("json")) expect(JSON.parse(result.stdout).accepted, command).toEqual(["shop/backend egress.cidrs: 10.30.0.12/32 TCP 5432"]);
             }
+            // README's review runs for a terminal; its Markdown on the same example: test/cli/review.test.ts.
             if (parsed.tool === "review") {
-                expect(result.stdout, command).toContain("| shop/backend egress.fqdns invoices.legacy-partner.example |");
-                expect(result.stdout, command).toContain("| shop | 8 | 7 | 10 |");
+                expect(result.stdout, command).toMatch(/^ {2}remove shop\/backend egress\.fqdns invoices\.legacy-partner\.example/m);
+                expect(result.stdout, command).toContain("  shop: 8 -> 7 of 10\n");
             }
             if (parsed.args.includes("--expect")) {
                 expect(result.stdout, command).toMatch(/^PASS/m);
             }
         }
     }, 180_000);
+});
+
+describe("README's sample errors", () => {
+    /** What `npm run plan` prints (stderr) for Pulumi.dev.yaml with one slip, from the same parser and validation. */
+    function planError(from: string, to: string): string {
+        const dev = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+        expect(dev, `Pulumi.dev.yaml still holds ${JSON.stringify(from)}`).toContain(from);
+        try {
+            stackConfigOf(parseStack(dev.replace(from, to), "Pulumi.dev.yaml"), "dev");
+        } catch (error) {
+            return `error: ${(error as Error).message}`;
+        }
+        throw new Error(`no error for ${JSON.stringify(to)}`);
+    }
+
+    it("are what the plan prints for each slip in Pulumi.dev.yaml, at today's lines", () => {
+        const block = /\n```\n(error: Invalid stack config[\s\S]*?)\n```\n/.exec(README)?.[1];
+        expect(block, "README's block of sample errors").toBeDefined();
+        const printed = [
+            planError("dnsServiceIp: 10.96.0.10", "dnsServiceIp: 10.97.0.10"),
+            // backend's egress FQDN (the first `ports: [443]` under an fqdn).
+            planError("- fqdn: api.stripe.com\n                  ports: [443]", "- fqdn: api.stripe.com\n                  port: [443]"),
+            planError("aks-zero-trust:segmentation:", "aks-zerotrust:segmentation:"),
+            planError("- fqdn: api.stripe.com", "- fqdn: *.stripe.com"),
+            planError("    skuTier: Free", "\tskuTier: Free"),
+        ];
+        expect(printed.join("\n"), "README's sample errors are stale: copy these").toBe(block);
+    });
 });

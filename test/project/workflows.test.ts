@@ -26,6 +26,7 @@ interface Step {
     readonly run?: string;
     readonly with?: Readonly<Record<string, unknown>>;
     readonly env?: Readonly<Record<string, string>>;
+    readonly "continue-on-error"?: boolean;
 }
 
 interface Job {
@@ -421,10 +422,20 @@ describe("drift.yml", () => {
         expect(onlyStepUsing(job, "pulumi/actions").with?.command).toBeUndefined();
         const preview = job.steps.find((step) => step.id === "preview")!;
         expect(preview.env).toEqual({ STACK: "${{ matrix.stack }}" });
+        // The judge runs after a failed preview too (it prints the preview's errors, which --json keeps in the JSON),
+        // and the step fails when either failed.
         expect(preview.run!.trim().split("\n")).toEqual([
-            'pulumi preview --stack "$STACK" --refresh --policy-pack policy-pack --json > preview.json',
-            "npm run --silent drift -- --preview preview.json",
+            "status=0",
+            'pulumi preview --stack "$STACK" --refresh --policy-pack policy-pack --json > preview.json || status=$?',
+            "npm run --silent drift -- --preview preview.json || status=1",
+            'exit "$status"',
         ]);
+        // Policy results are not in the JSON: the advisory ones come from the offline plan, which never fails the job.
+        const advisory = job.steps.find((step) => step.run?.includes("npm run --silent plan"))!;
+        expect(advisory.run).toBe('npm run --silent plan -- --stack "$STACK"');
+        expect(advisory["continue-on-error"]).toBe(true);
+        expect(advisory.env).toEqual({ STACK: "${{ matrix.stack }}" });
+        expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.plan).toBe("node dist/cli/plan.js");
         expect(stepIndex(job, (step) => step.id === "preview")).toBeGreaterThan(stepIndex(job, uses("pulumi/actions")));
         expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.drift).toBe("node dist/cli/drift.js");
     });

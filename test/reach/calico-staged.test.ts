@@ -58,6 +58,53 @@ describe("staged policies do not enforce", () => {
     });
 });
 
+describe("staged policies beside enforced ones in a tier (Felix: felix/rules/endpoints.go, v3.30.7)", () => {
+    // Felix skips staged policies when it programs a tier (they never set the accept or pass mark) and renders the
+    // end-of-tier drop only when the endpoint's policies in the tier include a non-staged one (endOfTierDrop,
+    // HasNonStagedPolicies: "If all of the policies in a tier are staged then the default end of tier behavior
+    // should be pass rather than drop"). Tier `security` keeps the default defaultAction, Deny.
+    const security = object("Tier", "security", { order: 100 });
+    const intoX = (name: string, order: number, ingress: unknown[]) => ({ tier: "security", order, selector: "projectcalico.org/namespace == 'x'", types: ["Ingress"], ingress });
+
+    it("a tier whose only policy is staged drops nothing today; enforced, its end of tier drops what the policy leaves undecided", () => {
+        const policies = [security, object("StagedGlobalNetworkPolicy", "security.only-z", intoX("only-z", 10, [{ action: "Allow", source: fromNamespace("z") }]))];
+        expectTable(XYZ, policies, (r) => r);
+        expectTable(XYZ, enforceStagedPolicies(policies), (r) => r.expect("y/a", "x/a", false));
+    });
+
+    it("a staged Allow beside an enforced policy allows nothing today: the enforced policy's end of tier still drops", () => {
+        const policies = [
+            security,
+            object("GlobalNetworkPolicy", "security.only-y", intoX("only-y", 10, [{ action: "Allow", source: fromNamespace("y") }])),
+            object("StagedGlobalNetworkPolicy", "security.also-z", intoX("also-z", 20, [{ action: "Allow", source: fromNamespace("z") }])),
+        ];
+        expectTable(XYZ, policies, (r) => r.expect("z/a", "x/a", false));
+        expectTable(XYZ, enforceStagedPolicies(policies), (r) => r);
+    });
+
+    it("a staged Pass hands traffic to the next tier only once enforced; with no later tier selecting x, it is allowed", () => {
+        const policies = [
+            security,
+            object("StagedGlobalNetworkPolicy", "security.pass-y", intoX("pass-y", 10, [{ action: "Pass", source: fromNamespace("y") }])),
+            object("GlobalNetworkPolicy", "security.deny-all", intoX("deny-all", 100, [{ action: "Deny" }])),
+        ];
+        expectTable(XYZ, policies, (r) => r.expectAllIngress("x/a", false));
+        expectTable(XYZ, enforceStagedPolicies(policies), (r) => r.expectAllIngress("x/a", false).expect("y/a", "x/a", true));
+    });
+
+    it("a staged Deny before an enforced Allow changes nothing today and denies once enforced, in tier order before the default tier", () => {
+        const policies = [
+            security,
+            object("StagedGlobalNetworkPolicy", "security.deny-y", intoX("deny-y", 10, [{ action: "Deny", source: fromNamespace("y") }])),
+            object("GlobalNetworkPolicy", "security.allow-all", intoX("allow-all", 100, [{ action: "Allow" }])),
+            // A default-tier default deny for x: only what the security tier allows gets in, whatever the default tier says.
+            object("StagedKubernetesNetworkPolicy", "default-deny", { podSelector: {}, policyTypes: ["Ingress"] }, "x"),
+        ];
+        expectTable(XYZ, policies, (r) => r);
+        expectTable(XYZ, enforceStagedPolicies(policies), (r) => r.expect("y/a", "x/a", false));
+    });
+});
+
 describe("stagedAction against the enforced policy of the same name", () => {
     const enforcedDenyY = object("NetworkPolicy", "deny", denyFrom("y"), "x");
 

@@ -229,3 +229,31 @@ describe("Calico staged policies on the command line", () => {
         expect(enforced.stderr).not.toContain("note:");
     });
 });
+
+describe("a host-networked pod in a cluster dump", () => {
+    // A kubectl dump: namespace apps closed by a default deny, an ordinary pod, and a node agent with hostNetwork: true
+    // (its podIP is its node's). Calico gives the agent no workload endpoint and AKS has no host endpoints
+    // (test/reach/hostNetwork.test.ts cites the sources), so the default deny holds web and not the agent.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "reach-host-network-"));
+    fs.writeFileSync(path.join(folder, "cluster.json"), JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: [
+            { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps" } },
+            { apiVersion: "v1", kind: "Pod", metadata: { name: "web-1", namespace: "apps", labels: { app: "web" } }, spec: { containers: [{ name: "c" }] }, status: { podIP: "10.244.1.7" } },
+            { apiVersion: "v1", kind: "Pod", metadata: { name: "node-agent-x1", namespace: "apps", labels: { app: "node-agent" } }, spec: { hostNetwork: true, containers: [{ name: "c" }] }, status: { podIP: "10.10.16.4" } },
+            { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny-all", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        ],
+    }, null, 2));
+
+    it("lists the host-networked pod reaching out (IMDS included) while the default deny holds the other, with a note saying why", () => {
+        const result = runReach(folder);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toBe("apps/node-agent-x1[Pod] => 0.0.0.0/0[External] : All Connections\n0.0.0.0/0[External] => apps/node-agent-x1[Pod] : All Connections\n");
+        expect(result.stderr).toMatch(/warning: \S+cluster\.json:\d+: apps\/node-agent-x1\[Pod\] runs with hostNetwork: true: Calico gives it no workload endpoint, so no policy applies to it and its traffic is its node's; reported as unpoliced/);
+        const imds = runReach("--explain", "apps/node-agent-x1", "169.254.169.254", folder);
+        expect(imds.stdout).toContain("note: apps/node-agent-x1[Pod] is unpoliced: it runs with hostNetwork: true");
+        expect(imds.stdout).toMatch(/verdict: All Connections\n?$/);
+        expect(runReach("--explain", "apps/web-1", "169.254.169.254", folder).stdout).toMatch(/verdict: no connections?\n?$/i);
+    });
+});

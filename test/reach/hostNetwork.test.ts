@@ -1,7 +1,9 @@
 /**
  * Host-networked pods as Felix sees them. The semantics (libcalico-go conversion.go, felix/rules/static.go):
- *  1. Calico creates no workload endpoint for a pod with `hostNetwork: true`, and AKS has no host endpoints: no
- *     policy applies to it, in either direction.
+ *  1. Calico creates no workload endpoint for a pod with `hostNetwork: true`, and AKS has no host endpoints (nor does
+ *     self-managed Calico: KubeControllersConfiguration hostEndpoint.autoCreate defaults to Disabled,
+ *     api/pkg/apis/projectcalico/v3/kubecontrollersconfig.go, and tigera/operator never sets it): no policy applies
+ *     to it, in either direction, in either Calico mode.
  *  2. Its traffic carries its node's address: other pods' rules match it by that address (nets, ipBlock), never by
  *     labels, namespace, service account or service.
  * The cluster: namespace `apps` closed by a default deny; `app` (ordinary pod), `db` (accepts the node range

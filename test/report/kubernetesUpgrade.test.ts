@@ -3,10 +3,10 @@ import { AKS_UPGRADE_RULE } from "../../core/azure";
 import { formatKubernetesUpgrade, kubernetesUpgrade, type ClusterLifecycle } from "../../offline/report";
 
 /** A plan's lifecycle section as prod's would read on a given version (the shape `npm run plan --format json` prints). */
-function lifecycle(version: string): ClusterLifecycle {
+function lifecycle(version: string, judgedOn = "2026-12-07"): ClusterLifecycle {
     return {
         kubernetesVersion: version,
-        judgedOn: "2026-12-07",
+        judgedOn,
         support: { level: "ok", message: "" },
         upgradeChannel: "patch",
         nodeOsUpgradeChannel: "NodeImage",
@@ -57,7 +57,18 @@ describe("the security diff's Kubernetes section", () => {
         const down = kubernetesUpgrade(lifecycle("1.36"), lifecycle("1.35"))!;
         expect(down.change).toBe("downgrade");
         expect(down.blocker).toContain("is a downgrade, which AKS refuses");
-        expect(down.blocker).toContain("Downgrades aren't supported.");
+        expect(down.blocker).toContain("You can't downgrade the control plane or a node pool Kubernetes version.");
+    });
+
+    it("lets a cluster whose version and the next are both past end of life jump to the lowest supported minor (AKS's recovery path), and nothing further", () => {
+        // Calendar (AKS docs): 1.36 ends 2027-06-30, 1.37 ends 2027-10-31, 1.38 is not in the calendar yet; so use
+        // 1.35 (ends 2027-03-31) on a day when 1.36 is out of support too, 1.37 in: 2027-07-15.
+        const recovery = kubernetesUpgrade(lifecycle("1.35"), lifecycle("1.37", "2027-07-15"))!;
+        expect(recovery.change).toBe("skip");
+        expect(recovery.blocker).toBeUndefined();
+        expect(recovery.lines[0]).toBe("recovery 1.35 -> 1.37: 1.35 and the minors up to 1.37 are out of AKS standard support on 2027-07-15; AKS lets an unsupported cluster jump to the lowest supported minor, as an unsupported recovery path (AKS docs, Supported Kubernetes versions, FAQ)");
+        // While 1.36 is still supported, the same skip is refused: one minor at a time.
+        expect(kubernetesUpgrade(lifecycle("1.35"), lifecycle("1.37", "2027-06-30"))!.blocker).toContain("skips 1.36");
     });
 
     it("reads plans that predate the section as no change", () => {

@@ -1,12 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../../offline/runtime";
 import { keyOf, ofType, runStack, single } from "../helpers/stack";
-import { expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectZeroTrustBoundary } from "./shared";
+import { expectDayTwoLifecycle, expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectZeroTrustBoundary } from "./shared";
 
 describe("dev stack under mocks", () => {
     let run: MockRun;
     beforeAll(async () => {
         run = await runStack("dev");
+    });
+
+    it("runs every pool on the cluster's version and times patches and node images in two maintenance windows of at least 4 hours, dev's first (the canary)", () => {
+        expect(expectDayTwoLifecycle(run)).toEqual({ aksManagedAutoUpgradeSchedule: "Monday", aksManagedNodeOSUpgradeSchedule: "Tuesday" });
     });
 
     it("builds the zero-trust boundary: overlay with self-managed Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeAccessToken, type MockRun } from "../../offline/runtime";
 import { deployerRoleAssignment, ofType, runStack, single } from "../helpers/stack";
-import { expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./shared";
+import { expectDayTwoLifecycle, expectHostNetworkKeptOut, expectPlatformEndpointsClosed, expectPolicySetsThroughClusterProvider, expectZeroTrustBoundary } from "./shared";
 import { describeRefreshedPreview } from "./drift.shared";
 
 describe("prod stack under mocks", () => {
@@ -19,6 +19,10 @@ describe("prod stack under mocks", () => {
             ...ofType(run, "azure-native:containerservice:AgentPool").map((pool) => pool.inputs.localDNSProfile),
         ];
         expect(profiles).toEqual([{ mode: "Disabled" }, { mode: "Disabled" }]);
+    });
+
+    it("runs every pool on the cluster's version and times patches and node images in two maintenance windows of at least 4 hours, after dev's", () => {
+        expect(expectDayTwoLifecycle(run)).toEqual({ aksManagedAutoUpgradeSchedule: "Wednesday", aksManagedNodeOSUpgradeSchedule: "Thursday" });
     });
 
     it("builds the zero-trust boundary: overlay + Calico, UDR through the firewall, AKS rules, ordering, secret kubeconfig", () => {

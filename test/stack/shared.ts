@@ -1,9 +1,7 @@
 import { expect } from "vitest";
 import { projectConfigValues, readStackConfig } from "../../core/config";
-import { renderRepresentativeWorkloads } from "../../core/policies";
-import { asManifests } from "../../core/proof";
 import { appliedObjects, type MockRun } from "../../offline/runtime";
-import { analyze, ConnectionSet, explain } from "../../reach";
+import { expectPlatformEndpointsClosed as expectGuardedPlatformEndpoints, GUARDED_PODS, guardrailOrderProblems } from "../helpers/platformEndpoints";
 import { keyOf, ofType, single, stackConfig } from "../helpers/stack";
 
 /** Promises every stack keeps, whatever its environment. */
@@ -160,26 +158,16 @@ export function expectPolicySetsThroughClusterProvider(run: MockRun, mode: "audi
 }
 
 /**
- * The ADR's breach path, closed in every mode: in the objects the stack applies, no pod outside the system namespaces
- * reaches the instance metadata service (169.254.169.254:80) or WireServer (168.63.129.16:80 and 32526). The truth
- * table comes from the guardrail's semantics (a Log-then-Deny on both addresses, ordered before every allow, for
- * every non-system namespace, in audit as in enforce); the engine is only the prober. A system pod is the control:
- * the guardrail leaves kube-system alone, so the prober must see it reach IMDS.
+ * The ADR's breach path, closed in every mode, in the objects the program applies: the guardrail comes first in
+ * Felix's order, and no pod outside the system namespaces reaches IMDS (169.254.169.254:80) or WireServer
+ * (168.63.129.16:80 and 32526). Semantics and sources: test/helpers/platformEndpoints.ts.
  */
 export function expectPlatformEndpointsClosed(run: MockRun, stack: "dev" | "prod"): void {
-    const intent = readStackConfig(projectConfigValues(stackConfig(stack)), stack).segmentation!;
-    const analysis = analyze(asManifests([...appliedObjects(run), ...renderRepresentativeWorkloads(intent)]));
-    const probes: Array<[string, number]> = [["169.254.169.254", 80], ["168.63.129.16", 80], ["168.63.129.16", 32526]];
-    const reaches = (pod: string, address: string, port: number) => !explain(analysis, pod, address).verdict.intersect(ConnectionSet.ports("TCP", port)).isEmpty();
-    const pods = [
-        "shop/frontend", "shop/backend", "shop/database", // app tiers: web, api, data
-        "monitoring/monitoring-agent", // infrastructure
-        "ingress-nginx/ingress-nginx-peer", // a peer
-        "undeclared-namespace/probe", // a namespace nobody declared
-    ];
-    const table = Object.fromEntries(pods.flatMap((pod) => probes.map(([address, port]) => [`${pod} => ${address}:${port}`, reaches(pod, address, port)])));
-    expect(table).toEqual(Object.fromEntries(Object.keys(table).map((key) => [key, false])));
-    expect(reaches("kube-system/coredns", "169.254.169.254", 80)).toBe(true);
+    const config = readStackConfig(projectConfigValues(stackConfig(stack)), stack);
+    const applied = appliedObjects(run);
+    const guarded = [...new Set(GUARDED_PODS.map((pod) => pod.split("/")[0]!))];
+    expect(guardrailOrderProblems(applied, guarded, config.exemptNamespaces)).toEqual([]);
+    expectGuardedPlatformEndpoints(applied, config.segmentation!);
 }
 
 /** Host networking is kept out: PSA labels on the declared namespace, and Azure Policy's built-in deny cluster-wide. */
@@ -188,14 +176,58 @@ export function expectHostNetworkKeptOut(run: MockRun): void {
     expect((namespace.inputs.metadata as any).labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     const assignment = single(run, "azure-native:authorization:PolicyAssignment");
     const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+    // "Kubernetes cluster pods should only use approved host network and port list", as Azure/azure-policy
+    // built-in-policies/policyDefinitions/Kubernetes/HostNetworkPorts.json (7.0.0, read 2026-12-07) defines it: its id,
+    // and parameters effect (Audit/Deny/Disabled), excludedNamespaces, allowHostNetwork (and allowedHostPorts, whose
+    // default [] allows no host port, left as is).
     expect(assignment.inputs).toMatchObject({
-        // "Kubernetes cluster pods should only use approved host network and port list" (core/azure/hostNetworkPolicy.ts).
         policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/82985f06-dc18-4a48-bc1c-b9f4f0098cfe",
+        definitionVersion: "7.*.*",
+        enforcementMode: "Default",
         parameters: { effect: { value: "Deny" }, allowHostNetwork: { value: false } },
     });
+    expect(Object.keys(assignment.inputs.parameters as object).sort()).toEqual(["allowHostNetwork", "effect", "excludedNamespaces"]);
     expect(String(assignment.inputs.scope)).toMatch(new RegExp(`/${String(cluster.inputs.resourceName)}$`));
     const excluded = (assignment.inputs.parameters as any).excludedNamespaces.value as string[];
-    expect(excluded).toEqual(expect.arrayContaining(["kube-system", "gatekeeper-system", "calico-system"]));
+    // The platform's own host-networked pods must stay admissible: calico-node and Typha (calico-system; tigera/operator
+    // pkg/render/node.go, typha.go), the Tigera operator itself (tigera-operator chart: hostNetwork: true), and
+    // kube-system's AKS agents.
+    expect(excluded).toEqual(expect.arrayContaining(["kube-system", "gatekeeper-system", "calico-system", "tigera-operator"]));
     expect(excluded).not.toContain("undeclared-namespace");
     expect(excluded).not.toContain("app-routing-system");
+}
+
+/**
+ * Day two, as the stack registers it: every pool runs the cluster's `major.minor` (raising it upgrades the pools too,
+ * Azure/AKS#3087), the cluster auto-upgrades patches and node images, and both planned-maintenance configurations
+ * time those channels in weekly windows of at least 4 hours (AKS docs, planned-maintenance.md; ARM
+ * MaintenanceConfiguration 2025-09-01: names, `schedule.weekly`, `startTime` 'HH:mm', `utcOffset` '+/-HH:mm').
+ * Returns each window's day, for the dev-before-prod comparison.
+ */
+export function expectDayTwoLifecycle(run: MockRun): Record<string, string> {
+    const cluster = single(run, "azure-native:containerservice:ManagedCluster");
+    const version = String(cluster.inputs.kubernetesVersion);
+    expect(version).toMatch(/^1\.\d+$/);
+    const pools = [...(cluster.inputs.agentPoolProfiles as Array<Record<string, unknown>>), ...ofType(run, "azure-native:containerservice:AgentPool").map((pool) => pool.inputs)];
+    expect(pools.length).toBeGreaterThanOrEqual(2);
+    for (const pool of pools) expect(pool.orchestratorVersion, String(pool.name ?? pool.agentPoolName)).toBe(version);
+    expect(cluster.inputs.autoUpgradeProfile).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
+
+    const configurations = ofType(run, "azure-native:containerservice:MaintenanceConfiguration");
+    expect(configurations.map((configuration) => configuration.inputs.configName).sort()).toEqual(["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+    const days: Record<string, string> = {};
+    for (const configuration of configurations) {
+        expect(configuration.inputs.resourceName).toBe(cluster.inputs.resourceName);
+        const window = configuration.inputs.maintenanceWindow as { schedule: { weekly: { dayOfWeek: string; intervalWeeks: number } }; durationHours: number; startTime: string; utcOffset: string };
+        expect(Object.keys(window.schedule)).toEqual(["weekly"]);
+        expect(window.schedule.weekly.intervalWeeks).toBeGreaterThanOrEqual(1);
+        expect(window.durationHours).toBeGreaterThanOrEqual(4);
+        expect(window.durationHours).toBeLessThanOrEqual(24);
+        expect(window.startTime).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+        expect(window.utcOffset).toMatch(/^[+-]\d{2}:\d{2}$/);
+        // No startDate: it would put a date in a resource; AKS takes the day the window is created.
+        expect(window).not.toHaveProperty("startDate");
+        days[String(configuration.inputs.configName)] = window.schedule.weekly.dayOfWeek;
+    }
+    return days;
 }

@@ -45,7 +45,7 @@ describe("reading a Goldmane export", () => {
     });
 
     it("reads the policy kinds of every pinned release: AdminNetworkPolicy (3.30, 3.31) and ClusterNetworkPolicy (3.32+), by name or number", () => {
-        // goldmane/proto/api.proto PolicyKind: 7 AdminNetworkPolicy, 8 BaselineAdminNetworkPolicy at v3.30.3 and v3.31.7;
+        // goldmane/proto/api.proto PolicyKind: 7 AdminNetworkPolicy, 8 BaselineAdminNetworkPolicy at v3.30.7 and v3.31.7 (the same file);
         // 11 ClusterNetworkPolicy at v3.32.1 (7 and 8 removed). Tier names from api/pkg/apis/projectcalico/v3/tier.go.
         const denied = (kind: string | number, name: string, tier: string) => JSON.stringify({ Key: { sourceName: "a-*", sourceNamespace: "shop", sourceType: "WorkloadEndpoint", destName: "pub", destType: "Network", destPort: "443", proto: "tcp", reporter: "Src", action: "Deny", policies: { enforcedPolicies: [{ kind, name, tier, action: "Deny", policyIndex: "0", ruleIndex: "0" }] } } });
         const decided = (flow: string) => parseGoldmaneFlows(flow, "flows.json").records[0]!.decidedBy;
