@@ -36,13 +36,13 @@ class SlowestFirst extends BaseSequencer {
 }
 
 /**
- * What a test file does that needs a process of its own: Pulumi's runtime keeps global state (the program registers
- * its resources when it is imported, once per module registry), and so do the mock runtime's judgement day and API
- * probe, vi's mocks and the environment. A file that does none of these (pure functions over data) shares its
- * worker and module registry with other such files: a fresh process per file costs about 0.7 s of CPU, more than
- * most of these files take to run.
+ * What a test file does that needs a process of its own: the mock runtime's judgement day and API probe are
+ * global, and so are vi's mocks and the environment; a program run other than through runStack
+ * (test/helpers/stack.ts) or runInProcess (test/helpers/cli.ts), which start from a fresh module registry each time,
+ * could leave Pulumi's state behind. The other files share their workers: a fresh process per file costs about
+ * 0.7 s of CPU, more than most files take to run.
  */
-const NEEDS_ITS_OWN_PROCESS = /\b(runStack|runProgramOffline|runInProcess|runPlanInProcess|runDiffInProcess|useJudgementDay|useApiAccessProbe|globalThis)\b|\bvi\.|process\.env/;
+const NEEDS_ITS_OWN_PROCESS = /\b(runProgramOffline|useJudgementDay|useApiAccessProbe|globalThis)\b|\bvi\.|process\.env(\.\w+|\[[^\]]+\])?\s*(=(?!=)|\?\?=)|delete process\.env/;
 
 function testFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -53,7 +53,7 @@ function testFiles(dir: string): string[] {
 
 // Vitest resolves the include patterns against its root, the folder it runs in.
 const root = process.cwd();
-const pureFiles = testFiles(path.join(root, "test")).map((file) => path.relative(root, file).split(path.sep).join("/")).filter((file) => !NEEDS_ITS_OWN_PROCESS.test(fs.readFileSync(path.join(root, file), "utf8")));
+const sharedFiles = testFiles(path.join(root, "test")).map((file) => path.relative(root, file).split(path.sep).join("/")).filter((file) => !NEEDS_ITS_OWN_PROCESS.test(fs.readFileSync(path.join(root, file), "utf8")));
 
 export default defineConfig({
     test: {
@@ -71,8 +71,8 @@ export default defineConfig({
         testTimeout: 60_000,
         hookTimeout: 60_000,
         projects: [
-            { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: pureFiles, isolate: true } },
-            { extends: true, test: { name: "pure", include: pureFiles, isolate: false } },
+            { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: sharedFiles, isolate: true } },
+            { extends: true, test: { name: "shared", include: sharedFiles, isolate: false } },
         ],
     },
 });

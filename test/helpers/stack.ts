@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { runProgramOffline, CapturedResource, MockRun, OfflineDeployer, resourceKey } from "../../offline/runtime";
+import { vi } from "vitest";
+import { CapturedResource, MockRun, OfflineDeployer, resourceKey } from "../../offline/runtime";
 import { readStackFile, stackFilePath, FlatConfig } from "../../offline/runtime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -9,8 +10,14 @@ export function stackConfig(stack: string): FlatConfig {
     return readStackFile(stackFilePath(PROJECT_DIR, stack));
 }
 
-/** Runs index.ts under mocks with a checked-in stack's config (once per test file: Pulumi state is global). */
-export function runStack(stack: string, config: FlatConfig = stackConfig(stack), deployer?: OfflineDeployer): Promise<MockRun> {
+/**
+ * Runs index.ts under mocks with a checked-in stack's config. The program registers its resources when it is
+ * imported, once per module registry, and test files that run it may share a worker (vitest.config.mts): each run
+ * starts from a fresh registry, as the commands' in-process runs do (test/helpers/cli.ts runInProcess).
+ */
+export async function runStack(stack: string, config: FlatConfig = stackConfig(stack), deployer?: OfflineDeployer): Promise<MockRun> {
+    vi.resetModules();
+    const { runProgramOffline } = await import("../../offline/runtime");
     return runProgramOffline({ stack, config, deployer });
 }
 
