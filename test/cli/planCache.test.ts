@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { claimCachedPlan, PLAN_CACHE_VARIABLE, planCacheInputs, planCacheKey, storeCachedPlan } from "../../cli/common/planCache";
 import { planningProgram, planStackJson, PlanProcessError } from "../../cli/common/planProcess";
 import { PROJECT_DIR } from "../helpers/stack";
@@ -13,8 +13,12 @@ import { PROJECT_DIR } from "../helpers/stack";
 const NOW = new Date("2026-12-07T12:00:00Z");
 const DEV = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 
+const folders: string[] = [];
+afterAll(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+
 function folderWith(files: Record<string, string>): string {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-test-"));
+    folders.push(folder);
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
     return folder;
 }

@@ -14,7 +14,13 @@ const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 /** Names the folder of this run's build of the command lines. */
 export const CLI_BUILD_VARIABLE = "AKS_ZERO_TRUST_TEST_CLI_BUILD";
 
+/** Vitest runs the global setup once for the root config and once for each project that extends it: once is enough. */
+const DONE = Symbol.for("aks-zero-trust.test-global-setup");
+
 export default function setup(): () => void {
+    const holder = globalThis as { [DONE]?: true };
+    if (holder[DONE]) return () => undefined;
+    holder[DONE] = true;
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
     process.env[PLAN_CACHE_VARIABLE] = cache;
     // Node's on-disk cache of compiled code, for every process the run starts (test workers, command lines, plans):
@@ -29,6 +35,7 @@ export default function setup(): () => void {
     if (result.status !== 0) throw new Error(`the build failed: ${result.stderr}`);
     process.env[CLI_BUILD_VARIABLE] = build;
     return () => {
+        delete holder[DONE];
         fs.rmSync(cache, { recursive: true, force: true });
         fs.rmSync(compiled, { recursive: true, force: true });
         fs.rmSync(build, { recursive: true, force: true });
