@@ -42,7 +42,7 @@ export function startCompiledCli(command: CompiledCommand, args: readonly string
     });
 }
 
-type CompiledCommand = "diff" | "plan" | "suggest" | "review";
+type CompiledCommand = "diff" | "plan" | "suggest" | "review" | "reach";
 
 function compiledScript(command: CompiledCommand): string {
     const build = process.env[CLI_BUILD_VARIABLE];

@@ -2,21 +2,20 @@
  * The command line, end to end. Spawning costs about a second each, so only a few cases spawn
  * `npx tsx reach/cli.ts`; the output formats are checked in-process through run().
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fitToWidth } from "../../cli/common/commandLine";
 import { run } from "../../cli/reach";
+import { compiledCli } from "../helpers/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SHOP = "test/reach/fixtures/shop";
 
 function spawnReach(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    // tsx's own bin, not `npx tsx`: npx adds about 0.3 s of its own per spawn.
-    const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["cli/reach.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    // Compiled, as `npm run reach` runs it (test/project/build.test.ts checks that it prints what the sources print).
+    return compiledCli("reach", args, ROOT);
 }
 
 function runReach(...args: string[]): { status: number; stdout: string; stderr: string } {
