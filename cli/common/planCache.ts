@@ -1,7 +1,8 @@
 /**
  * A content-addressed cache of child-process plans, for test runs only: the test suite plans the same stack files
  * many times over (the security diff's unchanged base, suggest's and review's "before" plan, README's commands), and
- * a plan is a pure function of the program, the stack file's bytes, the plan's arguments and the judgement day.
+ * a plan is a pure function of the program, the stack file's bytes, the plan's arguments, the judgement day and
+ * the Pulumi SDK's environment variables.
  * Off unless AKS_ZERO_TRUST_PLAN_CACHE names a folder (vitest's global setup makes a fresh one per run and deletes
  * it after); without it every plan runs, as always.
  */
@@ -23,6 +24,8 @@ export interface PlanCacheInputs {
     readonly clockDay: string;
     /** SOURCE_DATE_EPOCH as the child sees it. */
     readonly sourceDateEpoch: string | undefined;
+    /** The PULUMI_* variables the child sees (the SDK reads its config and settings from them), sorted by name. */
+    readonly pulumiEnvironment: ReadonlyArray<readonly [string, string]>;
     /** The Node.js version that runs the plan. */
     readonly node: string;
 }
@@ -41,12 +44,13 @@ export function planCacheKey(inputs: PlanCacheInputs): string {
         hash.update(`${bytes.length}:`);
         hash.update(bytes);
     };
-    part("plan-cache-v1");
+    part("plan-cache-v2");
     part(inputs.program);
     part(inputs.node);
     part(inputs.sourceDateEpoch);
     // The clock decides only when SOURCE_DATE_EPOCH is unset (and --today absent).
     part(inputs.sourceDateEpoch === undefined ? inputs.clockDay : undefined);
+    part(JSON.stringify(inputs.pulumiEnvironment));
     part(String(inputs.options.length));
     for (const [name, value] of inputs.options) {
         part(name);
@@ -110,7 +114,10 @@ export function planCacheInputs(program: string, args: readonly string[], env: N
             return undefined;
         }
     }
-    return { program, options, clockDay: isoDayOf(now), sourceDateEpoch: env.SOURCE_DATE_EPOCH, node: process.version };
+    const pulumiEnvironment = Object.entries(env)
+        .filter((entry): entry is [string, string] => entry[0].startsWith("PULUMI_") && entry[1] !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { program, options, clockDay: isoDayOf(now), sourceDateEpoch: env.SOURCE_DATE_EPOCH, pulumiEnvironment, node: process.version };
 }
 
 /** The cached plan JSON for `key`, or undefined. */

@@ -48,6 +48,7 @@ describe("the plan cache's key", () => {
             key([...base, "--verbose"]),
             key(["--stack", "dev", "--config", one, "--policy-pack-config", path.join(PROJECT_DIR, "policy-pack", "policy-config.dev.json"), "--format", "json"]),
             key(base, { SOURCE_DATE_EPOCH: "1796688000" }),
+            key(base, { SOURCE_DATE_EPOCH: "1796601600", PULUMI_CONFIG: '{"aks-zero-trust:location":"westeurope"}' }),
             key(base, {}),
             key(base, {}, "program", new Date("2026-12-08T12:00:00Z")),
             key(base, undefined, "another program"),
