@@ -69,17 +69,17 @@ export async function planCommand(argv: string[], output: CommandOutput, context
     const stackConfig = stackConfigOf(stackFile, options.stack, { today });
     const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
     for (const warning of warnings) {
-        output.err(`warning: ${warning}\n`);
+        output.err(fitToWidth(`warning: ${warning}\n`));
     }
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config, today });
     const lifecycle = clusterLifecycle(run, projectConfigValues(config), today);
     for (const warning of lifecycleWarnings(lifecycle)) {
-        output.err(`warning: ${warning}\n`);
+        output.err(fitToWidth(`warning: ${warning}\n`));
     }
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
-    if (security.calico.warning) output.err(`warning: ${security.calico.warning}\n`);
+    if (security.calico.warning) output.err(fitToWidth(`warning: ${security.calico.warning}\n`));
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
     const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig, today });

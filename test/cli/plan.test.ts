@@ -250,6 +250,9 @@ describe("npm run plan", () => {
         expect(before.status).toBe(0);
         expect(before.stdout).toContain("  version support: WARNING  1.36 leaves AKS standard support on 2027-06-30, in 45 days (judged on 2027-05-16): upgrade\n    to 1.37 (one minor at a time)\n");
         expect(before.stderr).toContain("warning: Kubernetes 1.36 leaves AKS standard support on 2027-06-30, in 45 days");
+        // Warnings keep to 120 columns too, wrapped under their first line.
+        expect(before.stderr).toContain("warning: the AKS version calendar was read on 2026-12-01");
+        expect(widestLine(before.stderr)).toBeLessThanOrEqual(120);
         // The day decides warnings and refusals, never a resource: the tree is the same as on any other day.
         expect(before.stdout.slice(0, before.stdout.indexOf("Summary:"))).toBe((await prodTextPlan()).stdout.slice(0, (await prodTextPlan()).stdout.indexOf("Summary:")));
         // A day that does not exist is a command-line mistake (exit code 2), refused before anything is planned.
@@ -493,7 +496,7 @@ describe("npm run plan with a pinned Calico Tigera does not test against the clu
         const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.7"\n');
         const result = await plan(["--stack", "dev", "--config", file]);
         const warning = "Calico 3.30.7 is tested by Tigera against Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (system requirements, read 2026-12-07); releases tested against 1.36: 3.32.2, 3.33.1";
-        expect(result.stderr).toContain(`warning: ${warning}\n`);
+        expect(result.stderr.replace(/\n  /g, " ")).toContain(`warning: ${warning}\n`);
         expect(result.stdout.replace(/\n {4}/g, " ")).toContain(`  warning: ${warning}\n`);
         expect(result.status).toBe(0);
     });
