@@ -3,6 +3,7 @@ import type { KubeObject } from "../../core/calico";
 import { readStackConfig } from "../../core/config";
 import { renderRepresentativeWorkloads, renderSegmentation } from "../../core/policies";
 import { projectConfigValues } from "../../core/config";
+import type { SegmentationIntent } from "../../core/intent";
 import { asEnforced, asManifests, checkIntent } from "../../core/proof";
 import { analyze, ConnectionSet, explain, formatConnection } from "../../reach";
 import { stackConfig } from "../helpers/stack";
@@ -15,8 +16,20 @@ const intentOf = (stack: "dev" | "prod") => readStackConfig(projectConfigValues(
  * both renderings, in audit and enforce, are checked in the last describe below and in platformEndpoints.test.ts.
  */
 function appliedFor(stack: "dev" | "prod"): KubeObject[] {
-    const rendered = renderSegmentation(intentOf(stack));
+    return appliedOf(intentOf(stack));
+}
+
+/** An intent's AKS-managed rendering, as the cluster would hold it. */
+function appliedOf(intent: SegmentationIntent): KubeObject[] {
+    const rendered = renderSegmentation(intent);
     return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
+}
+
+/** Prod's intent after a change to its stack config values. */
+function prodWith(change: (values: Record<string, any>) => void): SegmentationIntent {
+    const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
+    change(values);
+    return readStackConfig(values, "prod").segmentation!;
 }
 
 describe("intent check", () => {
@@ -68,15 +81,7 @@ describe("intent check", () => {
 });
 
 describe("AKS LocalDNS", () => {
-    const prodWithLocalDns = () => {
-        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
-        values.cluster.localDns = true;
-        return readStackConfig(values, "prod").segmentation!;
-    };
-    const appliedOf = (intent: ReturnType<typeof prodWithLocalDns>) => {
-        const rendered = renderSegmentation(intent);
-        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
-    };
+    const prodWithLocalDns = () => prodWith((values) => { values.cluster.localDns = true; });
 
     it("DNS through the node-local listeners 169.254.10.10/11 is expected DNS, so prod with localDns passes", () => {
         const intent = prodWithLocalDns();
@@ -207,15 +212,6 @@ describe("zero trust beyond the declared namespaces (prod)", () => {
 });
 
 describe("the check does not grade its own work", () => {
-    const prodWith = (change: (values: Record<string, any>) => void) => {
-        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
-        change(values);
-        return readStackConfig(values, "prod").segmentation!;
-    };
-    const appliedOf = (intent: ReturnType<typeof prodWith>) => {
-        const rendered = renderSegmentation(intent);
-        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
-    };
     const editBackendEgress = (objects: KubeObject[], edit: (rule: any) => void) =>
         objects.map((object) => {
             if (object.metadata.name !== "workload-backend") return object;
@@ -253,15 +249,6 @@ describe("the check does not grade its own work", () => {
 });
 
 describe("guardrails that hold in every mode, checked on the policies as deployed", () => {
-    const prodWith = (change: (values: Record<string, any>) => void) => {
-        const values = structuredClone(projectConfigValues(stackConfig("prod"))) as Record<string, any>;
-        change(values);
-        return readStackConfig(values, "prod").segmentation!;
-    };
-    const appliedOf = (intent: ReturnType<typeof prodWith>) => {
-        const rendered = renderSegmentation(intent);
-        return [...rendered.namespaces.flatMap((set) => [set.namespaceObject, ...set.allowPolicies, ...set.denyPolicies]), ...rendered.globalPolicies];
-    };
 
     it("without the platform-address guardrail, dev's intent (audit, AKS-managed rendering) fails: every pod reaches IMDS and WireServer through audit's Allow", () => {
         const dev = intentOf("dev");
