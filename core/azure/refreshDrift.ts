@@ -10,7 +10,8 @@
  * What Azure changes, and where it goes:
  * - autoscaled node counts (`agentPoolProfiles[0].count`, AgentPool `count`): the autoscaler owns them, listed in
  *   `ignoreChanges` below. `ignoreChanges` goes by index: it assumes Azure lists the system pool (created with the
- *   cluster) first, which we could not confirm in the API's documentation; the drift check compares pools by name;
+ *   cluster) first, which we could not confirm in the API's documentation; the drift check compares pools by name and
+ *   fails when the count a preview would send for the system pool is another pool's;
  * - pools added by AgentPool resources appear in the cluster's `agentPoolProfiles` (pulumi-azure-native #1298, #2059).
  *   Pulumi cannot ignore an array element that only one side has (PropertyPath.Reset "won't create or delete array
  *   locations"), and ignoring the whole array would freeze the system pool, whose `orchestratorVersion` must move with

@@ -98,8 +98,14 @@ function comparePools(declared: unknown, stored: unknown, ownedElsewhere: Readon
             report.drift.push(`${label}: agentPoolProfiles: pool ${name} is missing in Azure`);
             continue;
         }
-        // The autoscaler owns an autoscaled pool's count, whatever index Azure lists the pool at (ignoreChanges goes by index).
-        const { count: _count, ...declaredRest } = pool;
+        // The autoscaler owns an autoscaled pool's count. ignoreChanges keeps it by index (agentPoolProfiles[0].count,
+        // core/azure/refreshDrift.ts), so the count the preview would send is the stored count of whichever pool Azure
+        // lists first: when that is another pool, a pulumi up would resize this one to the other's node count.
+        const { count: sent, ...declaredRest } = pool;
+        if (pool.enableAutoScaling === true && sent !== undefined && !same(sent, storedPool.count)) {
+            const first = Array.isArray(stored) && isObject(stored[0]) ? String(stored[0].name) : "another pool";
+            report.drift.push(`${label}: agentPoolProfiles[${name}].count: pulumi up would send ${JSON.stringify(sent)} for pool ${name}, which runs ${JSON.stringify(storedPool.count)}: Azure lists pool ${first} first, and ignoreChanges keeps agentPoolProfiles[0].count by index; leave the cluster out of pulumi up (--exclude its URN) until the stack ignores the count by name (README, Operating)`);
+        }
         compare(pool.enableAutoScaling === true ? { ...declaredRest, count: storedPool.count } : pool, storedPool, `${label}: agentPoolProfiles[${name}]`, report);
     }
     for (const name of [...storedPools.keys()].filter((name) => !declaredPools.has(name)).sort()) {
