@@ -141,7 +141,7 @@ const cluster = new AksCluster("aks", {
     localDns: config.cluster.localDns,
     monitoringAddon: config.cluster.monitoringAddon,
     azurePolicyAddon: config.cluster.azurePolicyAddon,
-    hostNetworkPolicy: hostNetworkPolicyAssignment(config.exemptNamespaces),
+    hostNetworkPolicy: hostNetworkPolicyAssignment(config.cluster.azurePolicyAddon, config.exemptNamespaces),
     workspaceId: workspace.id,
     // The default route must point at a running firewall before nodes boot, or they never join.
     egressReady: [nodeSubnet.routeTable, nodeSubnet.subnet, firewall.firewall],

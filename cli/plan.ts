@@ -11,7 +11,7 @@ import { runProgramOffline } from "../offline/runtime";
 import { planJson, planText } from "../offline/report";
 import { loadStackFile, stackConfigOf, stackFilePath, StackFileError } from "../offline/runtime";
 import { checkStackName, checkToday } from "./common/failure";
-import { CommandOutput, progress, runAsProcess } from "./common/command";
+import { CommandOutput, progress, runAsProcess, warn } from "./common/command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
 import { addressNamesFile, appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
 import { projectConfigValues } from "../core/config";
@@ -68,18 +68,14 @@ export async function planCommand(argv: string[], output: CommandOutput, context
     // Validated before the program runs: a config mistake is reported once, with its line, and nothing planned.
     const stackConfig = stackConfigOf(stackFile, options.stack, { today });
     const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
-    for (const warning of warnings) {
-        output.err(fitToWidth(`warning: ${warning}\n`));
-    }
+    for (const warning of warnings) warn(output, warning);
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config, today });
     const lifecycle = clusterLifecycle(run, projectConfigValues(config), today);
-    for (const warning of lifecycleWarnings(lifecycle)) {
-        output.err(fitToWidth(`warning: ${warning}\n`));
-    }
+    for (const warning of lifecycleWarnings(lifecycle)) warn(output, warning);
     progress(output, "computing reachability and checking the intent...");
     const security = buildSecurityReport(run, stackConfig);
-    if (security.calico.warning) output.err(fitToWidth(`warning: ${security.calico.warning}\n`));
+    if (security.calico.warning) warn(output, security.calico.warning);
     progress(output, "running the stack policy pack...");
     // The same policies `pulumi preview --policy-pack policy-pack` enforces, run in-process on the captured resources.
     const policies = runPolicyPack(run, { stack: options.stack, environment: stackConfig.environment, config: policyPackConfig, today });

@@ -98,7 +98,7 @@ export interface AksClusterArgs {
     readonly monitoringAddon: boolean;
     /** Azure Policy add-on. */
     readonly azurePolicyAddon: boolean;
-    /** Azure Policy assignment that keeps host-networked pods out (with the add-on only). */
+    /** Azure Policy assignment that keeps host-networked pods out (core/azure decides: only with the add-on). */
     readonly hostNetworkPolicy?: PolicyAssignmentPlan;
     /** Log Analytics workspace for control-plane logs and Container Insights. */
     readonly workspaceId: pulumi.Input<string>;
@@ -165,7 +165,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
         this.dataCollectionRule = args.monitoringAddon ? collectContainerInsights(name, args, this.cluster, this) : undefined;
 
-        if (args.azurePolicyAddon && args.hostNetworkPolicy) {
+        if (args.hostNetworkPolicy) {
             new authorization.PolicyAssignment(`${name}-no-host-network`, { ...args.hostNetworkPolicy, scope: this.cluster.id }, { parent: this });
         }
 

@@ -2,7 +2,7 @@
  * cli/common holds what every command shares: running as a process (this file), the command-line layer (options, help,
  * exit codes, 120 columns), user-facing failures and the plan run as a child process. Imports core/ and offline/ only.
  */
-import { CommandContext, processContext } from "./commandLine";
+import { CommandContext, fitToWidth, processContext } from "./commandLine";
 import { reportFailure } from "./failure";
 
 /** Where a command writes: the process streams, or buffers in tests that run a command in-process. */
@@ -24,6 +24,11 @@ export type Command = (argv: string[], output: CommandOutput, context?: CommandC
 /** Shows what a long step is doing, on a terminal only; an empty message clears the line. */
 export function progress(output: CommandOutput, message: string): void {
     if (output.errIsTerminal) output.err(`\r\x1b[2K${message}`);
+}
+
+/** A warning on standard error: valid input that is probably wrong, wrapped to 120 columns under its first line. */
+export function warn(output: CommandOutput, warning: string): void {
+    output.err(fitToWidth(`warning: ${warning}\n`));
 }
 
 /** The process's own streams. */

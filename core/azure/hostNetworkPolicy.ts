@@ -24,8 +24,12 @@ export interface PolicyAssignmentPlan {
     readonly parameters: Readonly<Record<string, { readonly value: unknown }>>;
 }
 
-/** Denies host-networked pods and host ports everywhere but the cluster's system namespaces (sorted). */
-export function hostNetworkPolicyAssignment(excludedNamespaces: readonly string[]): PolicyAssignmentPlan {
+/**
+ * Denies host-networked pods and host ports everywhere but the cluster's system namespaces (sorted); none without the
+ * Azure Policy add-on, whose Gatekeeper is what enforces an assignment inside the cluster.
+ */
+export function hostNetworkPolicyAssignment(azurePolicyAddon: boolean, excludedNamespaces: readonly string[]): PolicyAssignmentPlan | undefined {
+    if (!azurePolicyAddon) return undefined;
     return {
         policyAssignmentName: "aks-no-host-network",
         displayName: "Kubernetes pods must not use the host network or host ports (aks-zero-trust)",
