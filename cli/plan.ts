@@ -14,6 +14,7 @@ import { checkStackName, checkToday } from "./common/failure";
 import { CommandOutput, progress, runAsProcess, warn } from "./common/command";
 import { CommandContext, CommandSpec, fitToWidth, parseCommandLine, processContext } from "./common/commandLine";
 import { addressNamesFile, appliedObjects, manifestFiles, writeManifestFiles } from "../offline/runtime";
+import { hostNetworkWarnings } from "../core/azure";
 import { projectConfigValues } from "../core/config";
 import { undeclaredFlowPortWarnings } from "../core/intent";
 import { renderRepresentativeWorkloads } from "../core/policies";
@@ -67,7 +68,10 @@ export async function planCommand(argv: string[], output: CommandOutput, context
     const today = judgementDay(options.today, process.env, () => new Date());
     // Validated before the program runs: a config mistake is reported once, with its line, and nothing planned.
     const stackConfig = stackConfigOf(stackFile, options.stack, { today });
-    const warnings = stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : [];
+    const warnings = [
+        ...(stackConfig.segmentation ? undeclaredFlowPortWarnings(stackConfig.segmentation) : []),
+        ...hostNetworkWarnings(stackConfig.cluster.azurePolicyAddon, stackConfig.segmentation !== undefined),
+    ];
     for (const warning of warnings) warn(output, warning);
     progress(output, `running the ${options.stack} program under Pulumi mocks...`);
     const run = await runProgramOffline({ stack: options.stack, config, today });

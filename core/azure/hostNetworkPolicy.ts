@@ -44,3 +44,17 @@ export function hostNetworkPolicyAssignment(azurePolicyAddon: boolean, excludedN
         },
     };
 }
+
+/**
+ * What is open without the add-on: Pod Security labels keep host-networked pods out of the namespaces the stack
+ * declares, but nothing keeps them out of any other namespace, and such a pod bypasses every Calico policy, the
+ * platform-address guardrail included (no workload endpoint, see above).
+ */
+export function hostNetworkWarnings(azurePolicyAddon: boolean, segmented: boolean): string[] {
+    if (azurePolicyAddon || !segmented) return [];
+    return [
+        "aks-zero-trust:cluster.azurePolicyAddon is off: nothing keeps host-networked pods out of namespaces the stack does not " +
+            "declare (Pod Security labels cover the declared ones), and such a pod bypasses every Calico policy, IMDS guardrail " +
+            "included; turn the add-on on to get the host-network deny assignment",
+    ];
+}

@@ -491,6 +491,17 @@ describe("npm run plan runs the stack policy pack", () => {
     });
 });
 
+describe("npm run plan without the Azure Policy add-on", () => {
+    it("warns that nothing keeps host-networked pods out of undeclared namespaces, and plans no host-network assignment", async () => {
+        const file = editedStackFile("dev", "    azurePolicyAddon: true\n", "    azurePolicyAddon: false\n");
+        const result = await plan(["--stack", "dev", "--config", file]);
+        expect(result.status).toBe(0);
+        expect(result.stderr.replace(/\n  /g, " ")).toContain("warning: aks-zero-trust:cluster.azurePolicyAddon is off: nothing keeps host-networked pods out of namespaces the stack does not declare");
+        expect(widestLine(result.stderr)).toBeLessThanOrEqual(120);
+        expect(result.stdout).not.toContain("PolicyAssignment");
+    });
+});
+
 describe("npm run plan with a pinned Calico Tigera does not test against the cluster's Kubernetes", () => {
     it("warns on stderr and in the Calico section, naming the tested releases, and still plans", async () => {
         const file = editedStackFile("dev", '      version: "3.33.1"\n', '      version: "3.30.7"\n');
